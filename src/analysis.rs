@@ -1,0 +1,215 @@
+//! The pass between the front-ends and the rules: classifies every call from the
+//! knowledge table and reads the SQL of every query.
+
+use crate::knowledge::Knowledge;
+use crate::model::{
+    Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Module, Outcome, Query, SqlText, Stmt,
+    StmtKind, StrLit, TargetKind,
+};
+use crate::sql;
+
+/// Classifies the calls of every unit of `module`.
+pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
+    for unit in &mut module.units {
+        for_each_expr_mut(&mut unit.body, &mut |expr| classify_expr(expr, lang, knowledge));
+    }
+}
+
+/// The name a call is looked up by: its dotted callee (`db.ExecContext`), or for a method
+/// called on a computed receiver, `.method`.
+pub fn callee_name(call: &Call) -> String {
+    call.callee.dotted().unwrap_or_else(|| match &call.callee.kind {
+        ExprKind::Field { name, .. } => format!(".{name}"),
+        _ => String::new(),
+    })
+}
+
+fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+    let ExprKind::Call(call) = &mut expr.kind else {
+        return;
+    };
+    let name = callee_name(call);
+    call.role = if let Some(api) = knowledge.query(lang, &name) {
+        match take_sql(call) {
+            Some(sql) => CallRole::Query(Query {
+                sql,
+                outcome: api.outcome,
+            }),
+            None => CallRole::Unknown,
+        }
+    } else if let Some(sql) = sql_arg(&call.args) {
+        CallRole::Query(Query {
+            sql,
+            outcome: Outcome::Unknown,
+        })
+    } else if let Some(sleep) = knowledge.sleep(lang, &name) {
+        CallRole::Sleep {
+            duration_arg: sleep.duration_arg,
+        }
+    } else if let Some(kv) = knowledge.kv(lang, &name) {
+        CallRole::Kv {
+            op: kv.op,
+            key_arg: kv.key_arg,
+        }
+    } else if let Some(retry) = knowledge.retry(lang, &name) {
+        CallRole::Retry(crate::model::RetryCall {
+            entry: retry.id,
+            facts: retry.facts.clone(),
+        })
+    } else if knowledge.is_random(lang, &name) {
+        CallRole::Random
+    } else {
+        CallRole::Unknown
+    };
+}
+
+/// The SQL a terminal driver call runs: in its own arguments (`db.Exec("…")`), or in the
+/// builder chain it ends (`sqlx::query("…").bind(k).execute(&pool)`), whose inner query
+/// call then stops counting as a query of its own.
+fn take_sql(call: &mut Call) -> Option<SqlText> {
+    if let Some(sql) = sql_arg(&call.args) {
+        return Some(sql);
+    }
+    let mut receiver = match &mut call.callee.kind {
+        ExprKind::Field { base, .. } => &mut **base,
+        _ => return None,
+    };
+    loop {
+        receiver = match &mut receiver.kind {
+            ExprKind::Call(inner) => {
+                if let CallRole::Query(q) = std::mem::take(&mut inner.role) {
+                    return Some(q.sql);
+                }
+                match &mut inner.callee.kind {
+                    ExprKind::Field { base, .. } => &mut **base,
+                    _ => return None,
+                }
+            }
+            ExprKind::Unary { operand, .. } | ExprKind::Try(operand) => &mut **operand,
+            _ => return None,
+        };
+    }
+}
+
+/// The first argument that is a SQL string.
+fn sql_arg(args: &[Expr]) -> Option<SqlText> {
+    args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::Str(lit) if sql::looks_like_sql(&lit.value) => Some(sql_text(lit)),
+        _ => None,
+    })
+}
+
+/// Reads the SQL facts of a string literal.
+pub fn sql_text(lit: &StrLit) -> SqlText {
+    SqlText {
+        statements: sql::facts(&lit.value),
+        text: lit.clone(),
+    }
+}
+
+/// Calls `f` on every expression of `block`, children before parents, closure bodies included.
+pub fn for_each_expr_mut(block: &mut Block, f: &mut impl FnMut(&mut Expr)) {
+    for stmt in &mut block.stmts {
+        stmt_exprs_mut(stmt, f);
+    }
+}
+
+fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
+    match &mut stmt.kind {
+        StmtKind::Assign {
+            targets,
+            value,
+            else_block,
+            ..
+        } => {
+            for t in targets {
+                if let TargetKind::Place(e) = &mut t.kind {
+                    expr_mut(e, f);
+                }
+            }
+            expr_mut(value, f);
+            if let Some(b) = else_block {
+                for_each_expr_mut(b, f);
+            }
+        }
+        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Return(Some(e)) => expr_mut(e, f),
+        StmtKind::Branch { subject, arms } => {
+            if let Some(s) = subject {
+                expr_mut(s, f);
+            }
+            for arm in arms {
+                match &mut arm.guard {
+                    Guard::Cond(c) => expr_mut(c, f),
+                    Guard::Pattern {
+                        alternatives,
+                        extra,
+                    } => {
+                        alternatives.iter_mut().for_each(|a| expr_mut(a, f));
+                        if let Some(x) = extra {
+                            expr_mut(x, f);
+                        }
+                    }
+                    Guard::Else => {}
+                }
+                for_each_expr_mut(&mut arm.body, f);
+            }
+        }
+        StmtKind::Loop(l) => {
+            l.init.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
+            if let Some(c) = &mut l.cond {
+                expr_mut(c, f);
+            }
+            l.post.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
+            for_each_expr_mut(&mut l.body, f);
+        }
+        StmtKind::Try {
+            body,
+            handler,
+            finally,
+            ..
+        } => {
+            for_each_expr_mut(body, f);
+            if let Some(h) = handler {
+                for_each_expr_mut(h, f);
+            }
+            if let Some(fin) = finally {
+                for_each_expr_mut(fin, f);
+            }
+        }
+        StmtKind::Block(b) => for_each_expr_mut(b, f),
+        StmtKind::Return(None)
+        | StmtKind::Declare { .. }
+        | StmtKind::Break(_)
+        | StmtKind::Continue(_) => {}
+    }
+}
+
+fn expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
+    match &mut expr.kind {
+        ExprKind::Name(_)
+        | ExprKind::Str(_)
+        | ExprKind::Number { .. }
+        | ExprKind::Bool(_)
+        | ExprKind::Sql(_) => {}
+        ExprKind::Field { base, .. } => expr_mut(base, f),
+        ExprKind::Call(call) => {
+            expr_mut(&mut call.callee, f);
+            call.args.iter_mut().for_each(|a| expr_mut(a, f));
+        }
+        ExprKind::Binary { lhs, rhs, .. } => {
+            expr_mut(lhs, f);
+            expr_mut(rhs, f);
+        }
+        ExprKind::Unary { operand, .. } | ExprKind::Try(operand) => expr_mut(operand, f),
+        ExprKind::Closure { body, .. } => for_each_expr_mut(body, f),
+        ExprKind::Composite { fields, .. } => fields.iter_mut().for_each(|(_, e)| expr_mut(e, f)),
+        ExprKind::Index { base, index } => {
+            expr_mut(base, f);
+            expr_mut(index, f);
+        }
+        ExprKind::List(items) | ExprKind::Other(items) => {
+            items.iter_mut().for_each(|e| expr_mut(e, f))
+        }
+    }
+    f(expr);
+}

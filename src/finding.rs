@@ -1,0 +1,103 @@
+//! What a rule reports: a rustc-style diagnostic with a fix.
+
+use serde::Serialize;
+
+use crate::model::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A span with what it says about the code there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// A text replacement in the file the finding is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// How to close the hazard: always described, with the edits where a text edit is safe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One hazard found in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// The one-line summary of what is wrong.
+    pub message: String,
+    /// Where it is wrong, and what is wrong there.
+    pub primary: Label,
+    /// Why: the places that make it wrong (the read that opened the race, the growth).
+    pub secondary: Vec<Label>,
+    /// Extra facts (`note: FOR UPDATE locks no row that does not exist yet`).
+    pub notes: Vec<String>,
+    pub help: String,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, message: impl Into<String>, primary: Label) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Error,
+            message: message.into(),
+            primary,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: String::new(),
+            fix: None,
+        }
+    }
+
+    pub fn with_secondary(mut self, label: Label) -> Finding {
+        self.secondary.push(label);
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Finding {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = help.into();
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+}

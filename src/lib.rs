@@ -1,0 +1,55 @@
+//! idemlint: a linter for idempotency and retry hazards.
+//!
+//! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
+
+pub mod analysis;
+pub mod finding;
+pub mod knowledge;
+pub mod lang;
+pub mod model;
+pub mod rules;
+pub mod sql;
+
+use finding::Finding;
+use knowledge::Knowledge;
+use model::{Lang, ParseNote};
+use rules::{Context, Rule};
+
+/// What checking one file found.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    /// Sorted by position.
+    pub findings: Vec<Finding>,
+    /// What the front-end could not read.
+    pub notes: Vec<ParseNote>,
+}
+
+/// Checks one file's text with the given rules.
+pub fn check_source(
+    source: &str,
+    lang: Lang,
+    rules: &[&dyn Rule],
+    knowledge: &Knowledge,
+) -> FileResult {
+    let mut module = lang::lower(lang, source);
+    analysis::classify(&mut module, lang, knowledge);
+    let cx = Context {
+        lang,
+        knowledge,
+        source,
+    };
+    let mut findings: Vec<Finding> = module
+        .units
+        .iter()
+        .flat_map(|unit| rules.iter().flat_map(|rule| rule.check(unit, &cx)))
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.primary.span.start, a.primary.span.end, a.rule)
+            .cmp(&(b.primary.span.start, b.primary.span.end, b.rule))
+    });
+    findings.dedup();
+    FileResult {
+        findings,
+        notes: module.diagnostics,
+    }
+}

@@ -1,0 +1,40 @@
+//! The rules: one file per rule, each a value with its metadata and a `check` over one
+//! [`Unit`]. [`ALL`] is the registry.
+
+use crate::finding::{Finding, Severity};
+use crate::knowledge::Knowledge;
+use crate::model::{Lang, Unit};
+
+mod unchecked_on_conflict;
+
+/// What a rule is, for `idemlint rules`, `explain`, SARIF and the docs.
+pub struct RuleMeta {
+    /// The public name (`check-then-insert`).
+    pub name: &'static str,
+    /// One line: the hazard.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// The rule page, `rules/<name>.md`.
+    pub doc: &'static str,
+}
+
+/// What a rule sees besides the unit.
+pub struct Context<'a> {
+    pub lang: Lang,
+    pub knowledge: &'a Knowledge,
+    /// The whole file, for rules that need to look at text around a span.
+    pub source: &'a str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding>;
+}
+
+/// Every rule, in the order `idemlint rules` lists them.
+pub static ALL: &[&dyn Rule] = &[&unchecked_on_conflict::UncheckedOnConflict];
+
+/// The rule with this public name.
+pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().name == name)
+}
