@@ -11,17 +11,21 @@ use crate::sql;
 /// Classifies the calls of every unit of `module`.
 pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
     for unit in &mut module.units {
-        for_each_expr_mut(&mut unit.body, &mut |expr| classify_expr(expr, lang, knowledge));
+        for_each_expr_mut(&mut unit.body, &mut |expr| {
+            classify_expr(expr, lang, knowledge)
+        });
     }
 }
 
 /// The name a call is looked up by: its dotted callee (`db.ExecContext`), or for a method
 /// called on a computed receiver, `.method`.
 pub fn callee_name(call: &Call) -> String {
-    call.callee.dotted().unwrap_or_else(|| match &call.callee.kind {
-        ExprKind::Field { name, .. } => format!(".{name}"),
-        _ => String::new(),
-    })
+    call.callee
+        .dotted()
+        .unwrap_or_else(|| match &call.callee.kind {
+            ExprKind::Field { name, .. } => format!(".{name}"),
+            _ => String::new(),
+        })
 }
 
 fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {

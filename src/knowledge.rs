@@ -181,9 +181,7 @@ impl Knowledge {
                 pat(rust, "fastrand.f64"),
                 pat(rust, "fastrand.usize"),
             ],
-            random_name_hints: ["jitter", "random", "rand"]
-                .map(String::from)
-                .to_vec(),
+            random_name_hints: ["jitter", "random", "rand"].map(String::from).to_vec(),
             queries: vec![
                 query(go, ".Exec", Outcome::Affected),
                 query(go, ".ExecContext", Outcome::Affected),
@@ -236,7 +234,9 @@ impl Knowledge {
         self.randoms.iter().any(|p| p.matches(lang, dotted))
             || dotted.rsplit('.').next().is_some_and(|last| {
                 let last = last.to_ascii_lowercase();
-                self.random_name_hints.iter().any(|h| last.contains(h.as_str()))
+                self.random_name_hints
+                    .iter()
+                    .any(|h| last.contains(h.as_str()))
             })
     }
 

@@ -3,6 +3,7 @@
 //! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
 
 pub mod analysis;
+pub mod dump;
 pub mod finding;
 pub mod knowledge;
 pub mod lang;
@@ -44,8 +45,11 @@ pub fn check_source(
         .flat_map(|unit| rules.iter().flat_map(|rule| rule.check(unit, &cx)))
         .collect();
     findings.sort_by(|a, b| {
-        (a.primary.span.start, a.primary.span.end, a.rule)
-            .cmp(&(b.primary.span.start, b.primary.span.end, b.rule))
+        (a.primary.span.start, a.primary.span.end, a.rule).cmp(&(
+            b.primary.span.start,
+            b.primary.span.end,
+            b.rule,
+        ))
     });
     findings.dedup();
     FileResult {

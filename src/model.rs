@@ -121,13 +121,18 @@ pub enum StmtKind {
         else_block: Option<Block>,
     },
     /// A declaration with no value (`var x T`, `let x;`).
-    Declare { names: Vec<String> },
+    Declare {
+        names: Vec<String>,
+    },
     /// An expression evaluated for its effect: its value is discarded.
     Expr(Expr),
     /// `if`/`else if`/`else`, `switch`, `match`, `select`: the arms in order.
     /// `subject` is the switched-on value, if any; each arm's guard is then a
     /// pattern compared against it.
-    Branch { subject: Option<Expr>, arms: Vec<Arm> },
+    Branch {
+        subject: Option<Expr>,
+        arms: Vec<Arm>,
+    },
     Loop(Loop),
     /// `return`, or the tail expression of a Rust function body.
     Return(Option<Expr>),
@@ -224,21 +229,43 @@ pub enum ExprKind {
     /// Path segments are joined with `.` whatever the language's separator is.
     Name(String),
     /// `base.name`: a field, a method name (as the callee of a [`Call`]) or a Go package member.
-    Field { base: Box<Expr>, name: String },
+    Field {
+        base: Box<Expr>,
+        name: String,
+    },
     Call(Call),
     Str(StrLit),
     /// A numeric literal, as written (`2`, `1.5`, `100_000`, `0x10`) and its value if it fits.
-    Number { text: String, value: Option<f64> },
+    Number {
+        text: String,
+        value: Option<f64>,
+    },
     Bool(bool),
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Unary { op: UnOp, operand: Box<Expr> },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
     /// Rust `expr?`: on error the unit returns with it.
     Try(Box<Expr>),
     /// A function literal or closure. Its body is not part of the enclosing unit's flow.
-    Closure { params: Vec<String>, body: Block },
+    Closure {
+        params: Vec<String>,
+        body: Block,
+    },
     /// A struct / composite literal: `wait.Backoff{Factor: 2}`, `Config { jitter: false, .. }`.
-    Composite { type_name: String, fields: Vec<(Option<String>, Expr)> },
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Composite {
+        type_name: String,
+        fields: Vec<(Option<String>, Expr)>,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// Tuples, arrays, slices literals.
     List(Vec<Expr>),
     /// A SQL statement run directly: one statement of a SQL script.
