@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod dump;
 pub mod finding;
+pub mod flow;
 pub mod knowledge;
 pub mod lang;
 pub mod model;
