@@ -260,3 +260,57 @@ fn explain(name: &str, out: &mut dyn Write) -> Done {
 fn print_message(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idemlint::finding::{Finding, Label};
+    use idemlint::report::FileFindings;
+    use idemlint::run::Message;
+
+    fn outcome(findings: usize, errors: usize) -> Outcome {
+        let finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+        Outcome {
+            files: vec![FileFindings {
+                path: "a.sql".into(),
+                source: "x".to_owned(),
+                findings: vec![finding; findings],
+            }],
+            messages: vec![Message::error("b.sql".into(), "cannot read 'b.sql'"); errors],
+            files_checked: 1,
+        }
+    }
+
+    #[test]
+    fn findings_exit_1_unless_exit_zero_and_errors_always_exit_2() {
+        assert_eq!(status(&outcome(0, 0), false), SUCCESS);
+        assert_eq!(status(&outcome(2, 0), false), FINDINGS);
+        assert_eq!(status(&outcome(2, 0), true), SUCCESS);
+        assert_eq!(status(&outcome(2, 1), false), FAILURE);
+        assert_eq!(status(&outcome(2, 1), true), FAILURE);
+        assert_eq!(status(&outcome(0, 1), true), FAILURE);
+    }
+
+    #[test]
+    fn select_and_ignore_narrow_the_registry() {
+        let names = |select: &[&str], ignore: &[&str]| -> Vec<&str> {
+            let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            selected_rules(&owned(select), &owned(ignore))
+                .unwrap()
+                .iter()
+                .map(|rule| rule.meta().name)
+                .collect()
+        };
+        let all: Vec<&str> = rules::ALL.iter().map(|rule| rule.meta().name).collect();
+        assert_eq!(names(&[], &[]), all);
+        assert_eq!(
+            names(&[" unchecked-on-conflict ", ""], &[]),
+            ["unchecked-on-conflict"]
+        );
+        assert!(
+            names(&[], &["unchecked-on-conflict"])
+                .iter()
+                .all(|n| *n != "unchecked-on-conflict")
+        );
+    }
+}

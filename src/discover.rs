@@ -167,6 +167,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn directories_yield_known_languages_sorted_and_unignored() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in [
+            ("b/z.go", "package b\n"),
+            ("a.sql", "SELECT 1;\n"),
+            ("b/a.rs", "fn main() {}\n"),
+            ("c.txt", "text\n"),
+            (".hidden/x.sql", "SELECT 1;\n"),
+            ("vendor/x.go", "package x\n"),
+            (".ignore", "vendor/\n"),
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        let found = discover(&[dir.path().to_owned()], Some(Lang::Sql));
+        let target = |path: &str, lang| Target {
+            path: dir.path().join(path),
+            lang,
+        };
+        assert_eq!(
+            found.targets,
+            [
+                target("a.sql", Lang::Sql),
+                target("b/a.rs", Lang::Rust),
+                target("b/z.go", Lang::Go),
+            ]
+        );
+        assert_eq!(found.messages, []);
+    }
+
+    #[test]
     fn display_paths_drop_dot_and_the_working_directory() {
         let cwd = Some(Path::new("/home/me/project"));
         let shown = |p: &str| display_path(Path::new(p), cwd);
