@@ -34,32 +34,31 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>) -> Discovery {
     let mut discovery = Discovery::default();
     let mut directories = Vec::new();
     for path in paths {
-        match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => directories.push(path.clone()),
+        let shown_path = shown(path);
+        let problem = match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                directories.push(path.clone());
+                continue;
+            }
             Ok(_) => match lang.or_else(|| Lang::from_path(path)) {
-                Some(lang) => discovery.targets.push(Target {
-                    path: shown(path),
-                    lang,
-                }),
-                None => discovery.messages.push(Message::error(
-                    shown(path),
-                    format!(
-                        "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
-                        shown(path).display()
-                    ),
-                )),
+                Some(lang) => {
+                    discovery.targets.push(Target {
+                        path: shown_path,
+                        lang,
+                    });
+                    continue;
+                }
+                None => format!(
+                    "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
+                    shown_path.display()
+                ),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                discovery.messages.push(Message::error(
-                    shown(path),
-                    format!("path '{}' does not exist", path.display()),
-                ));
+                format!("path '{}' does not exist", shown_path.display())
             }
-            Err(error) => discovery.messages.push(Message::error(
-                shown(path),
-                format!("cannot read '{}': {error}", path.display()),
-            )),
-        }
+            Err(error) => format!("cannot read '{}': {error}", shown_path.display()),
+        };
+        discovery.messages.push(Message::error(shown_path, problem));
     }
     let walked = walk(&directories);
     discovery

@@ -61,13 +61,28 @@ fn document(files: &[FileFindings], registry: &[&RuleMeta], root: Option<&Path>)
 fn rule_descriptor(meta: &RuleMeta) -> Value {
     json!({
         "id": meta.name,
-        "name": meta.name,
+        "name": pascal_case(meta.name),
         "shortDescription": { "text": meta.summary },
         "fullDescription": { "text": first_paragraph(meta.doc).unwrap_or_else(|| meta.summary.to_owned()) },
         "help": { "text": meta.doc, "markdown": meta.doc },
         "helpUri": format!("{}/blob/main/rules/{}.md", env!("CARGO_PKG_REPOSITORY"), meta.name),
         "defaultConfiguration": { "level": level(meta.default_severity) },
     })
+}
+
+/// `unchecked-on-conflict` as `UncheckedOnConflict`: SARIF wants a rule's `name` to differ
+/// from its `id`.
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+        })
+        .collect()
 }
 
 /// The first paragraph of a rule page that is not a heading, joined into one line.
