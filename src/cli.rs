@@ -89,7 +89,7 @@ struct Done {
 }
 
 impl Done {
-    fn usage_error(message: &str) -> Done {
+    fn error(message: &str) -> Done {
         print_message(&format!("error: {message}"));
         Done {
             status: FAILURE,
@@ -125,7 +125,7 @@ pub fn main() -> u8 {
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     let rules = match selected_rules(&args.select, &args.ignore) {
         Ok(rules) => rules,
-        Err(message) => return Done::usage_error(&message),
+        Err(message) => return Done::error(&message),
     };
     let knowledge = Knowledge::builtin();
     let options = CheckOptions {
@@ -136,7 +136,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     let outcome = if args.paths.iter().any(|path| path == Path::new("-")) {
         match check_stdin(args, &options) {
             Ok(outcome) => outcome,
-            Err(message) => return Done::usage_error(&message),
+            Err(message) => return Done::error(&message),
         }
     } else {
         run::check_paths(&args.paths, &options)
@@ -246,7 +246,7 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
 
 fn explain(name: &str, out: &mut dyn Write) -> Done {
     let Some(rule) = rules::by_name(name) else {
-        return Done::usage_error(&format!("unknown rule '{name}' (see 'idemlint rules')"));
+        return Done::error(&format!("unknown rule '{name}' (see 'idemlint rules')"));
     };
     let doc = rule.meta().doc;
     let ending = if doc.ends_with('\n') { "" } else { "\n" };
