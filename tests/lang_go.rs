@@ -559,3 +559,97 @@ fn long_else_if_chains_are_one_branch() {
     };
     assert_eq!(arms.len(), 1002);
 }
+
+#[test]
+fn comments_lose_their_delimiters() {
+    let src = "// line\r\nfunc f() {\r\n\t/* block\r\n spans */ g() // idemlint-ignore: retry-any-error -- ok\r\n}\r\n";
+    let module = go::lower(src);
+    let comments: Vec<(std::ops::Range<usize>, &str)> = module
+        .comments
+        .iter()
+        .map(|c| (c.span.clone(), c.text.as_str()))
+        .collect();
+    assert_eq!(
+        comments,
+        [
+            (offset_of(src, "// line"), " line"),
+            (offset_of(src, "/* block\r\n spans */"), " block\r\n spans "),
+            (
+                offset_of(src, "// idemlint-ignore: retry-any-error -- ok"),
+                " idemlint-ignore: retry-any-error -- ok"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn retry_loop_snippet_keeps_loop_select_and_sleep() {
+    let src = r#"delay := base
+for attempt := 0; attempt < maxAttempts; attempt++ {
+	err = call(ctx)
+	if err == nil {
+		break
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(delay):
+	}
+	delay *= 2
+}
+"#;
+    let module = classified(src);
+    assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
+    insta::assert_snapshot!(dump::module(&module), @r"
+    script <snippet>()
+      delay = base
+      while (Lt attempt maxAttempts)
+        init:
+          attempt = 0
+        err = (call call ctx)
+        branch
+          if (Eq err nil)
+            break
+        branch
+          if (Recv (call ctx.Done))
+            return (call ctx.Err)
+          if (Recv (call [sleep] time.After delay))
+        delay Mul= 2
+        post:
+          attempt Add= 1
+    ");
+}
+
+#[test]
+fn sprintf_quotes_a_folded_argument_for_percent_q() {
+    let src = "func f() { db.Exec(fmt.Sprintf(\"SELECT %q\", \"a\"), 1) }";
+    let module = go::lower(src);
+    let lit = string_with(&module, "SELECT");
+    assert_eq!(lit.value, "SELECT \"a\"");
+    let arg = offset_of(src, "\"a\"");
+    assert_eq!(span_of(lit, "\"a\""), arg.start..arg.end);
+}
+
+#[test]
+fn every_prefix_of_a_file_lowers_without_panicking() {
+    let src = r#"package p
+
+const q = "INSERT INTO t (k) VALUES ($1) " + `ON CONFLICT DO NOTHING`
+
+func (s *S) F(ctx context.Context) (err error) {
+	defer func() { _ = recover() }()
+	msg := fmt.Sprintf("%s é \x41 %[1]*d %", q, 3)
+	switch v := x.(type) {
+	case int:
+		for i, r := range "héllo" { use(i, r, v, msg, '\u00e9') }
+	}
+	select { case <-time.After(time.Duration(1<<n) * time.Second): }
+	return s.db.QueryRowContext(ctx, q, 1).Scan(&err)
+}
+"#;
+    for end in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
+        let mut module = classified(&src[..end]);
+        dump::module(&module);
+        module.units.clear();
+    }
+}

@@ -77,9 +77,12 @@ fn collect_comments_and_errors(root: Node, source: &str, module: &mut Module) {
         let node = cursor.node();
         let range = node.byte_range();
         if node.kind() == "comment" {
+            // A line comment's node takes the `\r` of a CRLF line ending.
+            let comment = text(source, node);
+            let comment = comment.strip_suffix('\r').unwrap_or(comment);
             module.comments.push(Comment {
-                span: range.clone(),
-                text: comment_text(text(source, node)).to_owned(),
+                span: range.start..range.start + comment.len(),
+                text: comment_text(comment).to_owned(),
             });
         } else if (node.is_error() || node.is_missing())
             && !(last_region.start <= range.start && range.end <= last_region.end)
@@ -103,7 +106,7 @@ fn collect_comments_and_errors(root: Node, source: &str, module: &mut Module) {
 
 fn comment_text(comment: &str) -> &str {
     if let Some(line) = comment.strip_prefix("//") {
-        return line.strip_suffix('\r').unwrap_or(line);
+        return line;
     }
     let inner = comment.strip_prefix("/*").unwrap_or(comment);
     inner.strip_suffix("*/").unwrap_or(inner)
