@@ -70,6 +70,12 @@ pub struct Knowledge {
     pub in_progress_statuses: Vec<String>,
     /// Words that, in a function's name, say it classifies an error as retryable.
     pub retry_predicate_hints: Vec<String>,
+    /// Words that, in a table or column name, say it records handled requests or events
+    /// (an idempotency or dedup table, an inbox, a claim).
+    pub dedup_name_hints: Vec<String>,
+    /// Words that, in a function's name, say it has an effect outside the database that must
+    /// happen once (a charge, a message, an email).
+    pub side_effect_hints: Vec<String>,
 }
 
 /// Calls that never return (used to tell whether a branch leaves the unit).
@@ -223,6 +229,55 @@ impl Knowledge {
             ]
             .map(String::from)
             .to_vec(),
+            dedup_name_hints: [
+                "idempot",
+                "dedup",
+                "processed",
+                "inbox",
+                "handled",
+                "consumed",
+                "seen",
+                "claim",
+                "event_id",
+                "message_id",
+                "delivery_id",
+                "request_id",
+                "nonce",
+                "receipt",
+            ]
+            .map(String::from)
+            .to_vec(),
+            side_effect_hints: [
+                "charge",
+                "pay",
+                "refund",
+                "transfer",
+                "capture",
+                "send",
+                "publish",
+                "notify",
+                "email",
+                "enqueue",
+                "emit",
+                "dispatch",
+                "deliver",
+                "ship",
+                "fulfil",
+                "credit",
+                "debit",
+                "reserve",
+                "provision",
+                "process",
+                "apply",
+                "post",
+                "call",
+                "invoke",
+                "webhook",
+                "provider",
+                "stripe",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 
@@ -258,12 +313,26 @@ impl Knowledge {
             .any(|s| s.eq_ignore_ascii_case(value))
     }
 
-    pub fn is_retry_predicate(&self, name: &str) -> bool {
-        let name = name.to_ascii_lowercase();
-        self.retry_predicate_hints
-            .iter()
-            .any(|h| name.contains(h.as_str()))
+    /// Whether a table or column name says it records handled requests or events.
+    pub fn is_dedup_name(&self, name: &str) -> bool {
+        contains_any(name, &self.dedup_name_hints)
     }
+
+    /// Whether a called function's name says it has an external, once-only effect.
+    pub fn is_side_effect(&self, callee: &str) -> bool {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        contains_any(last, &self.side_effect_hints)
+    }
+
+    pub fn is_retry_predicate(&self, name: &str) -> bool {
+        contains_any(name, &self.retry_predicate_hints)
+    }
+}
+
+/// Whether `name`, lower-cased, contains one of `hints` (which are lower-case).
+fn contains_any(name: &str, hints: &[String]) -> bool {
+    let name = name.to_ascii_lowercase();
+    hints.iter().any(|h| name.contains(h.as_str()))
 }
 
 #[cfg(test)]

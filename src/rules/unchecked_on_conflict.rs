@@ -1,9 +1,11 @@
-//! `unchecked-on-conflict`: an `INSERT … ON CONFLICT DO NOTHING` used as a dedup whose
-//! outcome nothing checks, so the business write after it runs for duplicates too.
+//! `unchecked-on-conflict`: an `INSERT … ON CONFLICT DO NOTHING` used as a dedup or claim
+//! whose outcome nothing checks, so the business write after it runs for duplicates too.
 
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Finding, Severity};
-use crate::model::Unit;
+use crate::finding::{Edit, Finding, Fix, Label, Severity};
+use crate::flow::{self, QuerySite};
+use crate::model::{CallRole, Lang, Outcome, Span, Unit};
+use crate::sql::{Statement, StatementKind};
 
 pub struct UncheckedOnConflict;
 
@@ -20,7 +22,239 @@ impl Rule for UncheckedOnConflict {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let _ = (unit, cx);
-        Vec::new()
+        let queries = flow::queries(unit);
+        let mut findings = Vec::new();
+        for (qi, query) in queries.iter().enumerate() {
+            for (si, stmt) in query.statements().iter().enumerate() {
+                if let Some(f) = ungated_cte(query, stmt, cx) {
+                    findings.push(f);
+                }
+                if !stmt.is_insert_do_nothing() || !is_dedup(stmt, cx) {
+                    continue;
+                }
+                if query
+                    .call
+                    .is_some_and(|site| outcome_checked(unit, query, &site, stmt))
+                {
+                    continue;
+                }
+                let Some(later) = later_effect(unit, &queries, qi, si, stmt, cx) else {
+                    continue;
+                };
+                findings.extend(report(query, stmt, later, cx));
+            }
+        }
+        findings
     }
+}
+
+/// Something that runs after the dedup insert whatever the insert did.
+struct LaterEffect {
+    span: Span,
+    /// `the UPDATE`, `` `process(…)` ``.
+    what: String,
+}
+
+/// Whether the insert records handled requests or events (rather than, say, making sure a
+/// tag exists before linking to it).
+fn is_dedup(insert: &Statement, cx: &Context) -> bool {
+    let k = cx.knowledge;
+    insert.table.as_deref().is_some_and(|t| k.is_dedup_name(t))
+        || insert.insert_columns.iter().any(|c| k.is_dedup_name(c))
+        || insert
+            .on_conflict
+            .as_ref()
+            .is_some_and(|c| c.columns.iter().any(|col| k.is_dedup_name(col)))
+}
+
+/// Whether the host code looks at what the insert did before going on.
+fn outcome_checked(unit: &Unit, query: &QuerySite, site: &flow::Site, insert: &Statement) -> bool {
+    let binding = flow::binding(site);
+    if binding.tested_in_place {
+        return true;
+    }
+    let after = site.stmt.span.end;
+    // With RETURNING, a duplicate comes back as "no row": an error for one-row calls.
+    let no_row_is_visible = insert.returning.is_some() && query.outcome != Outcome::Affected;
+    if no_row_is_visible && query.outcome == Outcome::OneRow {
+        let error_leaves = binding.propagated
+            || binding
+                .error
+                .as_deref()
+                .is_some_and(|e| flow::error_exits(unit, e, after));
+        if error_leaves {
+            return true;
+        }
+    }
+    let mut seeds = binding.values.clone();
+    if no_row_is_visible {
+        seeds.extend(binding.error.clone());
+    }
+    let vars = flow::derived(unit, &seeds, after);
+    flow::first_test(unit, &vars, after).is_some()
+}
+
+/// The first write (to another table, not reading the dedup table) or once-only side effect
+/// after the insert, within its transaction.
+fn later_effect(
+    unit: &Unit,
+    queries: &[QuerySite],
+    qi: usize,
+    si: usize,
+    insert: &Statement,
+    cx: &Context,
+) -> Option<LaterEffect> {
+    let dedup_table = insert.table.as_deref()?;
+    let same_query = queries[qi].statements()[si + 1..]
+        .iter()
+        .map(|s| (&queries[qi], s));
+    let later_queries = queries[qi + 1..]
+        .iter()
+        .flat_map(|q| q.statements().iter().map(move |s| (q, s)));
+    let mut first_write = None;
+    for (query, stmt) in same_query.chain(later_queries) {
+        if matches!(stmt.kind, StatementKind::Commit | StatementKind::Rollback) {
+            break;
+        }
+        let gated = stmt.table.as_deref() == Some(dedup_table)
+            || stmt.reads_from.iter().any(|t| t == dedup_table);
+        if stmt.is_write() && !gated {
+            first_write = Some(LaterEffect {
+                span: query.file_span(&stmt.keyword_span),
+                what: format!("the {}", keyword(stmt)),
+            });
+            break;
+        }
+    }
+    let insert_end = queries[qi].span.end;
+    let side_effect = flow::calls(unit).into_iter().find(|site| {
+        site.expr.span.start >= insert_end
+            && matches!(site.call.role, CallRole::Unknown)
+            && site
+                .call
+                .callee
+                .dotted()
+                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+    });
+    let side_effect = side_effect.map(|site| LaterEffect {
+        span: site.expr.span.clone(),
+        what: format!("`{}(…)`", site.call.callee.dotted().unwrap_or_default()),
+    });
+    match (first_write, side_effect) {
+        (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
+        (w, s) => w.or(s),
+    }
+}
+
+/// A data-modifying CTE that drops duplicates, in a statement that does not read it.
+fn ungated_cte(query: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Finding> {
+    if !stmt.is_write() {
+        return None;
+    }
+    let (name, insert) = stmt.ctes.iter().find(|(_, cte)| {
+        cte.is_insert_do_nothing() && (cte.returning.is_some() || is_dedup(cte, cx))
+    })?;
+    let reads_it = stmt
+        .reads_from
+        .iter()
+        .any(|t| t == name || Some(t.as_str()) == insert.table.as_deref());
+    if reads_it {
+        return None;
+    }
+    let later = LaterEffect {
+        span: query.file_span(&stmt.keyword_span),
+        what: format!("the {}", keyword(stmt)),
+    };
+    report(query, insert, later, cx)
+}
+
+fn keyword(stmt: &Statement) -> &'static str {
+    match stmt.kind {
+        StatementKind::Insert => "INSERT",
+        StatementKind::Update => "UPDATE",
+        StatementKind::Delete => "DELETE",
+        _ => "write",
+    }
+}
+
+fn report(
+    query: &QuerySite,
+    insert: &Statement,
+    later: LaterEffect,
+    cx: &Context,
+) -> Option<Finding> {
+    let conflict = insert.on_conflict.as_ref()?;
+    let key = conflict
+        .columns
+        .first()
+        .or(insert.insert_columns.first())
+        .cloned();
+    let primary = Label::new(
+        query.file_span(&conflict.span),
+        "a duplicate inserts nothing here, and nothing checks whether a row was inserted",
+    );
+    let mut finding = Finding::new(
+        META.name,
+        format!(
+            "a re-delivered request inserts nothing, but {} below still runs",
+            later.what
+        ),
+        primary,
+    )
+    .with_secondary(Label::new(
+        later.span,
+        "this runs for duplicates too: it is not gated on the insert",
+    ))
+    .with_help(help(cx.lang, key.as_deref().unwrap_or("key")));
+    if let Some(fix) = returning_fix(query, insert, key.as_deref(), cx) {
+        finding = finding.with_fix(fix);
+    }
+    Some(finding)
+}
+
+fn help(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Go => format!(
+            "gate the write on the insert: return early when `res.RowsAffected()` is 0, or add \
+             `RETURNING {key}` and treat `sql.ErrNoRows` as a duplicate"
+        ),
+        Lang::Rust => format!(
+            "gate the write on the insert: return early when `.rows_affected()` is 0, or add \
+             `RETURNING {key}`, use `fetch_optional` and return on `None`"
+        ),
+        Lang::Sql => format!(
+            "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
+             ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
+        ),
+    }
+}
+
+/// In host code, `RETURNING <key>` makes the driver say whether the insert happened; adding
+/// it changes nothing else, so the edit is safe. MySQL's `INSERT IGNORE` has no RETURNING.
+fn returning_fix(
+    query: &QuerySite,
+    insert: &Statement,
+    key: Option<&str>,
+    cx: &Context,
+) -> Option<Fix> {
+    let key = key?;
+    if cx.lang == Lang::Sql || insert.returning.is_some() {
+        return None;
+    }
+    let conflict = insert.on_conflict.as_ref()?;
+    let clause = query.sql.text.value.get(conflict.span.clone())?;
+    if !clause.trim_start().to_ascii_uppercase().starts_with("ON") {
+        return None;
+    }
+    let at = query.file_span(&(insert.end..insert.end)).start;
+    Some(Fix {
+        description: format!(
+            "add `RETURNING {key}` so the insert reports whether it created the row, then skip \
+             the write when it did not"
+        ),
+        edits: vec![Edit {
+            span: at..at,
+            replacement: format!(" RETURNING {key}"),
+        }],
+    })
 }
