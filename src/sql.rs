@@ -285,14 +285,19 @@ pub fn script(text: &str) -> Script {
         script.items.push(Item { statement, routine });
     }
     script.comments.sort_by_key(|c| c.span.start);
-    script
+    // A statement cut short by the tokenizer is already explained by the tokenizer's note.
+    let unread_from = lexed.unread.map_or(text.len() + 1, |(span, _)| span.start);
+    let parse_failures = reader
         .rejected
-        .extend(reader.rejected.into_iter().map(|(span, reason)| Rejected {
-        span,
-        reason: format!(
-            "sqlparser could not read this statement: {reason}; its facts were read from its tokens"
-        ),
-    }));
+        .into_iter()
+        .filter(|(span, _)| span.end < unread_from)
+        .map(|(span, reason)| Rejected {
+            span,
+            reason: format!(
+                "sqlparser could not read this statement: {reason}; its facts were read from its tokens"
+            ),
+        });
+    script.rejected.extend(parse_failures);
     script.rejected.sort_by_key(|r| r.span.start);
     script
 }

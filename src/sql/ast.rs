@@ -127,7 +127,7 @@ fn describe(error: ParserError) -> String {
 }
 
 struct AstReader<'a> {
-    locator: Locator<'a>,
+    locator: Locator,
     /// The offset of the parsed source in the text.
     base: usize,
     /// The parsed statement's span, for nodes sqlparser has no span for.

@@ -49,11 +49,10 @@ pub(crate) struct Lexed {
     pub unread: Option<(Range<usize>, String)>,
 }
 
-/// PostgreSQL first, unless the text has MySQL's backticks or backslash-escaped quotes (which
-/// PostgreSQL would read as the end of a string); the generic dialect is the most permissive
-/// last resort.
+/// PostgreSQL first, unless the text has MySQL's backticks; MySQL also reads backslash
+/// escapes in strings and `#` comments; the generic dialect is the most permissive last resort.
 fn lexing_dialects(text: &str) -> [&'static dyn Dialect; 3] {
-    if text.contains('`') || text.contains("\\'") {
+    if text.contains('`') {
         [&MySqlDialect {}, &PostgreSqlDialect {}, &GenericDialect {}]
     } else {
         [&PostgreSqlDialect {}, &MySqlDialect {}, &GenericDialect {}]
@@ -140,45 +139,57 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Maps sqlparser locations within one text to byte offsets, in any order.
-pub(crate) struct Locator<'a> {
-    text: &'a str,
-    /// The byte offset of each line's start, and whether the line is ASCII (one byte a column).
-    lines: Vec<(usize, bool)>,
+/// Maps sqlparser locations within one text to byte offsets, in any order, in constant time.
+pub(crate) struct Locator {
+    /// The index of each line's first char.
+    line_starts: Vec<usize>,
+    /// The byte offset of every char and then of the text's end; empty when the text is
+    /// ASCII, where chars are bytes.
+    char_offsets: Vec<usize>,
+    chars: usize,
 }
 
-impl<'a> Locator<'a> {
-    pub fn new(text: &'a str) -> Locator<'a> {
-        let mut lines = Vec::new();
-        let mut start = 0;
-        for line in text.split_inclusive('\n') {
-            lines.push((start, line.is_ascii()));
-            start += line.len();
+impl Locator {
+    pub fn new(text: &str) -> Locator {
+        let mut line_starts = vec![0];
+        let mut chars = 0;
+        for ch in text.chars() {
+            chars += 1;
+            if ch == '\n' {
+                line_starts.push(chars);
+            }
         }
-        if lines.is_empty() || text.ends_with('\n') {
-            lines.push((start, true));
+        let char_offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        Locator {
+            line_starts,
+            char_offsets,
+            chars,
         }
-        Locator { text, lines }
     }
 
     /// The byte offset of `at`; `None` for sqlparser's empty location (line 0).
     pub fn offset(&self, at: Location) -> Option<usize> {
         let line = usize::try_from(at.line).ok()?.checked_sub(1)?;
         let column = usize::try_from(at.column).ok()?.checked_sub(1)?;
-        let &(start, ascii) = self.lines.get(line)?;
-        let end = self
-            .lines
+        let start = *self.line_starts.get(line)?;
+        let line_end = self
+            .line_starts
             .get(line + 1)
-            .map_or(self.text.len(), |&(next, _)| next);
-        let offset = if ascii {
-            start + column
+            .copied()
+            .unwrap_or(self.chars);
+        let char_index = start.saturating_add(column).min(line_end);
+        if self.char_offsets.is_empty() {
+            Some(char_index)
         } else {
-            self.text[start..end]
-                .char_indices()
-                .nth(column)
-                .map_or(end, |(i, _)| start + i)
-        };
-        Some(offset.min(end))
+            self.char_offsets.get(char_index).copied()
+        }
     }
 
     /// The byte range of a sqlparser span; `None` when sqlparser does not know it.
@@ -199,13 +210,27 @@ pub(crate) struct Chunk {
 }
 
 /// Splits a token list into statements at every `;` (strings, quoted identifiers, dollar
-/// quotes and comments are single tokens, so a `;` inside them never splits).
+/// quotes and comments are single tokens, so a `;` inside them never splits), except inside
+/// a `BEGIN ATOMIC … END` routine body.
 pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
     let toks = &lexed.toks;
     let mut chunks = Vec::new();
     let mut start = 0;
+    // The BEGIN/CASE … END blocks open in a `BEGIN ATOMIC` body.
+    let mut open_blocks: u32 = 0;
+    let mut previous: Option<&Tok> = None;
     for i in 0..=toks.len() {
-        if i < toks.len() && toks[i].token != Token::SemiColon {
+        if let Some(tok) = toks.get(i).filter(|t| !t.is_trivia()) {
+            if tok.is("atomic") && previous.is_some_and(|p| p.is("begin")) {
+                open_blocks = 1;
+            } else if open_blocks > 0 && tok.is("case") {
+                open_blocks += 1;
+            } else if open_blocks > 0 && tok.is("end") {
+                open_blocks -= 1;
+            }
+            previous = Some(tok);
+        }
+        if i < toks.len() && (toks[i].token != Token::SemiColon || open_blocks > 0) {
             continue;
         }
         let first = (start..i).find(|&j| !toks[j].is_trivia());

@@ -143,12 +143,15 @@ impl<'a> Part<'a> {
 }
 
 /// Whether an identifier names a parameter rather than a column: a host interpolation's
-/// `argN`, an `@name`/`:name` variable read as one word, or one of `params`.
+/// `argN`, a `$name`/`@name`/`:name` placeholder a dialect read as one word, or one of
+/// `params`.
 pub(crate) fn is_param_name(name: &str, params: &[String]) -> bool {
     let numbered = name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("arg"))
         && name.len() > 3
         && name[3..].bytes().all(|b| b.is_ascii_digit());
-    numbered || name.starts_with(['@', ':']) || params.iter().any(|p| p.eq_ignore_ascii_case(name))
+    numbered
+        || name.starts_with(['$', '@', ':'])
+        || params.iter().any(|p| p.eq_ignore_ascii_case(name))
 }
 
 /// The value a run of tokens stands for, as the right-hand side of `col = …`.

@@ -652,9 +652,9 @@ fn equality(conjunct: Part, params: &[String]) -> Option<ColumnValue> {
             conjunct.slice(eq + 1..conjunct.len()),
         );
         let (column, value) = match (column(lhs), column(rhs)) {
-            (Some(c), _) => (c, rhs),
+            (Some(c), _) if rhs.len() > 0 => (c, rhs),
             (None, Some(c)) => (c, lhs),
-            (None, None) => return None,
+            _ => return None,
         };
         return Some(ColumnValue {
             column,

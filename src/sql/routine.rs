@@ -31,8 +31,11 @@ const BOUNDARIES: &[&str] = &[
 const READ_LANGUAGES: &[&str] = &["plpgsql", "sql"];
 
 /// The routine a CREATE FUNCTION/PROCEDURE or DO statement defines, and the comments of its
-/// body.
+/// body (a dollar-quoted body is a string to the script's tokenizer).
 pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment>)> {
+    if !toks.first().is_some_and(|t| t.is("create") || t.is("do")) {
+        return None;
+    }
     let depths = part::depths(toks);
     let statement = Part {
         toks,
@@ -49,25 +52,36 @@ pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment
     if language.is_some_and(|l| !READ_LANGUAGES.iter().any(|r| l.eq_ignore_ascii_case(r))) {
         return None;
     }
-    let body = statement.find_top(0, |i| {
-        matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
-    })?;
-    let body = inside_dollar_quotes(text, statement.toks[body].span.clone())?;
-    let lexed = lex::lex(&text[body.clone()]);
-    let shifted: Vec<Tok> = lexed
-        .toks
-        .into_iter()
-        .map(|t| Tok {
-            token: t.token,
-            span: t.span.start + body.start..t.span.end + body.start,
-        })
-        .collect();
-    let comments = super::comments(&shifted);
-    let significant: Vec<&Tok> = shifted.iter().filter(|t| !t.is_trivia()).collect();
     let mut reader = Reader::new(text);
     reader.params = params.iter().map(|p| p.to_lowercase()).collect();
-    reader.params.extend(declared_variables(&significant));
-    let statements = inner_statements(&mut reader, &significant);
+    let dollar_quoted = statement.find_top(0, |i| {
+        matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
+    });
+    let (statements, comments) = if let Some(body) = dollar_quoted {
+        let body = inside_dollar_quotes(text, statement.toks[body].span.clone())?;
+        let lexed = lex::lex(&text[body.clone()]);
+        let shifted: Vec<Tok> = lexed
+            .toks
+            .into_iter()
+            .map(|t| Tok {
+                token: t.token,
+                span: t.span.start + body.start..t.span.end + body.start,
+            })
+            .collect();
+        let significant: Vec<&Tok> = shifted.iter().filter(|t| !t.is_trivia()).collect();
+        reader.params.extend(declared_variables(&significant));
+        (
+            inner_statements(&mut reader, &significant),
+            super::comments(&shifted),
+        )
+    } else {
+        let begin = statement.find_top(0, |i| {
+            statement.is(i, "begin") && statement.is(i + 1, "atomic")
+        })?;
+        let end = statement.len() - usize::from(statement.is(statement.len() - 1, "end"));
+        let body = &toks[(begin + 2).min(end)..end];
+        (inner_statements(&mut reader, body), Vec::new())
+    };
     Some((
         Routine {
             name,
@@ -164,17 +178,22 @@ fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> Vec<Statement> {
     statements
 }
 
-/// Where the SQL statement starting at `start` ends: its `;`, a `THEN`/`LOOP` at its level,
-/// or the `)` closing the parenthesis it started in.
+/// Where the SQL statement starting at `start` ends: its `;`, a `THEN`/`LOOP` at its level
+/// (outside its own `CASE … END`s), or the `)` closing the parenthesis it started in.
 fn statement_end(body: Part, start: usize) -> usize {
     let level = body.depths[start];
-    (start + 1..body.len())
-        .find(|&j| {
-            body.depths[j] < level
-                || (body.depths[j] == level
-                    && (body.token(j) == Some(&Token::SemiColon)
-                        || body.is(j, "then")
-                        || body.is(j, "loop")))
-        })
-        .unwrap_or(body.len())
+    let mut open_cases: usize = 0;
+    for j in start + 1..body.len() {
+        if body.is(j, "case") {
+            open_cases += 1;
+        } else if body.is(j, "end") {
+            open_cases = open_cases.saturating_sub(1);
+        }
+        let ends_here = body.token(j) == Some(&Token::SemiColon)
+            || (open_cases == 0 && (body.is(j, "then") || body.is(j, "loop")));
+        if body.depths[j] < level || (body.depths[j] == level && ends_here) {
+            return j;
+        }
+    }
+    body.len()
 }
