@@ -433,3 +433,48 @@ impl Scanner<'_> {
         self.pos = end;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(text: &str) -> Vec<&str> {
+        scan(text)
+            .chunks
+            .iter()
+            .map(|c| &text[c.range.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn chunks_start_at_items_and_statements_after_an_end() {
+        assert_eq!(
+            chunks("use a;\n#[test]\nfn f() {\n}\nlet x = S {\n}\n.m();\nif a {\n}\nelse {\n}\n"),
+            [
+                "use a;\n",
+                "#[test]\nfn f() {\n}\n",
+                "let x = S {\n}\n.m();\n",
+                "if a {\n}\nelse {\n}\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_bracket_does_not_swallow_the_next_item() {
+        assert_eq!(
+            chunks("fn f( {\n}\n\n#[test]\nfn g() {}\n"),
+            ["fn f( {\n}\n\n", "#[test]\nfn g() {}\n"]
+        );
+    }
+
+    #[test]
+    fn nesting_counts_brackets_and_recursing_tokens() {
+        assert_eq!(scan("f(((x)))").nesting(), 3);
+        assert_eq!(scan("let x = !!!a;").nesting(), 5);
+        // Commas and semicolons end an expression; a closed block ends one unless `else`
+        // continues it.
+        assert_eq!(scan("f(!a, !b); !c;").nesting(), 2);
+        assert_eq!(scan("if a {} else if b {} else if c {}").nesting(), 6);
+        assert_eq!(scan("fn a() {} fn b() {} fn c() {}").nesting(), 1);
+    }
+}

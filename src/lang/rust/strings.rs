@@ -229,3 +229,49 @@ pub fn placeholder(name: &str, at: usize) -> StrLit {
     out.end = at;
     out.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fill(template: &str) -> String {
+        let lit = StrLit::verbatim(template, 100);
+        fill_template(&lit, |hole| {
+            let name = match hole.hole {
+                Hole::Positional(n) => format!("p{n}"),
+                Hole::Named(name) => format!("n_{name}"),
+            };
+            placeholder(&name, hole.at)
+        })
+        .value
+    }
+
+    #[test]
+    fn template_holes_count_positions_and_keep_names() {
+        assert_eq!(fill("{} {} {0} {x} {:?} {y:>5}"), "p0 p1 p0 n_x p2 n_y");
+        assert_eq!(fill("{{literal}} {}"), "{literal} p0");
+        // `{:.*}` takes its precision from a positional argument first.
+        assert_eq!(fill("{:.*} {}"), "p1 p2");
+        assert_eq!(fill("unclosed { brace"), "unclosed { brace");
+        assert_eq!(fill("stray } brace"), "stray } brace");
+    }
+
+    #[test]
+    fn template_origins_follow_literal_and_holes() {
+        let lit = StrLit::verbatim("a{}b", 10);
+        let filled = fill_template(&lit, |hole| placeholder("XY", hole.at));
+        assert_eq!(filled.value, "aXYb");
+        assert_eq!(filled.origin, [10, 11, 11, 13, 14]);
+    }
+
+    #[test]
+    fn byte_strings_are_not_decoded() {
+        assert_eq!(decode(r#"b"bytes""#, 0), None);
+        assert_eq!(decode(r##"br#"bytes"#"##, 0), None);
+        assert_eq!(decode(r#""text""#, 5), Some(StrLit::verbatim("text", 6)));
+        assert_eq!(
+            decode(r##"r#"te"xt"#"##, 5),
+            Some(StrLit::verbatim("te\"xt", 8))
+        );
+    }
+}
