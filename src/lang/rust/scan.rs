@@ -115,15 +115,15 @@ impl Scanner<'_> {
                 b'/' if self.peek(1) == b'/' => self.line_comment(),
                 b'/' if self.peek(1) == b'*' => self.block_comment(),
                 b'"' => {
-                    self.token_start(b"\"");
+                    self.token_start(self.pos, b"\"");
                     self.quoted(self.pos + 1);
                 }
                 b'\'' => {
-                    self.token_start(b"'");
+                    self.token_start(self.pos, b"'");
                     self.quote_or_lifetime();
                 }
                 b'0'..=b'9' => {
-                    self.token_start(b"0");
+                    self.token_start(self.pos, b"0");
                     self.number();
                 }
                 b if b == b'_' || b.is_ascii_alphabetic() || b >= 0x80 => self.word(),
@@ -133,7 +133,7 @@ impl Scanner<'_> {
     }
 
     /// Bookkeeping before every token: chunk cuts and the end of a block's expression.
-    fn token_start(&mut self, token: &[u8]) {
+    fn token_start(&mut self, at: usize, token: &[u8]) {
         let depth = self.levels.len() - 1;
         let statement_start = depth == 0
             && self.at_line_start
@@ -143,11 +143,11 @@ impl Scanner<'_> {
         // Inside brackets that never closed, an item keyword at the start of a line is still
         // most likely the next item (an attribute keeps its item).
         let item_after_unclosed = depth > 0
-            && (self.pos == 0 || self.bytes[self.pos - 1] == b'\n')
+            && (at == 0 || self.bytes[at - 1] == b'\n')
             && !self.after_bracket
             && (token == b"#" || ITEM_KEYWORDS.contains(&token));
         if statement_start || item_after_unclosed {
-            self.cut(self.pos);
+            self.cut(at);
         }
         self.after_bracket = token == b"]";
         if self.block_closed {
@@ -197,41 +197,31 @@ impl Scanner<'_> {
     }
 
     fn punct(&mut self, b: u8) {
-        // Only the first byte decides; multi-byte punctuation counts once per byte, which
-        // only makes the bound more careful.
-        let token = [b];
+        // Multi-byte punctuation counts once per byte, which only makes the bound more careful.
+        self.token_start(self.pos, &[b]);
         match b {
             b'(' | b'[' | b'{' => {
-                self.token_start(&token);
                 self.levels.push(0);
                 self.note_nesting();
             }
-            b')' | b']' | b'}' => {
-                self.token_start(&token);
-                if self.levels.len() > 1 {
-                    let level = self.levels.pop().unwrap_or(0);
-                    self.counted -= level;
-                    self.block_closed = b == b'}';
-                    if self.levels.len() == 1 {
-                        self.previous = if b == b'}' {
-                            Previous::End
-                        } else {
-                            Previous::Other
-                        };
-                    }
+            b')' | b']' | b'}' if self.levels.len() > 1 => {
+                let level = self.levels.pop().unwrap_or(0);
+                self.counted -= level;
+                self.block_closed = b == b'}';
+                if self.levels.len() == 1 {
+                    self.previous = if b == b'}' {
+                        Previous::End
+                    } else {
+                        Previous::Other
+                    };
                 }
             }
-            b',' | b';' => {
-                self.token_start(&token);
-                self.reset_level();
-            }
-            b':' | b'#' | b'$' => self.token_start(&token),
-            _ if b.is_ascii_punctuation() => {
-                self.token_start(&token);
-                self.count();
-            }
-            // Control characters and other stray bytes: syn rejects them, nothing to count.
-            _ => self.token_start(&token),
+            b',' | b';' => self.reset_level(),
+            // Stray closers (syn reports them), paths, attributes, macro variables.
+            b')' | b']' | b'}' | b':' | b'#' | b'$' => {}
+            _ if b.is_ascii_punctuation() => self.count(),
+            // Control characters and other stray bytes: syn rejects them.
+            _ => {}
         }
         self.pos += 1;
     }
@@ -251,20 +241,17 @@ impl Scanner<'_> {
         let string_prefix = matches!(word, "b" | "c" | "r" | "br" | "cr");
         let raw = word.ends_with('r');
         if string_prefix && raw && (next == b'"' || (next == b'#' && self.raw_string_ahead())) {
-            self.pos = start;
-            self.token_start(b"\"");
+            self.token_start(start, b"\"");
             self.raw_string(start + word.len());
             return;
         }
         if string_prefix && !raw && next == b'"' {
-            self.pos = start;
-            self.token_start(b"\"");
+            self.token_start(start, b"\"");
             self.quoted(start + word.len() + 1);
             return;
         }
         if word == "b" && next == b'\'' {
-            self.pos = start;
-            self.token_start(b"'");
+            self.token_start(start, b"'");
             self.pos = start + 1;
             self.quote_or_lifetime();
             return;
@@ -278,10 +265,7 @@ impl Scanner<'_> {
                 self.pos += 1;
             }
         }
-        let end = self.pos;
-        self.pos = start;
-        self.token_start(word.as_bytes());
-        self.pos = end;
+        self.token_start(start, word.as_bytes());
         if RECURSING_KEYWORDS.contains(&word) {
             self.count();
         }
