@@ -636,3 +636,41 @@ async fn claim(pool: &PgPool, key: &str) -> Result<()> {
         ]
     );
 }
+
+#[test]
+fn sql_assembled_with_push_str_is_followed() {
+    let source = r#"fn claim(dedupe: bool) {
+    let mut sql = String::new();
+    sql.push_str("INSERT INTO idem (key) VALUES ($1)");
+    if dedupe {
+        sql.push_str(" ON CONFLICT (key) DO NOTHING");
+    }
+    db.execute(&sql, key);
+    sql.push_str(&suffix);
+    db.execute(&sql, key);
+}
+"#;
+    let module = lower(source);
+    let lits = strings(&module);
+    let values: Vec<&str> = lits.iter().map(|l| l.value.as_str()).collect();
+    assert_eq!(
+        values,
+        [
+            "INSERT INTO idem (key) VALUES ($1)",
+            " ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO idem (key) VALUES ($1) ON CONFLICT (key) DO NOTHING",
+        ]
+    );
+    let joined = lits[2];
+    let first_end = source.find("($1)").unwrap() + 4;
+    let second_start = source.find(" ON CONFLICT").unwrap();
+    let seam = joined.value.find(" ON").unwrap();
+    assert_eq!(
+        joined.origin[seam - 1..=seam],
+        [first_end - 1, second_start]
+    );
+    assert_eq!(
+        file_text(source, lits[2], "ON CONFLICT (key) DO NOTHING"),
+        "ON CONFLICT (key) DO NOTHING"
+    );
+}

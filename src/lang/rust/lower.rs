@@ -535,6 +535,7 @@ impl<'a> Lowerer<'a> {
                 return self.expr_stmt(&e.right, &Sink::Assign { targets, op }, span, out);
             }
             _ => {
+                self.track_push(expr);
                 let value = self.expr(expr);
                 out.push(sink.take(value, span));
                 return;
@@ -786,6 +787,32 @@ impl<'a> Lowerer<'a> {
             Some(value) => self.locals.insert(name.clone(), value),
             None => self.locals.remove(name),
         };
+    }
+
+    /// Keeps [`Self::locals`] up to date after `q.push_str(s)`.
+    fn track_push(&mut self, expr: &syn::Expr) {
+        let syn::Expr::MethodCall(call) = expr else {
+            return;
+        };
+        let syn::Expr::Path(receiver) = peel(&call.receiver) else {
+            return;
+        };
+        let Some(name) = receiver.path.get_ident().map(ident_name) else {
+            return;
+        };
+        if call.method != "push_str" || !self.locals.contains_key(&name) {
+            return;
+        }
+        let pushed = match call.args.first() {
+            Some(arg) if call.args.len() == 1 => self.fold(arg),
+            _ => None,
+        };
+        match (pushed, self.locals.get_mut(&name)) {
+            (Some(pushed), Some(current)) => current.push(&pushed),
+            _ => {
+                self.locals.remove(&name);
+            }
+        }
     }
 
     // ----- expressions -----
@@ -1146,8 +1173,16 @@ impl<'a> Lowerer<'a> {
             {
                 self.fold(&m.receiver)
             }
-            syn::Expr::Call(c) if c.args.len() == 1 && is_string_from(&c.func) => {
-                self.fold(&c.args[0])
+            syn::Expr::Call(c) => {
+                let (owner, function) = callee_tail(&c.func)?;
+                match (owner.as_str(), function.as_str(), c.args.first()) {
+                    ("String", "from", Some(arg))
+                    | ("str", "to_owned" | "to_string", Some(arg)) => self.fold(arg),
+                    ("String", "new", None) => {
+                        Some(strings::placeholder("", self.span_of(expr).start))
+                    }
+                    _ => None,
+                }
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
                 let mut lhs = self.fold(&b.left)?;
@@ -1422,17 +1457,14 @@ fn number(token: &str, suffix: &str, digits: &str) -> ExprKind {
     }
 }
 
-/// `String::from(x)`, `str::to_owned(x)`: a string conversion of its argument.
-fn is_string_from(func: &syn::Expr) -> bool {
+/// The last two segments of a called path: (`String`, `from`) for `String::from`.
+fn callee_tail(func: &syn::Expr) -> Option<(String, String)> {
     let syn::Expr::Path(p) = func else {
-        return false;
+        return None;
     };
     let mut names = p.path.segments.iter().rev().map(|s| ident_name(&s.ident));
-    let (function, owner) = (names.next(), names.next());
-    matches!(
-        (owner.as_deref(), function.as_deref()),
-        (Some("String"), Some("from")) | (Some("str"), Some("to_owned" | "to_string"))
-    )
+    let function = names.next()?;
+    Some((names.next().unwrap_or_default(), function))
 }
 
 fn is_compound(op: &syn::BinOp) -> bool {
