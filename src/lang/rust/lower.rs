@@ -15,7 +15,8 @@
 //! - A struct literal's `..base` is the field named `..`.
 //! - `format!` with a literal template is a `Str`; `concat!` of literals is a `Str`; a
 //!   same-file `const`/`static` string is a `Str` wherever it is named; a local variable
-//!   holding a string is a `Str` where it is passed as a call argument.
+//!   holding a string (from `let`, `=`, `+=`, `push_str`, in source order whatever the
+//!   branches) is a `Str` where it is passed as a call argument.
 
 use std::collections::{HashMap, HashSet};
 use std::mem;
