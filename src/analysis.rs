@@ -136,7 +136,9 @@ fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 for_each_expr_mut(b, f);
             }
         }
-        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Return(Some(e)) => expr_mut(e, f),
+        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => {
+            expr_mut(e, f)
+        }
         StmtKind::Branch { subject, arms } => {
             if let Some(s) = subject {
                 expr_mut(s, f);

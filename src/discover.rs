@@ -49,7 +49,7 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>) -> Discovery {
                     continue;
                 }
                 None => format!(
-                    "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
+                    "cannot tell the language of '{}' (name it with --lang go|rust|sql|ts|markdown)",
                     shown_path.display()
                 ),
             },

@@ -127,8 +127,8 @@ fn stdin_needs_a_language() {
         .assert()
         .code(2)
         .stderr(
-            "error: reading stdin needs --lang go|rust|sql, or --stdin-filename with a .go, .rs \
-             or .sql name\n",
+            "error: reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename \
+             with a name whose extension tells\n",
         );
 }
 
@@ -296,7 +296,7 @@ fn a_file_named_explicitly_needs_a_known_language() {
         .assert()
         .code(2)
         .stderr(
-            "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql)\n\
+            "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql|ts|markdown)\n\
              no problems found (1 file checked)\n",
         );
     check_in(dir.path())
