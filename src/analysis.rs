@@ -33,6 +33,10 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
         return;
     };
     let name = callee_name(call);
+    if let Some(sleep) = wrapped_sleep(call, lang, &name, knowledge) {
+        expr.kind = ExprKind::Call(sleep);
+        return;
+    }
     call.role = if let Some(api) = knowledge.query(lang, &name) {
         match take_sql(call) {
             Some(sql) => CallRole::Query(Query {
@@ -46,7 +50,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
             sql,
             outcome: Outcome::Unknown,
         })
-    } else if let Some(sleep) = knowledge.sleep(lang, &name) {
+    } else if let Some(sleep) = knowledge.sleep_call(lang, &name, call.args.len()) {
         CallRole::Sleep {
             duration_arg: sleep.duration_arg,
         }
@@ -65,6 +69,29 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     } else {
         CallRole::Unknown
     };
+}
+
+/// The sleep a call stands for when it only wraps one: a promise constructor whose executor
+/// does nothing but sleep (`new Promise(r => setTimeout(r, d))`) is that sleep. Its body was
+/// classified before it, children first.
+fn wrapped_sleep(call: &Call, lang: Lang, name: &str, knowledge: &Knowledge) -> Option<Call> {
+    if !knowledge.is_sleep_wrapper(lang, name) {
+        return None;
+    }
+    let [executor] = call.args.as_slice() else {
+        return None;
+    };
+    let ExprKind::Closure { body, .. } = &executor.kind else {
+        return None;
+    };
+    let [only] = body.stmts.as_slice() else {
+        return None;
+    };
+    let inner = match &only.kind {
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e.as_call()?,
+        _ => return None,
+    };
+    matches!(inner.role, CallRole::Sleep { .. }).then(|| inner.clone())
 }
 
 /// The SQL a terminal driver call runs: in its own arguments (`db.Exec("…")`), or in the

@@ -60,6 +60,9 @@ pub struct RetryApi {
 #[derive(Clone, Debug)]
 pub struct Knowledge {
     pub sleeps: Vec<SleepApi>,
+    /// Calls that run a callback and complete when it is done (`new Promise(executor)`): one
+    /// whose callback only sleeps is a sleep itself.
+    pub sleep_wrappers: Vec<CallPattern>,
     pub randoms: Vec<CallPattern>,
     /// Words that, in a function's name, say it returns a random or jittered value.
     pub random_name_hints: Vec<String>,
@@ -124,9 +127,10 @@ impl CallPattern {
 impl Knowledge {
     /// The built-in table.
     pub fn builtin() -> Knowledge {
-        use Lang::{Go, Rust};
+        use Lang::{Go, Rust, TypeScript};
         let go = Some(Go);
         let rust = Some(Rust);
+        let ts = Some(TypeScript);
         let query = |lang, p: &str, outcome| QueryApi {
             call: pat(lang, p),
             outcome,
@@ -161,7 +165,26 @@ impl Knowledge {
                     call: pat(rust, "sleep"),
                     duration_arg: 0,
                 },
+                SleepApi {
+                    call: pat(ts, "sleep"),
+                    duration_arg: 0,
+                },
+                SleepApi {
+                    call: pat(ts, "delay"),
+                    duration_arg: 0,
+                },
+                // The callback form first: `setTimeout(resolve, d)`; then `timers/promises`'
+                // `await setTimeout(d)`, which takes the duration first.
+                SleepApi {
+                    call: pat(ts, "setTimeout"),
+                    duration_arg: 1,
+                },
+                SleepApi {
+                    call: pat(ts, "setTimeout"),
+                    duration_arg: 0,
+                },
             ],
+            sleep_wrappers: vec![pat(ts, "Promise")],
             randoms: vec![
                 pat(go, "rand.Int63n"),
                 pat(go, "rand.Int63"),
@@ -186,6 +209,11 @@ impl Knowledge {
                 pat(rust, "fastrand.u32"),
                 pat(rust, "fastrand.f64"),
                 pat(rust, "fastrand.usize"),
+                pat(ts, "Math.random"),
+                pat(ts, "crypto.randomInt"),
+                pat(ts, "crypto.getRandomValues"),
+                pat(ts, "crypto.randomBytes"),
+                pat(ts, "_.random"),
             ],
             random_name_hints: ["jitter", "random", "rand"].map(String::from).to_vec(),
             queries: vec![
@@ -211,6 +239,21 @@ impl Knowledge {
                 query(rust, ".query", Outcome::Rows),
                 query(rust, ".get_result", Outcome::OneRow),
                 query(rust, ".get_results", Outcome::Rows),
+                // node-postgres and mysql2 (`[rows, fields]`), knex, Prisma, pg-promise.
+                query(ts, ".query", Outcome::Rows),
+                query(ts, ".execute", Outcome::Rows),
+                query(ts, ".raw", Outcome::Rows),
+                query(ts, ".$queryRaw", Outcome::Rows),
+                query(ts, ".$queryRawUnsafe", Outcome::Rows),
+                query(ts, ".$executeRaw", Outcome::Affected),
+                query(ts, ".$executeRawUnsafe", Outcome::Affected),
+                query(ts, ".one", Outcome::OneRow),
+                query(ts, ".oneOrNone", Outcome::OptionalRow),
+                query(ts, ".many", Outcome::Rows),
+                query(ts, ".manyOrNone", Outcome::Rows),
+                query(ts, ".any", Outcome::Rows),
+                query(ts, ".none", Outcome::Affected),
+                query(ts, ".result", Outcome::Affected),
             ],
             kv: Vec::new(),
             retries: Vec::new(),
@@ -283,6 +326,19 @@ impl Knowledge {
 
     pub fn sleep(&self, lang: Lang, dotted: &str) -> Option<&SleepApi> {
         self.sleeps.iter().find(|s| s.call.matches(lang, dotted))
+    }
+
+    /// The sleep a call with `args` arguments is: the first entry for its name whose
+    /// duration argument is there (`setTimeout(cb, d)` and, from `timers/promises`,
+    /// `setTimeout(d)`).
+    pub fn sleep_call(&self, lang: Lang, dotted: &str, args: usize) -> Option<&SleepApi> {
+        self.sleeps
+            .iter()
+            .find(|s| s.duration_arg < args && s.call.matches(lang, dotted))
+    }
+
+    pub fn is_sleep_wrapper(&self, lang: Lang, dotted: &str) -> bool {
+        self.sleep_wrappers.iter().any(|p| p.matches(lang, dotted))
     }
 
     pub fn is_random(&self, lang: Lang, dotted: &str) -> bool {

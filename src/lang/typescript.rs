@@ -118,15 +118,24 @@ pub fn lower(source: &str) -> Module {
 /// tree-sitter could read inside one is still lowered.
 fn statement_nodes(node: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    let mut stack: Vec<Node> = named_children(node).into_iter().rev().collect();
+    let mut stack: Vec<Node> = children_and_errors(node).into_iter().rev().collect();
     while let Some(node) = stack.pop() {
         if node.is_error() {
-            stack.extend(named_children(node).into_iter().rev());
+            stack.extend(children_and_errors(node).into_iter().rev());
         } else {
             out.push(node);
         }
     }
     out
+}
+
+/// The named children of `node`, comments left out but error regions kept: an error region
+/// can be an "extra" node like a comment.
+fn children_and_errors(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| child.is_error() || !child.is_extra())
+        .collect()
 }
 
 /// The named children of `node` under `field`, comments and punctuation left out.
@@ -410,7 +419,12 @@ impl<'s> Lowerer<'s> {
                     let name = self.dotted_text(target);
                     units.push(self.top_level_unit(&name, function));
                 }
-                None => self.stmt(node, script),
+                None => match named_children(node).into_iter().next() {
+                    Some(namespace) if namespace.kind() == "internal_module" => {
+                        self.item(namespace, units, script);
+                    }
+                    _ => self.stmt(node, script),
+                },
             },
             kind if declares_nothing(kind) => {}
             _ => self.stmt(node, script),
@@ -970,15 +984,12 @@ impl<'s> Lowerer<'s> {
                 Some(value) => alternatives.push(self.expr(value)),
                 None => is_default = true,
             }
-            let mut body = field_nodes(case, "body");
+            let body = field_nodes(case, "body");
             if body.is_empty() {
                 continue;
             }
-            if body.last().is_some_and(|last| {
-                last.kind() == "break_statement" && self.label_of(*last).is_none()
-            }) {
-                body.pop();
-            }
+            let mut body = self.statements(body);
+            drop_closing_break(&mut body);
             let guard = if is_default {
                 Guard::Else
             } else {
@@ -990,7 +1001,7 @@ impl<'s> Lowerer<'s> {
             arms.push(Arm {
                 span: run_start.take().unwrap_or(case.start_byte())..case.end_byte(),
                 guard,
-                body: self.statements(body),
+                body,
             });
             alternatives.clear();
             is_default = false;
@@ -1181,6 +1192,10 @@ impl<'s> Lowerer<'s> {
             },
             "string" => ExprKind::Str(self.string_literal(node)),
             "template_string" => ExprKind::Str(self.template(node, 0)),
+            // What is left of a string whose closing quote is missing.
+            "string_fragment" => {
+                ExprKind::Str(StrLit::verbatim(self.text(node), node.start_byte()))
+            }
             "member_expression" => self.member(node),
             "subscript_expression" => self.subscript(node),
             "call_expression" => self.call(node),
@@ -1526,6 +1541,28 @@ impl<'s> Lowerer<'s> {
             folded.push(&self.fold(*right, depth + 1)?);
         }
         Some(folded)
+    }
+}
+
+/// Takes off the unlabeled `break` that ends a `switch` case (inside a trailing block too):
+/// it leaves the switch, which in the model is where an arm ends anyway.
+fn drop_closing_break(block: &mut Block) {
+    let mut block = block;
+    loop {
+        match block.stmts.last().map(|s| &s.kind) {
+            Some(StmtKind::Break(None)) => {
+                block.stmts.pop();
+                return;
+            }
+            Some(StmtKind::Block(_)) => {
+                let Some(StmtKind::Block(inner)) = block.stmts.last_mut().map(|s| &mut s.kind)
+                else {
+                    return;
+                };
+                block = inner;
+            }
+            _ => return,
+        }
     }
 }
 
