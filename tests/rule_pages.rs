@@ -36,7 +36,7 @@ fn rule_page_examples_are_flagged_exactly_when_bad() {
         let meta = rule.meta();
         let examples = examples(meta.doc);
         let langs: Vec<Lang> = examples.iter().map(|(l, _, _)| *l).collect();
-        for lang in [Lang::Go, Lang::Rust, Lang::Sql] {
+        for lang in [Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript] {
             if !langs.contains(&lang) {
                 failures.push(format!("{}: no {} example", meta.name, lang.name()));
             }
