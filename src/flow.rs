@@ -522,7 +522,7 @@ impl<'a> Read<'a> {
                     self.values
                         .iter()
                         .chain(self.error.iter())
-                        .any(|v| refers_to(&d, v))
+                        .any(|v| refers_to(&d, v) || refers_to(v, &d))
                 })
         })
     }
@@ -566,7 +566,8 @@ impl<'a> Read<'a> {
     }
 }
 
-/// Whether the dotted name `name` is the variable `var` or a field of it.
+/// Whether the dotted name `name` is the variable `var` or a field of it. Used both ways:
+/// `rec` holds the read when the read filled `rec.Status`.
 fn refers_to(name: &str, var: &str) -> bool {
     name == var
         || name
