@@ -481,7 +481,7 @@ impl<'a> Read<'a> {
         values.extend(destination_args(site.call));
         let absent_is_error = match &site.call.role {
             CallRole::Query(q) => match q.outcome {
-                Outcome::OneRow => Some(true),
+                Outcome::OneRow => Some(!q.sql.statements.iter().any(always_one_row)),
                 Outcome::Unknown => None,
                 _ => Some(false),
             },
@@ -564,6 +564,29 @@ impl<'a> Read<'a> {
             }
         }
     }
+}
+
+/// A SELECT of aggregates only (`count(*)`, `EXISTS (…)`, `coalesce(max(v), 0)`): it
+/// returns one row whether anything matched or not.
+fn always_one_row(select: &sql::Statement) -> bool {
+    const AGGREGATES: &[&str] = &[
+        "count(",
+        "sum(",
+        "max(",
+        "min(",
+        "avg(",
+        "coalesce(",
+        "bool_or(",
+        "bool_and(",
+        "exists",
+        "not exists",
+    ];
+    select.kind == sql::StatementKind::Select
+        && !select.select_columns.is_empty()
+        && select
+            .select_columns
+            .iter()
+            .all(|c| AGGREGATES.iter().any(|a| c.starts_with(a)))
 }
 
 /// Whether the dotted name `name` is the variable `var` or a field of it. Used both ways:

@@ -44,20 +44,16 @@ fn on_absent_path(reach: &Reach, site: &Site) -> Option<Option<Span>> {
     absent_only.then(|| reached.test.clone())
 }
 
-/// The columns a SELECT looks its row up by: equalities with a bind parameter (in a SQL
-/// script also with a PL/pgSQL variable).
-pub(super) fn lookup_keys(select: &Statement, script: bool) -> Vec<&str> {
+/// The columns a SELECT looks its row up by: equalities with a bind parameter (or a
+/// routine's argument or variable, which the SQL facts count as parameters).
+pub(super) fn lookup_keys(select: &Statement) -> Vec<&str> {
     if select.kind != StatementKind::Select || select.table.is_none() {
         return Vec::new();
     }
     select
         .where_equals
         .iter()
-        .filter(|c| match c.value {
-            Value::Param(_) => true,
-            Value::Expr => script,
-            Value::Text(_) | Value::Number(_) => false,
-        })
+        .filter(|c| matches!(c.value, Value::Param(_)))
         .map(|c| c.column.as_str())
         .collect()
 }
@@ -78,9 +74,8 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let queries = flow::queries(unit);
     let mut findings: Vec<Finding> = Vec::new();
     for (qi, read_q) in queries.iter().enumerate() {
-        let script = read_q.call.is_none();
         for (si, select) in read_q.statements().iter().enumerate() {
-            let keys = lookup_keys(select, script);
+            let keys = lookup_keys(select);
             if keys.is_empty() {
                 continue;
             }
@@ -240,7 +235,7 @@ impl Race<'_, '_> {
         if let Some(test) = &self.test {
             finding = finding.with_secondary(Label::new(
                 test.clone(),
-                "both requests take this \"not found\" path",
+                "both requests take the \"not found\" path here",
             ));
         }
         if self.select.locking_read {
@@ -308,6 +303,9 @@ fn sql_help(lang: Lang, key: &str, first: &str, mysql: bool) -> String {
              `rows_affected() == 0`) another request holds the key: replay its result or answer \
              409 instead of going on"
         ),
+        Lang::Sql if mysql => format!(
+            "create the row atomically with {insert}, and go on only when it inserted a row"
+        ),
         Lang::Sql => format!(
             "create the row atomically with {insert}, and go on only when it returned a row"
         ),
@@ -351,7 +349,7 @@ fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         if let Some(test) = test {
             finding = finding.with_secondary(Label::new(
                 test,
-                "both requests take this \"not found\" path",
+                "both requests take the \"not found\" path here",
             ));
         }
         findings.push(finding.with_help(kv_help(cx.lang)));

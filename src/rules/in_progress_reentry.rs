@@ -29,8 +29,7 @@ impl Rule for InProgressReentry {
         let mut findings: Vec<Finding> = Vec::new();
         for (qi, read_q) in queries.iter().enumerate() {
             for (si, select) in read_q.statements().iter().enumerate() {
-                let script = read_q.call.is_none();
-                let keys = lookup_keys(select, script);
+                let keys = lookup_keys(select);
                 if keys.is_empty() || !reads_status(select, cx) {
                     continue;
                 }
@@ -41,7 +40,7 @@ impl Rule for InProgressReentry {
                 };
                 let found = match read_q.call {
                     Some(site) => record.host_reentry(unit, &queries[qi..], &site, cx),
-                    None => record.script_reentry(unit, &queries, qi, si, cx),
+                    None => record.script_reentry(&queries, qi, si, cx),
                 };
                 if let Some(f) = found
                     && !findings.iter().any(|g| g.primary.span == f.primary.span)
@@ -75,7 +74,11 @@ struct Reentry {
 
 enum Effect {
     Call(String),
-    Completion { fix: Option<Fix> },
+    Completion {
+        /// The status column it sets.
+        column: String,
+        fix: Option<Fix>,
+    },
 }
 
 /// The status read, and the columns it looks the record up by.
@@ -152,7 +155,6 @@ impl Record<'_, '_> {
     /// no check of the status in between.
     fn script_reentry(
         &self,
-        unit: &Unit,
         queries: &[QuerySite],
         qi: usize,
         si: usize,
@@ -172,7 +174,7 @@ impl Record<'_, '_> {
             let Some(effect) = self.completion(q, stmt, cx) else {
                 continue;
             };
-            if checks_in_progress_between(unit, self.read_q.span.end, q.span.start, cx) {
+            if checks_in_progress_between(self.read_q.span.end, q.span.start, cx) {
                 return None;
             }
             let span = q.file_span(&stmt.keyword_span);
@@ -234,7 +236,10 @@ impl Record<'_, '_> {
                 }],
             }
         });
-        Some(Effect::Completion { fix })
+        Some(Effect::Completion {
+            column: status.column.clone(),
+            fix,
+        })
     }
 
     fn report(&self, found: Reentry, cx: &Context) -> Finding {
@@ -245,15 +250,17 @@ impl Record<'_, '_> {
                     "a request that finds its key `in_progress` still goes on to `{name}(…)`: a \
                      retry repeats the work while the first attempt is still running"
                 ),
-                "runs even when the record is `in_progress`",
+                "runs even when the record is `in_progress`".to_owned(),
                 None,
             ),
-            Effect::Completion { fix } => (
+            Effect::Completion { column, fix } => (
                 "a request that finds its key `in_progress` still completes the record: a retry \
                  finishes, and answers for, work that the first attempt is still doing"
                     .to_owned(),
-                "completes the record whatever its status is now: no `AND status = \
-                 'in_progress'` guard",
+                format!(
+                    "completes the record whatever its {column} is now: no `AND {column} = \
+                     'in_progress'` guard"
+                ),
                 fix,
             ),
         };
@@ -300,24 +307,26 @@ fn guards_status(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
         .any(|word| k.is_status_column(word))
 }
 
-/// Whether code between two offsets compares anything with an in-progress status
-/// (a PL/pgSQL `IF v_status = 'in_progress' THEN RAISE …`).
-fn checks_in_progress_between(unit: &Unit, from: usize, to: usize, cx: &Context) -> bool {
-    let k = cx.knowledge;
-    unit.all_exprs().into_iter().any(|e| {
-        e.span.start >= from
-            && e.span.end <= to
-            && match &e.kind {
-                ExprKind::Str(s) => k.is_in_progress_status(&s.value),
-                ExprKind::Sql(q) => k.in_progress_statuses.iter().any(|status| {
-                    q.text
-                        .value
-                        .to_ascii_lowercase()
-                        .contains(&format!("'{status}'"))
-                }),
-                _ => false,
-            }
-    })
+/// Whether the script between two offsets, comments aside, compares anything with an
+/// in-progress status: a PL/pgSQL `IF v_status = 'in_progress' THEN RAISE …`, which the
+/// model does not carry.
+fn checks_in_progress_between(from: usize, to: usize, cx: &Context) -> bool {
+    let Some(text) = cx.source.get(from..to) else {
+        return false;
+    };
+    text.lines()
+        .map(|line| {
+            line.split("--")
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+        .any(|code| {
+            cx.knowledge
+                .in_progress_statuses
+                .iter()
+                .any(|status| code.contains(&format!("'{status}'")))
+        })
 }
 
 /// What a condition says about the record's status: `status == "completed"` (may hold
