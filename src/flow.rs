@@ -851,20 +851,21 @@ impl<'a> Walker<'a, '_> {
             self.block(else_block, None);
             return None;
         };
-        let test = targets
-            .iter()
-            .find_map(|t| match &t.kind {
-                TargetKind::Place(pattern) => Some((self.classify)(
-                    Atom::Pattern {
-                        subject: value,
-                        pattern,
-                    },
-                    &self.read,
-                )),
-                _ => None,
-            })
-            .unwrap_or(Test::UNRELATED);
-        let test_span = (!test.is_unrelated()).then(|| value.span.clone());
+        let pattern = targets.iter().find_map(|t| match &t.kind {
+            TargetKind::Place(pattern) => Some(pattern),
+            _ => None,
+        });
+        let test = pattern.map_or(Test::UNRELATED, |pattern| {
+            (self.classify)(
+                Atom::Pattern {
+                    subject: value,
+                    pattern,
+                },
+                &self.read,
+            )
+        });
+        let test_span =
+            (!test.is_unrelated()).then(|| pattern.map_or(&value.span, |p| &p.span).clone());
         let otherwise = Reached {
             outcomes: flow.outcomes.without(test.must),
             test: test_span.clone().or(flow.test.clone()),
@@ -1162,4 +1163,149 @@ fn returned(unit: &Unit, vars: &BTreeSet<String>, after: usize) -> bool {
         StmtKind::Return(Some(e)) => vars.iter().any(|v| e.mentions(v)),
         _ => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Module;
+
+    fn lower_go(source: &str) -> Module {
+        let knowledge = Knowledge::builtin();
+        let mut module = crate::lang::lower(Lang::Go, source);
+        crate::analysis::classify(&mut module, Lang::Go, &knowledge);
+        module
+    }
+
+    /// The outcomes of the unit's first key-value read that reach each call, by callee name.
+    fn outcomes_at_calls(source: &str) -> Vec<(String, Outcomes)> {
+        let knowledge = Knowledge::builtin();
+        let module = lower_go(source);
+        let unit = &module.units[0];
+        let sites = calls(unit);
+        let read = sites
+            .iter()
+            .find(|s| matches!(s.call.role, CallRole::Kv { .. }))
+            .expect("a key-value read");
+        let reach = reach(unit, Read::of(read), &|atom, r| {
+            existence_test(atom, r, Lang::Go, &knowledge)
+        });
+        sites
+            .iter()
+            .filter_map(|s| {
+                let name = s.call.callee.dotted()?;
+                Some((name, reach.at(s.stmt)?.outcomes))
+            })
+            .filter(|(name, _)| !name.contains('.'))
+            .collect()
+    }
+
+    #[test]
+    fn negation_swaps_what_may_and_must_hold() {
+        let completed = Test::at_most(Outcomes::SETTLED);
+        assert_eq!(
+            !completed,
+            Test {
+                may: Outcomes::ALL,
+                must: Outcomes::ABSENT
+                    .union(Outcomes::FAILED)
+                    .union(Outcomes::IN_PROGRESS),
+            }
+        );
+        let absent = Test::exact(Outcomes::ABSENT);
+        assert_eq!(!!absent, absent);
+        assert_eq!(absent.and(Test::UNRELATED), Test::at_most(Outcomes::ABSENT));
+        assert_eq!(
+            absent.or(Test::UNRELATED),
+            Test {
+                may: Outcomes::ALL,
+                must: Outcomes::ABSENT,
+            }
+        );
+    }
+
+    #[test]
+    fn an_arm_on_the_not_found_error_sees_only_absence() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	v, err := rdb.Get(ctx, key).Result()
+	if err == redis.Nil {
+		create()
+	}
+	after(v)
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("create".to_owned(), Outcomes::ABSENT),
+                ("after".to_owned(), Outcomes::ALL),
+            ]
+        );
+    }
+
+    #[test]
+    fn early_returns_narrow_what_follows() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	v, err := rdb.Get(ctx, key).Result()
+	if err == nil {
+		return replay(v)
+	}
+	if !errors.Is(err, redis.Nil) {
+		return err
+	}
+	create()
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                // A key-value client may report a missing key as a value or as an error.
+                ("replay".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
+                ("create".to_owned(), Outcomes::ABSENT),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_switch_without_default_falls_through_with_what_no_case_took() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	n, err := rdb.Exists(ctx, key).Result()
+	switch {
+	case err != nil:
+		return err
+	case n > 0:
+		seen()
+	}
+	create()
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("seen".to_owned(), Outcomes::FOUND),
+                ("create".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reassigned_error_no_longer_speaks_for_the_read() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	_, err := rdb.Get(ctx, key).Result()
+	err = other()
+	if err == redis.Nil {
+		create()
+	}
+	return nil
+}"#,
+        );
+        assert_eq!(found.last(), Some(&("create".to_owned(), Outcomes::ALL)));
+    }
 }
