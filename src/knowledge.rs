@@ -121,6 +121,9 @@ pub struct Knowledge {
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
+    /// Names, codes and messages of a "someone else is on it" answer (`http.StatusConflict`,
+    /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
+    pub conflict_hints: Vec<String>,
 }
 
 /// Calls that never return (used to tell whether a branch leaves the unit).
@@ -370,6 +373,9 @@ impl Knowledge {
             ]
             .map(String::from)
             .to_vec(),
+            conflict_hints: ["conflict", "409", "tooearly", "425"]
+                .map(String::from)
+                .to_vec(),
             side_effect_hints: [
                 "charge",
                 "pay",
@@ -506,16 +512,12 @@ impl Knowledge {
 
     /// Whether a name, string or number identifies a unique-key violation.
     pub fn is_unique_violation(&self, text: &str) -> bool {
-        let squashed: String = text
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        !squashed.is_empty()
-            && self
-                .unique_violation_hints
-                .iter()
-                .any(|h| squashed.contains(h.as_str()))
+        squashed_contains_any(text, &self.unique_violation_hints)
+    }
+
+    /// Whether a name, string or number is a conflict answer (`http.StatusConflict`, `409`).
+    pub fn is_conflict_answer(&self, text: &str) -> bool {
+        squashed_contains_any(text, &self.conflict_hints)
     }
 
     pub fn names_serializable(&self, name: &str) -> bool {
@@ -604,6 +606,17 @@ fn ends_with_any(name: &str, values: &[String]) -> bool {
         let v = squash(v);
         !v.is_empty() && last.ends_with(&v)
     })
+}
+
+/// Whether `text`, lower-cased with everything but letters and digits removed, contains one
+/// of `hints`.
+fn squashed_contains_any(text: &str, hints: &[String]) -> bool {
+    let squashed: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    !squashed.is_empty() && hints.iter().any(|h| squashed.contains(h.as_str()))
 }
 
 /// Whether `name`, lower-cased, contains one of `hints` (which are lower-case).

@@ -6,8 +6,8 @@ use std::cell::{Cell, RefCell};
 use super::check_then_insert::lookup_keys;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Atom, Outcomes, QuerySite, Read, Site, Test};
-use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Unit};
+use crate::flow::{self, Atom, Outcomes, QuerySite, Reach, Read, Site, Test};
+use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::sql::{Statement, StatementKind, Value};
 
 pub struct InProgressReentry;
@@ -147,6 +147,9 @@ impl Record<'_, '_> {
                 .is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
         })?;
         let mut found = found?;
+        if answers_conflict_before(unit, &reach, after, found.span.start, cx) {
+            return None;
+        }
         found.checks = checks.take();
         Some(self.report(found, cx))
     }
@@ -284,6 +287,45 @@ impl Record<'_, '_> {
         }
         finding
     }
+}
+
+/// Whether, between the read and the effect, on a path where the record can be
+/// `in_progress`, some branch leaves with a conflict answer (409, `ErrConflict`): the code
+/// turns requests away on a condition the rule could not read, so it cannot tell.
+fn answers_conflict_before(
+    unit: &Unit,
+    reach: &Reach,
+    from: usize,
+    to: usize,
+    cx: &Context,
+) -> bool {
+    let k = cx.knowledge;
+    let says_conflict = |e: &&Expr| match &e.kind {
+        ExprKind::Name(_) | ExprKind::Field { .. } => {
+            e.dotted().is_some_and(|n| k.is_conflict_answer(&n))
+        }
+        ExprKind::Number { text, .. } => k.is_conflict_answer(text),
+        ExprKind::Str(s) => k.is_conflict_answer(&s.value),
+        _ => false,
+    };
+    flow::stmts_after(&unit.body, from).any(|stmt| {
+        let StmtKind::Branch { arms, .. } = &stmt.kind else {
+            return false;
+        };
+        stmt.span.end <= to
+            && arms.iter().any(|arm| {
+                let entered = arm.body.stmts.first().and_then(|first| reach.at(first));
+                entered.is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
+                    && Stmt::block_diverges(&arm.body)
+                    && arm
+                        .body
+                        .all_stmts()
+                        .iter()
+                        .flat_map(|s| s.exprs())
+                        .flat_map(Expr::walk)
+                        .any(|e| says_conflict(&e))
+            })
+    })
 }
 
 /// Whether an UPDATE's WHERE clause looks at the status (`AND status = 'in_progress'`,
