@@ -342,6 +342,20 @@ pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     out
 }
 
+/// Whether a SQL file, between two offsets, starts another named query (sqlc's
+/// `-- name: GetKey :one`, yesql's `-- name: get-key`, HugSQL's `-- :name get-key`): the
+/// statements on either side are run separately, not one after the other.
+pub fn named_query_between(source: &str, from: usize, to: usize) -> bool {
+    source.get(from..to).is_some_and(|text| {
+        text.lines().any(|line| {
+            line.trim_start().strip_prefix("--").is_some_and(|comment| {
+                let comment = comment.trim_start().to_ascii_lowercase();
+                comment.starts_with("name:") || comment.starts_with(":name")
+            })
+        })
+    })
+}
+
 /// A set of things a read can have found, as bits: used to follow which outcomes of a read
 /// reach a statement.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -509,9 +523,19 @@ impl<'a> Read<'a> {
     }
 
     /// Whether `expr` is the error variable of the read.
+    /// Also an error-named method called on the read's value (`row.Err()`,
+    /// `rdb.Get(ctx, k).Err()`).
     pub fn is_error(&self, expr: &Expr) -> bool {
-        let name = strip(expr).dotted();
-        name.is_some() && name == self.error
+        let expr = strip(expr);
+        let name = expr.dotted();
+        if name.is_some() && name == self.error {
+            return true;
+        }
+        expr.as_call().is_some_and(|call| {
+            call.args.is_empty()
+                && matches!(&call.callee.kind, ExprKind::Field { base, name }
+                    if is_error_name(name) && self.is_value(base))
+        })
     }
 
     /// Whether `expr` reads what the read found (a value, a field of it, the read call).
@@ -544,12 +568,33 @@ impl<'a> Read<'a> {
         if std::ptr::eq(stmt, self.stmt) {
             return;
         }
+        // `row.Scan(&id)` on a row kept from the read fills `id`.
+        for root in stmt.exprs() {
+            for e in root.walk() {
+                if let Some(call) = e.as_call()
+                    && let ExprKind::Field { base, .. } = &call.callee.kind
+                    && self.is_value(base)
+                {
+                    self.values
+                        .extend(call.args.iter().filter_map(|a| match &a.kind {
+                            ExprKind::Unary {
+                                op: UnOp::Ref,
+                                operand,
+                            } => operand.dotted(),
+                            _ => None,
+                        }));
+                }
+            }
+        }
         let StmtKind::Assign { targets, value, .. } = &stmt.kind else {
             return;
         };
         let from_read = self.refers(value);
         for target in targets {
             match &target.kind {
+                TargetKind::Name(n) if from_read && is_error_name(n) => {
+                    self.error = Some(n.clone());
+                }
                 TargetKind::Name(n) if from_read => {
                     self.values.insert(n.clone());
                 }
@@ -945,6 +990,14 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
                     lang,
                     k,
                 );
+            }
+            if k.is_not_found_predicate(&name)
+                && call
+                    .args
+                    .iter()
+                    .any(|a| read.is_error(a) || read.carries(a))
+            {
+                return Test::exact(Outcomes::ABSENT);
             }
             let ExprKind::Field { base, .. } = &call.callee.kind else {
                 return Test::UNRELATED;

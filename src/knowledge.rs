@@ -96,6 +96,9 @@ pub struct Knowledge {
     /// Errors (and their patterns) a read returns when no row or key exists:
     /// `sql.ErrNoRows`, `sqlx::Error::RowNotFound`, `redis.Nil`.
     pub not_found_errors: Vec<CallPattern>,
+    /// Words that, in a function's name, say it tests an error for "nothing found":
+    /// `IsNoRows(err)`, `db.IsNotFound(err)`.
+    pub not_found_predicate_hints: Vec<String>,
     /// Calls that test whether an error is (or wraps) a given one: `errors.Is(err, target)`.
     pub error_is_calls: Vec<CallPattern>,
     /// Methods that, called on a read's result, are true when nothing was found.
@@ -325,6 +328,9 @@ impl Knowledge {
                 pat(rust, "RowNotFound"),
                 pat(rust, "Error.NotFound"),
             ],
+            not_found_predicate_hints: ["norows", "norow", "notfound", "norecord"]
+                .map(String::from)
+                .to_vec(),
             error_is_calls: vec![pat(go, "errors.Is"), pat(rust, "matches!")],
             absent_checks: vec![pat(rust, ".is_empty"), pat(rust, ".is_none")],
             present_checks: vec![pat(rust, ".is_some"), pat(go, ".Next")],
@@ -492,6 +498,12 @@ impl Knowledge {
         self.not_found_errors
             .iter()
             .any(|p| p.matches(lang, dotted))
+    }
+
+    /// Whether a called function's name says it tests for "nothing found" (`IsNoRows`).
+    pub fn is_not_found_predicate(&self, callee: &str) -> bool {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        squashed_contains_any(last, &self.not_found_predicate_hints)
     }
 
     pub fn is_error_is_call(&self, lang: Lang, dotted: &str) -> bool {

@@ -93,7 +93,15 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
                         Some(test) => test,
                         None => continue,
                     },
-                    (None, None) => None,
+                    (None, None)
+                        if !flow::named_query_between(
+                            cx.source,
+                            read_q.span.end,
+                            write_q.span.start,
+                        ) =>
+                    {
+                        None
+                    }
                     _ => continue,
                 };
                 let span = write_q.file_span(&insert.keyword_span);

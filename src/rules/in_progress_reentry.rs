@@ -171,6 +171,7 @@ impl Record<'_, '_> {
         for (q, stmt) in same_query.chain(later) {
             if matches!(stmt.kind, StatementKind::Commit | StatementKind::Rollback)
                 || self.claims(q, stmt, cx)
+                || flow::named_query_between(cx.source, self.read_q.span.end, q.span.start)
             {
                 return None;
             }
