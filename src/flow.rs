@@ -1138,7 +1138,11 @@ fn pattern_test(pattern: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test 
         ExprKind::Call(call) => {
             let inner = call.args.first();
             match call.callee.dotted().as_deref() {
-                Some("Some") => Test::exact(Outcomes::FOUND),
+                Some("Some") => match inner.map(|p| &p.kind) {
+                    Some(ExprKind::Name(n)) if is_catch_all(n) => Test::exact(Outcomes::FOUND),
+                    // `Some(Record { status: Done, .. })`: only some found records match.
+                    _ => Test::at_most(Outcomes::FOUND),
+                },
                 Some("Ok") => match inner.map(|p| &p.kind) {
                     Some(ExprKind::Name(n)) if is_catch_all(n) => match read.absent_is_error {
                         Some(true) => Test::exact(Outcomes::FOUND),
