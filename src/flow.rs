@@ -1022,16 +1022,21 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
 
 /// `x == y` where `x` is the read's error or value.
 fn equality_test(x: &Expr, y: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Option<Test> {
-    if read.is_error(x) || !read.is_value(x) && read.carries(x) {
+    if read.is_error(x) {
         return Some(error_value_test(y, read, lang, k));
     }
-    if !read.is_value(x) && !is_length_of_value(x, read, lang, k) {
-        return None;
-    }
+    let is_value = read.is_value(x) || is_length_of_value(x, read, lang, k);
+    // A call chained on the read (`.Val()`, `.Scan(&v)`) gives its value or its error.
+    let chained = !is_value && read.carries(x);
     match &strip(y).kind {
-        ExprKind::Number { value: Some(v), .. } if *v == 0.0 => Some(Test::exact(Outcomes::ABSENT)),
-        ExprKind::Str(s) if s.value.is_empty() => Some(Test::at_most(Outcomes::ABSENT)),
-        ExprKind::Name(n) if is_nothing(n) => Some(Test::exact(Outcomes::ABSENT)),
+        ExprKind::Number { value: Some(v), .. } if *v == 0.0 && (is_value || chained) => {
+            Some(Test::exact(Outcomes::ABSENT))
+        }
+        ExprKind::Str(s) if s.value.is_empty() && (is_value || chained) => {
+            Some(Test::at_most(Outcomes::ABSENT))
+        }
+        ExprKind::Name(n) if is_nothing(n) && is_value => Some(Test::exact(Outcomes::ABSENT)),
+        _ if chained => Some(error_value_test(y, read, lang, k)),
         _ => None,
     }
 }
