@@ -241,10 +241,7 @@ impl Race<'_, '_> {
             format!("reads `{table}` by `{key}`: both requests can find no row here"),
         ));
         if let Some(test) = &self.test {
-            finding = finding.with_secondary(Label::new(
-                test.clone(),
-                "both requests take the \"not found\" path here",
-            ));
+            finding = with_test_label(finding, test.clone());
         }
         if self.select.locking_read {
             finding = finding.with_note(
@@ -320,6 +317,19 @@ fn sql_help(lang: Lang, key: &str, first: &str, mysql: bool) -> String {
     }
 }
 
+/// Labels the "not found" test, unless it is the read itself tested in place
+/// (`if rdb.Exists(ctx, k).Val() == 0`), which is labelled already.
+fn with_test_label(finding: Finding, test: Span) -> Finding {
+    let overlaps = |l: &Label| l.span.start < test.end && test.start < l.span.end;
+    if finding.secondary.iter().any(overlaps) {
+        return finding;
+    }
+    finding.with_secondary(Label::new(
+        test,
+        "both requests take the \"not found\" path here",
+    ))
+}
+
 /// A key-value GET whose "no such key" path SETs the same key without NX.
 fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let calls = flow::calls(unit);
@@ -355,10 +365,7 @@ fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
             "both requests can find the key missing here",
         ));
         if let Some(test) = test {
-            finding = finding.with_secondary(Label::new(
-                test,
-                "both requests take the \"not found\" path here",
-            ));
+            finding = with_test_label(finding, test);
         }
         findings.push(finding.with_help(kv_help(cx.lang)));
     }
