@@ -81,6 +81,14 @@ enum Effect {
     },
 }
 
+/// What follows the read and decides the finding: an atomic claim (`effect` is `None`: the
+/// database decides who goes on from there), or an effect.
+struct Step<'a> {
+    at: usize,
+    stmt: &'a Stmt,
+    effect: Option<(Span, Effect)>,
+}
+
 /// The status read, and the columns it looks the record up by.
 struct Record<'q, 'a> {
     read_q: &'q QuerySite<'a>,
@@ -116,16 +124,22 @@ impl Record<'_, '_> {
             return None;
         }
         let after = self.read_q.span.end;
-        let mut candidates: Vec<(usize, Option<Reentry>, &crate::model::Stmt)> = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
         for q in later.iter().skip(1) {
             let Some(write) = q.call else { continue };
             for stmt in q.statements() {
-                if self.claims(q, stmt, cx) {
-                    candidates.push((q.span.start, None, write.stmt));
+                let effect = if self.claims(q, stmt, cx) {
+                    None
                 } else if let Some(effect) = self.completion(q, stmt, cx) {
-                    let span = q.file_span(&stmt.keyword_span);
-                    candidates.push((q.span.start, Some(self.reentry(span, effect)), write.stmt));
-                }
+                    Some((q.file_span(&stmt.keyword_span), effect))
+                } else {
+                    continue;
+                };
+                steps.push(Step {
+                    at: q.span.start,
+                    stmt: write.stmt,
+                    effect,
+                });
             }
         }
         for call in flow::calls(unit) {
@@ -134,23 +148,29 @@ impl Record<'_, '_> {
                 && matches!(call.call.role, CallRole::Unknown)
                 && cx.knowledge.is_side_effect(&name)
             {
-                let effect = Effect::Call(name);
-                let found = self.reentry(call.expr.span.clone(), effect);
-                candidates.push((call.expr.span.start, Some(found), call.stmt));
+                steps.push(Step {
+                    at: call.expr.span.start,
+                    stmt: call.stmt,
+                    effect: Some((call.expr.span.clone(), Effect::Call(name))),
+                });
             }
         }
-        candidates.sort_by_key(|(at, _, _)| *at);
+        steps.sort_by_key(|step| step.at);
         // The first claim or effect on a path where the record can be `in_progress` decides.
-        let (_, found, _) = candidates.into_iter().find(|(_, _, stmt)| {
+        let step = steps.into_iter().find(|step| {
             reach
-                .at(stmt)
+                .at(step.stmt)
                 .is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
         })?;
-        let mut found = found?;
-        if answers_conflict_before(unit, &reach, after, found.span.start, cx) {
+        let (span, what) = step.effect?;
+        if answers_conflict_before(unit, &reach, after, span.start, cx) {
             return None;
         }
-        found.checks = checks.take();
+        let found = Reentry {
+            span,
+            what,
+            checks: checks.take(),
+        };
         Some(self.report(found, cx))
     }
 
@@ -181,18 +201,14 @@ impl Record<'_, '_> {
             if checks_in_progress_between(self.read_q.span.end, q.span.start, cx) {
                 return None;
             }
-            let span = q.file_span(&stmt.keyword_span);
-            return Some(self.report(self.reentry(span, effect), cx));
+            let found = Reentry {
+                span: q.file_span(&stmt.keyword_span),
+                what: effect,
+                checks: Vec::new(),
+            };
+            return Some(self.report(found, cx));
         }
         None
-    }
-
-    fn reentry(&self, span: Span, what: Effect) -> Reentry {
-        Reentry {
-            span,
-            what,
-            checks: Vec::new(),
-        }
     }
 
     /// Whether the statement writes the record's key in the read's table.
