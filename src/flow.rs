@@ -314,6 +314,19 @@ impl<'a> QuerySite<'a> {
     }
 }
 
+/// The SQL statements that run after statement `si` of query `qi`: the rest of that query,
+/// then every later query's, each with its query.
+pub fn statements_after<'q, 'a>(
+    queries: &'q [QuerySite<'a>],
+    qi: usize,
+    si: usize,
+) -> impl Iterator<Item = (&'q QuerySite<'a>, &'a sql::Statement)> {
+    queries[qi..].iter().enumerate().flat_map(move |(i, q)| {
+        let skip = if i == 0 { si + 1 } else { 0 };
+        q.statements().iter().skip(skip).map(move |s| (q, s))
+    })
+}
+
 /// Every query of the unit, in source order.
 pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     let mut out: Vec<QuerySite> = calls(unit)

@@ -80,11 +80,7 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 continue;
             }
             let reach = read_q.call.map(|site| reach_of(unit, &site, cx));
-            let same_query = read_q.statements()[si + 1..].iter().map(|s| (read_q, s));
-            let later = queries[qi + 1..]
-                .iter()
-                .flat_map(|q| q.statements().iter().map(move |s| (q, s)));
-            for (write_q, insert) in same_query.chain(later) {
+            for (write_q, insert) in flow::statements_after(&queries, qi, si) {
                 if !creates_key(insert, select, &keys) {
                     continue;
                 }

@@ -183,12 +183,7 @@ impl Record<'_, '_> {
         si: usize,
         cx: &Context,
     ) -> Option<Finding> {
-        let read_q = &queries[qi];
-        let same_query = read_q.statements()[si + 1..].iter().map(|s| (read_q, s));
-        let later = queries[qi + 1..]
-            .iter()
-            .flat_map(|q| q.statements().iter().map(move |s| (q, s)));
-        for (q, stmt) in same_query.chain(later) {
+        for (q, stmt) in flow::statements_after(queries, qi, si) {
             if matches!(stmt.kind, StatementKind::Commit | StatementKind::Rollback)
                 || self.claims(q, stmt, cx)
                 || flow::named_query_between(cx.source, self.read_q.span.end, q.span.start)
