@@ -158,7 +158,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         color: use_color(args.color),
         root: std::env::current_dir().ok(),
     };
-    let written = report::write(args.format, &outcome.files, &report_options, out);
+    // Flushed before the summary so that on a terminal the summary comes last.
+    let written =
+        report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,

@@ -45,6 +45,13 @@ impl Lang {
         }
     }
 
+    /// Whether a failing call throws (rather than returning an error value): a variable
+    /// assigned from a call then holds its success value, and a failure leaves the
+    /// function unless a `try` catches it.
+    pub fn fails_by_throwing(self) -> bool {
+        self == Lang::TypeScript
+    }
+
     /// The language of a file, from its extension.
     pub fn from_path(path: &std::path::Path) -> Option<Lang> {
         match path.extension()?.to_str()? {
