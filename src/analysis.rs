@@ -55,7 +55,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
             op: kv.op,
             key_arg: kv.key_arg,
         }
-    } else if let Some(retry) = knowledge.retry(lang, &name) {
+    } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
         CallRole::Retry(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),
