@@ -3,13 +3,16 @@
 //! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
 
 pub mod analysis;
+pub mod discover;
 pub mod dump;
 pub mod finding;
 pub mod flow;
 pub mod knowledge;
 pub mod lang;
 pub mod model;
+pub mod report;
 pub mod rules;
+pub mod run;
 pub mod sql;
 
 use finding::Finding;

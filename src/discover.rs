@@ -1,0 +1,212 @@
+//! Which files a `check` reads.
+//!
+//! A file named on the command line is always read (ignore files do not apply to it). A
+//! directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's excludes
+//! even outside a git repository, and yields the files whose extension names a language.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::model::Lang;
+use crate::run::Message;
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The path as the user sees it: see [`display_path`].
+    pub path: PathBuf,
+    pub lang: Lang,
+}
+
+/// The files to check, sorted by path without duplicates, and what went wrong finding them.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub targets: Vec<Target>,
+    pub messages: Vec<Message>,
+}
+
+/// Finds the files under `paths`. `lang` forces the language of files named explicitly.
+pub fn discover(paths: &[PathBuf], lang: Option<Lang>) -> Discovery {
+    let cwd = std::env::current_dir().ok();
+    let shown = |path: &Path| display_path(path, cwd.as_deref());
+    let mut discovery = Discovery::default();
+    let mut directories = Vec::new();
+    for path in paths {
+        let shown_path = shown(path);
+        let problem = match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                directories.push(path.clone());
+                continue;
+            }
+            Ok(_) => match lang.or_else(|| Lang::from_path(path)) {
+                Some(lang) => {
+                    discovery.targets.push(Target {
+                        path: shown_path,
+                        lang,
+                    });
+                    continue;
+                }
+                None => format!(
+                    "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
+                    shown_path.display()
+                ),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                format!("path '{}' does not exist", shown_path.display())
+            }
+            Err(error) => format!("cannot read '{}': {error}", shown_path.display()),
+        };
+        discovery.messages.push(Message::error(shown_path, problem));
+    }
+    let walked = walk(&directories);
+    discovery
+        .targets
+        .extend(walked.files.into_iter().map(|target| Target {
+            path: shown(&target.path),
+            ..target
+        }));
+    discovery.messages.extend(
+        walked
+            .errors
+            .iter()
+            .map(|error| walk_message(error, &shown)),
+    );
+    discovery.targets.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.targets.dedup_by(|a, b| a.path == b.path);
+    discovery
+}
+
+#[derive(Default)]
+struct Walked {
+    files: Vec<Target>,
+    errors: Vec<ignore::Error>,
+}
+
+fn walk(directories: &[PathBuf]) -> Walked {
+    let Some((first, rest)) = directories.split_first() else {
+        return Walked::default();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for directory in rest {
+        builder.add(directory);
+    }
+    builder.require_git(false);
+    let walked = Mutex::new(Walked::default());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let mut walked = walked
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if let Some(lang) = Lang::from_path(entry.path()).filter(|_| is_file) {
+                        walked.files.push(Target {
+                            path: entry.into_path(),
+                            lang,
+                        });
+                    }
+                }
+                Err(error) => walked.errors.push(error),
+            }
+            WalkState::Continue
+        })
+    });
+    walked
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// An unreadable directory loses files, so it is an error; a bad pattern in an ignore file
+/// only loses that pattern, so it is a warning.
+fn walk_message(error: &ignore::Error, shown: &impl Fn(&Path) -> PathBuf) -> Message {
+    let path = shown(error_path(error).unwrap_or(Path::new("")));
+    match error.io_error() {
+        Some(io_error) => {
+            let text = format!("cannot read '{}': {io_error}", path.display());
+            Message::error(path, text)
+        }
+        None => Message::warning(path, error.to_string()),
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+/// `path` as output shows it: `./` dropped, and relative to `cwd` if it lies under it.
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let relative = cwd
+        .filter(|_| path.is_absolute())
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .filter(|rest| !rest.as_os_str().is_empty())
+        .unwrap_or(path);
+    let cleaned: PathBuf = relative
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_yield_known_languages_sorted_and_unignored() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in [
+            ("b/z.go", "package b\n"),
+            ("a.sql", "SELECT 1;\n"),
+            ("b/a.rs", "fn main() {}\n"),
+            ("c.txt", "text\n"),
+            (".hidden/x.sql", "SELECT 1;\n"),
+            ("vendor/x.go", "package x\n"),
+            (".ignore", "vendor/\n"),
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, contents).unwrap();
+        }
+        let found = discover(&[dir.path().to_owned()], Some(Lang::Sql));
+        let target = |path: &str, lang| Target {
+            path: dir.path().join(path),
+            lang,
+        };
+        assert_eq!(
+            found.targets,
+            [
+                target("a.sql", Lang::Sql),
+                target("b/a.rs", Lang::Rust),
+                target("b/z.go", Lang::Go),
+            ]
+        );
+        assert_eq!(found.messages, []);
+    }
+
+    #[test]
+    fn display_paths_drop_dot_and_the_working_directory() {
+        let cwd = Some(Path::new("/home/me/project"));
+        let shown = |p: &str| display_path(Path::new(p), cwd);
+        assert_eq!(shown("./src/a.go"), Path::new("src/a.go"));
+        assert_eq!(shown("src/./a.go"), Path::new("src/a.go"));
+        assert_eq!(shown("/home/me/project/db/x.sql"), Path::new("db/x.sql"));
+        assert_eq!(shown("/elsewhere/x.sql"), Path::new("/elsewhere/x.sql"));
+        assert_eq!(shown("../other/x.sql"), Path::new("../other/x.sql"));
+        assert_eq!(shown("."), Path::new("."));
+        assert_eq!(shown("/home/me/project"), Path::new("/home/me/project"));
+    }
+}

@@ -1,0 +1,326 @@
+//! A whole `check` run: find the files, read and check them in parallel, and gather the
+//! findings and messages in a deterministic order. The binary only parses arguments and
+//! prints what this returns.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::discover::{self, Target};
+use crate::knowledge::Knowledge;
+use crate::model::Lang;
+use crate::report::FileFindings;
+use crate::report::position::LineIndex;
+use crate::rules::Rule;
+
+/// What a run checks with.
+pub struct CheckOptions<'a> {
+    pub rules: &'a [&'static dyn Rule],
+    pub knowledge: &'a Knowledge,
+    /// The language of stdin and of the files named on the command line, whatever their
+    /// extension. Files found by walking a directory always go by their extension.
+    pub lang: Option<Lang>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Something was read only in part (a parse problem, a file skipped as binary).
+    Warning,
+    /// Something could not be checked at all: the run exits with status 2.
+    Error,
+}
+
+/// A message for stderr about one path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    /// The path it is about, as shown; messages are ordered by it.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Message {
+    pub fn error(path: PathBuf, text: impl Into<String>) -> Message {
+        Message {
+            level: Level::Error,
+            path,
+            text: text.into(),
+        }
+    }
+
+    pub fn warning(path: PathBuf, text: impl Into<String>) -> Message {
+        Message {
+            level: Level::Warning,
+            path,
+            text: text.into(),
+        }
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        };
+        write!(f, "{level}: {}", self.text)
+    }
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The files with findings, sorted by path; their findings sorted by position.
+    pub files: Vec<FileFindings>,
+    /// Sorted by path; for one path, in the order they arose.
+    pub messages: Vec<Message>,
+    /// How many files were read and checked.
+    pub files_checked: usize,
+}
+
+impl Outcome {
+    pub fn finding_count(&self) -> usize {
+        self.files.iter().map(|file| file.findings.len()).sum()
+    }
+
+    /// Whether some path could not be checked.
+    pub fn has_errors(&self) -> bool {
+        self.messages
+            .iter()
+            .any(|message| message.level == Level::Error)
+    }
+}
+
+/// Checks the files named by `paths` and the files under the directories among them.
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
+    let discovery = discover::discover(paths, options.lang);
+    let checked: Vec<FileOutcome> = discovery
+        .targets
+        .par_iter()
+        .map(|target| check_file(target, options))
+        .collect();
+    let mut outcome = Outcome {
+        messages: discovery.messages,
+        ..Outcome::default()
+    };
+    for file in checked {
+        outcome.add(file);
+    }
+    outcome.messages.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome
+}
+
+/// Checks text that came from elsewhere than a file (stdin), shown as `path`.
+pub fn check_bytes(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> Outcome {
+    let mut outcome = Outcome::default();
+    outcome.add(check_contents(path, bytes, lang, options));
+    outcome
+}
+
+/// What checking one file gave.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Option<FileFindings>,
+    messages: Vec<Message>,
+    checked: bool,
+}
+
+impl Outcome {
+    fn add(&mut self, file: FileOutcome) {
+        self.files.extend(file.findings);
+        self.messages.extend(file.messages);
+        self.files_checked += usize::from(file.checked);
+    }
+}
+
+fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
+    match std::fs::read(&target.path) {
+        Ok(bytes) => check_contents(&target.path, bytes, target.lang, options),
+        Err(error) => FileOutcome {
+            messages: vec![Message::error(
+                target.path.clone(),
+                format!("cannot read '{}': {error}", target.path.display()),
+            )],
+            ..FileOutcome::default()
+        },
+    }
+}
+
+fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> FileOutcome {
+    let shown = path.display();
+    let mut outcome = FileOutcome::default();
+    if bytes.contains(&0) {
+        outcome.messages.push(Message::warning(
+            path.to_owned(),
+            format!("skipping '{shown}': binary file (contains a NUL byte)"),
+        ));
+        return outcome;
+    }
+    let source = String::from_utf8(bytes).unwrap_or_else(|error| {
+        outcome.messages.push(Message::warning(
+            path.to_owned(),
+            format!(
+                "'{shown}' is not valid UTF-8 (byte {}); checking it with the invalid bytes \
+                 replaced by U+FFFD",
+                error.utf8_error().valid_up_to()
+            ),
+        ));
+        String::from_utf8_lossy(error.as_bytes()).into_owned()
+    });
+    let checked = guarded(|| crate::check_source(&source, lang, options.rules, options.knowledge));
+    let result = match checked {
+        Ok(result) => result,
+        Err(panic_message) => {
+            outcome.messages.push(Message::error(
+                path.to_owned(),
+                format!("internal error while checking '{shown}': {panic_message}"),
+            ));
+            return outcome;
+        }
+    };
+    outcome.checked = true;
+    if !result.notes.is_empty() {
+        let index = LineIndex::new(&source);
+        outcome.messages.extend(result.notes.iter().map(|note| {
+            let at = index.position(note.span.start);
+            Message::warning(path.to_owned(), format!("{shown}:{at}: {}", note.message))
+        }));
+    }
+    if !result.findings.is_empty() {
+        outcome.findings = Some(FileFindings {
+            path: path.to_owned(),
+            source,
+            findings: result.findings,
+        });
+    }
+    outcome
+}
+
+thread_local! {
+    /// Set while this thread runs [`guarded`]: its panics are reported as messages.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Where the last guarded panic on this thread happened, if the hook saw it.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Makes panics inside [`guarded`] silent: their message and location then show up once,
+/// in the run's `internal error` message, instead of as a raw panic report in the middle
+/// of the output. Panics anywhere else are reported as before. For binaries.
+pub fn install_panic_hook() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if GUARDED.get() {
+            PANIC_LOCATION.set(info.location().map(ToString::to_string));
+        } else {
+            previous(info);
+        }
+    }));
+}
+
+/// Runs `f`, turning a panic into its message, so that one file that trips a bug does not
+/// end the run.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    GUARDED.set(true);
+    PANIC_LOCATION.set(None);
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.set(false);
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic with a non-text payload".to_owned());
+        match PANIC_LOCATION.take() {
+            Some(location) => format!("{message} (at {location})"),
+            None => message,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    fn options(knowledge: &Knowledge) -> CheckOptions<'_> {
+        CheckOptions {
+            rules: rules::ALL,
+            knowledge,
+            lang: None,
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        assert_eq!(
+            guarded(|| -> () { panic!("boom {}", 1) }),
+            Err("boom 1".to_owned())
+        );
+        assert_eq!(
+            guarded(|| -> () { std::panic::panic_any(3) }),
+            Err("panic with a non-text payload".to_owned())
+        );
+    }
+
+    #[test]
+    fn binary_input_is_skipped_with_a_warning() {
+        let knowledge = Knowledge::builtin();
+        let outcome = check_bytes(
+            Path::new("x.sql"),
+            b"SELECT\0".to_vec(),
+            Lang::Sql,
+            &options(&knowledge),
+        );
+        assert_eq!(outcome.files_checked, 0);
+        assert_eq!(
+            outcome.messages,
+            [Message::warning(
+                "x.sql".into(),
+                "skipping 'x.sql': binary file (contains a NUL byte)"
+            )]
+        );
+        assert!(!outcome.has_errors());
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_lossily_with_a_warning() {
+        let knowledge = Knowledge::builtin();
+        let outcome = check_bytes(
+            Path::new("x.sql"),
+            b"SELECT 1; -- caf\xe9\n".to_vec(),
+            Lang::Sql,
+            &options(&knowledge),
+        );
+        assert_eq!(outcome.files_checked, 1);
+        assert_eq!(
+            outcome.messages,
+            [Message::warning(
+                "x.sql".into(),
+                "'x.sql' is not valid UTF-8 (byte 16); checking it with the invalid bytes replaced by U+FFFD"
+            )]
+        );
+    }
+
+    #[test]
+    fn missing_paths_are_errors_and_the_rest_is_still_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("a.sql");
+        std::fs::write(&present, "SELECT 1;\n").unwrap();
+        let missing = dir.path().join("missing.sql");
+        let knowledge = Knowledge::builtin();
+        let outcome = check_paths(&[missing.clone(), present], &options(&knowledge));
+        assert_eq!(outcome.files_checked, 1);
+        assert_eq!(
+            outcome.messages,
+            [Message::error(
+                missing.clone(),
+                format!("path '{}' does not exist", missing.display())
+            )]
+        );
+        assert!(outcome.has_errors());
+    }
+}

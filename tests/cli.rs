@@ -1,0 +1,338 @@
+//! The binary end to end: everything the command line promises that needs no finding
+//! (the formats themselves are tested on hand-built findings in src/report).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn idemlint() -> assert_cmd::Command {
+    cargo_bin_cmd!("idemlint")
+}
+
+/// A directory holding `files` (path, contents), for the command to run in.
+fn tree(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn check_in(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = idemlint();
+    cmd.current_dir(dir).arg("check");
+    cmd
+}
+
+#[test]
+fn rules_lists_every_rule_in_aligned_columns() {
+    let output = idemlint()
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), idemlint::rules::ALL.len());
+    let width = idemlint::rules::ALL
+        .iter()
+        .map(|rule| rule.meta().name.len())
+        .max()
+        .unwrap();
+    for (line, rule) in lines.iter().zip(idemlint::rules::ALL) {
+        let meta = rule.meta();
+        let severity = format!("{:7}", meta.default_severity.name());
+        assert_eq!(&line[..width + 2], format!("{:width$}  ", meta.name));
+        assert_eq!(&line[width + 2..width + 9], severity);
+        assert_eq!(&line[width + 9..], format!("  {}", meta.summary));
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_page() {
+    let page = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/unchecked-on-conflict.md"),
+    )
+    .unwrap();
+    idemlint()
+        .args(["explain", "unchecked-on-conflict"])
+        .assert()
+        .code(0)
+        .stdout(page)
+        .stderr("");
+}
+
+#[test]
+fn explain_an_unknown_rule_is_a_usage_error() {
+    idemlint()
+        .args(["explain", "nope"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: unknown rule 'nope' (see 'idemlint rules')\n");
+}
+
+#[test]
+fn an_unknown_rule_in_select_or_ignore_is_a_usage_error() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    for option in ["--select", "--ignore"] {
+        check_in(dir.path())
+            .args([option, "unchecked-on-conflict,nope"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr("error: unknown rule 'nope' (see 'idemlint rules')\n");
+    }
+}
+
+#[test]
+fn known_rules_in_select_and_ignore_are_accepted() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    check_in(dir.path())
+        .args([
+            "--select",
+            "unchecked-on-conflict",
+            "--ignore",
+            "unchecked-on-conflict",
+        ])
+        .assert()
+        .code(0)
+        .stderr("no problems found (1 file checked)\n");
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_other_paths_are_still_checked() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    check_in(dir.path())
+        .args(["missing.sql", "a.sql"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: path 'missing.sql' does not exist\nno problems found (1 file checked)\n");
+}
+
+#[test]
+fn stdin_needs_a_language() {
+    idemlint()
+        .args(["check", "-"])
+        .write_stdin("SELECT 1;")
+        .assert()
+        .code(2)
+        .stderr(
+            "error: reading stdin needs --lang go|rust|sql, or --stdin-filename with a .go, .rs \
+             or .sql name\n",
+        );
+}
+
+#[test]
+fn stdin_takes_its_language_from_lang_or_the_stdin_filename() {
+    idemlint()
+        .args(["check", "-", "--lang", "sql"])
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("no problems found (1 file checked)\n");
+    idemlint()
+        .args(["check", "-", "--stdin-filename", "db/claim.sql"])
+        .write_stdin("SELECT 1;")
+        .assert()
+        .code(0)
+        .stderr("no problems found (1 file checked)\n");
+}
+
+#[test]
+fn stdin_cannot_be_mixed_with_paths() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    check_in(dir.path())
+        .args(["-", "a.sql", "--lang", "sql"])
+        .assert()
+        .code(2)
+        .stderr("error: '-' (stdin) cannot be combined with other paths\n");
+}
+
+#[test]
+fn an_unknown_language_name_is_a_usage_error() {
+    idemlint()
+        .args(["check", "-", "--lang", "cobol"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value 'cobol' for '--lang <LANG>'",
+        ));
+}
+
+#[test]
+fn exit_zero_does_not_hide_errors() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    check_in(dir.path()).arg("--exit-zero").assert().code(0);
+    check_in(dir.path())
+        .args(["--exit-zero", "missing"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn text_format_on_a_clean_tree_prints_only_the_summary() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n"), ("src/b.go", b"package b\n")]);
+    check_in(dir.path())
+        .args(["--format", "text", "--color", "always"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("no problems found (2 files checked)\n");
+}
+
+#[test]
+fn json_format_on_a_clean_file_is_an_empty_version_1_document() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    let output = check_in(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .stderr("")
+        .get_output()
+        .clone();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        document,
+        serde_json::json!({ "version": 1, "tool": "idemlint", "findings": [] })
+    );
+}
+
+#[test]
+fn sarif_format_on_a_clean_file_is_a_sarif_log_with_every_rule() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    let output = check_in(dir.path())
+        .args(["--format", "sarif"])
+        .assert()
+        .code(0)
+        .stderr("")
+        .get_output()
+        .clone();
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "idemlint");
+    assert_eq!(run["results"], serde_json::json!([]));
+    let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    let registry: Vec<&str> = idemlint::rules::ALL
+        .iter()
+        .map(|rule| rule.meta().name)
+        .collect();
+    assert_eq!(rule_ids, registry);
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let cwd = dir.path().canonicalize().unwrap();
+    assert_eq!(root, format!("file://{}/", cwd.display()));
+}
+
+#[test]
+fn binary_and_non_utf8_files_are_reported_and_the_others_still_checked() {
+    let dir = tree(&[
+        ("bin.sql", b"SELECT\0\x01\x02"),
+        ("latin1.sql", b"-- caf\xe9\nSELECT 1;\n"),
+        ("ok.sql", b"SELECT 1;\n"),
+    ]);
+    check_in(dir.path()).assert().code(0).stdout("").stderr(
+        "warning: skipping 'bin.sql': binary file (contains a NUL byte)\n\
+             warning: 'latin1.sql' is not valid UTF-8 (byte 6); checking it with the invalid \
+             bytes replaced by U+FFFD\n\
+             no problems found (2 files checked)\n",
+    );
+}
+
+#[test]
+fn gitignore_is_honoured_outside_a_git_repository() {
+    let dir = tree(&[
+        (".gitignore", b"generated/\n*.gen.go\n"),
+        ("generated/schema.sql", b"SELECT 1;\n"),
+        ("api/handler.gen.go", b"package api\n"),
+        ("api/handler.go", b"package api\n"),
+        ("notes.txt", b"not code\n"),
+    ]);
+    check_in(dir.path())
+        .assert()
+        .code(0)
+        .stderr("no problems found (1 file checked)\n");
+}
+
+#[test]
+fn an_ignored_file_named_explicitly_is_still_checked() {
+    let dir = tree(&[
+        (".gitignore", b"generated/\n"),
+        ("generated/schema.sql", b"SELECT 1;\n"),
+    ]);
+    check_in(dir.path())
+        .arg("generated/schema.sql")
+        .assert()
+        .code(0)
+        .stderr("no problems found (1 file checked)\n");
+}
+
+#[test]
+fn a_file_named_explicitly_needs_a_known_language() {
+    let dir = tree(&[("query.txt", b"SELECT 1;\n"), ("a.sql", b"SELECT 1;\n")]);
+    check_in(dir.path())
+        .args(["query.txt", "a.sql"])
+        .assert()
+        .code(2)
+        .stderr(
+            "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql)\n\
+             no problems found (1 file checked)\n",
+        );
+    check_in(dir.path())
+        .args(["--lang", "sql", "query.txt"])
+        .assert()
+        .code(0)
+        .stderr("no problems found (1 file checked)\n");
+}
+
+#[test]
+fn overlapping_paths_check_each_file_once() {
+    let dir = tree(&[("db/a.sql", b"SELECT 1;\n"), ("db/b.sql", b"SELECT 2;\n")]);
+    check_in(dir.path())
+        .args([".", "db", "./db/a.sql"])
+        .assert()
+        .code(0)
+        .stderr("no problems found (2 files checked)\n");
+}
+
+/// `idemlint check … | head -1`: the reader is gone before the report is written. The run
+/// must end as it would have (status 0 here), with nothing on stderr and no panic.
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idemlint"))
+        .args(["check", "-", "--lang", "sql", "--format", "sarif"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end first; the report is written only after stdin ends.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"SELECT 1;\n").unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}
