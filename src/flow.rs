@@ -514,6 +514,9 @@ pub struct Growth {
     pub var: String,
     /// The growth itself: `delay *= 2`, `1 << attempt`, `attempt++`.
     pub span: Span,
+    /// `span` is where the variable itself grows (`delay *= 2`), not an expression that
+    /// grows with it (`1 << attempt`).
+    pub at_variable: bool,
 }
 
 /// How a variable appears in an expression, following only positions where the
@@ -704,6 +707,7 @@ impl<'a> ValueFlow<'a> {
             if let Some(at) = growing.get(&leaf.name) {
                 return Some(Growth {
                     var: leaf.name,
+                    at_variable: leaf.amplifier.is_none(),
                     span: leaf.amplifier.unwrap_or_else(|| at.clone()),
                 });
             }
@@ -753,17 +757,13 @@ impl<'a> ValueFlow<'a> {
         let here = Some(&expr.span);
         match &expr.kind {
             ExprKind::Binary { op, lhs, rhs } => match op {
+                // A sum grows with either side, but points at an enclosing product or shift
+                // when there is one: `(i + 1) * 1000` grows by the product.
                 BinOp::Add => {
-                    go(
-                        lhs,
-                        grows_unless(rhs, 0.0).then_some(&expr.span).or(amplifier),
-                        damped,
-                    );
-                    go(
-                        rhs,
-                        grows_unless(lhs, 0.0).then_some(&expr.span).or(amplifier),
-                        damped,
-                    );
+                    let grows_by =
+                        |other| amplifier.or(grows_unless(other, 0.0).then_some(&expr.span));
+                    go(lhs, grows_by(rhs), damped);
+                    go(rhs, grows_by(lhs), damped);
                 }
                 BinOp::Mul => {
                     for (side, other) in [(lhs, rhs), (rhs, lhs)] {

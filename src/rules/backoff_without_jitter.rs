@@ -77,10 +77,17 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         )
         .with_secondary(Label::new(
             growth.span,
-            format!(
-                "the delay grows with `{}` here, the same way in every client",
-                growth.var
-            ),
+            if growth.at_variable {
+                format!(
+                    "`{}` grows here on every attempt, the same way in every client",
+                    growth.var
+                )
+            } else {
+                format!(
+                    "this grows with `{}` on every attempt, the same way in every client",
+                    growth.var
+                )
+            },
         ))
         .with_help(full_jitter_help(cx, duration));
         findings.push(finding.with_severity(META.default_severity));
@@ -97,12 +104,12 @@ fn full_jitter_help(cx: &Context, duration: &Expr) -> String {
         .unwrap_or("delay");
     match cx.lang {
         Lang::Go => format!(
-            "use full jitter: sleep a random duration up to the delay, \
-             `time.Sleep(rand.N({text}))` (math/rand/v2), capped with `min(delay, maxDelay)`"
+            "use full jitter: sleep a random duration between 0 and the delay, \
+             `time.Sleep(rand.N({text}))` (math/rand/v2)"
         ),
         _ => format!(
             "use full jitter: sleep a random fraction of the delay, \
-             `sleep(({text}).mul_f64(rand::random::<f64>()))`, capped with `.min(max_delay)`"
+             `sleep(({text}).mul_f64(rand::random::<f64>()))`"
         ),
     }
 }
@@ -169,7 +176,7 @@ fn check_strategy(
     let mut finding = Finding::new(
         META.name,
         format!("`{}` {MESSAGE}", facts.library),
-        Label::new(strategy_span(expr), primary),
+        Label::new(strategy_span(expr, cx.source), primary),
     )
     .with_help(facts.jitter_fix);
     if let Some(off) = switched_off {
@@ -195,10 +202,18 @@ fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
 }
 
 /// Where to point at a strategy: the callee of a call (`ExponentialBuilder::default`), the
-/// whole literal otherwise.
-fn strategy_span(expr: &Expr) -> Span {
+/// type name of a literal (`wait.Backoff`).
+fn strategy_span(expr: &Expr, source: &str) -> Span {
     match &expr.kind {
-        ExprKind::Call(call) => call.callee.span.start..expr.span.end,
+        ExprKind::Call(call) => call.callee.span.clone(),
+        ExprKind::Composite { type_name, .. } => {
+            let start = expr.span.start;
+            let type_span = start..start + type_name.len();
+            match source.get(type_span.clone()) {
+                Some(text) if text == type_name => type_span,
+                _ => expr.span.clone(),
+            }
+        }
         _ => expr.span.clone(),
     }
 }

@@ -115,8 +115,9 @@ struct Path {
     derived: BTreeSet<String>,
     /// The path went through a condition whose answer depends on what the failure is.
     unsure: bool,
-    /// The last condition that answered "did the attempt fail?".
-    error_decision: Option<Span>,
+    /// The last condition that answered "did the attempt fail?", and whether its arm was
+    /// taken.
+    error_decision: Option<(Span, bool)>,
     /// The last condition that tested the status, and whether its arm was taken.
     status_decision: Option<(Span, bool)>,
 }
@@ -307,7 +308,7 @@ impl Walk<'_> {
                 return match answer.value {
                     Some(true) => Some((Vec::new(), vec![path])),
                     Some(false) => {
-                        path.error_decision = Some(stmt.span.clone());
+                        path.error_decision = Some((stmt.span.clone(), true));
                         self.block(else_block, vec![path])
                     }
                     None => None,
@@ -342,10 +343,11 @@ impl Walk<'_> {
             let mut next = Vec::new();
             for mut path in undecided {
                 let (answer, span) = self.guard(subject, &arm.guard, &mut path);
-                if answer.error {
-                    path.error_decision = Some(span.clone());
-                }
                 let mut taken = path.clone();
+                if answer.error {
+                    taken.error_decision = Some((span.clone(), true));
+                    path.error_decision = Some((span.clone(), false));
+                }
                 if answer.status {
                     taken.status_decision = Some((span.clone(), true));
                     path.status_decision = Some((span, false));
@@ -958,12 +960,12 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         if found.is_none()
             && !tests_status
             && let Some(ends) = walk(Scenario::Fails)
-            && let Some(span) = ends
+            && let Some((span, taken)) = ends
                 .iter()
                 .filter(|(end, p)| *end == End::Loop && !p.unsure)
                 .find_map(|(_, p)| p.error_decision.clone())
         {
-            found = Some(error_finding(l, attempt, span, cx));
+            found = Some(error_finding(l, attempt, span, taken, cx));
         }
         if let Some(f) = found
             && !findings.iter().any(|g| g.primary.span == f.primary.span)
@@ -988,22 +990,30 @@ fn times(l: &Loop) -> String {
     });
     match bound {
         Some(n) if n >= 2.0 && n.fract() == 0.0 => format!("up to {n} times"),
-        _ => "on every attempt".to_owned(),
+        _ => "again on every iteration".to_owned(),
     }
 }
 
-fn error_finding(l: &Loop, attempt: &Attempt, decision: Span, cx: &Context) -> Finding {
+fn error_finding(
+    l: &Loop,
+    attempt: &Attempt,
+    decision: Span,
+    taken: bool,
+    cx: &Context,
+) -> Finding {
+    let primary = if taken {
+        "every error takes the retry path here; nothing looks at what the error is"
+    } else {
+        "only success leaves the loop here: every error, whatever it is, is tried again"
+    };
     let mut finding = Finding::new(
         META.name,
         format!(
             "this loop retries every error: a permanent failure (a 400, a validation or auth \
-             error) is retried {}, multiplying load and latency",
+             error) is tried {}, multiplying load and latency",
             times(l)
         ),
-        Label::new(
-            decision,
-            "every error takes the retry path here; nothing looks at what the error is",
-        ),
+        Label::new(decision, primary),
     )
     .with_secondary(Label::new(
         attempt.call.span.clone(),
@@ -1061,7 +1071,7 @@ fn status_finding(
         META.name,
         format!(
             "this loop retries on status {status}: a 4xx fails the same way every time, so \
-             retrying it {} only multiplies load and latency",
+             trying it {} only multiplies load and latency",
             times(l)
         ),
         Label::new(decision, primary),
@@ -1097,7 +1107,7 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             lang: cx.lang,
         };
         if retry_marks::find(&marks, facts.classifiers).is_some()
-            || marks_permanent(site.call, facts.permanent, cx)
+            || marks_permanent(unit, site.call, facts.permanent, cx)
         {
             continue;
         }
@@ -1142,7 +1152,12 @@ fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bo
 /// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
 /// a closure argument, in the receiver (backon's `op.retry(…)`), or in a same-file function
 /// passed by name.
-fn marks_permanent(call: &crate::model::Call, permanent: &[&str], cx: &Context) -> bool {
+fn marks_permanent(
+    unit: &Unit,
+    call: &crate::model::Call,
+    permanent: &[&str],
+    cx: &Context,
+) -> bool {
     if permanent.is_empty() {
         return false;
     }
@@ -1164,9 +1179,14 @@ fn marks_permanent(call: &crate::model::Call, permanent: &[&str], cx: &Context) 
         _ => None,
     };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
-        marked(flow::deep_walk(arg))
-            || flow::same_file_unit(cx.units, strip(arg))
-                .filter(|_| strip(arg).dotted().is_some())
+        let arg = strip(arg);
+        let Some(name) = arg.dotted() else {
+            return marked(flow::deep_walk(arg));
+        };
+        flow::assignments(&unit.body, &name)
+            .iter()
+            .any(|a| marked(flow::deep_walk(a.value)))
+            || flow::same_file_unit(cx.units, arg)
                 .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
     })
 }
