@@ -605,11 +605,13 @@ impl Knowledge {
         })
     }
 
-    /// The retry-library strategy a struct literal of type `type_name` is.
+    /// The retry-library strategy a struct literal of type `type_name` is (`wait.Backoff`,
+    /// `backoff::ExponentialBackoff`).
     pub fn retry_literal(&self, lang: Lang, type_name: &str) -> Option<&RetryApi> {
+        let dotted = type_name.replace("::", ".");
         self.retries
             .iter()
-            .find(|r| r.facts.role == RetryRole::StrategyLiteral && r.call.matches(lang, type_name))
+            .find(|r| r.facts.role == RetryRole::StrategyLiteral && r.call.matches(lang, &dotted))
     }
 
     pub fn is_in_progress_status(&self, value: &str) -> bool {
@@ -1158,16 +1160,6 @@ fn retry_table() -> Vec<RetryApi> {
             backon_builder,
         ),
         api(
-            "backon.retry",
-            Rust,
-            &[".retry"],
-            CallShape {
-                arity: Some(1),
-                ..any_shape
-            },
-            backon_retry,
-        ),
-        api(
             "backoff.builder",
             Rust,
             &["ExponentialBackoffBuilder.new"],
@@ -1248,6 +1240,17 @@ fn retry_table() -> Vec<RetryApi> {
             &["ExponentialBackoff.builder"],
             any_shape,
             retry_policies,
+        ),
+        // Last: a method named `retry` is backon's only when nothing more specific matched.
+        api(
+            "backon.retry",
+            Rust,
+            &[".retry"],
+            CallShape {
+                arity: Some(1),
+                ..any_shape
+            },
+            backon_retry,
         ),
     ]
     .concat()

@@ -753,6 +753,8 @@ fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
                 };
                 match names.as_slice() {
                     [Some(only)] if flow::is_error_name(only) => attempt.error = Some(only.clone()),
+                    // With `?` the variable gets the success value, not the `Result`.
+                    [Some(only)] if attempt.propagates => attempt.values = vec![only.clone()],
                     [Some(only)] => attempt.result = Some(only.clone()),
                     [values @ .., Some(last)] if flow::is_error_name(last) => {
                         attempt.error = Some(last.clone());
