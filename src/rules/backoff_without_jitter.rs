@@ -19,8 +19,8 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/backoff-without-jitter.md"),
 };
 
-const MESSAGE: &str = "retry delay grows but has no jitter: clients that failed together retry \
-                       together, in synchronized waves that hit the recovering service at once";
+const WAVES: &str = "clients that failed together retry together, in synchronized waves that \
+                     hit the recovering service at once";
 
 impl Rule for BackoffWithoutJitter {
     fn meta(&self) -> &'static RuleMeta {
@@ -69,7 +69,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         }
         let finding = Finding::new(
             META.name,
-            MESSAGE,
+            format!("retry delay grows but has no jitter: {WAVES}"),
             Label::new(
                 site.expr.span.clone(),
                 "every client waits exactly this long before its next attempt",
@@ -159,6 +159,7 @@ fn check_strategy(
         stmt,
         expr,
         lang: cx.lang,
+        source: cx.source,
     };
     let switched_off = retry_marks::find(&site, facts.jitter_off);
     if switched_off.is_none()
@@ -175,7 +176,10 @@ fn check_strategy(
     };
     let mut finding = Finding::new(
         META.name,
-        format!("`{}` {MESSAGE}", facts.library),
+        format!(
+            "`{}` backoff grows but has no jitter: {WAVES}",
+            facts.library
+        ),
         Label::new(strategy_span(expr, cx.source), primary),
     )
     .with_help(facts.jitter_fix);
@@ -205,7 +209,7 @@ fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
 /// type name of a literal (`wait.Backoff`).
 fn strategy_span(expr: &Expr, source: &str) -> Span {
     match &expr.kind {
-        ExprKind::Call(call) => call.callee.span.clone(),
+        ExprKind::Call(call) => retry_marks::callee_span(call, source),
         ExprKind::Composite { type_name, .. } => {
             let start = expr.span.start;
             let type_span = start..start + type_name.len();

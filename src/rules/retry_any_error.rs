@@ -149,15 +149,15 @@ enum End {
 }
 
 /// The answer of a condition on a path.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Answer {
     value: Option<bool>,
     /// Unknown because it looks at the attempt's outcome in a way the walk cannot follow.
     unsure: bool,
-    /// A definite "did it fail?" test of the attempt was involved.
-    error: bool,
-    /// A definite status test was involved.
-    status: bool,
+    /// The definite "did it fail?" test of the attempt that decided, if one did.
+    error: Option<Span>,
+    /// The definite status test that decided, if one did.
+    status: Option<Span>,
 }
 
 impl Answer {
@@ -197,11 +197,12 @@ impl Answer {
             None
         };
         let involved = |a: &Answer| value.is_none() || a.value == value;
+        let (self_in, other_in) = (involved(&self), involved(&other));
         Answer {
             value,
             unsure: value.is_none() && (self.unsure || other.unsure),
-            error: (self.error && involved(&self)) || (other.error && involved(&other)),
-            status: (self.status && involved(&self)) || (other.status && involved(&other)),
+            error: (self.error.filter(|_| self_in)).or(other.error.filter(|_| other_in)),
+            status: (self.status.filter(|_| self_in)).or(other.status.filter(|_| other_in)),
         }
     }
 }
@@ -308,7 +309,8 @@ impl Walk<'_> {
                 return match answer.value {
                     Some(true) => Some((Vec::new(), vec![path])),
                     Some(false) => {
-                        path.error_decision = Some((stmt.span.clone(), true));
+                        let pattern = answer.error.unwrap_or_else(|| stmt.span.clone());
+                        path.error_decision = Some((pattern, true));
                         self.block(else_block, vec![path])
                     }
                     None => None,
@@ -342,15 +344,15 @@ impl Walk<'_> {
         for arm in arms {
             let mut next = Vec::new();
             for mut path in undecided {
-                let (answer, span) = self.guard(subject, &arm.guard, &mut path);
+                let answer = self.guard(subject, &arm.guard, &mut path);
                 let mut taken = path.clone();
-                if answer.error {
+                if let Some(span) = &answer.error {
                     taken.error_decision = Some((span.clone(), true));
                     path.error_decision = Some((span.clone(), false));
                 }
-                if answer.status {
+                if let Some(span) = &answer.status {
                     taken.status_decision = Some((span.clone(), true));
-                    path.status_decision = Some((span, false));
+                    path.status_decision = Some((span.clone(), false));
                 }
                 match answer.value {
                     Some(true) => {
@@ -376,21 +378,18 @@ impl Walk<'_> {
         Some((ended, through))
     }
 
-    /// The answer of an arm's guard, and the span to point at for it.
-    fn guard(&self, subject: Option<&Expr>, guard: &Guard, path: &mut Path) -> (Answer, Span) {
+    /// The answer of an arm's guard.
+    fn guard(&self, subject: Option<&Expr>, guard: &Guard, path: &mut Path) -> Answer {
         match guard {
-            Guard::Else => (Answer::known(true), Span::default()),
-            Guard::Cond(c) => (self.cond(c, path), c.span.clone()),
+            Guard::Else => Answer::known(true),
+            Guard::Cond(c) => self.cond(c, path),
             Guard::Pattern {
                 alternatives,
                 extra,
             } => {
-                let span = alternatives
-                    .first()
-                    .map_or(Span::default(), |a| a.span.clone());
                 let Some(subject) = subject else {
                     // `select` arms: which channel fires has nothing to do with the attempt.
-                    return (Answer::free(), span);
+                    return Answer::free();
                 };
                 let mut answer = Answer::known(false);
                 for alt in alternatives {
@@ -399,15 +398,9 @@ impl Walk<'_> {
                 }
                 match extra {
                     Some(x) if answer.value != Some(false) => {
-                        let x_answer = self.cond(x, path);
-                        let span = if x_answer.status {
-                            x.span.clone()
-                        } else {
-                            span
-                        };
-                        (answer.combine(x_answer, true), span)
+                        answer.combine(self.cond(x, path), true)
                     }
-                    _ => (answer, span),
+                    _ => answer,
                 }
             }
         }
@@ -430,7 +423,7 @@ impl Walk<'_> {
         if self.is_status(subject, path) {
             return match (self.scenario.status(), self.number(alt, path)) {
                 (Some(s), Some(n)) => Answer {
-                    status: true,
+                    status: Some(alt.span.clone()),
                     ..Answer::known(s == n)
                 },
                 _ => Answer::unsure(),
@@ -479,7 +472,7 @@ impl Walk<'_> {
             }
         }
         Answer {
-            error: true,
+            error: Some(pattern.span.clone()),
             ..Answer::known(matches)
         }
     }
@@ -514,14 +507,14 @@ impl Walk<'_> {
                     };
                     let value = if *op == BinOp::Eq { is_nil } else { !is_nil };
                     return Answer {
-                        error: true,
+                        error: Some(e.span.clone()),
                         ..Answer::known(value)
                     };
                 }
                 if self.is_status(lhs, path) || self.is_status(rhs, path) {
                     return match (self.number(lhs, path), self.number(rhs, path)) {
                         (Some(a), Some(b)) => Answer {
-                            status: true,
+                            status: Some(e.span.clone()),
                             ..Answer::known(compare(*op, a, b))
                         },
                         _ => Answer::unsure(),
@@ -540,7 +533,7 @@ impl Walk<'_> {
                         || base.dotted().is_some_and(|v| path.outcome.contains(&v));
                     if ours {
                         return Answer {
-                            error: true,
+                            error: Some(e.span.clone()),
                             ..Answer::known((name == "is_err") == failed)
                         };
                     }
@@ -551,7 +544,7 @@ impl Walk<'_> {
                 {
                     return match self.scenario.status() {
                         Some(s) => Answer {
-                            status: true,
+                            status: Some(e.span.clone()),
                             ..Answer::known(u16::try_from(s).is_ok_and(|s| codes.contains(&s)))
                         },
                         None => Answer::unsure(),
@@ -1107,6 +1100,7 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             stmt: site.stmt,
             expr: site.expr,
             lang: cx.lang,
+            source: cx.source,
         };
         if retry_marks::find(&marks, facts.classifiers).is_some()
             || marks_permanent(unit, site.call, facts.permanent, cx)
@@ -1121,7 +1115,7 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 facts.library
             ),
             Label::new(
-                site.call.callee.span.clone(),
+                retry_marks::callee_span(site.call, cx.source),
                 "retries whatever error the operation returns",
             ),
         )
@@ -1201,20 +1195,21 @@ mod tests {
     fn and_or_settle_on_one_side() {
         let free = Answer::free();
         let yes = Answer {
-            error: true,
+            error: Some(1..2),
             ..Answer::known(true)
         };
         let no = Answer {
-            error: true,
+            error: Some(3..4),
             ..Answer::known(false)
         };
-        let and = yes.combine(free, true);
-        assert_eq!((and.value, and.error), (None, true));
-        let and = no.combine(free, true);
-        assert_eq!((and.value, and.error), (Some(false), true));
+        let and = yes.clone().combine(free.clone(), true);
+        assert_eq!((and.value, and.error), (None, Some(1..2)));
+        let and = no.clone().combine(free.clone(), true);
+        assert_eq!((and.value, and.error), (Some(false), Some(3..4)));
         let or = no.combine(Answer::unsure(), false);
-        assert_eq!((or.value, or.unsure, or.error), (None, true, true));
-        assert_eq!(yes.combine(free, false).value, Some(true));
+        assert_eq!((or.value, or.unsure, or.error), (None, true, Some(3..4)));
+        let or = yes.combine(free, false);
+        assert_eq!((or.value, or.error), (Some(true), Some(1..2)));
     }
 
     #[test]

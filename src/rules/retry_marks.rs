@@ -5,7 +5,7 @@
 use crate::analysis::callee_name;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
-use crate::model::{Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
+use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
 
 /// A retry-library value: the call or literal, the statement it stands in, and its unit.
 pub struct MarkSite<'a> {
@@ -13,6 +13,7 @@ pub struct MarkSite<'a> {
     pub stmt: &'a Stmt,
     pub expr: &'a Expr,
     pub lang: Lang,
+    pub source: &'a str,
 }
 
 /// Where the first of `marks` applies to the site's value.
@@ -66,7 +67,7 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .filter(|e| receiver(e).is_some_and(|r| encloses(r, site.expr)))
             .chain(receivers_below(site.expr))
             .find(|e| is_method(e, name, *arg))
-            .map(|e| e.span.clone()),
+            .map(|e| call_span(e, site.source)),
         Mark::Wrapper(call) => above
             .iter()
             .find(|e| {
@@ -195,4 +196,30 @@ fn strip(e: &Expr) -> &Expr {
 /// Whether `outer` is or contains `inner` (by identity).
 fn encloses(outer: &Expr, inner: &Expr) -> bool {
     outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
+}
+
+/// Where a call's callee is named: the method name of a method called on a computed value
+/// (`.retry` in `(|| async { … }).retry(b)`), the whole callee otherwise (`Retry::spawn`,
+/// `retry.Do`, `b.set_jitter`).
+pub fn callee_span(call: &Call, source: &str) -> Span {
+    let whole = call.callee.span.clone();
+    let ExprKind::Field { base, name } = &call.callee.kind else {
+        return whole;
+    };
+    if base.dotted().is_some() {
+        return whole;
+    }
+    let from = base.span.end;
+    source
+        .get(from..whole.end)
+        .and_then(|text| text.rfind(name.as_str()))
+        .map_or(whole, |at| from + at..from + at + name.len())
+}
+
+/// A call from where its callee is named to its end: `.with_jitter(true)` in a chain.
+fn call_span(e: &Expr, source: &str) -> Span {
+    match e.as_call() {
+        Some(c) => callee_span(c, source).start..e.span.end,
+        None => e.span.clone(),
+    }
 }
