@@ -331,6 +331,8 @@ impl Knowledge {
                 pat(go, ".Intn"),
                 pat(go, ".Int64N"),
                 pat(go, ".IntN"),
+                pat(go, ".Float64"),
+                pat(go, ".Float32"),
                 pat(rust, "rand.random"),
                 pat(rust, "rand.random_range"),
                 pat(rust, "rand.rng"),

@@ -177,7 +177,7 @@ fn check_strategy(
     let mut finding = Finding::new(
         META.name,
         format!(
-            "`{}` backoff grows but has no jitter: {WAVES}",
+            "retry delay from `{}` grows but has no jitter: {WAVES}",
             facts.library
         ),
         Label::new(strategy_span(expr, cx.source), primary),

@@ -934,7 +934,12 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         let Some(success) = walk(Scenario::Answers(200)) else {
             continue;
         };
-        if !success.iter().any(|(end, _)| *end == End::Exit) {
+        // A retry leaves once the attempt succeeds; a loop whose only way out has nothing to
+        // do with the attempt (a `ctx.Done()` arm, a worker's shutdown) is not one.
+        let leaves_on_success = success.iter().any(|(end, p)| {
+            *end == End::Exit && (p.error_decision.is_some() || p.status_decision.is_some())
+        });
+        if !leaves_on_success {
             continue;
         }
         let tests_status = success.iter().any(|(_, p)| p.status_decision.is_some());
