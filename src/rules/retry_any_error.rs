@@ -306,10 +306,13 @@ impl Walk<'_> {
                     .map(|p| self.pattern(p, Some(failed), &mut path))
                     .next()
                     .unwrap_or_else(Answer::unsure);
+                let pattern = answer.error.unwrap_or_else(|| stmt.span.clone());
                 return match answer.value {
-                    Some(true) => Some((Vec::new(), vec![path])),
+                    Some(true) => {
+                        path.error_decision = Some((pattern, false));
+                        Some((Vec::new(), vec![path]))
+                    }
                     Some(false) => {
-                        let pattern = answer.error.unwrap_or_else(|| stmt.span.clone());
                         path.error_decision = Some((pattern, true));
                         self.block(else_block, vec![path])
                     }
@@ -671,13 +674,14 @@ fn nil_comparand<'e>(lhs: &'e Expr, rhs: &'e Expr) -> Option<&'e Expr> {
     }
 }
 
-/// A pattern part that binds or ignores, without testing: `e`, `_`, `..`.
+/// A pattern part that binds or ignores, without testing: `e`, `_`, `..`, `()`, `(a, b)`.
 fn is_binding(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Name(n) => {
             n == "_" || (!n.contains('.') && n.chars().next().is_some_and(char::is_lowercase))
         }
         ExprKind::Other(items) => items.is_empty(),
+        ExprKind::List(items) => items.iter().all(is_binding),
         _ => false,
     }
 }
@@ -1224,6 +1228,10 @@ mod tests {
         assert!(is_binding(&name("_")));
         assert!(!is_binding(&name("Error.Timeout")));
         assert!(!is_binding(&name("TIMEOUT")));
+        let unit = Expr::new(0..0, ExprKind::List(Vec::new()));
+        assert!(is_binding(&unit));
+        let pair = Expr::new(0..0, ExprKind::List(vec![name("a"), name("_")]));
+        assert!(is_binding(&pair));
     }
 
     #[test]
