@@ -470,13 +470,25 @@ pub fn closure_units(unit: &Unit) -> Vec<Unit> {
         .collect()
 }
 
-/// The same-file function a callee names, by its last segment (`backoff`, `c.backoff`,
-/// `Self::backoff`).
+/// The same-file function a callee names: a bare name calls a free function (`backoff`),
+/// a qualified one a method (`c.backoff`, `self.backoff`, `Self::backoff`). A path into
+/// another module (`tokio::time::sleep`) names no function of this file.
 pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
-    let name = callee.last_segment()?;
-    units
-        .iter()
-        .find(|u| u.name.rsplit(['.', ':']).next() == Some(name))
+    let (qualified, name) = match &callee.kind {
+        ExprKind::Name(n) => match n.rsplit_once('.') {
+            Some((_, last)) => (true, last),
+            None => (false, n.as_str()),
+        },
+        ExprKind::Field { name, .. } => (true, name.as_str()),
+        _ => return None,
+    };
+    units.iter().find(|u| {
+        let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
+            Some((owner, last)) => (Some(owner), last),
+            None => (None, u.name.as_str()),
+        };
+        own_name == name && owner.is_some() == qualified
+    })
 }
 
 /// The parameter of `unit` that receives argument `arg` of a call to it (a method's
@@ -891,6 +903,13 @@ impl<'a> ValueFlow<'a> {
         })
     }
 
+    /// Whether `callee` names a same-file function that draws randomness (a local `sleep`
+    /// helper that adds its own jitter).
+    pub fn is_random_helper(&self, callee: &Expr) -> bool {
+        self.helper(callee)
+            .is_some_and(|h| self.for_unit(h).draws_randomness(0))
+    }
+
     /// Whether this unit draws randomness anywhere, or calls a same-file helper that does.
     fn draws_randomness(&self, depth: usize) -> bool {
         depth <= FOLLOW_DEPTH
@@ -943,5 +962,93 @@ pub fn is_numeric_range(iterated: &Expr) -> bool {
                     .any(|i| matches!(i.kind, ExprKind::Number { .. }))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis;
+
+    fn module(lang: Lang, source: &str) -> crate::model::Module {
+        let mut m = crate::lang::lower(lang, source);
+        analysis::classify(&mut m, lang, &Knowledge::builtin());
+        m
+    }
+
+    /// The variable a sleep's duration grows with, in the unit named `unit`.
+    fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
+        let m = module(lang, source);
+        let k = Knowledge::builtin();
+        let u = m.units.iter().find(|u| u.name == unit)?;
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang,
+            knowledge: &k,
+        };
+        calls(u).into_iter().find_map(|site| {
+            let CallRole::Sleep { duration_arg } = site.call.role else {
+                return None;
+            };
+            let growing = values.growing_at(&site.expr.span);
+            values
+                .growth_in(&site.call.args[duration_arg], &growing)
+                .map(|g| g.var)
+        })
+    }
+
+    #[test]
+    fn a_doubled_delay_grows_and_a_reset_one_does_not() {
+        let doubled = "func f() {\n\td := time.Second\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, doubled, "f").as_deref(), Some("d"));
+        let reset = "func f() {\n\td := time.Second\n\tfor {\n\t\tif op() {\n\t\t\td = time.Second\n\t\t}\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, reset, "f"), None);
+        let halved = "func f() {\n\td := time.Minute\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td = d / 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, halved, "f"), None);
+    }
+
+    #[test]
+    fn growth_is_followed_through_locals_and_helpers() {
+        let local = "fn f() {\n    for n in 0..5 {\n        let ms = 100 * 2u64.pow(n);\n        std::thread::sleep(Duration::from_millis(ms));\n    }\n}\n";
+        assert_eq!(sleep_growth(Lang::Rust, local, "f").as_deref(), Some("n"));
+        let helper = "func backoff(n int) time.Duration {\n\treturn time.Second << n\n}\n\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\top()\n\t\ttime.Sleep(backoff(i))\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, helper, "f").as_deref(), Some("i"));
+        let remainder = "func f() {\n\tfor i := 0; i < 9; i++ {\n\t\top()\n\t\ttime.Sleep(time.Duration(i%3) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, remainder, "f"), None);
+    }
+
+    #[test]
+    fn randomness_is_followed_through_locals_and_helpers() {
+        let k = Knowledge::builtin();
+        let source = "func spread(d time.Duration) time.Duration {\n\treturn time.Duration(rand.Int63n(int64(d)))\n}\n\nfunc f(d time.Duration) {\n\tj := spread(d)\n\ttime.Sleep(j)\n\ttime.Sleep(d)\n}\n";
+        let m = module(Lang::Go, source);
+        let u = m.units.iter().find(|u| u.name == "f").expect("f");
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang: Lang::Go,
+            knowledge: &k,
+        };
+        let durations: Vec<bool> = calls(u)
+            .into_iter()
+            .filter(|s| matches!(s.call.role, CallRole::Sleep { .. }))
+            .map(|s| values.carries_randomness(&s.call.args[0]))
+            .collect();
+        assert_eq!(durations, vec![true, false]);
+    }
+
+    #[test]
+    fn only_bare_names_call_free_functions_of_the_file() {
+        let m = module(
+            Lang::Rust,
+            "fn sleep(n: u64) {}\nstruct S;\nimpl S {\n    fn delay(&self, n: u32) {}\n}\n",
+        );
+        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
+        let found = |callee: &str| same_file_unit(&m.units, &name(callee)).map(|u| u.name.as_str());
+        assert_eq!(found("sleep"), Some("sleep"));
+        assert_eq!(found("tokio.time.sleep"), None);
+        assert!(found("self.delay").is_some_and(|n| n.ends_with("delay")));
+        assert_eq!(found("delay"), None);
     }
 }

@@ -1012,16 +1012,39 @@ fn retry_table() -> Vec<RetryApi> {
             any_shape,
             cenkalti_literal,
         ),
+        // v4 takes the operation first, v5 after a context; other `backoff` packages with a
+        // `Retry` of another shape (attempt counts, durations) are not cenkalti's.
         api(
             "cenkalti.retry",
             Go,
-            &[
-                "backoff.Retry",
-                "backoff.RetryNotify",
-                "backoff.RetryWithData",
-                "backoff.RetryNotifyWithData",
-            ],
-            any_shape,
+            &["backoff.Retry", "backoff.RetryWithData"],
+            CallShape {
+                arity: Some(2),
+                operation_arg: Some(0),
+                options_from: None,
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.RetryNotify", "backoff.RetryNotifyWithData"],
+            CallShape {
+                arity: Some(3),
+                operation_arg: Some(0),
+                options_from: None,
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.Retry"],
+            CallShape {
+                arity: None,
+                operation_arg: Some(1),
+                options_from: Some(2),
+            },
             cenkalti_retry,
         ),
         // sethvargo before avast: `retry.Do(ctx, b, f)` has three arguments, the last a function.

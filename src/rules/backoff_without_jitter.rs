@@ -64,7 +64,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some(growth) = values.growth_in(duration, &growing) else {
             continue;
         };
-        if values.carries_randomness(duration) {
+        if values.carries_randomness(duration) || values.is_random_helper(&site.call.callee) {
             continue;
         }
         let finding = Finding::new(
