@@ -6,6 +6,8 @@ use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
 
 mod backoff_without_jitter;
+mod check_then_insert;
+mod in_progress_reentry;
 mod retry_any_error;
 mod retry_marks;
 mod unchecked_on_conflict;
@@ -40,9 +42,11 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order `idemlint rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
+    &check_then_insert::CheckThenInsert,
     &backoff_without_jitter::BackoffWithoutJitter,
     &retry_any_error::RetryAnyError,
     &unchecked_on_conflict::UncheckedOnConflict,
+    &in_progress_reentry::InProgressReentry,
 ];
 
 /// The rule with this public name.
