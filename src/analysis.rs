@@ -63,7 +63,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
         }
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
-    } else if let Some(retry) = knowledge.retry(lang, &name) {
+    } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
         CallRole::Retry(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),

@@ -96,6 +96,11 @@ impl Finding {
         self
     }
 
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_fix(mut self, fix: Fix) -> Finding {
         self.fix = Some(fix);
         self

@@ -7,7 +7,7 @@
 //! dot) matches a method of that name on any receiver; `sleep` matches a bare `sleep` or
 //! any path ending in `.sleep`.
 
-use crate::model::{KvOp, Lang, Outcome};
+use crate::model::{Expr, ExprKind, KvOp, Lang, Outcome};
 
 /// A call pattern for one language (or all when `lang` is `None`).
 #[derive(Clone, Debug)]
@@ -52,24 +52,127 @@ pub struct KvCommandApi {
     pub command_arg: usize,
 }
 
-/// What a retry library does when the code does not say otherwise.
+/// What a retry-library call or type is to the code that uses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryRole {
+    /// Builds a backoff schedule (`backoff.NewExponentialBackOff()`,
+    /// `ExponentialBuilder::default()`).
+    #[default]
+    Strategy,
+    /// A struct literal type that is a backoff schedule (`wait.Backoff{…}`); matched against
+    /// [`crate::model::ExprKind::Composite`] type names, never against calls.
+    StrategyLiteral,
+    /// Runs an operation and retries it (`backoff.Retry(op, b)`, `Retry::spawn(s, action)`).
+    /// An entry with `exponential` set also carries its own schedule (avast's `retry.Do`).
+    Entry,
+}
+
+/// A test on the argument of a [`Mark`], or on the value a [`Mark::Field`] is set to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgTest {
+    /// Anything, or no argument at all.
+    Any,
+    /// A numeric literal equal to 0.
+    Zero,
+    /// Anything but a literal 0 or `false`.
+    NonZero,
+    True,
+    False,
+    /// A name whose last segment is exactly this (`retry.BackOffDelay`).
+    Is(&'static str),
+    /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
+    Mentions(&'static str),
+}
+
+/// Something in the code that changes what a retry call does: turns jitter on or off, or
+/// makes the retry classify errors. Call names follow the [`CallPattern`] rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A method called on the value, in its builder chain or later on a variable holding it
+    /// (`.with_jitter()`, `.map(jitter)`, `.when(…)`); its first argument must pass `arg`.
+    Method { name: &'static str, arg: ArgTest },
+    /// A call that takes the value as an argument (`retry.WithJitter(d, b)`).
+    Wrapper(&'static str),
+    /// A call among the call's own arguments (`retry.RetryIf(…)`,
+    /// `backoff.WithRandomizationFactor(0)`); its first argument must pass `arg`.
+    Option { call: &'static str, arg: ArgTest },
+    /// A field set in the struct literal, or assigned later on a variable holding the value
+    /// (`Jitter: true`, `b.RandomizationFactor = 0`).
+    Field { name: &'static str, value: ArgTest },
+}
+
+/// The field of a struct literal strategy that makes the delay grow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrowthField {
+    pub name: &'static str,
+    /// The library's default for a missing field grows the delay (jpillora's `Factor` 2).
+    pub absent_grows: bool,
+}
+
+/// What a retry library does when the code does not say otherwise, and what changes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RetryFacts {
     /// The library's name as users know it (`tokio-retry`, `cenkalti/backoff`).
     pub library: &'static str,
-    /// The delay grows exponentially.
+    pub role: RetryRole,
+    /// The delay grows (exponentially, or Fibonacci).
     pub exponential: bool,
     /// Jitter is applied unless switched off.
     pub jitters_by_default: bool,
     /// Every error is retried unless the code opts out.
     pub retries_all_by_default: bool,
+    /// What turns jitter on.
+    pub jitter_on: &'static [Mark],
+    /// What turns jitter off; it wins over `jitter_on`.
+    pub jitter_off: &'static [Mark],
+    /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
+    pub classifiers: &'static [Mark],
+    /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
+    pub permanent: &'static [&'static str],
+    /// For a struct literal strategy: the field that makes the delay grow.
+    pub growth_field: Option<GrowthField>,
+    /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
+    /// arguments is a strategy of this library.
+    pub needs_strategy_of: Option<&'static str>,
+    /// How to add jitter, in the library's terms.
+    pub jitter_fix: &'static str,
+    /// How to retry only transient errors, in the library's terms.
+    pub classify_fix: &'static str,
+}
+
+/// The argument shape that tells apart libraries whose entry points share a name
+/// (sethvargo's `retry.Do(ctx, b, f)` and avast's `retry.Do(f, opts…)`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallShape {
+    /// The exact number of arguments.
+    pub arity: Option<usize>,
+    /// This argument is the retried operation: a function literal or a function's name.
+    pub operation_arg: Option<usize>,
+    /// The arguments from this one on are functional options: calls.
+    pub options_from: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
 pub struct RetryApi {
     pub id: &'static str,
+    /// The callee, or for [`RetryRole::StrategyLiteral`] the struct type.
     pub call: CallPattern,
+    pub shape: CallShape,
     pub facts: RetryFacts,
+}
+
+/// An HTTP status constant by name (`http.StatusOK`, `StatusCode::TOO_MANY_REQUESTS`).
+#[derive(Clone, Debug)]
+pub struct StatusName {
+    pub name: CallPattern,
+    pub code: u16,
+}
+
+/// A method of a status value that tests its class (`is_success()` is 200..=299).
+#[derive(Clone, Debug)]
+pub struct StatusClass {
+    pub method: String,
+    pub codes: std::ops::RangeInclusive<u16>,
 }
 
 /// The whole table.
@@ -92,7 +195,21 @@ pub struct Knowledge {
     /// Flags that turn a key-value write into set-if-absent wherever they are passed along
     /// the write (`"NX"`, `SetArgs{Mode: "NX"}`, `ExistenceCheck::NX`).
     pub kv_if_absent_flags: Vec<String>,
+    /// Retry and backoff libraries: strategies, entry points, and what toggles their jitter
+    /// and error classification.
     pub retries: Vec<RetryApi>,
+    /// Calls that pass a number on without turning its growth around: conversions, unit
+    /// constructors, caps (`time.Duration(x)`, `Duration::from_millis(x)`, `min(x, cap)`).
+    pub passthrough_calls: Vec<CallPattern>,
+    /// Calls that make a number grow with their arguments or receiver: powers, checked or
+    /// saturating multiplication (`math.Pow(2, n)`, `2u64.pow(n)`, `d.saturating_mul(2)`).
+    pub growth_calls: Vec<CallPattern>,
+    /// Words that, in a variable's name, say it counts attempts.
+    pub attempt_name_hints: Vec<String>,
+    /// Fields and methods of an HTTP response that give its status code.
+    pub status_accessors: Vec<String>,
+    pub status_names: Vec<StatusName>,
+    pub status_classes: Vec<StatusClass>,
     /// Status values that mean a request with that key is still being processed.
     pub in_progress_statuses: Vec<String>,
     /// Status values that mean a request with that key has finished, one way or another.
@@ -163,6 +280,27 @@ fn pat(lang: Option<Lang>, pattern: &str) -> CallPattern {
     }
 }
 
+impl CallShape {
+    /// Whether a call with these arguments has this shape.
+    pub fn admits(&self, args: &[Expr]) -> bool {
+        let is_function = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::Closure { .. } | ExprKind::Name(_) | ExprKind::Field { .. }
+            )
+        };
+        self.arity.is_none_or(|n| args.len() == n)
+            && self
+                .operation_arg
+                .is_none_or(|i| args.get(i).is_some_and(is_function))
+            && self.options_from.is_none_or(|from| {
+                args.iter()
+                    .skip(from)
+                    .all(|a| matches!(a.kind, ExprKind::Call(_)))
+            })
+    }
+}
+
 impl CallPattern {
     /// Whether `dotted` (a callee's dotted name) in `lang` matches this pattern.
     pub fn matches(&self, lang: Lang, dotted: &str) -> bool {
@@ -223,6 +361,10 @@ impl Knowledge {
                     duration_arg: 0,
                 },
                 SleepApi {
+                    call: pat(rust, "Delay.new"),
+                    duration_arg: 0,
+                },
+                SleepApi {
                     call: pat(ts, "sleep"),
                     duration_arg: 0,
                 },
@@ -255,6 +397,22 @@ impl Knowledge {
                 pat(go, "rand.Uint64"),
                 pat(go, "rand.Read"),
                 pat(go, "rand.Perm"),
+                pat(go, "rand.Int31n"),
+                pat(go, "rand.Int31"),
+                pat(go, "rand.Int32N"),
+                pat(go, "rand.Uint32"),
+                pat(go, "rand.Uint64N"),
+                pat(go, "rand.Uint32N"),
+                pat(go, "rand.ExpFloat64"),
+                pat(go, "rand.NormFloat64"),
+                // Methods of a `*rand.Rand` from `rand.New(src)`.
+                pat(go, ".Int63n"),
+                pat(go, ".Int31n"),
+                pat(go, ".Intn"),
+                pat(go, ".Int64N"),
+                pat(go, ".IntN"),
+                pat(go, ".Float64"),
+                pat(go, ".Float32"),
                 pat(rust, "rand.random"),
                 pat(rust, "rand.random_range"),
                 pat(rust, "rand.rng"),
@@ -266,6 +424,14 @@ impl Knowledge {
                 pat(rust, "fastrand.u32"),
                 pat(rust, "fastrand.f64"),
                 pat(rust, "fastrand.usize"),
+                pat(rust, "fastrand.f32"),
+                pat(rust, "fastrand.i64"),
+                pat(rust, "fastrand.u8"),
+                pat(rust, "thread_rng"),
+                pat(rust, ".random"),
+                pat(rust, ".random_bool"),
+                pat(rust, ".gen_bool"),
+                pat(rust, ".sample"),
                 pat(ts, "Math.random"),
                 pat(ts, "crypto.randomInt"),
                 pat(ts, "crypto.getRandomValues"),
@@ -360,7 +526,87 @@ impl Knowledge {
             .to_vec(),
             kv_arg_steps: vec![pat(rust, ".arg")],
             kv_if_absent_flags: vec!["NX".to_owned()],
-            retries: Vec::new(),
+            retries: retry_table(),
+            passthrough_calls: [
+                (go, "time.Duration"),
+                (go, "float64"),
+                (go, "float32"),
+                (go, "int64"),
+                (go, "int32"),
+                (go, "int"),
+                (go, "uint64"),
+                (go, "uint32"),
+                (go, "uint"),
+                (go, "math.Min"),
+                (go, "math.Max"),
+                (go, "math.Floor"),
+                (go, "math.Ceil"),
+                (go, "math.Round"),
+                (go, ".Seconds"),
+                (go, ".Milliseconds"),
+                (None, "min"),
+                (None, "max"),
+                (rust, "Duration.from_millis"),
+                (rust, "Duration.from_secs"),
+                (rust, "Duration.from_micros"),
+                (rust, "Duration.from_nanos"),
+                (rust, "Duration.from_secs_f64"),
+                (rust, "Duration.from_secs_f32"),
+                (rust, "from"),
+                (rust, ".clamp"),
+                (rust, ".unwrap"),
+                (rust, ".unwrap_or"),
+                (rust, ".unwrap_or_default"),
+                (rust, ".expect"),
+                (rust, ".into"),
+                (rust, ".try_into"),
+                (rust, ".as_millis"),
+                (rust, ".as_secs"),
+                (rust, ".as_secs_f64"),
+                (rust, ".as_secs_f32"),
+            ]
+            .map(|(lang, p)| pat(lang, p))
+            .to_vec(),
+            growth_calls: [
+                (go, "math.Pow"),
+                (go, "math.Exp2"),
+                (go, "math.Exp"),
+                (rust, ".pow"),
+                (rust, ".powi"),
+                (rust, ".powf"),
+                (rust, ".exp2"),
+                (rust, ".checked_pow"),
+                (rust, ".saturating_pow"),
+                (rust, ".wrapping_pow"),
+                (rust, ".checked_mul"),
+                (rust, ".saturating_mul"),
+                (rust, ".wrapping_mul"),
+                (rust, ".checked_shl"),
+                (rust, ".wrapping_shl"),
+                (rust, ".mul_f64"),
+                (rust, ".mul_f32"),
+            ]
+            .map(|(lang, p)| pat(lang, p))
+            .to_vec(),
+            attempt_name_hints: ["attempt", "retry", "retries", "tries", "try"]
+                .map(String::from)
+                .to_vec(),
+            status_accessors: ["StatusCode", "status", "status_code"]
+                .map(String::from)
+                .to_vec(),
+            status_names: status_names(),
+            status_classes: [
+                ("is_informational", 100..=199),
+                ("is_success", 200..=299),
+                ("is_redirection", 300..=399),
+                ("is_client_error", 400..=499),
+                ("is_server_error", 500..=599),
+            ]
+            .map(|(method, codes)| StatusClass {
+                method: method.to_owned(),
+                codes,
+            })
+            .to_vec(),
             in_progress_statuses: ["in_progress", "pending", "processing", "started"]
                 .map(String::from)
                 .to_vec(),
@@ -496,13 +742,58 @@ impl Knowledge {
     }
 
     pub fn is_random(&self, lang: Lang, dotted: &str) -> bool {
-        self.randoms.iter().any(|p| p.matches(lang, dotted))
-            || dotted.rsplit('.').next().is_some_and(|last| {
-                let last = last.to_ascii_lowercase();
-                self.random_name_hints
-                    .iter()
-                    .any(|h| last.contains(h.as_str()))
-            })
+        self.randoms.iter().any(|p| p.matches(lang, dotted)) || self.is_random_name(dotted)
+    }
+
+    /// Whether a function's name says it returns a random or jittered value: one of its words
+    /// starts with a hint (`withJitter`, `rand_delay`, `randomized`, but not `brand`).
+    pub fn is_random_name(&self, dotted: &str) -> bool {
+        let last = dotted.rsplit('.').next().unwrap_or(dotted);
+        words(last).iter().any(|w| {
+            self.random_name_hints
+                .iter()
+                .any(|h| w.starts_with(h.as_str()))
+        })
+    }
+
+    /// Whether a variable's name says it counts attempts (`attempt`, `retries`, `tries`).
+    pub fn is_attempt_name(&self, name: &str) -> bool {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        words(last).iter().any(|w| {
+            self.attempt_name_hints
+                .iter()
+                .any(|h| w.starts_with(h.as_str()))
+        })
+    }
+
+    pub fn is_passthrough(&self, lang: Lang, dotted: &str) -> bool {
+        self.passthrough_calls
+            .iter()
+            .any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_growth_call(&self, lang: Lang, dotted: &str) -> bool {
+        self.growth_calls.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    /// The code of an HTTP status constant (`http.StatusOK`, `StatusCode::NOT_FOUND`).
+    pub fn status_code(&self, lang: Lang, dotted: &str) -> Option<u16> {
+        self.status_names
+            .iter()
+            .find(|s| s.name.matches(lang, dotted))
+            .map(|s| s.code)
+    }
+
+    /// The codes a status class method accepts (`is_success` → 200..=299).
+    pub fn status_class(&self, method: &str) -> Option<&std::ops::RangeInclusive<u16>> {
+        self.status_classes
+            .iter()
+            .find(|c| c.method == method)
+            .map(|c| &c.codes)
+    }
+
+    pub fn is_status_accessor(&self, name: &str) -> bool {
+        self.status_accessors.iter().any(|a| a == name)
     }
 
     pub fn query(&self, lang: Lang, dotted: &str) -> Option<&QueryApi> {
@@ -635,6 +926,24 @@ impl Knowledge {
         self.retries.iter().find(|r| r.call.matches(lang, dotted))
     }
 
+    /// The retry-library entry a call is, by its callee and the shape of its arguments.
+    pub fn retry_call(&self, lang: Lang, dotted: &str, args: &[Expr]) -> Option<&RetryApi> {
+        self.retries.iter().find(|r| {
+            r.facts.role != RetryRole::StrategyLiteral
+                && r.call.matches(lang, dotted)
+                && r.shape.admits(args)
+        })
+    }
+
+    /// The retry-library strategy a struct literal of type `type_name` is (`wait.Backoff`,
+    /// `backoff::ExponentialBackoff`).
+    pub fn retry_literal(&self, lang: Lang, type_name: &str) -> Option<&RetryApi> {
+        let dotted = type_name.replace("::", ".");
+        self.retries
+            .iter()
+            .find(|r| r.facts.role == RetryRole::StrategyLiteral && r.call.matches(lang, &dotted))
+    }
+
     pub fn is_in_progress_status(&self, value: &str) -> bool {
         self.in_progress_statuses
             .iter()
@@ -661,6 +970,649 @@ impl Knowledge {
     pub fn is_retry_predicate(&self, name: &str) -> bool {
         contains_any(name, &self.retry_predicate_hints)
     }
+}
+
+/// HTTP status constants of Go's `net/http` and Rust's `http::StatusCode`.
+fn status_names() -> Vec<StatusName> {
+    [
+        (200, "StatusOK", "OK"),
+        (201, "StatusCreated", "CREATED"),
+        (202, "StatusAccepted", "ACCEPTED"),
+        (204, "StatusNoContent", "NO_CONTENT"),
+        (304, "StatusNotModified", "NOT_MODIFIED"),
+        (400, "StatusBadRequest", "BAD_REQUEST"),
+        (401, "StatusUnauthorized", "UNAUTHORIZED"),
+        (403, "StatusForbidden", "FORBIDDEN"),
+        (404, "StatusNotFound", "NOT_FOUND"),
+        (405, "StatusMethodNotAllowed", "METHOD_NOT_ALLOWED"),
+        (408, "StatusRequestTimeout", "REQUEST_TIMEOUT"),
+        (409, "StatusConflict", "CONFLICT"),
+        (410, "StatusGone", "GONE"),
+        (412, "StatusPreconditionFailed", "PRECONDITION_FAILED"),
+        (413, "StatusRequestEntityTooLarge", "PAYLOAD_TOO_LARGE"),
+        (422, "StatusUnprocessableEntity", "UNPROCESSABLE_ENTITY"),
+        (425, "StatusTooEarly", "TOO_EARLY"),
+        (429, "StatusTooManyRequests", "TOO_MANY_REQUESTS"),
+        (500, "StatusInternalServerError", "INTERNAL_SERVER_ERROR"),
+        (501, "StatusNotImplemented", "NOT_IMPLEMENTED"),
+        (502, "StatusBadGateway", "BAD_GATEWAY"),
+        (503, "StatusServiceUnavailable", "SERVICE_UNAVAILABLE"),
+        (504, "StatusGatewayTimeout", "GATEWAY_TIMEOUT"),
+    ]
+    .into_iter()
+    .flat_map(|(code, go, rust)| {
+        [
+            StatusName {
+                name: pat(Some(Lang::Go), &format!("http.{go}")),
+                code,
+            },
+            StatusName {
+                name: pat(Some(Lang::Rust), &format!("StatusCode.{rust}")),
+                code,
+            },
+        ]
+    })
+    .collect()
+}
+
+/// The retry and backoff libraries, from `references/retry-libraries.md`.
+fn retry_table() -> Vec<RetryApi> {
+    use ArgTest::{Any, Is, Mentions, NonZero, True, Zero};
+    use Lang::{Go, Rust};
+    use RetryRole::{Entry, Strategy, StrategyLiteral};
+    let any_shape = CallShape::default();
+    let api = |id, lang, patterns: &[&str], shape, facts: RetryFacts| -> Vec<RetryApi> {
+        patterns
+            .iter()
+            .map(|p| RetryApi {
+                id,
+                call: pat(Some(lang), p),
+                shape,
+                facts: facts.clone(),
+            })
+            .collect()
+    };
+
+    let cenkalti_exponential = RetryFacts {
+        library: "cenkalti/backoff",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[
+            Mark::Option {
+                call: "backoff.WithRandomizationFactor",
+                arg: Zero,
+            },
+            Mark::Field {
+                name: "RandomizationFactor",
+                value: Zero,
+            },
+        ],
+        jitter_fix: "keep `RandomizationFactor` above 0: the default 0.5 spreads each delay \
+                     over [0.5d, 1.5d]",
+        ..RetryFacts::default()
+    };
+    let cenkalti_literal = RetryFacts {
+        library: "cenkalti/backoff",
+        role: StrategyLiteral,
+        exponential: true,
+        growth_field: Some(GrowthField {
+            name: "Multiplier",
+            absent_grows: false,
+        }),
+        jitter_on: &[Mark::Field {
+            name: "RandomizationFactor",
+            value: NonZero,
+        }],
+        jitter_off: &[Mark::Field {
+            name: "RandomizationFactor",
+            value: Zero,
+        }],
+        jitter_fix: "set `RandomizationFactor: 0.5`, or start from \
+                     `backoff.NewExponentialBackOff()`, which jitters by default",
+        ..RetryFacts::default()
+    };
+    let cenkalti_retry = RetryFacts {
+        library: "cenkalti/backoff",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["backoff.Permanent"],
+        classify_fix: "return `backoff.Permanent(err)` from the operation for errors that will \
+                       not go away (4xx, validation, auth); only the rest is retried",
+        ..RetryFacts::default()
+    };
+    let sethvargo_do = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Entry,
+        ..RetryFacts::default()
+    };
+    let sethvargo_exponential = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[
+            Mark::Wrapper("retry.WithJitter"),
+            Mark::Wrapper("retry.WithJitterPercent"),
+        ],
+        jitter_fix: "wrap the backoff: `b = retry.WithJitterPercent(50, b)`",
+        ..RetryFacts::default()
+    };
+    let sethvargo_sugar = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Entry,
+        exponential: true,
+        jitter_fix: "use `retry.Do(ctx, retry.WithJitterPercent(50, retry.NewExponential(base)), \
+                     f)`: the shorthand has no jitter option",
+        ..RetryFacts::default()
+    };
+    let avast_do = RetryFacts {
+        library: "avast/retry-go",
+        role: Entry,
+        exponential: true,
+        jitters_by_default: true,
+        retries_all_by_default: true,
+        jitter_off: &[Mark::Option {
+            call: "retry.DelayType",
+            arg: Is("BackOffDelay"),
+        }],
+        classifiers: &[Mark::Option {
+            call: "retry.RetryIf",
+            arg: Any,
+        }],
+        permanent: &["retry.Unrecoverable"],
+        jitter_fix: "use `retry.DelayType(retry.CombineDelay(retry.BackOffDelay, \
+                     retry.RandomDelay))` (the default) or `retry.FullJitterBackoffDelay`",
+        classify_fix: "pass `retry.RetryIf(func(err error) bool { return isTransient(err) })`, \
+                       or wrap permanent errors in `retry.Unrecoverable(err)`",
+        ..RetryFacts::default()
+    };
+    let retryablehttp_client = RetryFacts {
+        library: "hashicorp/go-retryablehttp",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Field {
+            name: "Backoff",
+            value: Any,
+        }],
+        jitter_off: &[Mark::Field {
+            name: "Backoff",
+            value: Is("DefaultBackoff"),
+        }],
+        jitter_fix: "set `client.Backoff` to a jittered backoff, e.g. \
+                     `retryablehttp.LinearJitterBackoff`, or one that sleeps a random duration \
+                     up to the exponential delay",
+        ..RetryFacts::default()
+    };
+    let literal_with_jitter_field = |library, growth: &'static str, absent_grows, fix| RetryFacts {
+        library,
+        role: StrategyLiteral,
+        exponential: true,
+        growth_field: Some(GrowthField {
+            name: growth,
+            absent_grows,
+        }),
+        jitter_on: &[Mark::Field {
+            name: "Jitter",
+            value: NonZero,
+        }],
+        jitter_fix: fix,
+        ..RetryFacts::default()
+    };
+    let grpc_middleware = RetryFacts {
+        library: "go-grpc-middleware/retry",
+        role: Strategy,
+        exponential: true,
+        jitter_fix: "use `BackoffExponentialWithJitter(scalar, 0.5)`",
+        ..RetryFacts::default()
+    };
+    let failsafe = RetryFacts {
+        library: "failsafe-go",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[
+            Mark::Method {
+                name: "WithJitter",
+                arg: Any,
+            },
+            Mark::Method {
+                name: "WithJitterFactor",
+                arg: NonZero,
+            },
+        ],
+        jitter_fix: "chain `.WithJitterFactor(0.5)` on the retry policy builder",
+        ..RetryFacts::default()
+    };
+
+    let tokio_retry_strategy = RetryFacts {
+        library: "tokio-retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "map",
+            arg: Mentions("jitter"),
+        }],
+        jitter_fix: "add `.map(jitter)` (`tokio_retry::strategy::jitter`) before `.take(n)`",
+        ..RetryFacts::default()
+    };
+    let tokio_retry_spawn = RetryFacts {
+        library: "tokio-retry",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &[
+            "RetryError.permanent",
+            "RetryError.Permanent",
+            ".to_permanent",
+            ".map_permanent_err",
+        ],
+        classify_fix: "use `RetryIf::spawn(strategy, action, |e: &E| is_transient(e))`, so \
+                       permanent errors return at once",
+        ..RetryFacts::default()
+    };
+    let backon_builder = RetryFacts {
+        library: "backon",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "with_jitter",
+            arg: Any,
+        }],
+        jitter_fix: "chain `.with_jitter()` on the builder",
+        ..RetryFacts::default()
+    };
+    let backon_retry = RetryFacts {
+        library: "backon",
+        role: Entry,
+        retries_all_by_default: true,
+        needs_strategy_of: Some("backon"),
+        classifiers: &[Mark::Method {
+            name: "when",
+            arg: Any,
+        }],
+        classify_fix: "chain `.when(|e| is_transient(e))`, so permanent errors return at once",
+        ..RetryFacts::default()
+    };
+    let backoff_rs_strategy = |role, jitter_off| RetryFacts {
+        library: "backoff",
+        role,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off,
+        growth_field: (role == StrategyLiteral).then_some(GrowthField {
+            name: "multiplier",
+            absent_grows: true,
+        }),
+        jitter_fix: "keep `randomization_factor` above 0: the default 0.5 spreads each delay \
+                     over [0.5d, 1.5d]",
+        ..RetryFacts::default()
+    };
+    const RANDOMIZATION_FACTOR_ZERO: &[Mark] = &[
+        Mark::Field {
+            name: "randomization_factor",
+            value: Zero,
+        },
+        Mark::Method {
+            name: "with_randomization_factor",
+            arg: Zero,
+        },
+    ];
+    let backoff_rs_retry = RetryFacts {
+        library: "backoff",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["Error.permanent", "Error.Permanent"],
+        classify_fix: "return `Err(backoff::Error::permanent(e))` for errors that will not go \
+                       away; `?` and `Error::transient` retry everything",
+        ..RetryFacts::default()
+    };
+    let retry_rs_strategy = RetryFacts {
+        library: "retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "map",
+            arg: Mentions("jitter"),
+        }],
+        jitter_fix: "add `.map(retry::delay::jitter)` to the delay iterator",
+        ..RetryFacts::default()
+    };
+    let retry_rs_retry = RetryFacts {
+        library: "retry",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["OperationResult.Err"],
+        classify_fix: "return `OperationResult::Err(e)` for errors that will not go away and \
+                       `OperationResult::Retry(e)` only for transient ones",
+        ..RetryFacts::default()
+    };
+    let again_policy = RetryFacts {
+        library: "again",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "with_jitter",
+            arg: True,
+        }],
+        jitter_off: &[Mark::Method {
+            name: "with_jitter",
+            arg: ArgTest::False,
+        }],
+        jitter_fix: "chain `.with_jitter(true)` on the policy",
+        ..RetryFacts::default()
+    };
+    let again_retry = RetryFacts {
+        library: "again",
+        role: Entry,
+        retries_all_by_default: true,
+        classify_fix: "use `again::retry_if(task, |e: &E| is_transient(e))`",
+        ..RetryFacts::default()
+    };
+    let exponential_backoff_rs = RetryFacts {
+        library: "exponential-backoff",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Method {
+            name: "set_jitter",
+            arg: Zero,
+        }],
+        jitter_fix: "keep the jitter above 0 (`set_jitter(0.3)` is the default)",
+        ..RetryFacts::default()
+    };
+    let retry_policies = RetryFacts {
+        library: "retry-policies",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Method {
+            name: "jitter",
+            arg: Mentions("None"),
+        }],
+        jitter_fix: "keep `Jitter::Full` (the default) or `Jitter::Bounded`",
+        ..RetryFacts::default()
+    };
+
+    [
+        api(
+            "cenkalti.new-exponential",
+            Go,
+            &["backoff.NewExponentialBackOff"],
+            any_shape,
+            cenkalti_exponential,
+        ),
+        api(
+            "cenkalti.literal",
+            Go,
+            &["backoff.ExponentialBackOff"],
+            any_shape,
+            cenkalti_literal,
+        ),
+        // v4 takes the operation first, v5 after a context; other `backoff` packages with a
+        // `Retry` of another shape (attempt counts, durations) are not cenkalti's.
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.Retry", "backoff.RetryWithData"],
+            CallShape {
+                arity: Some(2),
+                operation_arg: Some(0),
+                options_from: None,
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.RetryNotify", "backoff.RetryNotifyWithData"],
+            CallShape {
+                arity: Some(3),
+                operation_arg: Some(0),
+                options_from: None,
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.Retry"],
+            CallShape {
+                arity: None,
+                operation_arg: Some(1),
+                options_from: Some(2),
+            },
+            cenkalti_retry,
+        ),
+        // sethvargo before avast: `retry.Do(ctx, b, f)` has three arguments, the last a function.
+        api(
+            "sethvargo.do",
+            Go,
+            &["retry.Do", "retry.DoValue"],
+            CallShape {
+                arity: Some(3),
+                operation_arg: Some(2),
+                options_from: None,
+            },
+            sethvargo_do,
+        ),
+        api(
+            "sethvargo.exponential",
+            Go,
+            &["retry.NewExponential", "retry.NewFibonacci"],
+            any_shape,
+            sethvargo_exponential,
+        ),
+        api(
+            "sethvargo.exponential-do",
+            Go,
+            &["retry.Exponential", "retry.Fibonacci"],
+            CallShape {
+                arity: Some(3),
+                ..any_shape
+            },
+            sethvargo_sugar,
+        ),
+        api(
+            "avast.do",
+            Go,
+            &["retry.Do", "retry.DoWithData"],
+            CallShape {
+                arity: None,
+                operation_arg: Some(0),
+                options_from: Some(1),
+            },
+            avast_do,
+        ),
+        api(
+            "retryablehttp.new-client",
+            Go,
+            &["retryablehttp.NewClient"],
+            any_shape,
+            retryablehttp_client,
+        ),
+        api(
+            "k8s.wait-backoff",
+            Go,
+            &["wait.Backoff"],
+            any_shape,
+            literal_with_jitter_field(
+                "k8s.io/apimachinery wait",
+                "Factor",
+                false,
+                "set `Jitter` (e.g. `Jitter: 0.5`): each step then waits up to 50% longer, at \
+                 random",
+            ),
+        ),
+        api(
+            "jpillora.backoff",
+            Go,
+            &["backoff.Backoff"],
+            any_shape,
+            RetryFacts {
+                jitter_on: &[Mark::Field {
+                    name: "Jitter",
+                    value: True,
+                }],
+                ..literal_with_jitter_field(
+                    "jpillora/backoff",
+                    "Factor",
+                    true,
+                    "set `Jitter: true`",
+                )
+            },
+        ),
+        api(
+            "grpc.backoff-config",
+            Go,
+            &["backoff.Config"],
+            any_shape,
+            literal_with_jitter_field(
+                "grpc/backoff",
+                "Multiplier",
+                false,
+                "set `Jitter` (`backoff.DefaultConfig` uses 0.2)",
+            ),
+        ),
+        api(
+            "grpc-middleware.backoff-exponential",
+            Go,
+            &[".BackoffExponential"],
+            any_shape,
+            grpc_middleware,
+        ),
+        api(
+            "failsafe.with-backoff",
+            Go,
+            &[".WithBackoff"],
+            CallShape {
+                arity: Some(2),
+                ..any_shape
+            },
+            failsafe,
+        ),
+        api(
+            "tokio-retry.strategy",
+            Rust,
+            &[
+                "ExponentialBackoff.from_millis",
+                "ExponentialFactorBackoff.from_millis",
+                "FibonacciBackoff.from_millis",
+            ],
+            any_shape,
+            tokio_retry_strategy,
+        ),
+        api(
+            "tokio-retry.spawn",
+            Rust,
+            &["Retry.spawn", "Retry.spawn_notify"],
+            any_shape,
+            tokio_retry_spawn,
+        ),
+        api(
+            "backon.builder",
+            Rust,
+            &[
+                "ExponentialBuilder.default",
+                "ExponentialBuilder.new",
+                "FibonacciBuilder.default",
+                "FibonacciBuilder.new",
+            ],
+            any_shape,
+            backon_builder,
+        ),
+        api(
+            "backoff.builder",
+            Rust,
+            &["ExponentialBackoffBuilder.new"],
+            any_shape,
+            backoff_rs_strategy(Strategy, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.default",
+            Rust,
+            &["ExponentialBackoff.default"],
+            any_shape,
+            backoff_rs_strategy(Strategy, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.literal",
+            Rust,
+            &["ExponentialBackoff"],
+            any_shape,
+            backoff_rs_strategy(StrategyLiteral, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.retry",
+            Rust,
+            &[
+                "backoff.retry",
+                "backoff.retry_notify",
+                "backoff.future.retry",
+                "backoff.future.retry_notify",
+            ],
+            any_shape,
+            backoff_rs_retry,
+        ),
+        api(
+            "retry.delay",
+            Rust,
+            &[
+                "Exponential.from_millis",
+                "Exponential.from_millis_with_factor",
+                "Fibonacci.from_millis",
+            ],
+            any_shape,
+            retry_rs_strategy,
+        ),
+        api(
+            "retry.retry",
+            Rust,
+            &["retry.retry", "retry.retry_with_index"],
+            any_shape,
+            retry_rs_retry,
+        ),
+        api(
+            "again.exponential",
+            Rust,
+            &["RetryPolicy.exponential"],
+            any_shape,
+            again_policy,
+        ),
+        api(
+            "again.retry",
+            Rust,
+            &["again.retry"],
+            any_shape,
+            again_retry,
+        ),
+        api(
+            "exponential-backoff.new",
+            Rust,
+            &["Backoff.new"],
+            CallShape {
+                arity: Some(3),
+                ..any_shape
+            },
+            exponential_backoff_rs,
+        ),
+        api(
+            "retry-policies.builder",
+            Rust,
+            &["ExponentialBackoff.builder"],
+            any_shape,
+            retry_policies,
+        ),
+        // Last: a method named `retry` is backon's only when nothing more specific matched.
+        api(
+            "backon.retry",
+            Rust,
+            &[".retry"],
+            CallShape {
+                arity: Some(1),
+                ..any_shape
+            },
+            backon_retry,
+        ),
+    ]
+    .concat()
 }
 
 fn kv(lang: Option<Lang>, pattern: &str, op: KvOp, key_arg: usize, arity: usize) -> KvApi {
@@ -751,6 +1703,47 @@ mod tests {
         let m = pat(None, ".ExecContext");
         assert!(m.matches(Lang::Go, "tx.ExecContext"));
         assert!(!m.matches(Lang::Go, "ExecContext"));
+    }
+
+    #[test]
+    fn random_name_hints_match_whole_words() {
+        let k = Knowledge::builtin();
+        assert!(k.is_random_name("withJitter"));
+        assert!(k.is_random_name("b.rand_delay"));
+        assert!(k.is_random_name("Randomized"));
+        assert!(!k.is_random_name("brandName"));
+        assert!(!k.is_random_name("operand"));
+    }
+
+    #[test]
+    fn shared_entry_names_are_told_apart_by_their_arguments() {
+        let k = Knowledge::builtin();
+        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
+        let call = |n: &str| {
+            Expr::new(
+                0..0,
+                ExprKind::Call(crate::model::Call {
+                    callee: Box::new(name(n)),
+                    args: Vec::new(),
+                    role: Default::default(),
+                }),
+            )
+        };
+        let sethvargo = [name("ctx"), name("b"), name("op")];
+        let avast = [name("op"), call("retry.Attempts"), call("retry.Delay")];
+        assert_eq!(
+            k.retry_call(Lang::Go, "retry.Do", &sethvargo).map(|r| r.id),
+            Some("sethvargo.do")
+        );
+        assert_eq!(
+            k.retry_call(Lang::Go, "retry.Do", &avast).map(|r| r.id),
+            Some("avast.do")
+        );
+        assert_eq!(
+            k.retry_literal(Lang::Go, "wait.Backoff").map(|r| r.id),
+            Some("k8s.wait-backoff")
+        );
+        assert!(k.retry_call(Lang::Go, "wait.Backoff", &[]).is_none());
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub fn check_source(
         lang,
         knowledge,
         source,
+        units: &module.units,
     };
     let mut findings: Vec<Finding> = module
         .units

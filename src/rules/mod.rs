@@ -5,8 +5,11 @@ use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
 
+mod backoff_without_jitter;
 mod check_then_insert;
 mod in_progress_reentry;
+mod retry_any_error;
+mod retry_marks;
 mod unchecked_on_conflict;
 
 /// What a rule is, for `idemlint rules`, `explain`, SARIF and the docs.
@@ -16,6 +19,8 @@ pub struct RuleMeta {
     /// One line: the hazard.
     pub summary: &'static str,
     pub default_severity: Severity,
+    /// The languages the rule reads; its page has a bad and a good example for each.
+    pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,
 }
@@ -26,6 +31,8 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
     /// The whole file, for rules that need to look at text around a span.
     pub source: &'a str,
+    /// Every unit of the file, for rules that follow a value into a same-file helper.
+    pub units: &'a [Unit],
 }
 
 pub trait Rule: Sync {
@@ -36,6 +43,8 @@ pub trait Rule: Sync {
 /// Every rule, in the order `idemlint rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
     &check_then_insert::CheckThenInsert,
+    &backoff_without_jitter::BackoffWithoutJitter,
+    &retry_any_error::RetryAnyError,
     &unchecked_on_conflict::UncheckedOnConflict,
     &in_progress_reentry::InProgressReentry,
 ];
