@@ -591,12 +591,14 @@ impl Knowledge {
             attempt_name_hints: ["attempt", "retry", "retries", "tries", "try"]
                 .map(String::from)
                 .to_vec(),
-            status_accessors: ["StatusCode", "status", "status_code"]
+            status_accessors: ["StatusCode", "status", "status_code", "statusCode"]
                 .map(String::from)
                 .to_vec(),
             status_names: status_names(),
             status_classes: [
                 ("is_informational", 100..=199),
+                // `fetch`'s `res.ok`.
+                ("ok", 200..=299),
                 ("is_success", 200..=299),
                 ("is_redirection", 300..=399),
                 ("is_client_error", 400..=499),

@@ -64,6 +64,7 @@ fn retry_seed_lowers_to_a_try_catch_loop() {
         try
           return (Await (call fn))
         catch err
+          declare err
           branch
             if (Eq attempt 6)
               throw err

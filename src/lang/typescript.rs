@@ -27,7 +27,9 @@
 //!   they bind;
 //! - `while (true)`, `for (;;)` and `do … while (true)` are infinite loops;
 //! - the `break` that ends a `switch` case is dropped (the model's arms do not fall through);
-//!   consecutive empty cases are one arm with several alternatives.
+//!   consecutive empty cases are one arm with several alternatives;
+//! - a `catch (e)` handler starts with a [`StmtKind::Declare`] of what it binds, spanning
+//!   `catch (e)`: where a failure lands.
 //!
 //! String values are folded where the file fixes them, as the Go front-end does: literal
 //! concatenation with `+`, template literals, `const` strings (substituted everywhere) and
@@ -1115,20 +1117,27 @@ impl<'s> Lowerer<'s> {
         let mut catch_binding = None;
         let handler = node.child_by_field_name("handler").map(|clause| {
             self.scopes.push(HashMap::new());
+            let mut prelude = Vec::new();
             if let Some(param) = clause.child_by_field_name("parameter") {
-                for name in self.bound_names(param) {
-                    self.declare(&name, Binding::Opaque);
+                let names = self.bound_names(param);
+                for name in &names {
+                    self.declare(name, Binding::Opaque);
                 }
                 if param.kind() == "identifier" {
                     catch_binding = Some(self.text(param).to_owned());
                 }
+                prelude.push(Stmt {
+                    span: clause.start_byte()..catch_header_end(clause, param),
+                    kind: StmtKind::Declare { names },
+                });
             }
-            let handler = clause
+            let mut handler = clause
                 .child_by_field_name("body")
                 .map(|b| self.block(b))
                 .unwrap_or_default();
             self.scopes.pop();
-            handler
+            prelude.append(&mut handler.stmts);
+            Block { stmts: prelude }
         });
         let finally = node
             .child_by_field_name("finalizer")
@@ -1542,6 +1551,15 @@ impl<'s> Lowerer<'s> {
         }
         Some(folded)
     }
+}
+
+/// Where `catch (e)` ends: after its closing parenthesis (or the binding, if that is missing).
+fn catch_header_end(clause: Node, param: Node) -> usize {
+    let mut cursor = clause.walk();
+    let close = clause
+        .children(&mut cursor)
+        .find(|c| c.kind() == ")" && c.start_byte() >= param.end_byte() && !c.is_missing());
+    close.map_or(param.end_byte(), |c| c.end_byte())
 }
 
 /// Takes off the unlabeled `break` that ends a `switch` case (inside a trailing block too):

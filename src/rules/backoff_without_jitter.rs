@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     name: "backoff-without-jitter",
     summary: "a retry delay that grows but has no randomness, so clients retry in lock-step",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust],
+    langs: &[Lang::Go, Lang::Rust, Lang::TypeScript],
     doc: include_str!("../../rules/backoff-without-jitter.md"),
 };
 
@@ -107,6 +107,20 @@ fn full_jitter_help(cx: &Context, duration: &Expr) -> String {
             "use full jitter: sleep a random duration between 0 and the delay, \
              `time.Sleep(rand.N({text}))` (math/rand/v2)"
         ),
+        Lang::TypeScript => {
+            let simple = text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'));
+            let factor = if simple {
+                text.to_owned()
+            } else {
+                format!("({text})")
+            };
+            format!(
+                "use full jitter: sleep a random duration between 0 and the delay, \
+                 `Math.random() * {factor}`"
+            )
+        }
         _ => format!(
             "use full jitter: sleep a random fraction of the delay, \
              `sleep(({text}).mul_f64(rand::random::<f64>()))`"

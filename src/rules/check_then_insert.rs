@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     name: "check-then-insert",
     summary: "a read by key whose \"not found\" path inserts the key non-atomically",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql],
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/check-then-insert.md"),
 };
 

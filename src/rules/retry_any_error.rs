@@ -29,7 +29,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a retry that retries every failure, permanent ones included, or fires on 4xx \
               statuses",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust],
+    langs: &[Lang::Go, Lang::Rust, Lang::TypeScript],
     doc: include_str!("../../rules/retry-any-error.md"),
 };
 
@@ -78,6 +78,17 @@ struct Attempt<'a> {
     values: Vec<String>,
     /// `?` sends an error out of the loop.
     propagates: bool,
+    /// A failure is thrown to the handler of a `try` inside the loop.
+    caught: Option<Catch>,
+}
+
+/// Where a thrown failure lands.
+#[derive(Clone)]
+struct Catch {
+    /// The start of the handler: its first statement (the declaration of what it binds).
+    landing: Span,
+    /// The variable the handler binds the failure to.
+    binding: Option<String>,
 }
 
 /// What the attempt does in a scenario.
@@ -146,6 +157,8 @@ enum End {
     Loop,
     /// The loop or the function is left.
     Exit,
+    /// Something was thrown: the handler of an enclosing `try` runs, or the loop is left.
+    Throw,
 }
 
 /// The answer of a condition on a path.
@@ -223,6 +236,11 @@ impl Walk<'_> {
     /// The ends of every path through the loop body; `None` when there are too many to follow.
     fn run(&self) -> Option<Vec<(End, Path)>> {
         let (mut ended, through) = self.block(&self.l.body, vec![Path::default()])?;
+        for (end, _) in &mut ended {
+            if *end == End::Throw {
+                *end = End::Exit;
+            }
+        }
         ended.extend(through.into_iter().map(|p| (End::Loop, p)));
         Some(ended)
     }
@@ -253,7 +271,11 @@ impl Walk<'_> {
     fn stmt(&self, stmt: &Stmt, path: Path) -> Option<Outcomes> {
         let end = |e| Some((vec![(e, path.clone())], Vec::new()));
         match &stmt.kind {
+            StmtKind::Return(_) | StmtKind::Expr(_) if std::ptr::eq(stmt, self.attempt.stmt) => {
+                self.thrown_attempt(stmt, path)
+            }
             StmtKind::Return(_) | StmtKind::Break(_) => end(End::Exit),
+            StmtKind::Throw(_) => end(End::Throw),
             StmtKind::Continue(label) => end(if label.is_none() || label == &self.l.label {
                 End::Loop
             } else {
@@ -262,9 +284,70 @@ impl Walk<'_> {
             StmtKind::Expr(_) if stmt.diverges() => end(End::Exit),
             StmtKind::Assign { .. } => self.assign(stmt, path),
             StmtKind::Branch { subject, arms } => self.branch(subject.as_ref(), arms, path),
-            StmtKind::Block(b) | StmtKind::Try { body: b, .. } => self.block(b, vec![path]),
+            StmtKind::Block(b) => self.block(b, vec![path]),
+            StmtKind::Try {
+                body,
+                handler,
+                catch_binding,
+                ..
+            } => self.try_stmt(body, handler.as_ref(), catch_binding.as_deref(), path),
             _ => Some((Vec::new(), vec![path])),
         }
+    }
+
+    /// A `try`: what is thrown in its body runs its handler. A failure of the attempt binds
+    /// the handler's variable as the attempt's outcome (see [`Walk::throw_failure`]); what
+    /// else is thrown there is computed from it, as far as the walk knows.
+    fn try_stmt(
+        &self,
+        body: &Block,
+        handler: Option<&Block>,
+        binding: Option<&str>,
+        path: Path,
+    ) -> Option<Outcomes> {
+        let (ended, mut through) = self.block(body, vec![path])?;
+        let Some(handler) = handler else {
+            return Some((ended, through));
+        };
+        let mut out = Vec::new();
+        for (end, mut path) in ended {
+            if end != End::Throw {
+                out.push((end, path));
+                continue;
+            }
+            if let Some(b) = binding.filter(|b| !path.outcome.contains(*b)) {
+                path.derived.insert(b.to_owned());
+            }
+            let (e, t) = self.block(handler, vec![path])?;
+            out.extend(e);
+            through.extend(t);
+        }
+        Some((out, through))
+    }
+
+    /// The attempt fails with a throw: its handler decides. Records that decision.
+    fn throw_failure(&self, catch: &Catch, path: &mut Path) {
+        path.error_decision = Some((catch.landing.clone(), self.scenario.failed()));
+        if self.scenario.failed() {
+            path.outcome.extend(catch.binding.iter().cloned());
+        }
+    }
+
+    /// An attempt whose value is returned or dropped (`return await op()`), failing by a
+    /// throw.
+    fn thrown_attempt(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
+        let Some(catch) = &self.attempt.caught else {
+            return Some((Vec::new(), vec![path]));
+        };
+        self.throw_failure(catch, &mut path);
+        let end = if self.scenario.failed() {
+            End::Throw
+        } else if matches!(stmt.kind, StmtKind::Return(_)) {
+            End::Exit
+        } else {
+            return Some((Vec::new(), vec![path]));
+        };
+        Some((vec![(end, path)], Vec::new()))
     }
 
     fn assign(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
@@ -285,6 +368,12 @@ impl Walk<'_> {
             let failed = self.scenario.failed();
             if failed && self.attempt.propagates {
                 return Some((vec![(End::Exit, path)], Vec::new()));
+            }
+            if let Some(catch) = &self.attempt.caught {
+                self.throw_failure(catch, &mut path);
+                if failed {
+                    return Some((vec![(End::Throw, path)], Vec::new()));
+                }
             }
             path.outcome.extend(self.attempt.error.iter().cloned());
             path.outcome.extend(self.attempt.result.iter().cloned());
@@ -495,6 +584,12 @@ impl Walk<'_> {
                 operand,
             } => self.cond(operand, path).not(),
             ExprKind::Bool(b) => Answer::known(*b),
+            ExprKind::Field { base, name } if self.is_response(base, path) => {
+                match self.cx.knowledge.status_class(name) {
+                    Some(codes) => self.status_in(codes, e),
+                    None => self.opaque(e, path),
+                }
+            }
             ExprKind::Binary { op, lhs, rhs } if is_comparison(*op) => {
                 if let Some(other) = nil_comparand(lhs, rhs) {
                     let is_nil = if other.dotted().is_some_and(|v| path.outcome.contains(&v)) {
@@ -545,13 +640,7 @@ impl Walk<'_> {
                     && let Some(codes) = self.cx.knowledge.status_class(name)
                     && self.is_status(base, path)
                 {
-                    return match self.scenario.status() {
-                        Some(s) => Answer {
-                            status: Some(e.span.clone()),
-                            ..Answer::known(u16::try_from(s).is_ok_and(|s| codes.contains(&s)))
-                        },
-                        None => Answer::unsure(),
-                    };
+                    return self.status_in(codes, e);
                 }
                 self.opaque(e, path)
             }
@@ -585,6 +674,22 @@ impl Walk<'_> {
                 .any(|o| o.error.as_deref() == Some(v.as_str()))
     }
 
+    /// The answer of a test that the status is in `codes` (`status.is_success()`, `res.ok`).
+    fn status_in(&self, codes: &std::ops::RangeInclusive<u16>, e: &Expr) -> Answer {
+        match self.scenario.status() {
+            Some(s) => Answer {
+                status: Some(e.span.clone()),
+                ..Answer::known(u16::try_from(s).is_ok_and(|s| codes.contains(&s)))
+            },
+            None => Answer::unsure(),
+        }
+    }
+
+    /// Whether `e` reads the attempt's response.
+    fn is_response(&self, e: &Expr, path: &Path) -> bool {
+        path.responses.iter().any(|r| flow::reads(e, r))
+    }
+
     /// Whether `e` is the status code of the attempt's response.
     fn is_status(&self, e: &Expr, path: &Path) -> bool {
         let k = self.cx.knowledge;
@@ -592,7 +697,7 @@ impl Walk<'_> {
         if e.dotted().is_some_and(|v| path.statuses.contains(&v)) {
             return true;
         }
-        let of_response = |base: &Expr| path.responses.iter().any(|r| flow::reads(base, r));
+        let of_response = |base: &Expr| self.is_response(base, path);
         match &e.kind {
             ExprKind::Field { base, name } => k.is_status_accessor(name) && of_response(base),
             ExprKind::Call(call) => match &call.callee.kind {
@@ -719,18 +824,45 @@ fn own_stmts(block: &Block) -> Vec<&Stmt> {
 }
 
 /// The calls of a loop body whose outcome it binds or tests.
-fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
+fn tested_attempts<'a>(l: &'a Loop, lang: Lang) -> Vec<Attempt<'a>> {
+    let caught = caught_stmts(l);
+    let catch_of = |stmt: &Stmt| {
+        caught
+            .iter()
+            .rev()
+            .find(|(s, _)| std::ptr::eq(*s, stmt))
+            .map(|(_, c)| c.clone())
+    };
     let mut out = Vec::new();
     for stmt in own_stmts(&l.body) {
         match &stmt.kind {
+            // In a `try`, the first call is the attempt; what follows uses its result.
+            StmtKind::Return(Some(value)) | StmtKind::Expr(value) => {
+                let (Some(catch), Some(call)) = (catch_of(stmt), outermost_call(value)) else {
+                    continue;
+                };
+                let first_in_try = !out.iter().any(|a: &Attempt| {
+                    a.caught
+                        .as_ref()
+                        .is_some_and(|c| c.landing == catch.landing)
+                });
+                if first_in_try && !is_wait(call) {
+                    out.push(Attempt {
+                        stmt,
+                        call,
+                        error: None,
+                        result: None,
+                        values: Vec::new(),
+                        propagates: false,
+                        caught: Some(catch),
+                    });
+                }
+            }
             StmtKind::Assign { targets, value, .. } => {
                 let Some(call) = outermost_call(value) else {
                     continue;
                 };
-                if matches!(
-                    call.as_call().map(|c| &c.role),
-                    Some(CallRole::Sleep { .. } | CallRole::Random)
-                ) {
+                if is_wait(call) {
                     continue;
                 }
                 let names: Vec<Option<String>> = targets
@@ -746,12 +878,19 @@ fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
                     error: None,
                     result: None,
                     values: Vec::new(),
-                    propagates: matches!(strip_await(value).kind, ExprKind::Try(_)),
+                    caught: catch_of(stmt),
+                    propagates: false,
                 };
+                // A failure leaves the loop: by `?`, or by a throw no handler in it catches.
+                attempt.propagates = matches!(strip_await(value).kind, ExprKind::Try(_))
+                    || (lang.fails_by_throwing() && attempt.caught.is_none());
                 match names.as_slice() {
                     [Some(only)] if flow::is_error_name(only) => attempt.error = Some(only.clone()),
-                    // With `?` the variable gets the success value, not the `Result`.
-                    [Some(only)] if attempt.propagates => attempt.values = vec![only.clone()],
+                    // With `?`, or when a failure is thrown, the variable gets the success
+                    // value, not a `Result`.
+                    [Some(only)] if attempt.propagates || attempt.caught.is_some() => {
+                        attempt.values = vec![only.clone()]
+                    }
                     [Some(only)] => attempt.result = Some(only.clone()),
                     [values @ .., Some(last)] if flow::is_error_name(last) => {
                         attempt.error = Some(last.clone());
@@ -770,6 +909,7 @@ fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
                         result: None,
                         values: Vec::new(),
                         propagates: false,
+                        caught: None,
                     });
                 }
                 for arm in arms {
@@ -781,12 +921,47 @@ fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
                             result: None,
                             values: Vec::new(),
                             propagates: false,
+                            caught: None,
                         }));
                     }
                 }
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// Whether a call only waits or draws a number: never the attempt.
+fn is_wait(call: &Expr) -> bool {
+    matches!(
+        call.as_call().map(|c| &c.role),
+        Some(CallRole::Sleep { .. } | CallRole::Random)
+    )
+}
+
+/// The statements of the loop body inside a `try` with a handler, each with where what it
+/// throws lands; a statement in nested `try`s is listed once per `try`, innermost last.
+fn caught_stmts(l: &Loop) -> Vec<(&Stmt, Catch)> {
+    let mut out = Vec::new();
+    for stmt in own_stmts(&l.body) {
+        let StmtKind::Try {
+            body,
+            handler: Some(handler),
+            catch_binding,
+            ..
+        } = &stmt.kind
+        else {
+            continue;
+        };
+        let catch = Catch {
+            landing: handler
+                .stmts
+                .first()
+                .map_or_else(|| stmt.span.clone(), |s| s.span.clone()),
+            binding: catch_binding.clone(),
+        };
+        out.extend(own_stmts(body).into_iter().map(|s| (s, catch.clone())));
     }
     out
 }
@@ -912,7 +1087,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
     if !retry_shaped(unit, loop_stmt, l, cx) {
         return Vec::new();
     }
-    let attempts = tested_attempts(l);
+    let attempts = tested_attempts(l, cx.lang);
     let mut findings: Vec<Finding> = Vec::new();
     for (i, attempt) in attempts.iter().enumerate().take(8) {
         if inputs_vary(l, attempt, cx) {
@@ -1039,6 +1214,11 @@ fn error_finding(
              { return err }`, where `isTransient` checks e.g. `errors.As(err, &netErr) && \
              netErr.Timeout()`, a 5xx or 429 status, or your own error type"
         }
+        Lang::TypeScript => {
+            "retry only transient failures and rethrow the rest at once: `if \
+             (!isTransient(err)) throw err;` first thing in the catch, where `isTransient` \
+             checks e.g. a network error code (`ECONNRESET`, `ETIMEDOUT`), a 5xx or 429 status"
+        }
         _ => {
             "retry only transient failures and return the rest at once: `Err(e) if \
              !is_transient(&e) => return Err(e)`, where `is_transient` checks e.g. \
@@ -1065,6 +1245,10 @@ fn status_finding(
         Lang::Go => {
             "retry only `resp.StatusCode >= 500 || resp.StatusCode == \
              http.StatusTooManyRequests` (and transport errors); return any other status at once"
+        }
+        Lang::TypeScript => {
+            "retry only `res.status >= 500 || res.status === 429` (and network errors); return \
+             or throw any other status at once"
         }
         _ => {
             "retry only `status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS` \

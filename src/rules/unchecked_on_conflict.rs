@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     name: "unchecked-on-conflict",
     summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked before the business write",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql],
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/unchecked-on-conflict.md"),
 };
 
