@@ -150,6 +150,10 @@ pub struct CallShape {
     pub operation_arg: Option<usize>,
     /// The arguments from this one on are functional options: calls.
     pub options_from: Option<usize>,
+    /// The operation is a function literal written in place: tells a library entry with a
+    /// generic name (async-retry's `retry(async (bail) => …)`) from a same-named helper
+    /// called with a function's name.
+    pub operation_literal: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -290,9 +294,12 @@ impl CallShape {
             )
         };
         self.arity.is_none_or(|n| args.len() == n)
-            && self
-                .operation_arg
-                .is_none_or(|i| args.get(i).is_some_and(is_function))
+            && self.operation_arg.is_none_or(|i| {
+                args.get(i).is_some_and(|a| {
+                    is_function(a)
+                        && (!self.operation_literal || matches!(a.kind, ExprKind::Closure { .. }))
+                })
+            })
             && self.options_from.is_none_or(|from| {
                 args.iter()
                     .skip(from)
@@ -1019,8 +1026,8 @@ fn status_names() -> Vec<StatusName> {
 
 /// The retry and backoff libraries, from `references/retry-libraries.md`.
 fn retry_table() -> Vec<RetryApi> {
-    use ArgTest::{Any, Is, Mentions, NonZero, True, Zero};
-    use Lang::{Go, Rust};
+    use ArgTest::{Any, False, Is, Mentions, NonZero, True, Zero};
+    use Lang::{Go, Rust, TypeScript};
     use RetryRole::{Entry, Strategy, StrategyLiteral};
     let any_shape = CallShape::default();
     let api = |id, lang, patterns: &[&str], shape, facts: RetryFacts| -> Vec<RetryApi> {
@@ -1308,6 +1315,54 @@ fn retry_table() -> Vec<RetryApi> {
         classify_fix: "use `again::retry_if(task, |e: &E| is_transient(e))`",
         ..RetryFacts::default()
     };
+    let p_retry = RetryFacts {
+        library: "p-retry",
+        role: Entry,
+        exponential: true,
+        retries_all_by_default: true,
+        jitter_on: &[Mark::Field {
+            name: "randomize",
+            value: True,
+        }],
+        classifiers: &[Mark::Field {
+            name: "shouldRetry",
+            value: Any,
+        }],
+        permanent: &["AbortError"],
+        jitter_fix: "pass `randomize: true`: each delay is then spread over [d, 2d) at random",
+        classify_fix: "throw `new AbortError(err)` from the operation for errors that will not \
+                       go away (4xx, validation, auth), or pass `shouldRetry`",
+        ..RetryFacts::default()
+    };
+    let async_retry = RetryFacts {
+        library: "async-retry",
+        role: Entry,
+        exponential: true,
+        jitters_by_default: true,
+        retries_all_by_default: true,
+        jitter_off: &[Mark::Field {
+            name: "randomize",
+            value: False,
+        }],
+        permanent: &["bail"],
+        jitter_fix: "leave `randomize` on (the default), which spreads each delay over [d, 2d)",
+        classify_fix: "call `bail(err)` in the operation for errors that will not go away (4xx, \
+                       validation, auth): only the rest is retried",
+        ..RetryFacts::default()
+    };
+    let cockatiel_exponential = RetryFacts {
+        library: "cockatiel",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Field {
+            name: "generator",
+            value: Is("noJitterGenerator"),
+        }],
+        jitter_fix: "drop `generator: noJitterGenerator` (the default decorrelated jitter), or \
+                     use `fullJitterGenerator`",
+        ..RetryFacts::default()
+    };
     let exponential_backoff_rs = RetryFacts {
         library: "exponential-backoff",
         role: Strategy,
@@ -1358,6 +1413,7 @@ fn retry_table() -> Vec<RetryApi> {
                 arity: Some(2),
                 operation_arg: Some(0),
                 options_from: None,
+                ..any_shape
             },
             cenkalti_retry.clone(),
         ),
@@ -1369,6 +1425,7 @@ fn retry_table() -> Vec<RetryApi> {
                 arity: Some(3),
                 operation_arg: Some(0),
                 options_from: None,
+                ..any_shape
             },
             cenkalti_retry.clone(),
         ),
@@ -1380,6 +1437,7 @@ fn retry_table() -> Vec<RetryApi> {
                 arity: None,
                 operation_arg: Some(1),
                 options_from: Some(2),
+                ..any_shape
             },
             cenkalti_retry,
         ),
@@ -1391,7 +1449,7 @@ fn retry_table() -> Vec<RetryApi> {
             CallShape {
                 arity: Some(3),
                 operation_arg: Some(2),
-                options_from: None,
+                ..any_shape
             },
             sethvargo_do,
         ),
@@ -1417,9 +1475,9 @@ fn retry_table() -> Vec<RetryApi> {
             Go,
             &["retry.Do", "retry.DoWithData"],
             CallShape {
-                arity: None,
                 operation_arg: Some(0),
                 options_from: Some(1),
+                ..any_shape
             },
             avast_do,
         ),
@@ -1601,6 +1659,25 @@ fn retry_table() -> Vec<RetryApi> {
             &["ExponentialBackoff.builder"],
             any_shape,
             retry_policies,
+        ),
+        api("p-retry", TypeScript, &["pRetry"], any_shape, p_retry),
+        api(
+            "async-retry",
+            TypeScript,
+            &["retry", "asyncRetry"],
+            CallShape {
+                operation_arg: Some(0),
+                operation_literal: true,
+                ..any_shape
+            },
+            async_retry,
+        ),
+        api(
+            "cockatiel.exponential-backoff",
+            TypeScript,
+            &["ExponentialBackoff"],
+            any_shape,
+            cockatiel_exponential,
         ),
         // Last: a method named `retry` is backon's only when nothing more specific matched.
         api(

@@ -1280,7 +1280,10 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             continue;
         };
         let facts = &retry.facts;
-        if facts.role != RetryRole::Entry || !facts.retries_all_by_default {
+        if facts.role != RetryRole::Entry
+            || !facts.retries_all_by_default
+            || flow::same_file_unit(cx.units, &site.call.callee).is_some()
+        {
             continue;
         }
         if let Some(library) = facts.needs_strategy_of

@@ -49,12 +49,26 @@ fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .iter()
             .find(|a| is_call_to(a, call, site.lang, *arg))
             .map(|a| a.span.clone()),
-        (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => fields
-            .iter()
-            .find(|(field, v)| field.as_deref() == Some(*name) && passes(*value, Some(v)))
-            .map(|(_, v)| v.span.clone()),
+        (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => {
+            field_passing(fields, name, *value)
+        }
+        // An options literal among the call's arguments (`pRetry(op, { randomize: true })`).
+        (Mark::Field { name, value }, ExprKind::Call(c)) => {
+            c.args.iter().find_map(|arg| match &arg.kind {
+                ExprKind::Composite { fields, .. } => field_passing(fields, name, *value),
+                _ => None,
+            })
+        }
         _ => None,
     }
+}
+
+/// The value of field `name` among `fields`, if it passes `test`.
+fn field_passing(fields: &[(Option<String>, Expr)], name: &str, test: ArgTest) -> Option<Span> {
+    fields
+        .iter()
+        .find(|(field, v)| field.as_deref() == Some(name) && passes(test, Some(v)))
+        .map(|(_, v)| v.span.clone())
 }
 
 /// Builder methods chained on the value (before or after it) and calls wrapping it.
