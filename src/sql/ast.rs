@@ -1,6 +1,8 @@
 //! The clauses of a statement read from sqlparser's AST: the parser knows operator precedence,
 //! so only it can tell which equalities are ANDed at the top of a WHERE clause.
 
+use std::ops::Range;
+
 use sqlparser::ast::{
     Assignment, AssignmentTarget, BinaryOperator, ConflictTarget, Expr, Ident, InTarget, Insert,
     ObjectName, OnConflictAction, OnInsert, Query, Select, SelectItem, SetExpr, Spanned,
@@ -8,8 +10,6 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
-use std::ops::Range;
-
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan};
 
 use super::lex::Locator;
@@ -46,7 +46,9 @@ pub(crate) fn clauses(
     params: &[String],
     table: Option<&str>,
 ) -> Result<Clauses, String> {
-    let span = main.span().ok_or_else(String::new)?;
+    let span = main
+        .span()
+        .ok_or_else(|| "it has no statement after its WITH clause".to_owned())?;
     if main.depths.iter().any(|&d| d > MAX_PARSE_DEPTH) {
         return Err(format!(
             "it nests parentheses deeper than {MAX_PARSE_DEPTH}, too deep to parse"
@@ -406,9 +408,8 @@ impl AstReader<'_> {
     /// The column an expression names, unless the name is a parameter's.
     fn column(&self, expr: &Expr) -> Option<String> {
         match expr {
-            Expr::Identifier(id) if !is_param_name(&id.value, self.params) => Some(lower(id)),
-            Expr::CompoundIdentifier(ids) => ids.last().map(lower),
-            _ => None,
+            Expr::Identifier(id) if is_param_name(&id.value, self.params) => None,
+            _ => column_name(expr),
         }
     }
 
