@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use idemlint::knowledge::Knowledge;
+use idemlint::config::{Config, Levels};
+use idemlint::diff::ChangedLines;
+use idemlint::finding::Severity;
 use idemlint::model::Lang;
 use idemlint::report::{self, Format, ReportOptions};
-use idemlint::rules::{self, Rule};
+use idemlint::rules;
 use idemlint::run::{self, CheckOptions, Outcome};
 
 const SUCCESS: u8 = 0;
@@ -63,12 +65,29 @@ struct CheckArgs {
     /// Exit with status 0 even when there are findings (an error still exits with 2).
     #[arg(long)]
     exit_zero: bool,
-    /// Check only these rules (comma-separated names).
+    /// The lowest severity of finding that makes the exit status 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Check only these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     select: Vec<String>,
-    /// Do not check these rules (comma-separated names).
+    /// Do not check these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The configuration file; by default the first idemlint.toml in the working
+    /// directory or above it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only findings on lines added or changed since this git revision (committed
+    /// or not); files git does not track count as new.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -123,17 +142,39 @@ pub fn main() -> u8 {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
-    let rules = match selected_rules(&args.select, &args.ignore) {
-        Ok(rules) => rules,
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => {
+            return Done::error(&format!("cannot read the working directory: {error}"));
+        }
+    };
+    let reads_stdin = args.paths.iter().any(|path| path == Path::new("-"));
+    let setup = Config::load(args.config.as_deref(), &cwd).and_then(|config| {
+        let levels = Levels::new(&config.levels, &args.select, &args.ignore)?;
+        let changed = match &args.diff_base {
+            None => None,
+            Some(_) if reads_stdin && args.stdin_filename.is_none() => {
+                return Err("--diff-base needs --stdin-filename to check stdin".to_owned());
+            }
+            Some(base) => Some(ChangedLines::since(base, &cwd)?),
+        };
+        Ok((config, levels, changed))
+    });
+    let (config, levels, changed) = match setup {
+        Ok(setup) => setup,
         Err(message) => return Done::error(&message),
     };
-    let knowledge = Knowledge::builtin();
+    let rules = levels.rules();
+    let knowledge = config.knowledge();
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
         lang: args.lang,
+        levels: &levels,
+        exclude: &config.exclude,
+        changed: changed.as_ref(),
     };
-    let outcome = if args.paths.iter().any(|path| path == Path::new("-")) {
+    let outcome = if reads_stdin {
         match check_stdin(args, &options) {
             Ok(outcome) => outcome,
             Err(message) => return Done::error(&message),
@@ -146,7 +187,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     }
     let report_options = ReportOptions {
         color: use_color(args.color),
-        root: std::env::current_dir().ok(),
+        root: Some(cwd),
+        files_checked: outcome.files_checked,
     };
     let written = report::write(args.format, &outcome.files, &report_options, out);
     if written.is_ok() && args.format == Format::Text {
@@ -155,16 +197,29 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
             outcome.files_checked,
         ));
     }
+    let fail_on = match (args.exit_zero, args.fail_on) {
+        (true, _) => None,
+        (false, FailOn::Error) => Some(Severity::Error),
+        (false, FailOn::Warning) => Some(Severity::Warning),
+    };
     Done {
-        status: status(&outcome, args.exit_zero),
+        status: status(&outcome, fail_on),
         written,
     }
 }
 
-fn status(outcome: &Outcome, exit_zero: bool) -> u8 {
+/// 2 if a path could not be checked; else 1 if a finding is at least as severe as
+/// `fail_on` (`None`: `--exit-zero`); else 0.
+fn status(outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
+    let failing = |severity: Severity| fail_on.is_some_and(|lowest| severity >= lowest);
     if outcome.has_errors() {
         FAILURE
-    } else if outcome.finding_count() > 0 && !exit_zero {
+    } else if outcome
+        .files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .any(|finding| failing(finding.severity))
+    {
         FINDINGS
     } else {
         SUCCESS
@@ -190,29 +245,6 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
     Ok(run::check_bytes(&shown, bytes, lang, options))
 }
 
-/// The registry less the rules not selected or ignored; an unknown name is an error, so a
-/// typo never silently turns a rule off.
-fn selected_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
-    let names = |list: &[String]| -> Result<Vec<&'static str>, String> {
-        list.iter()
-            .map(|name| name.trim())
-            .filter(|name| !name.is_empty())
-            .map(|name| {
-                rules::by_name(name)
-                    .map(|rule| rule.meta().name)
-                    .ok_or_else(|| format!("unknown rule '{name}' (see 'idemlint rules')"))
-            })
-            .collect()
-    };
-    let (select, ignore) = (names(select)?, names(ignore)?);
-    Ok(rules::ALL
-        .iter()
-        .copied()
-        .filter(|rule| select.is_empty() || select.contains(&rule.meta().name))
-        .filter(|rule| !ignore.contains(&rule.meta().name))
-        .collect())
-}
-
 fn use_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
@@ -224,15 +256,13 @@ fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-/// One line per rule, in columns: name, default severity, summary.
+/// One line per rule, the meta-rule last, in columns: name, default severity, summary.
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let width = rules::ALL
-        .iter()
-        .map(|rule| rule.meta().name.len())
+    let width = rules::all_meta()
+        .map(|meta| meta.name.len())
         .max()
         .unwrap_or(0);
-    for rule in rules::ALL {
-        let meta = rule.meta();
+    for meta in rules::all_meta() {
         writeln!(
             out,
             "{:width$}  {:7}  {}",
@@ -245,10 +275,10 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn explain(name: &str, out: &mut dyn Write) -> Done {
-    let Some(rule) = rules::by_name(name) else {
+    let Some(meta) = rules::meta_by_name(name) else {
         return Done::error(&format!("unknown rule '{name}' (see 'idemlint rules')"));
     };
-    let doc = rule.meta().doc;
+    let doc = meta.doc;
     let ending = if doc.ends_with('\n') { "" } else { "\n" };
     Done {
         status: SUCCESS,
@@ -268,13 +298,17 @@ mod tests {
     use idemlint::report::FileFindings;
     use idemlint::run::Message;
 
-    fn outcome(findings: usize, errors: usize) -> Outcome {
-        let finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+    fn outcome(severities: &[Severity], errors: usize) -> Outcome {
+        let finding = |severity| {
+            let mut finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+            finding.severity = severity;
+            finding
+        };
         Outcome {
             files: vec![FileFindings {
                 path: "a.sql".into(),
                 source: "x".to_owned(),
-                findings: vec![finding; findings],
+                findings: severities.iter().map(|&s| finding(s)).collect(),
             }],
             messages: vec![Message::error("b.sql".into(), "cannot read 'b.sql'"); errors],
             files_checked: 1,
@@ -282,35 +316,16 @@ mod tests {
     }
 
     #[test]
-    fn findings_exit_1_unless_exit_zero_and_errors_always_exit_2() {
-        assert_eq!(status(&outcome(0, 0), false), SUCCESS);
-        assert_eq!(status(&outcome(2, 0), false), FINDINGS);
-        assert_eq!(status(&outcome(2, 0), true), SUCCESS);
-        assert_eq!(status(&outcome(2, 1), false), FAILURE);
-        assert_eq!(status(&outcome(2, 1), true), FAILURE);
-        assert_eq!(status(&outcome(0, 1), true), FAILURE);
-    }
-
-    #[test]
-    fn select_and_ignore_narrow_the_registry() {
-        let names = |select: &[&str], ignore: &[&str]| -> Vec<&str> {
-            let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            selected_rules(&owned(select), &owned(ignore))
-                .unwrap()
-                .iter()
-                .map(|rule| rule.meta().name)
-                .collect()
-        };
-        let all: Vec<&str> = rules::ALL.iter().map(|rule| rule.meta().name).collect();
-        assert_eq!(names(&[], &[]), all);
-        assert_eq!(
-            names(&[" unchecked-on-conflict ", ""], &[]),
-            ["unchecked-on-conflict"]
-        );
-        assert!(
-            names(&[], &["unchecked-on-conflict"])
-                .iter()
-                .all(|n| *n != "unchecked-on-conflict")
-        );
+    fn the_exit_status_follows_severity_and_errors_always_exit_2() {
+        use Severity::{Error, Warning};
+        let (on_error, on_warning, never) = (Some(Error), Some(Warning), None);
+        assert_eq!(status(&outcome(&[], 0), on_warning), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning, Error], 0), on_error), FINDINGS);
+        assert_eq!(status(&outcome(&[Warning, Warning], 0), on_error), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning], 0), on_warning), FINDINGS);
+        assert_eq!(status(&outcome(&[Error], 0), never), SUCCESS);
+        assert_eq!(status(&outcome(&[Error], 1), on_error), FAILURE);
+        assert_eq!(status(&outcome(&[Error], 1), never), FAILURE);
+        assert_eq!(status(&outcome(&[], 1), never), FAILURE);
     }
 }
