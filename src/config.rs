@@ -37,11 +37,26 @@ pub const FILE_NAME: &str = "idemlint.toml";
 
 /// What a rule is set to in `[rules]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum RuleLevel {
     Error,
     Warning,
     Off,
+}
+
+impl TryFrom<String> for RuleLevel {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<RuleLevel, String> {
+        match name.as_str() {
+            "error" => Ok(RuleLevel::Error),
+            "warning" => Ok(RuleLevel::Warning),
+            "off" => Ok(RuleLevel::Off),
+            other => Err(format!(
+                "unknown level `{other}`, expected `error`, `warning` or `off`"
+            )),
+        }
+    }
 }
 
 /// A loaded configuration. [`Config::default`] is the configuration of a project without
@@ -396,7 +411,7 @@ side-effect-functions = ["ledger.PostEntry"]
         let error = |text: &str| parse(text).unwrap_err();
         assert_eq!(
             error("[rules]\nunchecked-on-conflict = \"fatal\"\n"),
-            "idemlint.toml:2:25: unknown variant `fatal`, expected one of `error`, `warning`, `off`"
+            "idemlint.toml:2:25: unknown level `fatal`, expected `error`, `warning` or `off`"
         );
         assert_eq!(
             error("[rules]\n\nno-such-rule = \"off\"\n"),
