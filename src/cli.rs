@@ -42,6 +42,15 @@ enum Command {
         /// The rule's name, as `idemlint rules` lists it.
         rule: String,
     },
+    /// Print the model a file lowers to, after call classification (for debugging rules
+    /// and front-ends).
+    #[command(hide = true)]
+    DumpModel {
+        file: PathBuf,
+        /// The file's language, if its extension does not say.
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
 }
 
 #[derive(Args)]
@@ -129,6 +138,7 @@ pub fn main() -> u8 {
             written: write_rules(&mut out),
         },
         Command::Explain { rule } => explain(&rule, &mut out),
+        Command::DumpModel { file, lang } => dump_model(&file, lang, &mut out),
     };
     match done.written.and_then(|()| out.flush()) {
         Ok(()) => done.status,
@@ -283,6 +293,27 @@ fn explain(name: &str, out: &mut dyn Write) -> Done {
     Done {
         status: SUCCESS,
         written: write!(out, "{doc}{ending}"),
+    }
+}
+
+fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
+    let Some(lang) = lang.or_else(|| Lang::from_path(path)) else {
+        return Done::error(&format!(
+            "cannot tell the language of '{}' (use --lang)",
+            path.display()
+        ));
+    };
+    let source = match std::fs::read_to_string(path) {
+        Ok(source) => source,
+        Err(error) => {
+            return Done::error(&format!("cannot read '{}': {error}", path.display()));
+        }
+    };
+    let mut module = idemlint::lang::lower(lang, &source);
+    idemlint::analysis::classify(&mut module, lang, &Knowledge::builtin());
+    Done {
+        status: SUCCESS,
+        written: write!(out, "{}", idemlint::dump::module(&module)),
     }
 }
 
