@@ -309,8 +309,16 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
             return Done::error(&format!("cannot read '{}': {error}", path.display()));
         }
     };
+    // Classified with the project's knowledge, so that its extensions can be seen at work.
+    let config = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))
+        .and_then(|cwd| Config::load(None, &cwd));
+    let knowledge = match config {
+        Ok(config) => config.knowledge(),
+        Err(message) => return Done::error(&message),
+    };
     let mut module = idemlint::lang::lower(lang, &source);
-    idemlint::analysis::classify(&mut module, lang, &Knowledge::builtin());
+    idemlint::analysis::classify(&mut module, lang, &knowledge);
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),
