@@ -144,12 +144,28 @@ fn file_results(file: &FileFindings, registry: &[&RuleMeta]) -> Vec<Value> {
         .collect()
 }
 
-/// The finding's message followed by its notes, help and fix, one per line, as a
-/// code-scanning alert shows no other part of them.
+/// The finding's message, a link to each related location (`[label](id)`, which code
+/// scanning shows as a link to that line), then its notes, help and fix, one per line, as a
+/// code-scanning alert shows no other part of them. Square brackets that are not links are
+/// escaped, as SARIF requires in a message with links.
 fn message_text(finding: &Finding) -> String {
-    let mut lines = vec![finding.message.clone()];
-    lines.extend(trailer_lines(finding));
+    let mut lines = vec![escape_brackets(&finding.message)];
+    lines.extend(
+        (finding.secondary.iter().enumerate())
+            .map(|(i, label)| format!("[{}]({})", escape_brackets(&label.message), i + 1)),
+    );
+    lines.extend(
+        trailer_lines(finding)
+            .iter()
+            .map(|line| escape_brackets(line)),
+    );
     lines.join("\n")
+}
+
+fn escape_brackets(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 fn sarif_fix(fix: &Fix, artifact: &Value, index: &LineIndex) -> Value {
@@ -341,6 +357,22 @@ mod tests {
             second.split_once(':').unwrap().0
         );
         assert!(first.ends_with(":1") && second.ends_with(":2"));
+    }
+
+    #[test]
+    fn messages_link_related_locations_and_escape_other_brackets() {
+        let mut files = sample_files();
+        files[0].findings[0].help = "sleep a random duration in [0, cap] (see a\\b)".to_owned();
+        let results = file_results(&files[0], TEST_RULES);
+        assert_eq!(
+            results[0]["message"]["text"],
+            "the outcome of this ON CONFLICT DO NOTHING is never checked\n\
+             [so this charge runs for duplicates too](1)\n\
+             note: a retried request takes this path again\n\
+             help: sleep a random duration in \\[0, cap\\] (see a\\\\b)\n\
+             fix: return the key and proceed only when a row comes back"
+        );
+        assert_eq!(results[0]["relatedLocations"][0]["id"], 1);
     }
 
     #[test]
