@@ -2,8 +2,21 @@
 //!
 //! Spans here are byte ranges of the SQL text given to [`facts`]; the caller maps them
 //! back into the host file (see [`crate::model::StrLit::file_span`]).
+//!
+//! The text is tokenized with sqlparser's tokenizer and split at `;` into statements. Each
+//! statement's shape (kind, table, CTEs, what it reads, locks, where its clauses are) comes
+//! from its tokens; its clauses (columns, WHERE equalities, SET list, RETURNING, conflict
+//! action) from sqlparser's AST in the first dialect that parses it (PostgreSQL, MySQL,
+//! SQLite, generic), or from the tokens when none does. Routine bodies (`CREATE FUNCTION …
+//! AS $$ … $$`, `DO $$ … $$`) are read for the SQL statements inside them.
 
 use std::ops::Range;
+
+mod ast;
+mod lex;
+mod part;
+mod read;
+mod routine;
 
 /// What kind of statement it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,10 +49,13 @@ pub enum ConflictAction {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OnConflict {
-    /// The clause (`ON CONFLICT (k) DO NOTHING`, or the `IGNORE` keyword).
+    /// The clause (`ON CONFLICT (k) DO NOTHING`, `ON DUPLICATE KEY UPDATE …`), or the
+    /// `IGNORE`, `OR IGNORE`, `OR REPLACE`, `REPLACE` keyword(s).
     pub span: Range<usize>,
     /// The conflict target columns, lower-cased; empty when none is named.
     pub columns: Vec<String>,
+    /// `ON CONFLICT ON CONSTRAINT name`: the constraint, lower-cased.
+    pub constraint: Option<String>,
     pub action: ConflictAction,
 }
 
@@ -70,10 +86,11 @@ pub struct Statement {
     pub kind: StatementKind,
     /// The whole statement, without the trailing `;`.
     pub span: Range<usize>,
-    /// The keyword that names the statement (`INSERT`, `UPDATE`, …).
+    /// The keyword that names the statement (`INSERT`, `UPDATE`, …): after a `WITH` clause,
+    /// the main statement's.
     pub keyword_span: Range<usize>,
-    /// The table written (INSERT/UPDATE/DELETE) or first read (SELECT), lower-cased,
-    /// without schema.
+    /// The table written (INSERT/UPDATE/DELETE) or first read (SELECT, the subquery's for
+    /// `SELECT EXISTS (…)`), lower-cased, without schema.
     pub table: Option<String>,
     /// INSERT: the column list, lower-cased.
     pub insert_columns: Vec<String>,
@@ -82,8 +99,10 @@ pub struct Statement {
     /// `RETURNING` columns (lower-cased; `*` kept as is), if the clause is present.
     pub returning: Option<Vec<String>>,
     /// SELECT: the selected columns (lower-cased names, `*`, or `count(*)`, `exists`…).
+    /// A column read under an alias is named by the column; another expression by its alias.
     pub select_columns: Vec<String>,
-    /// Equality predicates of the WHERE clause that are ANDed at its top level.
+    /// Equality predicates of the WHERE clause that are ANDed at its top level (for
+    /// `SELECT EXISTS (…)`, the subquery's; for `INSERT … SELECT`, the source's).
     pub where_equals: Vec<ColumnValue>,
     /// UPDATE: the SET list.
     pub set_columns: Vec<ColumnValue>,
@@ -98,8 +117,54 @@ pub struct Statement {
     pub serializable: bool,
     /// Calls an advisory lock function (`pg_advisory_xact_lock`, `GET_LOCK`).
     pub advisory_lock: bool,
-    /// Where `RETURNING <cols>` may be inserted (the end of the statement), for fixes.
+    /// Where `RETURNING <cols>` may be inserted (the end of the statement's last token), for
+    /// fixes.
     pub end: usize,
+}
+
+/// A comment of a SQL text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Range<usize>,
+    /// The text without its delimiters (`--`, `#`, `/* */`).
+    pub text: String,
+}
+
+/// A part of a SQL text that could not be read exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub span: Range<usize>,
+    pub reason: String,
+}
+
+/// The body of a `CREATE FUNCTION`/`CREATE PROCEDURE` or `DO` statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Routine {
+    /// The routine's name as written (without schema); `None` for a `DO` block, which runs
+    /// where it stands.
+    pub name: Option<String>,
+    pub params: Vec<String>,
+    /// The SQL statements of the body, in order, with spans in the whole text.
+    pub statements: Vec<Statement>,
+}
+
+/// One top-level statement of a script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub statement: Statement,
+    /// The routine the statement defines or runs.
+    pub routine: Option<Routine>,
+}
+
+/// A SQL script read statement by statement.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    pub items: Vec<Item>,
+    /// Every comment, routine bodies' included, in order.
+    pub comments: Vec<Comment>,
+    /// What the tokenizer stopped at, and the data-changing or reading statements sqlparser
+    /// rejected (read from their tokens instead).
+    pub rejected: Vec<Rejected>,
 }
 
 impl Statement {
@@ -132,6 +197,27 @@ impl Statement {
         )
     }
 
+    /// The same facts with spans relative to a text that starts at `origin`.
+    pub fn relative_to(mut self, origin: usize) -> Statement {
+        let shift = |r: &mut Range<usize>| {
+            *r = r.start.saturating_sub(origin)..r.end.saturating_sub(origin);
+        };
+        shift(&mut self.span);
+        shift(&mut self.keyword_span);
+        self.end = self.end.saturating_sub(origin);
+        if let Some(conflict) = &mut self.on_conflict {
+            shift(&mut conflict.span);
+        }
+        for column in self.where_equals.iter_mut().chain(&mut self.set_columns) {
+            shift(&mut column.span);
+        }
+        self.ctes = std::mem::take(&mut self.ctes)
+            .into_iter()
+            .map(|(name, cte)| (name, cte.relative_to(origin)))
+            .collect();
+        self
+    }
+
     /// An INSERT whose duplicates are silently dropped.
     pub fn is_insert_do_nothing(&self) -> bool {
         self.kind == StatementKind::Insert
@@ -157,9 +243,73 @@ pub fn looks_like_sql(text: &str) -> bool {
         && text.split_ascii_whitespace().nth(1).is_some()
 }
 
-/// The facts of every statement in `text`. Never fails: what sqlparser rejects is read
-/// statement by statement, then from its tokens.
+/// The facts of every statement in `text`, routine bodies' statements right after the
+/// statement that defines them. Never fails: what sqlparser rejects is read from its tokens.
 pub fn facts(text: &str) -> Vec<Statement> {
-    let _ = text;
-    Vec::new()
+    script(text)
+        .items
+        .into_iter()
+        .flat_map(|item| {
+            let body = item.routine.map(|r| r.statements).unwrap_or_default();
+            std::iter::once(item.statement).chain(body)
+        })
+        .collect()
+}
+
+/// Reads a SQL script: its statements, the routines they define, its comments, and what
+/// could not be read exactly.
+pub fn script(text: &str) -> Script {
+    let lexed = lex::lex(text);
+    let mut script = Script {
+        comments: comments(&lexed.toks),
+        ..Script::default()
+    };
+    if let Some((span, message)) = &lexed.unread {
+        script.rejected.push(Rejected {
+            span: span.clone(),
+            reason: format!("the SQL tokenizer stopped here: {message}"),
+        });
+    }
+    let mut reader = read::Reader::new(text);
+    reader.note_rejections = true;
+    for chunk in lex::split(&lexed) {
+        let toks: Vec<&lex::Tok> = lexed.toks[chunk.toks]
+            .iter()
+            .filter(|t| !t.is_trivia())
+            .collect();
+        let statement = reader.statement(&toks, chunk.span, 0);
+        let routine = routine::routine(text, &toks).map(|(routine, comments)| {
+            script.comments.extend(comments);
+            routine
+        });
+        script.items.push(Item { statement, routine });
+    }
+    script.comments.sort_by_key(|c| c.span.start);
+    // A statement cut short by the tokenizer is already explained by the tokenizer's note.
+    let unread_from = lexed.unread.map_or(text.len() + 1, |(span, _)| span.start);
+    let parse_failures = reader
+        .rejected
+        .into_iter()
+        .filter(|(span, _)| span.end < unread_from)
+        .map(|(span, reason)| Rejected {
+            span,
+            reason: format!(
+                "sqlparser could not read this statement: {reason}; its facts were read from its tokens"
+            ),
+        });
+    script.rejected.extend(parse_failures);
+    script.rejected.sort_by_key(|r| r.span.start);
+    script
+}
+
+/// The comments among `toks`.
+fn comments(toks: &[lex::Tok]) -> Vec<Comment> {
+    toks.iter()
+        .filter_map(|t| {
+            Some(Comment {
+                span: t.span.clone(),
+                text: lex::comment_text(t)?.to_owned(),
+            })
+        })
+        .collect()
 }

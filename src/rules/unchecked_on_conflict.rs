@@ -205,24 +205,71 @@ fn report(
         later.span,
         "this runs for duplicates too: it is not gated on the insert",
     ))
-    .with_help(help(cx.lang, key.as_deref().unwrap_or("key")));
+    .with_help(help(
+        cx.lang,
+        signal(query, insert),
+        key.as_deref().unwrap_or("key"),
+    ));
     if let Some(fix) = returning_fix(query, insert, key.as_deref(), cx) {
         finding = finding.with_fix(fix);
     }
     Some(finding)
 }
 
-fn help(lang: Lang, key: &str) -> String {
-    match lang {
-        Lang::Go => format!(
+/// How the insert reports a duplicate, which decides what the fix branches on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// `RETURNING` is there: a duplicate comes back as "no row".
+    Returning,
+    /// MySQL `INSERT IGNORE` / SQLite `OR IGNORE`: only the affected-row count tells.
+    IgnoreKeyword,
+    /// `ON CONFLICT … DO NOTHING` without `RETURNING`.
+    OnConflict,
+}
+
+fn signal(query: &QuerySite, insert: &Statement) -> Signal {
+    if insert.returning.is_some() {
+        return Signal::Returning;
+    }
+    let clause = insert
+        .on_conflict
+        .as_ref()
+        .and_then(|c| query.sql.text.value.get(c.span.clone()))
+        .unwrap_or("");
+    if clause.trim_start().to_ascii_uppercase().starts_with("ON") {
+        Signal::OnConflict
+    } else {
+        Signal::IgnoreKeyword
+    }
+}
+
+fn help(lang: Lang, signal: Signal, key: &str) -> String {
+    match (lang, signal) {
+        (Lang::Go, Signal::Returning) => "a duplicate makes the RETURNING row come back empty: \
+            treat `sql.ErrNoRows` from `Scan` as \"already handled\" and return before the write"
+            .to_owned(),
+        (Lang::Go, Signal::IgnoreKeyword) => {
+            "gate the write on the insert: return early when `res.RowsAffected()` is 0".to_owned()
+        }
+        (Lang::Go, Signal::OnConflict) => format!(
             "gate the write on the insert: return early when `res.RowsAffected()` is 0, or add \
              `RETURNING {key}` and treat `sql.ErrNoRows` as a duplicate"
         ),
-        Lang::Rust => format!(
+        (Lang::Rust, Signal::Returning) => "a duplicate returns no row: use `fetch_optional` \
+            (or `query_opt`) and return on `None` before the write"
+            .to_owned(),
+        (Lang::Rust, Signal::IgnoreKeyword) => {
+            "gate the write on the insert: return early when `.rows_affected()` is 0".to_owned()
+        }
+        (Lang::Rust, Signal::OnConflict) => format!(
             "gate the write on the insert: return early when `.rows_affected()` is 0, or add \
              `RETURNING {key}`, use `fetch_optional` and return on `None`"
         ),
-        Lang::Sql => format!(
+        (Lang::Sql, Signal::IgnoreKeyword) => "gate the write on the insert: run it only when \
+            the insert added a row (`ROW_COUNT()` in MySQL, `changes()` in SQLite), or branch on \
+            the affected-row count in the application"
+            .to_owned(),
+        (Lang::Sql, _) => format!(
             "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
              ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
         ),
@@ -238,12 +285,7 @@ fn returning_fix(
     cx: &Context,
 ) -> Option<Fix> {
     let key = key?;
-    if cx.lang == Lang::Sql || insert.returning.is_some() {
-        return None;
-    }
-    let conflict = insert.on_conflict.as_ref()?;
-    let clause = query.sql.text.value.get(conflict.span.clone())?;
-    if !clause.trim_start().to_ascii_uppercase().starts_with("ON") {
+    if cx.lang == Lang::Sql || signal(query, insert) != Signal::OnConflict {
         return None;
     }
     let at = query.file_span(&(insert.end..insert.end)).start;

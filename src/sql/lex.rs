@@ -1,0 +1,274 @@
+//! Tokens with byte spans, statement splitting and the map from sqlparser's line/column
+//! locations back to byte offsets.
+
+use std::ops::Range;
+
+use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Whitespace};
+
+/// A token and the bytes of the text it was read from.
+#[derive(Debug, Clone)]
+pub(crate) struct Tok {
+    pub token: Token,
+    pub span: Range<usize>,
+}
+
+impl Tok {
+    /// Whitespace and comments.
+    pub fn is_trivia(&self) -> bool {
+        matches!(self.token, Token::Whitespace(_))
+    }
+
+    /// The unquoted word this token is, as written.
+    pub fn word(&self) -> Option<&str> {
+        match &self.token {
+            Token::Word(w) if w.quote_style.is_none() => Some(&w.value),
+            _ => None,
+        }
+    }
+
+    /// Whether this token is the unquoted word `word` (ASCII case-insensitive).
+    pub fn is(&self, word: &str) -> bool {
+        self.word().is_some_and(|w| w.eq_ignore_ascii_case(word))
+    }
+
+    /// An identifier, quoted or not, with its quotes removed.
+    pub fn ident(&self) -> Option<&str> {
+        match &self.token {
+            Token::Word(w) => Some(&w.value),
+            _ => None,
+        }
+    }
+}
+
+/// A text's tokens, and what the tokenizer could not read.
+pub(crate) struct Lexed {
+    pub toks: Vec<Tok>,
+    /// From the first byte the tokenizer failed on (an unterminated string, quoted identifier,
+    /// dollar quote or comment) to the end of the text.
+    pub unread: Option<(Range<usize>, String)>,
+}
+
+/// PostgreSQL first, unless the text has MySQL's backticks; MySQL also reads backslash
+/// escapes in strings and `#` comments; the generic dialect is the most permissive last resort.
+fn lexing_dialects(text: &str) -> [&'static dyn Dialect; 3] {
+    if text.contains('`') {
+        [&MySqlDialect {}, &PostgreSqlDialect {}, &GenericDialect {}]
+    } else {
+        [&PostgreSqlDialect {}, &MySqlDialect {}, &GenericDialect {}]
+    }
+}
+
+/// Tokenizes `text` with the first dialect that reads all of it, or else with the one that
+/// reads the most.
+pub(crate) fn lex(text: &str) -> Lexed {
+    let mut best: Option<Lexed> = None;
+    for dialect in lexing_dialects(text) {
+        let lexed = lex_with(text, dialect);
+        let read = |l: &Lexed| l.unread.as_ref().map_or(text.len(), |(r, _)| r.start);
+        if lexed.unread.is_none() {
+            return lexed;
+        }
+        if best.as_ref().is_none_or(|b| read(&lexed) > read(b)) {
+            best = Some(lexed);
+        }
+    }
+    best.unwrap_or(Lexed {
+        toks: Vec::new(),
+        unread: None,
+    })
+}
+
+fn lex_with(text: &str, dialect: &dyn Dialect) -> Lexed {
+    let mut raw: Vec<TokenWithSpan> = Vec::new();
+    let result = Tokenizer::new(dialect, text).tokenize_with_location_into_buf(&mut raw);
+    let mut cursor = Cursor::new(text);
+    let toks: Vec<Tok> = raw
+        .into_iter()
+        .map(|t| {
+            let start = cursor.seek(t.span.start);
+            let end = cursor.seek(t.span.end);
+            Tok {
+                token: t.token,
+                span: start..end,
+            }
+        })
+        .collect();
+    let unread = result.err().map(|e| {
+        let from = toks.last().map_or(0, |t| t.span.end);
+        (from..text.len(), e.message)
+    });
+    Lexed { toks, unread }
+}
+
+/// Walks a text forward, turning increasing sqlparser locations (1-based lines and columns
+/// counted in chars) into byte offsets in linear time overall.
+struct Cursor<'a> {
+    text: &'a str,
+    byte: usize,
+    line: u64,
+    column: u64,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Cursor<'a> {
+        Cursor {
+            text,
+            byte: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// The byte offset of `to`, or the current one if `to` lies behind (MySQL comment hints
+    /// are re-tokenized from the comment's start).
+    fn seek(&mut self, to: Location) -> usize {
+        while (self.line, self.column) < (to.line, to.column) {
+            let Some(ch) = self.text[self.byte..].chars().next() else {
+                break;
+            };
+            self.byte += ch.len_utf8();
+            if ch == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.byte
+    }
+}
+
+/// Maps sqlparser locations within one text to byte offsets, in any order, in constant time.
+pub(crate) struct Locator {
+    /// The index of each line's first char.
+    line_starts: Vec<usize>,
+    /// The byte offset of every char and then of the text's end; empty when the text is
+    /// ASCII, where chars are bytes.
+    char_offsets: Vec<usize>,
+    chars: usize,
+}
+
+impl Locator {
+    pub fn new(text: &str) -> Locator {
+        let mut line_starts = vec![0];
+        let mut chars = 0;
+        for ch in text.chars() {
+            chars += 1;
+            if ch == '\n' {
+                line_starts.push(chars);
+            }
+        }
+        let char_offsets = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        Locator {
+            line_starts,
+            char_offsets,
+            chars,
+        }
+    }
+
+    /// The byte offset of `at`; `None` for sqlparser's empty location (line 0).
+    pub fn offset(&self, at: Location) -> Option<usize> {
+        let line = usize::try_from(at.line).ok()?.checked_sub(1)?;
+        let column = usize::try_from(at.column).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(line)?;
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.chars);
+        let char_index = start.saturating_add(column).min(line_end);
+        if self.char_offsets.is_empty() {
+            Some(char_index)
+        } else {
+            self.char_offsets.get(char_index).copied()
+        }
+    }
+
+    /// The byte range of a sqlparser span; `None` when sqlparser does not know it.
+    pub fn range(&self, span: sqlparser::tokenizer::Span) -> Option<Range<usize>> {
+        let start = self.offset(span.start)?;
+        let end = self.offset(span.end)?;
+        (start <= end).then_some(start..end)
+    }
+}
+
+/// One statement of a script: a run of tokens between `;`s, at least one of them significant.
+pub(crate) struct Chunk {
+    /// Indices into the token list, trivia at either end excluded.
+    pub toks: Range<usize>,
+    /// The bytes of the statement, extended to the end of the text when the tokenizer stopped
+    /// inside it.
+    pub span: Range<usize>,
+}
+
+/// Splits a token list into statements at every `;` (strings, quoted identifiers, dollar
+/// quotes and comments are single tokens, so a `;` inside them never splits), except inside
+/// a `BEGIN ATOMIC … END` routine body.
+pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
+    let toks = &lexed.toks;
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    // The BEGIN/CASE … END blocks open in a `BEGIN ATOMIC` body.
+    let mut open_blocks: u32 = 0;
+    let mut previous: Option<&Tok> = None;
+    for i in 0..=toks.len() {
+        if let Some(tok) = toks.get(i).filter(|t| !t.is_trivia()) {
+            if tok.is("atomic") && previous.is_some_and(|p| p.is("begin")) {
+                open_blocks = 1;
+            } else if open_blocks > 0 && tok.is("case") {
+                open_blocks += 1;
+            } else if open_blocks > 0 && tok.is("end") {
+                open_blocks -= 1;
+            }
+            previous = Some(tok);
+        }
+        if i < toks.len() && (toks[i].token != Token::SemiColon || open_blocks > 0) {
+            continue;
+        }
+        let first = (start..i).find(|&j| !toks[j].is_trivia());
+        if let Some(first) = first {
+            let last = (first..i)
+                .rev()
+                .find(|&j| !toks[j].is_trivia())
+                .unwrap_or(first);
+            chunks.push(Chunk {
+                toks: first..last + 1,
+                span: toks[first].span.start..toks[last].span.end,
+            });
+        }
+        start = i + 1;
+    }
+    if let Some((unread, _)) = &lexed.unread {
+        let after_last_split = toks
+            .iter()
+            .rposition(|t| t.token == Token::SemiColon)
+            .is_none_or(|semi| chunks.last().is_some_and(|c| c.toks.start > semi));
+        match chunks.last_mut() {
+            Some(last) if after_last_split => last.span.end = unread.end,
+            _ => chunks.push(Chunk {
+                toks: toks.len()..toks.len(),
+                span: unread.clone(),
+            }),
+        }
+    }
+    chunks
+}
+
+/// The text of a comment without its delimiters, if `tok` is one.
+pub(crate) fn comment_text(tok: &Tok) -> Option<&str> {
+    match &tok.token {
+        Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+            Some(comment.trim_end_matches('\r'))
+        }
+        Token::Whitespace(Whitespace::MultiLineComment(comment)) => Some(comment),
+        _ => None,
+    }
+}

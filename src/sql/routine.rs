@@ -1,0 +1,199 @@
+//! Routine bodies: `CREATE FUNCTION … AS $$ … $$` and `DO $$ … $$`. A PL/pgSQL body is
+//! not SQL, so its SQL statements are found where procedural code can start one (after `;`,
+//! `BEGIN`, `THEN`, `ELSE`, `LOOP`, `(`, …) and end where it ends one (`;`, `THEN`, `LOOP`,
+//! or the `)` closing the parenthesis they started in).
+
+use std::ops::Range;
+
+use sqlparser::tokenizer::Token;
+
+use super::lex::{self, Tok};
+use super::part::{self, Part};
+use super::read::Reader;
+use super::{Comment, Routine, Statement};
+
+/// Words that start a SQL statement inside procedural code.
+const STATEMENT_STARTS: &[&str] = &["select", "insert", "update", "delete", "with", "perform"];
+
+/// Words after which procedural code may start a SQL statement.
+const BOUNDARIES: &[&str] = &[
+    "begin",
+    "then",
+    "else",
+    "loop",
+    "query",
+    "in",
+    "declare",
+    "exception",
+];
+
+/// Languages whose bodies are read; a body in any other (`plpython3u`, `c`) is left alone.
+const READ_LANGUAGES: &[&str] = &["plpgsql", "sql"];
+
+/// The routine a CREATE FUNCTION/PROCEDURE or DO statement defines, and the comments of its
+/// body (a dollar-quoted body is a string to the script's tokenizer).
+pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment>)> {
+    if !toks.first().is_some_and(|t| t.is("create") || t.is("do")) {
+        return None;
+    }
+    let depths = part::depths(toks);
+    let statement = Part {
+        toks,
+        depths: &depths,
+    };
+    let (name, params) = signature(statement)?;
+    let language = statement
+        .find_top_word(0, &["language"])
+        .and_then(|i| statement.toks.get(i + 1))
+        .and_then(|t| match &t.token {
+            Token::SingleQuotedString(s) => Some(s.as_str()),
+            _ => t.ident(),
+        });
+    if language.is_some_and(|l| !READ_LANGUAGES.iter().any(|r| l.eq_ignore_ascii_case(r))) {
+        return None;
+    }
+    let mut reader = Reader::new(text);
+    reader.params = params.iter().map(|p| p.to_lowercase()).collect();
+    let dollar_quoted = statement.find_top(0, |i| {
+        matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
+    });
+    let (statements, comments) = if let Some(body) = dollar_quoted {
+        let body = inside_dollar_quotes(text, statement.toks[body].span.clone())?;
+        let lexed = lex::lex(&text[body.clone()]);
+        let shifted: Vec<Tok> = lexed
+            .toks
+            .into_iter()
+            .map(|t| Tok {
+                token: t.token,
+                span: t.span.start + body.start..t.span.end + body.start,
+            })
+            .collect();
+        let significant: Vec<&Tok> = shifted.iter().filter(|t| !t.is_trivia()).collect();
+        reader.params.extend(declared_variables(&significant));
+        (
+            inner_statements(&mut reader, &significant),
+            super::comments(&shifted),
+        )
+    } else {
+        let begin = statement.find_top(0, |i| {
+            statement.is(i, "begin") && statement.is(i + 1, "atomic")
+        })?;
+        let end = statement.len() - usize::from(statement.is(statement.len() - 1, "end"));
+        let body = &toks[(begin + 2).min(end)..end];
+        (inner_statements(&mut reader, body), Vec::new())
+    };
+    Some((
+        Routine {
+            name,
+            params,
+            statements,
+        },
+        comments,
+    ))
+}
+
+/// `CREATE [OR REPLACE] FUNCTION|PROCEDURE name (params)`: the name as written (last part)
+/// and the parameter names; `DO`: no name, no parameters.
+fn signature(statement: Part) -> Option<(Option<String>, Vec<String>)> {
+    if statement.is(0, "do") {
+        return Some((None, Vec::new()));
+    }
+    if !statement.is(0, "create") {
+        return None;
+    }
+    let keyword = statement.find_top_word(1, &["function", "procedure"])?;
+    let mut at = keyword + 1;
+    let mut name = statement.toks.get(at)?.ident()?;
+    while statement.token(at + 1) == Some(&Token::Period) {
+        at += 2;
+        name = statement.toks.get(at)?.ident()?;
+    }
+    let mut params = Vec::new();
+    if statement.token(at + 1) == Some(&Token::LParen) {
+        let (inside, _) = statement.group(at + 1);
+        for param in statement.slice(inside).split_commas() {
+            let mode = ["in", "out", "inout", "variadic"]
+                .iter()
+                .any(|m| param.is(0, m));
+            let param = param.slice(usize::from(mode)..param.len());
+            if param.len() >= 2 {
+                params.extend(param.toks[0].ident().map(str::to_owned));
+            }
+        }
+    }
+    Some((Some(name.to_owned()), params))
+}
+
+/// The bytes between `$tag$` and `$tag$` of a dollar-quoted string token.
+fn inside_dollar_quotes(text: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let quoted = text.get(span.clone())?;
+    let delimiter = quoted.get(1..)?.find('$')? + 2;
+    (quoted.len() >= 2 * delimiter).then(|| span.start + delimiter..span.end - delimiter)
+}
+
+/// The variables a PL/pgSQL `DECLARE` section names, lower-cased.
+fn declared_variables(toks: &[&Tok]) -> Vec<String> {
+    let Some(declare) = toks.iter().position(|t| t.is("declare")) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut expect_name = true;
+    for tok in &toks[declare + 1..] {
+        if tok.is("begin") {
+            break;
+        }
+        if expect_name {
+            names.extend(tok.ident().map(str::to_lowercase));
+        }
+        expect_name = tok.token == Token::SemiColon;
+    }
+    names
+}
+
+/// The SQL statements of a procedural body, in order.
+fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> Vec<Statement> {
+    let depths = part::depths(toks);
+    let body = Part {
+        toks,
+        depths: &depths,
+    };
+    let mut statements = Vec::new();
+    let mut boundary = true;
+    let mut i = 0;
+    while i < body.len() {
+        if boundary && STATEMENT_STARTS.iter().any(|w| body.is(i, w)) {
+            let end = statement_end(body, i);
+            let statement = body.slice(i..end);
+            if let Some(span) = statement.span() {
+                statements.push(reader.statement(statement.toks, span, 0));
+            }
+            i = end;
+            boundary = false;
+            continue;
+        }
+        boundary = matches!(body.token(i), Some(Token::SemiColon | Token::LParen))
+            || BOUNDARIES.iter().any(|w| body.is(i, w));
+        i += 1;
+    }
+    statements
+}
+
+/// Where the SQL statement starting at `start` ends: its `;`, a `THEN`/`LOOP` at its level
+/// (outside its own `CASE … END`s), or the `)` closing the parenthesis it started in.
+fn statement_end(body: Part, start: usize) -> usize {
+    let level = body.depths[start];
+    let mut open_cases: usize = 0;
+    for j in start + 1..body.len() {
+        if body.is(j, "case") {
+            open_cases += 1;
+        } else if body.is(j, "end") {
+            open_cases = open_cases.saturating_sub(1);
+        }
+        let ends_here = body.token(j) == Some(&Token::SemiColon)
+            || (open_cases == 0 && (body.is(j, "then") || body.is(j, "loop")));
+        if body.depths[j] < level || (body.depths[j] == level && ends_here) {
+            return j;
+        }
+    }
+    body.len()
+}

@@ -1,0 +1,182 @@
+//! The SQL front-end: lowered shapes (insta snapshots of `dump::module`) and spans mapped back
+//! into the file.
+
+use idemlint::dump;
+use idemlint::lang::sql;
+use idemlint::model::{ExprKind, Module, SqlText, StmtKind, UnitKind};
+use idemlint::sql::StatementKind;
+
+const INBOX: &str = include_str!("../fixtures/seed/inbox.sql");
+const TRANSITION: &str = include_str!("../fixtures/seed/transition.sql");
+
+/// The SQL of each statement of unit `unit`.
+fn sql_of(module: &Module, unit: usize) -> Vec<&SqlText> {
+    module.units[unit]
+        .body
+        .stmts
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Expr(e) => match &e.kind {
+                ExprKind::Sql(q) => Some(q),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn inbox_lowers_to_one_script_of_four_statements() {
+    insta::assert_snapshot!(dump::module(&sql::lower(INBOX)));
+}
+
+#[test]
+fn transition_lowers_to_one_script_of_four_statements() {
+    insta::assert_snapshot!(dump::module(&sql::lower(TRANSITION)));
+}
+
+#[test]
+fn statement_facts_map_back_into_the_file() {
+    let module = sql::lower(INBOX);
+    assert_eq!(module.units.len(), 1);
+    let script = &module.units[0];
+    assert_eq!(script.kind, UnitKind::Script);
+    assert_eq!(script.name, "<script>");
+    assert_eq!(script.span, 0..INBOX.len());
+    let sql = sql_of(&module, 0);
+    let kinds: Vec<StatementKind> = sql.iter().map(|q| q.statements[0].kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            StatementKind::Begin,
+            StatementKind::Insert,
+            StatementKind::Update,
+            StatementKind::Commit
+        ]
+    );
+    for (stmt, q) in script.body.stmts.iter().zip(&sql) {
+        assert_eq!(INBOX[stmt.span.clone()], q.text.value);
+        assert_eq!(q.text.file_span(0..q.text.value.len()), stmt.span);
+        assert_eq!(q.statements[0].span, 0..q.text.value.len());
+    }
+    let insert = &sql[1];
+    let conflict = insert.statements[0].on_conflict.as_ref().expect("conflict");
+    assert_eq!(
+        &INBOX[insert.text.file_span(conflict.span.clone())],
+        "ON CONFLICT (event_id) DO NOTHING"
+    );
+    assert_eq!(
+        &INBOX[insert
+            .text
+            .file_span(insert.statements[0].keyword_span.clone())],
+        "INSERT"
+    );
+    let end = insert.statements[0].end;
+    assert_eq!(
+        insert.text.file_span(end..end).start,
+        INBOX.find(";\n-- always").unwrap()
+    );
+    let update = &sql[2];
+    let guard = &update.statements[0].where_equals[0];
+    assert_eq!(
+        &INBOX[update.text.file_span(guard.span.clone())],
+        "sku = $sku"
+    );
+}
+
+#[test]
+fn comments_are_kept_without_their_delimiters() {
+    let module = sql::lower(TRANSITION);
+    let comments: Vec<(&str, &str)> = module
+        .comments
+        .iter()
+        .map(|c| (&TRANSITION[c.span.clone()], c.text.as_str()))
+        .collect();
+    assert_eq!(comments.len(), 7);
+    assert_eq!(
+        comments[4],
+        ("-- reads 'in_progress'", " reads 'in_progress'")
+    );
+    let module = sql::lower("/* block\n comment */ SELECT 1; # hash\n");
+    let texts: Vec<&str> = module.comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, [" block\n comment "]);
+}
+
+#[test]
+fn functions_become_units_and_do_blocks_stay_in_the_script() {
+    let source = "BEGIN;
+CREATE FUNCTION record_event(p_id text) RETURNS void AS $$
+BEGIN
+  -- idemlint-ignore: check-then-insert -- serialized by the caller
+  IF NOT EXISTS (SELECT 1 FROM events WHERE id = p_id) THEN
+    INSERT INTO events (id) VALUES (p_id);
+  END IF;
+END $$ LANGUAGE plpgsql;
+DO $$ BEGIN UPDATE stats SET n = n + 1; END $$;
+COMMIT;
+";
+    let module = sql::lower(source);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    script <script>()
+      (sql "BEGIN")
+      (sql "CREATE FUNCTION record_event(p_id text) RETURNS void AS $$\nBEGIN\n  -- idemlint-ignore: check-then-insert -- serialized by the caller\n  IF NOT EXISTS (SELECT 1 FROM events WHERE id = p_id) THEN\n    INSERT INTO events (id) VALUES (p_id);\n  END IF;\nEND $$ LANGUAGE plpgsql")
+      (sql "DO $$ BEGIN UPDATE stats SET n = n + 1; END $$")
+      (sql "UPDATE stats SET n = n + 1")
+      (sql "COMMIT")
+    fn record_event(p_id)
+      (sql "SELECT 1 FROM events WHERE id = p_id")
+      (sql "INSERT INTO events (id) VALUES (p_id)")
+    "#);
+    let function = &module.units[1];
+    assert_eq!(function.kind, UnitKind::Function);
+    assert_eq!(
+        function.span,
+        source.find("CREATE").unwrap()..source.find(";\nDO").unwrap()
+    );
+    let select = sql_of(&module, 1)[0];
+    assert_eq!(
+        &source[select
+            .text
+            .file_span(select.statements[0].where_equals[0].span.clone())],
+        "id = p_id"
+    );
+    let comment = &module.comments[0];
+    assert_eq!(
+        comment.text,
+        " idemlint-ignore: check-then-insert -- serialized by the caller"
+    );
+    assert_eq!(
+        &source[comment.span.clone()],
+        "-- idemlint-ignore: check-then-insert -- serialized by the caller"
+    );
+}
+
+#[test]
+fn unreadable_statements_are_noted_and_the_rest_lowered() {
+    let source =
+        "UPDATE a SET x = WHERE id = $1;\nINSERT INTO b (k) VALUES ($1) ON CONFLICT DO NOTHING;\n";
+    let module = sql::lower(source);
+    let notes: Vec<(&str, &str)> = module
+        .diagnostics
+        .iter()
+        .map(|n| (&source[n.span.clone()], n.message.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            "UPDATE a SET x = WHERE id = $1",
+            "sqlparser could not read this statement: Expected: end of statement, found: id; its facts were read from its tokens"
+        )]
+    );
+    let sql = sql_of(&module, 0);
+    assert_eq!(sql.len(), 2);
+    assert_eq!(sql[0].statements[0].table.as_deref(), Some("a"));
+    assert!(sql[1].statements[0].is_insert_do_nothing());
+}
+
+#[test]
+fn empty_files_lower_to_an_empty_script() {
+    let module = sql::lower("");
+    assert_eq!(dump::module(&module), "script <script>()\n");
+    assert!(module.diagnostics.is_empty());
+}
