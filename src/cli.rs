@@ -87,6 +87,10 @@ struct CheckArgs {
     /// directory or above it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Skip the files idemlint.toml excludes even when named on the command line, as
+    /// pre-commit and editors name every file.
+    #[arg(long)]
+    force_exclude: bool,
     /// Report only findings on lines added or changed since this git revision (committed
     /// or not); files git does not track count as new.
     #[arg(long, value_name = "REV")]
@@ -182,6 +186,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         lang: args.lang,
         levels: &levels,
         exclude: &config.exclude,
+        exclude_named: args.force_exclude,
         changed: changed.as_ref(),
     };
     let outcome = if reads_stdin {

@@ -29,9 +29,14 @@ pub struct Discovery {
 }
 
 /// Finds the files under `paths`. `lang` forces the language of files named explicitly.
-/// An excluded path is skipped whether it is found in a directory or named: editors and
-/// pre-commit name every file they want checked.
-pub fn discover(paths: &[PathBuf], lang: Option<Lang>, exclude: &Exclude) -> Discovery {
+/// `exclude` applies to what a directory holds, and with `exclude_named` to the paths named
+/// too (for pre-commit and editors, which name every file they want checked).
+pub fn discover(
+    paths: &[PathBuf],
+    lang: Option<Lang>,
+    exclude: &Exclude,
+    exclude_named: bool,
+) -> Discovery {
     let cwd = std::env::current_dir().ok();
     let shown = |path: &Path| display_path(path, cwd.as_deref());
     let base = cwd.clone().unwrap_or_default();
@@ -40,7 +45,11 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>, exclude: &Exclude) -> Dis
     for path in paths {
         let shown_path = shown(path);
         let problem = match std::fs::metadata(path) {
-            Ok(metadata) if exclude.is_excluded(path, metadata.is_dir(), &base) => continue,
+            Ok(metadata)
+                if exclude_named && exclude.is_excluded(path, metadata.is_dir(), &base) =>
+            {
+                continue;
+            }
             Ok(metadata) if metadata.is_dir() => {
                 directories.push(path.clone());
                 continue;
@@ -195,6 +204,7 @@ mod tests {
             &[dir.path().to_owned()],
             Some(Lang::Sql),
             &Exclude::default(),
+            false,
         );
         let target = |path: &str, lang| Target {
             path: dir.path().join(path),

@@ -28,8 +28,10 @@ pub struct CheckOptions<'a> {
     pub lang: Option<Lang>,
     /// The severity of each enabled rule; findings of the others are dropped.
     pub levels: &'a Levels,
-    /// Paths not to check, neither found in a directory nor named.
+    /// Paths not to check when found in a directory.
     pub exclude: &'a Exclude,
+    /// Whether `exclude` applies to the paths named too.
+    pub exclude_named: bool,
     /// With `--diff-base`: only findings on these lines are kept.
     pub changed: Option<&'a ChangedLines>,
 }
@@ -105,7 +107,7 @@ impl Outcome {
 
 /// Checks the files named by `paths` and the files under the directories among them.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
-    let discovery = discover::discover(paths, options.lang, options.exclude);
+    let discovery = discover::discover(paths, options.lang, options.exclude, options.exclude_named);
     let checked: Vec<FileOutcome> = discovery
         .targets
         .par_iter()
@@ -274,6 +276,7 @@ mod tests {
             lang: None,
             levels: &LEVELS,
             exclude: &EXCLUDE,
+            exclude_named: false,
             changed: None,
         }
     }

@@ -125,7 +125,7 @@ fn a_bad_configuration_exits_2_with_its_position() {
 }
 
 #[test]
-fn excluded_paths_are_skipped_whether_walked_or_named() {
+fn excluded_paths_are_skipped_when_walked_and_when_named_with_force_exclude() {
     let dir = tree(&[
         ("idemlint.toml", "exclude = [\"vendor/**\", \"*.gen.go\"]\n"),
         ("vendor/lib/a.go", STALE_GO),
@@ -136,15 +136,21 @@ fn excluded_paths_are_skipped_whether_walked_or_named() {
         .assert()
         .code(0)
         .stderr("no problems found (1 file checked)\n");
-    check_in(dir.path())
-        .args(["vendor/lib/a.go", "vendor", "api/z.gen.go"])
-        .assert()
-        .code(0)
-        .stderr("no problems found (0 files checked)\n");
     check_in(&dir.path().join("api"))
         .arg(".")
         .assert()
         .stderr("no problems found (1 file checked)\n");
+    let named = ["vendor/lib/a.go", "vendor", "api/z.gen.go"];
+    check_in(dir.path())
+        .args(named)
+        .assert()
+        .stderr("found 2 problems (2 warnings) in 2 files\n");
+    check_in(dir.path())
+        .arg("--force-exclude")
+        .args(named)
+        .assert()
+        .code(0)
+        .stderr("no problems found (0 files checked)\n");
 }
 
 #[test]
