@@ -1,5 +1,6 @@
 //! Inline suppressions: `idemlint-ignore: RULE[, RULE] -- REASON` in a comment covers the
-//! findings of those rules on the comment's lines and the line after it, and
+//! findings of those rules on the comment's lines and the line after it (a finding's line
+//! being where it, its statement or its string literal starts), and
 //! `idemlint-ignore-file: RULE[, RULE]` covers the whole file. The reason is optional, as
 //! in ruff's `noqa`. A suppression that covers nothing, names an unknown rule or names none
 //! is reported as a finding of the meta-rule `unused-suppression` (rules/unused-suppression.md).
@@ -7,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::finding::{Finding, Label, Severity};
-use crate::model::{Comment, Module, Span};
+use crate::model::{CallRole, Comment, Module, Span};
 use crate::report::position::LineIndex;
 use crate::rules::{self, Rule, UNUSED_SUPPRESSION};
 
@@ -52,15 +53,10 @@ pub fn apply(
     if directives.is_empty() {
         return findings;
     }
-    let statements: Vec<Span> = module
-        .units
-        .iter()
-        .flat_map(|unit| unit.body.all_stmts())
-        .map(|stmt| stmt.span.clone())
-        .collect();
+    let holders = Holders::of(module);
     // The (directive, name) pairs that cover a finding.
     let covering = |finding: &Finding| -> Vec<(usize, usize)> {
-        let lines = anchor_lines(finding, &statements, &index);
+        let lines = holders.anchor_lines(finding, &index);
         let mut pairs = Vec::new();
         for (d, directive) in directives.iter().enumerate() {
             let in_scope = match directive.scope {
@@ -126,19 +122,62 @@ pub fn apply(
     kept
 }
 
-/// The lines a suppression may stand on (or above) to cover `finding`: the line it starts
-/// on, and the first line of the innermost statement holding it, so that a finding inside
-/// a multi-line SQL string can be suppressed above the host statement.
-fn anchor_lines(finding: &Finding, statements: &[Span], index: &LineIndex) -> Vec<usize> {
-    let start = finding.primary.span.start;
-    let innermost = statements
-        .iter()
-        .filter(|span| span.start <= start && start < span.end.max(span.start + 1))
-        .min_by_key(|span| span.end - span.start);
-    std::iter::once(start)
-        .chain(innermost.map(|span| span.start))
+/// What may hold a finding and span several lines: where a suppression above them counts.
+#[derive(Default)]
+struct Holders {
+    statements: Vec<Span>,
+    /// Where each string literal lies in the file, from its first byte to its last (a
+    /// constant's literal, followed to where it is used, included).
+    literals: Vec<Span>,
+}
+
+impl Holders {
+    fn of(module: &Module) -> Holders {
+        let mut holders = Holders::default();
+        for unit in &module.units {
+            holders
+                .statements
+                .extend(unit.body.all_stmts().iter().map(|stmt| stmt.span.clone()));
+            for expr in unit.all_exprs() {
+                let sql = expr.as_call().and_then(|call| match &call.role {
+                    CallRole::Query(query) => Some(&query.sql.text),
+                    _ => None,
+                });
+                for literal in expr.as_str().into_iter().chain(sql) {
+                    let start = literal.origin.iter().min();
+                    let end = literal.origin.iter().max();
+                    if let (Some(&start), Some(&end)) = (start, end) {
+                        holders.literals.push(start..end);
+                    }
+                }
+            }
+        }
+        holders
+    }
+
+    /// The lines a suppression may stand on (or above) to cover `finding`: the line it
+    /// starts on, the first line of the innermost statement holding it, and the first line
+    /// of the string literal holding it, so that a finding in SQL inside a multi-line
+    /// string can be suppressed above the host statement or constant.
+    fn anchor_lines(&self, finding: &Finding, index: &LineIndex) -> Vec<usize> {
+        let start = finding.primary.span.start;
+        let innermost = |spans: &[Span]| {
+            spans
+                .iter()
+                .filter(|span| span.start <= start && start < span.end.max(span.start + 1))
+                .min_by_key(|span| span.end - span.start)
+                .map(|span| span.start)
+        };
+        [
+            Some(start),
+            innermost(&self.statements),
+            innermost(&self.literals),
+        ]
+        .into_iter()
+        .flatten()
         .map(|offset| index.position(offset).line)
         .collect()
+    }
 }
 
 enum Problem<'a> {
@@ -230,7 +269,7 @@ fn directive(comment: &Comment, source: &str, index: &LineIndex) -> Option<Direc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Block, Stmt, StmtKind, Unit, UnitKind};
+    use crate::model::{Block, Expr, ExprKind, Stmt, StmtKind, StrLit, Unit, UnitKind};
     use crate::report::tests::span_of;
 
     static TEST_RULE: crate::rules::RuleMeta = crate::rules::RuleMeta {
@@ -410,6 +449,32 @@ db.Exec(`
             run(source, &[statement], findings),
             ["unchecked-on-conflict@6:3 error: unchecked [ON CONFLICT DO NOTHING]"]
         );
+    }
+
+    #[test]
+    fn a_suppression_above_a_string_constant_covers_findings_in_it_where_it_is_used() {
+        let source = "\
+-- idemlint-ignore: unchecked-on-conflict -- sample text, never run
+CLAIM = 'INSERT INTO inbox (id) VALUES ($1)
+ON CONFLICT DO NOTHING';
+run(CLAIM);
+";
+        let literal = span_of(
+            source,
+            "INSERT INTO inbox (id) VALUES ($1)\nON CONFLICT DO NOTHING",
+        );
+        let use_site = span_of(source, "run(CLAIM)");
+        let mut module = module(source, &[]);
+        module.units[0].body.stmts.push(Stmt {
+            span: use_site.clone(),
+            kind: StmtKind::Expr(Expr::new(
+                use_site,
+                ExprKind::Str(StrLit::verbatim(&source[literal.clone()], literal.start)),
+            )),
+        });
+        let finding = finding_at(source, "ON CONFLICT DO NOTHING");
+        let kept = apply(vec![finding], &module, source, &[&StubRule]);
+        assert_eq!(kept, []);
     }
 
     #[test]

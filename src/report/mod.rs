@@ -106,6 +106,7 @@ func Charge(ctx context.Context, db *sql.DB, key string) error {
 }
 ";
 
+    // idemlint-ignore: unchecked-on-conflict -- sample text for the formats, never run
     const CLAIM_SQL: &str = "INSERT INTO inbox (message_id) VALUES ($1)
 ON CONFLICT DO NOTHING;
 UPDATE accounts SET balance = balance + $2 WHERE id = $3;
