@@ -1,7 +1,8 @@
 //! The command line: `idemlint check`, `idemlint rules`, `idemlint explain`.
 //!
-//! Exit status: 0 no findings, 1 findings, 2 a usage error or a path that could not be
-//! checked. Findings go to stdout; messages and the summary go to stderr.
+//! Exit status: 0 no failing finding, 1 a finding at `--fail-on` level or above (`error`
+//! by default), 2 a usage or configuration error or a path that could not be checked.
+//! Findings go to stdout; messages and the summary go to stderr.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
