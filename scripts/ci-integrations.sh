@@ -41,7 +41,7 @@ pass "actionlint (workflow and action.yml)"
 shellcheck scripts/*.sh .ci/run
 pass "shellcheck"
 
-zizmor --offline --quiet --config .github/zizmor.yml action.yml .github/workflows/
+zizmor --offline --quiet --color never --config .github/zizmor.yml action.yml .github/workflows/
 pass "zizmor"
 
 cargo build --quiet
