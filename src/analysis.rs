@@ -3,8 +3,8 @@
 
 use crate::knowledge::Knowledge;
 use crate::model::{
-    Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Module, Outcome, Query, SqlText, Stmt,
-    StmtKind, StrLit, TargetKind,
+    Block, Call, CallRole, Expr, ExprKind, Guard, KvOp, Lang, Module, Outcome, Query, SqlText,
+    Stmt, StmtKind, StrLit, TargetKind,
 };
 use crate::sql;
 
@@ -33,14 +33,13 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
         return;
     };
     let name = callee_name(call);
-    call.role = if let Some(api) = knowledge.query(lang, &name) {
-        match take_sql(call) {
-            Some(sql) => CallRole::Query(Query {
-                sql,
-                outcome: api.outcome,
-            }),
-            None => CallRole::Unknown,
-        }
+    // A driver method name with no SQL in reach is some other client's method
+    // (go-redis `Get(ctx, key)` beside sqlx `Get(&dest, query)`).
+    let query = knowledge
+        .query(lang, &name)
+        .and_then(|api| Some((api.outcome, take_sql(call)?)));
+    call.role = if let Some((outcome, sql)) = query {
+        CallRole::Query(Query { sql, outcome })
     } else if let Some(sql) = sql_arg(&call.args) {
         CallRole::Query(Query {
             sql,
@@ -50,11 +49,8 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
         CallRole::Sleep {
             duration_arg: sleep.duration_arg,
         }
-    } else if let Some(kv) = knowledge.kv(lang, &name) {
-        CallRole::Kv {
-            op: kv.op,
-            key_arg: kv.key_arg,
-        }
+    } else if let Some(kv) = kv_role(call, &name, lang, knowledge) {
+        kv
     } else if let Some(retry) = knowledge.retry(lang, &name) {
         CallRole::Retry(crate::model::RetryCall {
             entry: retry.id,
@@ -65,6 +61,87 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     } else {
         CallRole::Unknown
     };
+}
+
+/// The key-value operation a call is: a client method, a generic command
+/// (`Do(ctx, "SET", key, …)`, `cmd("SET")`), or the builder step that gives a generic
+/// command its key (`.arg(key)`, which then takes the role over from the command).
+/// A set-if-absent flag anywhere along a write makes it a set-if-absent.
+fn kv_role(call: &mut Call, name: &str, lang: Lang, knowledge: &Knowledge) -> Option<CallRole> {
+    let Some((op, key_arg)) = kv_op(call, name, lang, knowledge) else {
+        if has_if_absent_flag(&call.args, knowledge) {
+            mark_write_if_absent(call);
+        }
+        return None;
+    };
+    let op = if op == KvOp::Set && has_if_absent_flag(&call.args, knowledge) {
+        KvOp::SetIfAbsent
+    } else {
+        op
+    };
+    Some(CallRole::Kv { op, key_arg })
+}
+
+/// The operation and key argument of a key-value call, before flags are looked at.
+fn kv_op(call: &mut Call, name: &str, lang: Lang, knowledge: &Knowledge) -> Option<(KvOp, usize)> {
+    if let Some(api) = knowledge.kv_call(lang, name, call.args.len()) {
+        return Some((api.op, api.key_arg));
+    }
+    if let Some(api) = knowledge.kv_command(lang, name) {
+        let command = call.args.get(api.command_arg)?.as_str()?;
+        return Some((
+            knowledge.kv_command_op(&command.value)?,
+            api.command_arg + 1,
+        ));
+    }
+    if !knowledge.is_kv_arg_step(lang, name) {
+        return None;
+    }
+    let command = receiver_call(call)?;
+    match command.role {
+        CallRole::Kv { op, key_arg } if key_arg >= command.args.len() => {
+            command.role = CallRole::Unknown;
+            Some((op, 0))
+        }
+        _ => None,
+    }
+}
+
+/// The call a method is called on (`cmd("SET")` for `cmd("SET").arg(key)`).
+fn receiver_call(call: &mut Call) -> Option<&mut Call> {
+    match &mut call.callee.kind {
+        ExprKind::Field { base, .. } => match &mut base.kind {
+            ExprKind::Call(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Turns the key-value write down the builder chain of `call` into a set-if-absent
+/// (`cmd("SET").arg(key).arg(v).arg("NX")`).
+fn mark_write_if_absent(call: &mut Call) {
+    let mut current = receiver_call(call);
+    while let Some(inner) = current {
+        if let CallRole::Kv { op, .. } = &mut inner.role {
+            if *op == KvOp::Set {
+                *op = KvOp::SetIfAbsent;
+            }
+            return;
+        }
+        current = receiver_call(inner);
+    }
+}
+
+/// Whether an argument is, or holds, a set-if-absent flag (`"NX"`, `Mode: "NX"`, `ExistenceCheck::NX`).
+fn has_if_absent_flag(args: &[Expr], knowledge: &Knowledge) -> bool {
+    args.iter().flat_map(Expr::walk).any(|e| match &e.kind {
+        ExprKind::Str(s) => knowledge.is_kv_if_absent_flag(&s.value),
+        ExprKind::Name(_) | ExprKind::Field { .. } => e
+            .last_segment()
+            .is_some_and(|last| knowledge.is_kv_if_absent_flag(last)),
+        _ => false,
+    })
 }
 
 /// The SQL a terminal driver call runs: in its own arguments (`db.Exec("…")`), or in the

@@ -206,7 +206,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         root: Some(cwd),
         files_checked: outcome.files_checked,
     };
-    let written = report::write(args.format, &outcome.files, &report_options, out);
+    // Flushed before the summary so that on a terminal the summary comes last.
+    let written = report::write(args.format, &outcome.files, &report_options, out)
+        .and_then(|()| out.flush());
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,

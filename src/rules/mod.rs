@@ -5,6 +5,8 @@ use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
 
+mod check_then_insert;
+mod in_progress_reentry;
 mod unchecked_on_conflict;
 
 /// What a rule is, for `idemlint rules`, `explain`, SARIF and the docs.
@@ -32,7 +34,11 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in the order `idemlint rules` lists them.
-pub static ALL: &[&dyn Rule] = &[&unchecked_on_conflict::UncheckedOnConflict];
+pub static ALL: &[&dyn Rule] = &[
+    &check_then_insert::CheckThenInsert,
+    &unchecked_on_conflict::UncheckedOnConflict,
+    &in_progress_reentry::InProgressReentry,
+];
 
 /// The rule with this public name.
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
