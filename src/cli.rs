@@ -207,8 +207,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         files_checked: outcome.files_checked,
     };
     // Flushed before the summary so that on a terminal the summary comes last.
-    let written = report::write(args.format, &outcome.files, &report_options, out)
-        .and_then(|()| out.flush());
+    let written =
+        report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,

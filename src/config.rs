@@ -13,6 +13,8 @@
 //! random-functions = ["backoffutil.Jitter"]
 //! retry-predicates = ["isTransient"]
 //! in-progress-statuses = ["running"]
+//! settled-statuses = ["archived"]
+//! status-columns = ["phase"]
 //! dedup-tables = ["webhook_deliveries"]
 //! side-effect-functions = ["ledger.Post"]
 //! ```
@@ -101,6 +103,12 @@ pub struct KnowledgeExtension {
     /// Status values that mean a request with that key is still being processed.
     #[serde(default)]
     pub in_progress_statuses: Vec<String>,
+    /// Status values that mean a request with that key has finished, one way or another.
+    #[serde(default)]
+    pub settled_statuses: Vec<String>,
+    /// Columns that hold an idempotency record's state.
+    #[serde(default)]
+    pub status_columns: Vec<String>,
     /// Tables (or key columns) that record handled requests or events.
     #[serde(default)]
     pub dedup_tables: Vec<String>,
@@ -142,6 +150,12 @@ impl KnowledgeExtension {
         knowledge
             .in_progress_statuses
             .extend(self.in_progress_statuses.iter().cloned());
+        knowledge
+            .settled_statuses
+            .extend(self.settled_statuses.iter().cloned());
+        knowledge
+            .status_columns
+            .extend(self.status_columns.iter().map(|c| c.to_ascii_lowercase()));
     }
 }
 
@@ -372,6 +386,8 @@ sleep-functions = ["clock::Sleep"]
 random-functions = ["backoffutil.Jitter"]
 retry-predicates = ["errs.IsTransientFailure"]
 in-progress-statuses = ["running"]
+settled-statuses = ["Archived"]
+status-columns = ["Phase"]
 dedup-tables = ["Webhook_Deliveries"]
 side-effect-functions = ["ledger.PostEntry"]
 "#,
@@ -401,6 +417,8 @@ side-effect-functions = ["ledger.PostEntry"]
         assert!(knowledge.is_random(Lang::Rust, "backoffutil.Jitter"));
         assert!(knowledge.is_retry_predicate("IsTransientFailure"));
         assert!(knowledge.is_in_progress_status("RUNNING"));
+        assert!(knowledge.is_settled_status("archived"));
+        assert!(knowledge.is_status_column("job_phase"));
         assert!(knowledge.is_dedup_name("webhook_deliveries"));
         assert!(knowledge.is_side_effect("l.PostEntry"));
         assert!(!Knowledge::builtin().is_in_progress_status("running"));
@@ -427,8 +445,8 @@ side-effect-functions = ["ledger.PostEntry"]
         assert_eq!(
             error("[knowledge]\nsleep-funcs = []\n"),
             "idemlint.toml:2:1: unknown field `sleep-funcs`, expected one of `sleep-functions`, \
-             `random-functions`, `retry-predicates`, `in-progress-statuses`, `dedup-tables`, \
-             `side-effect-functions`"
+             `random-functions`, `retry-predicates`, `in-progress-statuses`, `settled-statuses`, \
+             `status-columns`, `dedup-tables`, `side-effect-functions`"
         );
         assert_eq!(
             error("colour = true\n"),
