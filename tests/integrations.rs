@@ -303,3 +303,48 @@ fn diff_base_needs_a_repository_and_a_known_revision() {
         .code(0)
         .stderr("no problems found (1 file checked)\n");
 }
+
+/// The seed inbox consumer: an unchecked `ON CONFLICT DO NOTHING` whose finding starts on
+/// line 3, inside the INSERT statement that starts on line 2.
+const INBOX_SQL: &str = "BEGIN;
+INSERT INTO processed_events (event_id) VALUES ($1)
+  ON CONFLICT (event_id) DO NOTHING;
+UPDATE inventory SET reserved = reserved + $qty WHERE sku = $sku;
+COMMIT;
+";
+
+#[test]
+fn a_suppression_above_the_statement_silences_a_real_finding() {
+    let dir = tree(&[("inbox.sql", INBOX_SQL)]);
+    check_in(dir.path())
+        .args(["--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=inbox.sql,line=3,col=3,endLine=3,endColumn=36,\
+             title=idemlint (unchecked-on-conflict)::",
+        ));
+    let suppressed = INBOX_SQL.replace(
+        "INSERT",
+        "-- idemlint-ignore: unchecked-on-conflict -- replays are rejected upstream\nINSERT",
+    );
+    write(dir.path(), "inbox.sql", &suppressed);
+    check_in(dir.path())
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("no problems found (1 file checked)\n");
+    write(
+        dir.path(),
+        "idemlint.toml",
+        "[rules]\nunchecked-on-conflict = \"warning\"\n",
+    );
+    write(dir.path(), "inbox.sql", INBOX_SQL);
+    check_in(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "\"rule\": \"unchecked-on-conflict\",\n      \"severity\": \"warning\"",
+        ));
+}
