@@ -158,14 +158,14 @@ impl<'a> Lowerer<'a> {
     // ----- spans -----
 
     fn range(&self, span: proc_macro2::Span) -> Span {
-        self.lines
-            .get(self.piece)
-            .map_or(0..0, |lines| lines.range(span))
+        self.join(span, span)
     }
 
-    fn join(&self, start: proc_macro2::Span, end: proc_macro2::Span) -> Span {
-        let start = self.range(start).start;
-        start..self.range(end).end.max(start)
+    /// From the start of `first` to the end of `last`.
+    fn join(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Span {
+        self.lines
+            .get(self.piece)
+            .map_or(0..0, |lines| lines.range(first, last))
     }
 
     fn span_of(&self, expr: &syn::Expr) -> Span {
@@ -694,10 +694,8 @@ impl<'a> Lowerer<'a> {
                         extra: extra.map(|g| self.expr(g)),
                     }
                 };
-                let start = self.range(arm.pat.span()).start;
-                let end = self.range(spans::end(&arm.body)).end;
                 Arm {
-                    span: start..end.max(start),
+                    span: self.join(arm.pat.span(), spans::end(&arm.body)),
                     guard,
                     body: self.expr_block(&arm.body, sink),
                 }
@@ -849,7 +847,7 @@ impl<'a> Lowerer<'a> {
             },
             syn::Expr::MethodCall(m) => {
                 let base = self.expr(&m.receiver);
-                let callee_span = base.span.start..self.range(m.method.span()).end;
+                let callee_span = self.join(spans::start(&m.receiver), m.method.span());
                 let callee = Expr::new(
                     callee_span,
                     ExprKind::Field {

@@ -41,10 +41,10 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// The file range of `span`.
-    pub fn range(&self, span: Span) -> Range<usize> {
-        let start = self.offset_of(span.start());
-        start..self.offset_of(span.end()).max(start)
+    /// The file range from the start of `first` to the end of `last`.
+    pub fn range(&self, first: Span, last: Span) -> Range<usize> {
+        let start = self.offset_of(first.start());
+        start..self.offset_of(last.end()).max(start)
     }
 
     fn offset_of(&self, at: LineColumn) -> usize {
