@@ -118,3 +118,9 @@ fn fences_in_other_languages_or_none_are_skipped() {
     let source = "```text\nINSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING;\nUPDATE inventory SET reserved = 1;\n```\n```md\n```sql\nUPDATE t SET x = 1;\n```\n";
     assert_eq!(positions(source), Vec::<String>::new());
 }
+
+#[test]
+fn suppressions_inside_a_block_work_and_stale_ones_are_reported_in_the_file() {
+    let source = "# Runbook\n\n```ts\nasync function f(pool, id) {\n  // idemlint-ignore: unchecked-on-conflict -- the UPDATE is idempotent\n  await pool.query(\"INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING\", [id]);\n  await pool.query(\"UPDATE inventory SET reserved = 1\");\n}\n```\n\n```sql\n-- idemlint-ignore: check-then-insert -- nothing to suppress here\nSELECT 1;\n```\n";
+    assert_eq!(positions(source), ["12:21 unused-suppression"]);
+}
