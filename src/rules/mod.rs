@@ -61,6 +61,8 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
+    // It reads suppression comments, the same in every language: no per-language examples.
+    langs: &[],
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 
