@@ -40,8 +40,9 @@ const PERMANENT_STATUSES: &[(u16, &str)] = &[
     (422, "422 Unprocessable Entity"),
 ];
 
-/// Paths followed through one iteration before the walk gives up (and stays silent).
-const PATH_BUDGET: usize = 256;
+/// Statements visited, over all paths, before the walk of one iteration gives up (and stays
+/// silent).
+const STEP_BUDGET: usize = 20_000;
 
 impl Rule for RetryAnyError {
     fn meta(&self) -> &'static RuleMeta {
@@ -103,7 +104,7 @@ impl Scenario {
 }
 
 /// What one path through an iteration knows.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 struct Path {
     /// Variables that hold the attempt's error (Go) or `Result` (Rust).
     outcome: BTreeSet<String>,
@@ -214,7 +215,7 @@ struct Walk<'a> {
     attempt: &'a Attempt<'a>,
     others: &'a [&'a Attempt<'a>],
     scenario: Scenario,
-    paths: std::cell::Cell<usize>,
+    steps: std::cell::Cell<usize>,
 }
 
 type Outcomes = (Vec<(End, Path)>, Vec<Path>);
@@ -236,7 +237,13 @@ impl Walk<'_> {
                 ended.extend(e);
                 next.extend(t);
             }
-            live = next;
+            // Paths that know the same things go on the same way: one is enough.
+            live = Vec::with_capacity(next.len());
+            for path in next {
+                if !live.contains(&path) {
+                    live.push(path);
+                }
+            }
             if live.is_empty() {
                 break;
             }
@@ -244,13 +251,14 @@ impl Walk<'_> {
         Some((ended, live))
     }
 
-    fn budget(&self, more: usize) -> Option<()> {
-        let used = self.paths.get() + more;
-        self.paths.set(used);
-        (used <= PATH_BUDGET).then_some(())
+    fn step(&self) -> Option<()> {
+        let used = self.steps.get() + 1;
+        self.steps.set(used);
+        (used <= STEP_BUDGET).then_some(())
     }
 
     fn stmt(&self, stmt: &Stmt, path: Path) -> Option<Outcomes> {
+        self.step()?;
         let end = |e| Some((vec![(e, path.clone())], Vec::new()));
         match &stmt.kind {
             StmtKind::Return(_) | StmtKind::Break(_) => end(End::Exit),
@@ -365,7 +373,6 @@ impl Walk<'_> {
                     }
                     Some(false) => next.push(path),
                     None => {
-                        self.budget(1)?;
                         taken.unsure |= answer.unsure;
                         path.unsure |= answer.unsure;
                         let (e, t) = self.block(&arm.body, vec![taken])?;
@@ -931,7 +938,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
                 attempt,
                 others: &others,
                 scenario,
-                paths: std::cell::Cell::new(0),
+                steps: std::cell::Cell::new(0),
             }
             .run()
         };
