@@ -1,17 +1,20 @@
 //! The command line: `idemlint check`, `idemlint rules`, `idemlint explain`.
 //!
-//! Exit status: 0 no findings, 1 findings, 2 a usage error or a path that could not be
-//! checked. Findings go to stdout; messages and the summary go to stderr.
+//! Exit status: 0 no failing finding, 1 a finding at `--fail-on` level or above (`error`
+//! by default), 2 a usage or configuration error or a path that could not be checked.
+//! Findings go to stdout; messages and the summary go to stderr.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use idemlint::knowledge::Knowledge;
+use idemlint::config::{Config, Levels};
+use idemlint::diff::ChangedLines;
+use idemlint::finding::Severity;
 use idemlint::model::Lang;
 use idemlint::report::{self, Format, ReportOptions};
-use idemlint::rules::{self, Rule};
+use idemlint::rules;
 use idemlint::run::{self, CheckOptions, Outcome};
 
 const SUCCESS: u8 = 0;
@@ -72,12 +75,33 @@ struct CheckArgs {
     /// Exit with status 0 even when there are findings (an error still exits with 2).
     #[arg(long)]
     exit_zero: bool,
-    /// Check only these rules (comma-separated names).
+    /// The lowest severity of finding that makes the exit status 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Check only these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     select: Vec<String>,
-    /// Do not check these rules (comma-separated names).
+    /// Do not check these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The configuration file; by default the first idemlint.toml in the working
+    /// directory or above it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip the files idemlint.toml excludes even when named on the command line, as
+    /// pre-commit and editors name every file.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Report only findings on lines added or changed since this git revision (committed
+    /// or not); files git does not track count as new.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,17 +157,40 @@ pub fn main() -> u8 {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
-    let rules = match selected_rules(&args.select, &args.ignore) {
-        Ok(rules) => rules,
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => {
+            return Done::error(&format!("cannot read the working directory: {error}"));
+        }
+    };
+    let reads_stdin = args.paths.iter().any(|path| path == Path::new("-"));
+    let setup = Config::load(args.config.as_deref(), &cwd).and_then(|config| {
+        let levels = Levels::new(&config.levels, &args.select, &args.ignore)?;
+        let changed = match &args.diff_base {
+            None => None,
+            Some(_) if reads_stdin && args.stdin_filename.is_none() => {
+                return Err("--diff-base needs --stdin-filename to check stdin".to_owned());
+            }
+            Some(base) => Some(ChangedLines::since(base, &cwd)?),
+        };
+        Ok((config, levels, changed))
+    });
+    let (config, levels, changed) = match setup {
+        Ok(setup) => setup,
         Err(message) => return Done::error(&message),
     };
-    let knowledge = Knowledge::builtin();
+    let rules = levels.rules();
+    let knowledge = config.knowledge();
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
         lang: args.lang,
+        levels: &levels,
+        exclude: &config.exclude,
+        exclude_named: args.force_exclude,
+        changed: changed.as_ref(),
     };
-    let outcome = if args.paths.iter().any(|path| path == Path::new("-")) {
+    let outcome = if reads_stdin {
         match check_stdin(args, &options) {
             Ok(outcome) => outcome,
             Err(message) => return Done::error(&message),
@@ -156,25 +203,41 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     }
     let report_options = ReportOptions {
         color: use_color(args.color),
-        root: std::env::current_dir().ok(),
+        root: Some(cwd),
+        files_checked: outcome.files_checked,
     };
-    let written = report::write(args.format, &outcome.files, &report_options, out);
+    // Flushed before the summary so that on a terminal the summary comes last.
+    let written =
+        report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,
             outcome.files_checked,
         ));
     }
+    let fail_on = match (args.exit_zero, args.fail_on) {
+        (true, _) => None,
+        (false, FailOn::Error) => Some(Severity::Error),
+        (false, FailOn::Warning) => Some(Severity::Warning),
+    };
     Done {
-        status: status(&outcome, args.exit_zero),
+        status: status(&outcome, fail_on),
         written,
     }
 }
 
-fn status(outcome: &Outcome, exit_zero: bool) -> u8 {
+/// 2 if a path could not be checked; else 1 if a finding is at least as severe as
+/// `fail_on` (`None`: `--exit-zero`); else 0.
+fn status(outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
+    let failing = |severity: Severity| fail_on.is_some_and(|lowest| severity >= lowest);
     if outcome.has_errors() {
         FAILURE
-    } else if outcome.finding_count() > 0 && !exit_zero {
+    } else if outcome
+        .files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .any(|finding| failing(finding.severity))
+    {
         FINDINGS
     } else {
         SUCCESS
@@ -200,29 +263,6 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
     Ok(run::check_bytes(&shown, bytes, lang, options))
 }
 
-/// The registry less the rules not selected or ignored; an unknown name is an error, so a
-/// typo never silently turns a rule off.
-fn selected_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
-    let names = |list: &[String]| -> Result<Vec<&'static str>, String> {
-        list.iter()
-            .map(|name| name.trim())
-            .filter(|name| !name.is_empty())
-            .map(|name| {
-                rules::by_name(name)
-                    .map(|rule| rule.meta().name)
-                    .ok_or_else(|| format!("unknown rule '{name}' (see 'idemlint rules')"))
-            })
-            .collect()
-    };
-    let (select, ignore) = (names(select)?, names(ignore)?);
-    Ok(rules::ALL
-        .iter()
-        .copied()
-        .filter(|rule| select.is_empty() || select.contains(&rule.meta().name))
-        .filter(|rule| !ignore.contains(&rule.meta().name))
-        .collect())
-}
-
 fn use_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
@@ -234,15 +274,13 @@ fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-/// One line per rule, in columns: name, default severity, summary.
+/// One line per rule, the meta-rule last, in columns: name, default severity, summary.
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let width = rules::ALL
-        .iter()
-        .map(|rule| rule.meta().name.len())
+    let width = rules::all_meta()
+        .map(|meta| meta.name.len())
         .max()
         .unwrap_or(0);
-    for rule in rules::ALL {
-        let meta = rule.meta();
+    for meta in rules::all_meta() {
         writeln!(
             out,
             "{:width$}  {:7}  {}",
@@ -255,10 +293,10 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn explain(name: &str, out: &mut dyn Write) -> Done {
-    let Some(rule) = rules::by_name(name) else {
+    let Some(meta) = rules::meta_by_name(name) else {
         return Done::error(&format!("unknown rule '{name}' (see 'idemlint rules')"));
     };
-    let doc = rule.meta().doc;
+    let doc = meta.doc;
     let ending = if doc.ends_with('\n') { "" } else { "\n" };
     Done {
         status: SUCCESS,
@@ -279,8 +317,16 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
             return Done::error(&format!("cannot read '{}': {error}", path.display()));
         }
     };
+    // Classified with the project's knowledge, so that its extensions can be seen at work.
+    let config = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))
+        .and_then(|cwd| Config::load(None, &cwd));
+    let knowledge = match config {
+        Ok(config) => config.knowledge(),
+        Err(message) => return Done::error(&message),
+    };
     let mut module = idemlint::lang::lower(lang, &source);
-    idemlint::analysis::classify(&mut module, lang, &Knowledge::builtin());
+    idemlint::analysis::classify(&mut module, lang, &knowledge);
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),
@@ -299,13 +345,17 @@ mod tests {
     use idemlint::report::FileFindings;
     use idemlint::run::Message;
 
-    fn outcome(findings: usize, errors: usize) -> Outcome {
-        let finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+    fn outcome(severities: &[Severity], errors: usize) -> Outcome {
+        let finding = |severity| {
+            let mut finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+            finding.severity = severity;
+            finding
+        };
         Outcome {
             files: vec![FileFindings {
                 path: "a.sql".into(),
                 source: "x".to_owned(),
-                findings: vec![finding; findings],
+                findings: severities.iter().map(|&s| finding(s)).collect(),
             }],
             messages: vec![Message::error("b.sql".into(), "cannot read 'b.sql'"); errors],
             files_checked: 1,
@@ -313,35 +363,16 @@ mod tests {
     }
 
     #[test]
-    fn findings_exit_1_unless_exit_zero_and_errors_always_exit_2() {
-        assert_eq!(status(&outcome(0, 0), false), SUCCESS);
-        assert_eq!(status(&outcome(2, 0), false), FINDINGS);
-        assert_eq!(status(&outcome(2, 0), true), SUCCESS);
-        assert_eq!(status(&outcome(2, 1), false), FAILURE);
-        assert_eq!(status(&outcome(2, 1), true), FAILURE);
-        assert_eq!(status(&outcome(0, 1), true), FAILURE);
-    }
-
-    #[test]
-    fn select_and_ignore_narrow_the_registry() {
-        let names = |select: &[&str], ignore: &[&str]| -> Vec<&str> {
-            let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            selected_rules(&owned(select), &owned(ignore))
-                .unwrap()
-                .iter()
-                .map(|rule| rule.meta().name)
-                .collect()
-        };
-        let all: Vec<&str> = rules::ALL.iter().map(|rule| rule.meta().name).collect();
-        assert_eq!(names(&[], &[]), all);
-        assert_eq!(
-            names(&[" unchecked-on-conflict ", ""], &[]),
-            ["unchecked-on-conflict"]
-        );
-        assert!(
-            names(&[], &["unchecked-on-conflict"])
-                .iter()
-                .all(|n| *n != "unchecked-on-conflict")
-        );
+    fn the_exit_status_follows_severity_and_errors_always_exit_2() {
+        use Severity::{Error, Warning};
+        let (on_error, on_warning, never) = (Some(Error), Some(Warning), None);
+        assert_eq!(status(&outcome(&[], 0), on_warning), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning, Error], 0), on_error), FINDINGS);
+        assert_eq!(status(&outcome(&[Warning, Warning], 0), on_error), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning], 0), on_warning), FINDINGS);
+        assert_eq!(status(&outcome(&[Error], 0), never), SUCCESS);
+        assert_eq!(status(&outcome(&[Error], 1), on_error), FAILURE);
+        assert_eq!(status(&outcome(&[Error], 1), never), FAILURE);
+        assert_eq!(status(&outcome(&[], 1), never), FAILURE);
     }
 }

@@ -3,6 +3,8 @@
 //! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
 
 pub mod analysis;
+pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod dump;
 pub mod finding;
@@ -14,6 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod sql;
+pub mod suppress;
 
 use finding::Finding;
 use knowledge::Knowledge;
@@ -29,7 +32,8 @@ pub struct FileResult {
     pub notes: Vec<ParseNote>,
 }
 
-/// Checks one file's text with the given rules.
+/// Checks one file's text with the given rules. Findings covered by an inline
+/// suppression are left out, and stale suppressions are reported (see [`suppress`]).
 pub fn check_source(
     source: &str,
     lang: Lang,
@@ -58,7 +62,7 @@ pub fn check_source(
     });
     findings.dedup();
     FileResult {
-        findings,
+        findings: suppress::apply(findings, &module, source, rules),
         notes: module.diagnostics,
     }
 }

@@ -45,6 +45,8 @@ fn rust_diagnostic_with_a_side_effect() {
 #[test]
 fn seed_snippets_get_exactly_their_rules() {
     let cases: &[(&str, &[&str])] = &[
+        ("fixtures/seed/charge.go", &["check-then-insert"]),
+        ("fixtures/seed/transition.sql", &["in-progress-reentry"]),
         ("fixtures/seed/inbox.sql", &["unchecked-on-conflict"]),
         ("fixtures/seed/inbox_fixed.sql", &[]),
         ("fixtures/seed/charge_fixed.go", &[]),

@@ -53,3 +53,25 @@ pub static ALL: &[&dyn Rule] = &[
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
 }
+
+/// The meta-rule that reports suppression comments which suppress nothing or name an
+/// unknown rule (src/suppress.rs). It checks comments, not units, so it is not in [`ALL`],
+/// but it has a level, a page and a place in every report like the others.
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
+    default_severity: Severity::Warning,
+    doc: include_str!("../../rules/unused-suppression.md"),
+};
+
+/// The metadata of every rule in [`ALL`], then of the meta-rule.
+pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
+    ALL.iter()
+        .map(|rule| rule.meta())
+        .chain([&UNUSED_SUPPRESSION])
+}
+
+/// The metadata of the rule or meta-rule with this public name.
+pub fn meta_by_name(name: &str) -> Option<&'static RuleMeta> {
+    all_meta().find(|meta| meta.name == name)
+}
