@@ -61,6 +61,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql],
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 
