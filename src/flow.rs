@@ -143,7 +143,7 @@ fn pattern_names(pattern: &Expr) -> Vec<String> {
 }
 
 /// Whether `outer` is or contains `inner` (by identity).
-fn contains(outer: &Expr, inner: &Expr) -> bool {
+pub fn contains(outer: &Expr, inner: &Expr) -> bool {
     outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
 }
 

@@ -418,10 +418,10 @@ impl Walk<'_> {
 
     /// A pattern alternative matched against the branch subject.
     fn alternative(&self, subject: &Expr, alt: &Expr, path: &mut Path) -> Answer {
-        let stripped = strip(subject);
+        let stripped = flow::strip(subject);
         let attempt_result = std::ptr::eq(stripped, self.attempt.call)
-            || encloses(stripped, self.attempt.call)
-                && !self.others.iter().any(|o| encloses(stripped, o.call))
+            || flow::contains(stripped, self.attempt.call)
+                && !self.others.iter().any(|o| flow::contains(stripped, o.call))
             || self
                 .attempt
                 .result
@@ -538,7 +538,7 @@ impl Walk<'_> {
                     _ => None,
                 };
                 if let Some((base, name @ ("is_err" | "is_ok"))) = method {
-                    let base = strip(base);
+                    let base = flow::strip(base);
                     let ours = std::ptr::eq(base, self.attempt.call)
                         || base.dotted().is_some_and(|v| path.outcome.contains(&v));
                     if ours {
@@ -595,7 +595,7 @@ impl Walk<'_> {
     /// Whether `e` is the status code of the attempt's response.
     fn is_status(&self, e: &Expr, path: &Path) -> bool {
         let k = self.cx.knowledge;
-        let e = strip(e);
+        let e = flow::strip(e);
         if e.dotted().is_some_and(|v| path.statuses.contains(&v)) {
             return true;
         }
@@ -693,22 +693,6 @@ fn is_binding(e: &Expr) -> bool {
     }
 }
 
-/// Looks through `?`, `.await`, `&` and `*`.
-fn strip(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Try(inner)
-        | ExprKind::Unary {
-            op: UnOp::Await | UnOp::Ref | UnOp::Deref,
-            operand: inner,
-        } => strip(inner),
-        _ => e,
-    }
-}
-
-fn encloses(outer: &Expr, inner: &Expr) -> bool {
-    outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
-}
-
 /// The statements of a loop body that belong to its own iterations: nested loops are
 /// loops of their own.
 fn own_stmts(block: &Block) -> Vec<&Stmt> {
@@ -753,7 +737,9 @@ fn tested_attempts<'a>(l: &'a Loop) -> Vec<Attempt<'a>> {
                     error: None,
                     result: None,
                     values: Vec::new(),
-                    propagates: matches!(strip_await(value).kind, ExprKind::Try(_)),
+                    propagates: flow::chain_above(stmt, call)
+                        .iter()
+                        .any(|e| matches!(e.kind, ExprKind::Try(_))),
                 };
                 match names.as_slice() {
                     [Some(only)] if flow::is_error_name(only) => attempt.error = Some(only.clone()),
@@ -806,7 +792,7 @@ fn tested_calls(cond: &Expr) -> Vec<&Expr> {
             let call = e.as_call()?;
             match &call.callee.kind {
                 ExprKind::Field { base, name } if name == "is_err" || name == "is_ok" => {
-                    let base = strip(base);
+                    let base = flow::strip(base);
                     base.as_call().is_some().then_some(base)
                 }
                 _ => None,
@@ -817,18 +803,8 @@ fn tested_calls(cond: &Expr) -> Vec<&Expr> {
 
 /// The call a value comes from, looking through `?`, `.await`, `&` and `*`.
 fn outermost_call(value: &Expr) -> Option<&Expr> {
-    let e = strip(value);
+    let e = flow::strip(value);
     e.as_call().is_some().then_some(e)
-}
-
-fn strip_await(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Unary {
-            op: UnOp::Await,
-            operand,
-        } => strip_await(operand),
-        _ => e,
-    }
 }
 
 /// Whether the loop has the shape of a retry: not a walk over a collection or a cursor, and
@@ -1153,7 +1129,7 @@ fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bo
     };
     call.args.iter().any(|arg| {
         is_strategy(arg)
-            || strip(arg).dotted().is_some_and(|var| {
+            || flow::strip(arg).dotted().is_some_and(|var| {
                 flow::assignments(&unit.body, &var)
                     .iter()
                     .any(|a| is_strategy(a.value))
@@ -1191,7 +1167,7 @@ fn marks_permanent(
         _ => None,
     };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
-        let arg = strip(arg);
+        let arg = flow::strip(arg);
         let Some(name) = arg.dotted() else {
             return marked(flow::deep_walk(arg));
         };
