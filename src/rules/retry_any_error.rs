@@ -17,8 +17,8 @@ use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, ValueFlow};
 use crate::knowledge::RetryRole;
 use crate::model::{
-    BinOp, Block, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt, StmtKind,
-    TargetKind, UnOp, Unit,
+    Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt,
+    StmtKind, TargetKind, UnOp, Unit,
 };
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -39,6 +39,9 @@ const PERMANENT_STATUSES: &[(u16, &str)] = &[
     (404, "404 Not Found"),
     (422, "422 Unprocessable Entity"),
 ];
+
+/// Calls judged per loop: a body that tests more outcomes than this is not a simple retry.
+const ATTEMPTS_JUDGED: usize = 8;
 
 /// Statements visited, over all paths, before the walk of one iteration gives up (and stays
 /// silent).
@@ -218,6 +221,7 @@ struct Walk<'a> {
     steps: std::cell::Cell<usize>,
 }
 
+/// The paths that ended in a statement (and how), and those that went past it.
 type Outcomes = (Vec<(End, Path)>, Vec<Path>);
 
 impl Walk<'_> {
@@ -343,12 +347,7 @@ impl Walk<'_> {
         Some((Vec::new(), vec![path]))
     }
 
-    fn branch(
-        &self,
-        subject: Option<&Expr>,
-        arms: &[crate::model::Arm],
-        path: Path,
-    ) -> Option<Outcomes> {
+    fn branch(&self, subject: Option<&Expr>, arms: &[Arm], path: Path) -> Option<Outcomes> {
         let mut ended = Vec::new();
         let mut through = Vec::new();
         let mut undecided = vec![path];
@@ -897,7 +896,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
     }
     let attempts = tested_attempts(l);
     let mut findings: Vec<Finding> = Vec::new();
-    for (i, attempt) in attempts.iter().enumerate().take(8) {
+    for (i, attempt) in attempts.iter().enumerate().take(ATTEMPTS_JUDGED) {
         if inputs_vary(l, attempt, cx) {
             continue;
         }
@@ -1120,7 +1119,7 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
 
 /// Whether one of the call's arguments is a strategy of `library`, built in place or held
 /// in a variable.
-fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bool {
+fn uses_strategy_of(unit: &Unit, call: &Call, library: &str) -> bool {
     let is_strategy = |e: &Expr| {
         e.walk().iter().any(|x| {
             matches!(x.as_call().map(|c| &c.role),
@@ -1140,12 +1139,7 @@ fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bo
 /// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
 /// a closure argument, in the receiver (backon's `op.retry(…)`), or in a same-file function
 /// passed by name.
-fn marks_permanent(
-    unit: &Unit,
-    call: &crate::model::Call,
-    permanent: &[&str],
-    cx: &Context,
-) -> bool {
+fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -> bool {
     if permanent.is_empty() {
         return false;
     }
