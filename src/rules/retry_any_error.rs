@@ -816,7 +816,7 @@ fn retry_shaped(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> bool {
         knowledge: cx.knowledge,
     };
     let counters: Vec<String> = values
-        .growing_in_loop(loop_stmt, l)
+        .trends_in_loop(loop_stmt, l)
         .into_iter()
         .map(|(v, _)| v)
         .collect();
