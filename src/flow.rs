@@ -143,7 +143,7 @@ fn pattern_names(pattern: &Expr) -> Vec<String> {
 }
 
 /// Whether `outer` is or contains `inner` (by identity).
-fn contains(outer: &Expr, inner: &Expr) -> bool {
+pub fn contains(outer: &Expr, inner: &Expr) -> bool {
     outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
 }
 
@@ -1482,6 +1482,61 @@ struct Leaf {
     /// The innermost operation on the way that makes the value bigger.
     amplifier: Option<Span>,
     damped: bool,
+    /// Reached through the right side of a subtraction or division: the expression grows as
+    /// the variable shrinks (`max - retries_left`).
+    inverted: bool,
+}
+
+impl Leaf {
+    /// What the expression does as the variable grows.
+    fn presence(&self) -> Presence {
+        if self.inverted || (self.damped && self.amplifier.is_none()) {
+            Presence::Shrinks
+        } else if self.amplifier.is_some() {
+            Presence::Grows
+        } else {
+            Presence::Flat
+        }
+    }
+}
+
+/// Where in an expression the walk for leaves is.
+#[derive(Clone, Default)]
+struct Position {
+    amplifier: Option<Span>,
+    damped: bool,
+    inverted: bool,
+}
+
+impl Position {
+    fn amplified_by(&self, span: &Span) -> Position {
+        Position {
+            amplifier: Some(span.clone()),
+            ..self.clone()
+        }
+    }
+
+    fn damp(&self) -> Position {
+        Position {
+            damped: true,
+            ..self.clone()
+        }
+    }
+
+    fn invert(&self) -> Position {
+        Position {
+            inverted: !self.inverted,
+            ..self.clone()
+        }
+    }
+}
+
+/// How a variable changes from one iteration to the next, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trend {
+    pub span: Span,
+    /// It grows (`attempt++`, `d *= 2`); otherwise it shrinks (`retries--`).
+    pub rising: bool,
 }
 
 /// How values flow inside one unit of a file: which variables grow each iteration of a loop,
@@ -1501,24 +1556,24 @@ impl<'a> ValueFlow<'a> {
         ValueFlow { unit, ..*self }
     }
 
-    /// The variables that grow from one iteration to the next of the loops enclosing `span`
-    /// (or from one recursive call to the next), with where they grow.
-    pub fn growing_at(&self, span: &Span) -> BTreeMap<String, Span> {
+    /// The variables that change steadily from one iteration to the next of the loops
+    /// enclosing `span` (or from one recursive call to the next), with how and where.
+    pub fn trends_at(&self, span: &Span) -> BTreeMap<String, Trend> {
         let mut out = BTreeMap::new();
         for (stmt, l) in enclosing_loops(self.unit, span) {
-            for (var, at) in self.growing_in_loop(stmt, l) {
-                out.entry(var).or_insert(at);
+            for (var, trend) in self.trends_in_loop(stmt, l) {
+                out.entry(var).or_insert(trend);
             }
         }
-        for (var, at) in self.growing_by_recursion() {
-            out.entry(var).or_insert(at);
+        for (var, span) in self.growing_by_recursion() {
+            out.entry(var).or_insert(Trend { span, rising: true });
         }
         out
     }
 
-    /// Variables assigned inside the loop only in ways that make them bigger, and the
-    /// bindings of a loop over a numeric range.
-    pub fn growing_in_loop(&self, loop_stmt: &Stmt, l: &Loop) -> Vec<(String, Span)> {
+    /// Variables assigned inside the loop only in ways that make them bigger (or only
+    /// smaller), and the bindings of a loop over a numeric range.
+    pub fn trends_in_loop(&self, loop_stmt: &Stmt, l: &Loop) -> Vec<(String, Trend)> {
         let mut out = Vec::new();
         if l.kind == LoopKind::Each
             && let Some(binding) = l.bindings.first()
@@ -1529,7 +1584,13 @@ impl<'a> ValueFlow<'a> {
                 .cond
                 .as_ref()
                 .map_or(loop_stmt.span.clone(), |c| c.span.clone());
-            out.push((binding.clone(), header));
+            out.push((
+                binding.clone(),
+                Trend {
+                    span: header,
+                    rising: true,
+                },
+            ));
         }
         let inside: Vec<&Stmt> = every_stmt(&l.body)
             .into_iter()
@@ -1544,6 +1605,7 @@ impl<'a> ValueFlow<'a> {
         vars.dedup();
         for var in vars {
             let mut growth = None;
+            let mut shrink = None;
             let mut reset = false;
             for stmt in &inside {
                 let StmtKind::Assign { op, value, .. } = &stmt.kind else {
@@ -1556,13 +1618,22 @@ impl<'a> ValueFlow<'a> {
                     Presence::Grows => {
                         growth.get_or_insert(stmt.span.clone());
                     }
+                    Presence::Shrinks => {
+                        shrink.get_or_insert(stmt.span.clone());
+                    }
                     Presence::Flat => {}
-                    Presence::Shrinks | Presence::Absent => reset = true,
+                    Presence::Absent => reset = true,
                 }
             }
-            if let (Some(at), false) = (growth, reset) {
-                out.push((var, at));
-            }
+            let trend = match (growth, shrink, reset) {
+                (Some(span), None, false) => Trend { span, rising: true },
+                (None, Some(span), false) => Trend {
+                    span,
+                    rising: false,
+                },
+                _ => continue,
+            };
+            out.push((var, trend));
         }
         out
     }
@@ -1585,7 +1656,8 @@ impl<'a> ValueFlow<'a> {
                 Some(0.0) => Presence::Flat,
                 _ => Presence::Grows,
             },
-            Some(_) => Presence::Shrinks,
+            Some(BinOp::Sub | BinOp::Div | BinOp::Shr) => Presence::Shrinks,
+            Some(_) => Presence::Absent,
         }
     }
 
@@ -1594,15 +1666,7 @@ impl<'a> ValueFlow<'a> {
         self.leaves(expr, 0)
             .iter()
             .filter(|leaf| leaf.name == var)
-            .map(|leaf| {
-                if leaf.amplifier.is_some() {
-                    Presence::Grows
-                } else if leaf.damped {
-                    Presence::Shrinks
-                } else {
-                    Presence::Flat
-                }
-            })
+            .map(Leaf::presence)
             .max()
             .unwrap_or(Presence::Absent)
     }
@@ -1629,17 +1693,19 @@ impl<'a> ValueFlow<'a> {
         out
     }
 
-    /// Where `expr` grows with one of the `growing` variables, directly or through the
-    /// local variables and same-file helpers it is computed from.
-    pub fn growth_in(&self, expr: &Expr, growing: &BTreeMap<String, Span>) -> Option<Growth> {
+    /// Where `expr` grows with one of the `trends` (a rising variable in a position that
+    /// follows it, a falling one in a position that goes against it), directly or through
+    /// the local variables and same-file helpers it is computed from.
+    pub fn growth_in(&self, expr: &Expr, trends: &BTreeMap<String, Trend>) -> Option<Growth> {
         let mut seen = BTreeSet::new();
-        self.growth_from(expr, growing, &mut seen, 0)
+        self.growth_from(expr, false, trends, &mut seen, 0)
     }
 
     fn growth_from(
         &self,
         expr: &Expr,
-        growing: &BTreeMap<String, Span>,
+        inverted: bool,
+        trends: &BTreeMap<String, Trend>,
         seen: &mut BTreeSet<String>,
         depth: usize,
     ) -> Option<Growth> {
@@ -1647,11 +1713,15 @@ impl<'a> ValueFlow<'a> {
             return None;
         }
         for leaf in self.leaves(expr, 0) {
-            if let Some(at) = growing.get(&leaf.name) {
+            let inverted = inverted != leaf.inverted;
+            if let Some(trend) = trends.get(&leaf.name) {
+                if trend.rising == inverted {
+                    continue;
+                }
                 return Some(Growth {
                     var: leaf.name,
                     at_variable: leaf.amplifier.is_none(),
-                    span: leaf.amplifier.unwrap_or_else(|| at.clone()),
+                    span: leaf.amplifier.unwrap_or_else(|| trend.span.clone()),
                 });
             }
             if !seen.insert(leaf.name.clone()) {
@@ -1659,7 +1729,7 @@ impl<'a> ValueFlow<'a> {
             }
             for def in assignments(&self.unit.body, &leaf.name) {
                 if def.op.is_none()
-                    && let Some(g) = self.growth_from(def.value, growing, seen, depth + 1)
+                    && let Some(g) = self.growth_from(def.value, inverted, trends, seen, depth + 1)
                 {
                     return Some(g);
                 }
@@ -1671,67 +1741,62 @@ impl<'a> ValueFlow<'a> {
     /// The variables reached through monotone positions of `expr`.
     fn leaves(&self, expr: &Expr, depth: usize) -> Vec<Leaf> {
         let mut out = Vec::new();
-        self.collect_leaves(expr, None, false, depth, &mut out);
+        self.collect_leaves(expr, Position::default(), depth, &mut out);
         out
     }
 
-    fn collect_leaves(
-        &self,
-        expr: &Expr,
-        amplifier: Option<&Span>,
-        damped: bool,
-        depth: usize,
-        out: &mut Vec<Leaf>,
-    ) {
+    fn collect_leaves(&self, expr: &Expr, at: Position, depth: usize, out: &mut Vec<Leaf>) {
         if depth > crate::lang::MAX_DEPTH {
             return;
         }
-        let mut go = |e: &Expr, amp: Option<&Span>, damped: bool| {
-            self.collect_leaves(e, amp, damped, depth + 1, out)
-        };
+        let mut go = |e: &Expr, at: Position| self.collect_leaves(e, at, depth + 1, out);
         if let Some(name) = expr.dotted() {
             out.push(Leaf {
                 name,
-                amplifier: amplifier.cloned(),
-                damped,
+                amplifier: at.amplifier,
+                damped: at.damped,
+                inverted: at.inverted,
             });
             return;
         }
-        let here = Some(&expr.span);
+        let amplified = at.amplified_by(&expr.span);
         match &expr.kind {
             ExprKind::Binary { op, lhs, rhs } => match op {
                 // A sum grows with either side, but points at an enclosing product or shift
                 // when there is one: `(i + 1) * 1000` grows by the product.
                 BinOp::Add => {
-                    let grows_by =
-                        |other| amplifier.or(grows_unless(other, 0.0).then_some(&expr.span));
-                    go(lhs, grows_by(rhs), damped);
-                    go(rhs, grows_by(lhs), damped);
+                    for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                        let grows = at.amplifier.is_none() && grows_unless(other, 0.0);
+                        go(side, if grows { amplified.clone() } else { at.clone() });
+                    }
                 }
                 BinOp::Mul => {
                     for (side, other) in [(lhs, rhs), (rhs, lhs)] {
                         match number_value(other) {
-                            Some(n) if n < 1.0 => go(side, amplifier, true),
-                            Some(1.0) => go(side, amplifier, damped),
-                            _ => go(side, here, damped),
+                            Some(n) if n < 1.0 => go(side, at.damp()),
+                            Some(1.0) => go(side, at.clone()),
+                            _ => go(side, amplified.clone()),
                         }
                     }
                 }
                 BinOp::Shl | BinOp::Pow => {
-                    go(lhs, here, damped);
-                    go(rhs, here, damped);
+                    go(lhs, amplified.clone());
+                    go(rhs, amplified);
                 }
-                BinOp::Sub | BinOp::Div | BinOp::Shr => go(lhs, amplifier, true),
+                BinOp::Sub | BinOp::Div | BinOp::Shr => {
+                    go(lhs, at.damp());
+                    go(rhs, at.invert());
+                }
                 _ => {}
             },
             ExprKind::Unary {
                 op: UnOp::Ref | UnOp::Deref | UnOp::Await,
                 operand,
             }
-            | ExprKind::Try(operand) => go(operand, amplifier, damped),
+            | ExprKind::Try(operand) => go(operand, at),
             ExprKind::Other(items) => {
                 for item in items {
-                    go(item, amplifier, damped);
+                    go(item, at.clone());
                 }
             }
             ExprKind::Call(call) => {
@@ -1742,9 +1807,9 @@ impl<'a> ValueFlow<'a> {
                 };
                 let inputs = receiver.into_iter().chain(call.args.iter());
                 if self.knowledge.is_growth_call(self.lang, &name) {
-                    inputs.for_each(|e| go(e, here, damped));
+                    inputs.for_each(|e| go(e, amplified.clone()));
                 } else if self.knowledge.is_passthrough(self.lang, &name) {
-                    inputs.for_each(|e| go(e, amplifier, damped));
+                    inputs.for_each(|e| go(e, at.clone()));
                 } else if let Some(helper) = self.helper(&call.callee)
                     && depth < FOLLOW_DEPTH
                 {
@@ -1754,9 +1819,9 @@ impl<'a> ValueFlow<'a> {
                             continue;
                         };
                         match helper_flow.returns_presence(param) {
-                            Presence::Grows => go(arg, here, damped),
-                            Presence::Flat => go(arg, amplifier, damped),
-                            Presence::Shrinks => go(arg, amplifier, true),
+                            Presence::Grows => go(arg, amplified.clone()),
+                            Presence::Flat => go(arg, at.clone()),
+                            Presence::Shrinks => go(arg, at.damp()),
                             Presence::Absent => {}
                         }
                     }
@@ -1787,12 +1852,9 @@ impl<'a> ValueFlow<'a> {
             for leaf in self.leaves(e, FOLLOW_DEPTH) {
                 let grows = amplified || leaf.amplifier.is_some();
                 if leaf.name == param {
-                    best = best.max(if grows {
-                        Presence::Grows
-                    } else if leaf.damped {
-                        Presence::Shrinks
-                    } else {
-                        Presence::Flat
+                    best = best.max(match leaf.presence() {
+                        Presence::Flat if grows => Presence::Grows,
+                        presence => presence,
                     });
                 } else if seen.insert(leaf.name.clone()) && seen.len() < 32 {
                     for def in assignments(&self.unit.body, &leaf.name) {
@@ -2067,9 +2129,9 @@ mod value_flow_tests {
             let CallRole::Sleep { duration_arg } = site.call.role else {
                 return None;
             };
-            let growing = values.growing_at(&site.expr.span);
+            let trends = values.trends_at(&site.expr.span);
             values
-                .growth_in(&site.call.args[duration_arg], &growing)
+                .growth_in(&site.call.args[duration_arg], &trends)
                 .map(|g| g.var)
         })
     }
@@ -2090,6 +2152,13 @@ mod value_flow_tests {
         assert_eq!(sleep_growth(Lang::Rust, local, "f").as_deref(), Some("n"));
         let helper = "func backoff(n int) time.Duration {\n\treturn time.Second << n\n}\n\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\top()\n\t\ttime.Sleep(backoff(i))\n\t}\n}\n";
         assert_eq!(sleep_growth(Lang::Go, helper, "f").as_deref(), Some("i"));
+        let countdown = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(math.Pow(2, float64(3-left))) * time.Second)\n\t}\n}\n";
+        assert_eq!(
+            sleep_growth(Lang::Go, countdown, "f").as_deref(),
+            Some("left")
+        );
+        let shrinking = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(left) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, shrinking, "f"), None);
         let remainder = "func f() {\n\tfor i := 0; i < 9; i++ {\n\t\top()\n\t\ttime.Sleep(time.Duration(i%3) * time.Second)\n\t}\n}\n";
         assert_eq!(sleep_growth(Lang::Go, remainder, "f"), None);
     }

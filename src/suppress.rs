@@ -276,7 +276,7 @@ mod tests {
         name: "unchecked-on-conflict",
         summary: "",
         default_severity: Severity::Error,
-        langs: &[],
+        langs: &[crate::model::Lang::Sql],
         doc: "",
     };
 

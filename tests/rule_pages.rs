@@ -1,5 +1,6 @@
 //! Every rule page's examples are code: each ```` ```<lang> bad ```` block must be flagged by
-//! its rule and each ```` ```<lang> good ```` block must not be.
+//! its rule and each ```` ```<lang> good ```` block must not be. A page has examples for
+//! exactly the languages its rule reads (`RuleMeta::langs`).
 
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;

@@ -57,11 +57,11 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some(duration) = site.call.args.get(duration_arg) else {
             continue;
         };
-        let growing = values.growing_at(&site.expr.span);
-        if growing.is_empty() {
+        let trends = values.trends_at(&site.expr.span);
+        if trends.is_empty() {
             continue;
         }
-        let Some(growth) = values.growth_in(duration, &growing) else {
+        let Some(growth) = values.growth_in(duration, &trends) else {
             continue;
         };
         if values.carries_randomness(duration) || values.is_random_helper(&site.call.callee) {
@@ -84,7 +84,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 )
             } else {
                 format!(
-                    "this grows with `{}` on every attempt, the same way in every client",
+                    "this grows on every attempt through `{}`, the same way in every client",
                     growth.var
                 )
             },

@@ -61,8 +61,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
-    // It reads suppression comments, the same in every language: no per-language examples.
-    langs: &[],
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 

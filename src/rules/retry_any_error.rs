@@ -17,8 +17,8 @@ use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, ValueFlow};
 use crate::knowledge::RetryRole;
 use crate::model::{
-    BinOp, Block, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt, StmtKind,
-    TargetKind, UnOp, Unit,
+    Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt,
+    StmtKind, TargetKind, UnOp, Unit,
 };
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -40,8 +40,12 @@ const PERMANENT_STATUSES: &[(u16, &str)] = &[
     (422, "422 Unprocessable Entity"),
 ];
 
-/// Paths followed through one iteration before the walk gives up (and stays silent).
-const PATH_BUDGET: usize = 256;
+/// Calls judged per loop: a body that tests more outcomes than this is not a simple retry.
+const ATTEMPTS_JUDGED: usize = 8;
+
+/// Statements visited, over all paths, before the walk of one iteration gives up (and stays
+/// silent).
+const STEP_BUDGET: usize = 20_000;
 
 impl Rule for RetryAnyError {
     fn meta(&self) -> &'static RuleMeta {
@@ -114,7 +118,7 @@ impl Scenario {
 }
 
 /// What one path through an iteration knows.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 struct Path {
     /// Variables that hold the attempt's error (Go) or `Result` (Rust).
     outcome: BTreeSet<String>,
@@ -227,9 +231,10 @@ struct Walk<'a> {
     attempt: &'a Attempt<'a>,
     others: &'a [&'a Attempt<'a>],
     scenario: Scenario,
-    paths: std::cell::Cell<usize>,
+    steps: std::cell::Cell<usize>,
 }
 
+/// The paths that ended in a statement (and how), and those that went past it.
 type Outcomes = (Vec<(End, Path)>, Vec<Path>);
 
 impl Walk<'_> {
@@ -254,7 +259,13 @@ impl Walk<'_> {
                 ended.extend(e);
                 next.extend(t);
             }
-            live = next;
+            // Paths that know the same things go on the same way: one is enough.
+            live = Vec::with_capacity(next.len());
+            for path in next {
+                if !live.contains(&path) {
+                    live.push(path);
+                }
+            }
             if live.is_empty() {
                 break;
             }
@@ -262,13 +273,14 @@ impl Walk<'_> {
         Some((ended, live))
     }
 
-    fn budget(&self, more: usize) -> Option<()> {
-        let used = self.paths.get() + more;
-        self.paths.set(used);
-        (used <= PATH_BUDGET).then_some(())
+    fn step(&self) -> Option<()> {
+        let used = self.steps.get() + 1;
+        self.steps.set(used);
+        (used <= STEP_BUDGET).then_some(())
     }
 
     fn stmt(&self, stmt: &Stmt, path: Path) -> Option<Outcomes> {
+        self.step()?;
         let end = |e| Some((vec![(e, path.clone())], Vec::new()));
         match &stmt.kind {
             StmtKind::Return(_) | StmtKind::Expr(_) if std::ptr::eq(stmt, self.attempt.stmt) => {
@@ -424,12 +436,7 @@ impl Walk<'_> {
         Some((Vec::new(), vec![path]))
     }
 
-    fn branch(
-        &self,
-        subject: Option<&Expr>,
-        arms: &[crate::model::Arm],
-        path: Path,
-    ) -> Option<Outcomes> {
+    fn branch(&self, subject: Option<&Expr>, arms: &[Arm], path: Path) -> Option<Outcomes> {
         let mut ended = Vec::new();
         let mut through = Vec::new();
         let mut undecided = vec![path];
@@ -454,7 +461,6 @@ impl Walk<'_> {
                     }
                     Some(false) => next.push(path),
                     None => {
-                        self.budget(1)?;
                         taken.unsure |= answer.unsure;
                         path.unsure |= answer.unsure;
                         let (e, t) = self.block(&arm.body, vec![taken])?;
@@ -500,10 +506,10 @@ impl Walk<'_> {
 
     /// A pattern alternative matched against the branch subject.
     fn alternative(&self, subject: &Expr, alt: &Expr, path: &mut Path) -> Answer {
-        let stripped = strip(subject);
+        let stripped = flow::strip(subject);
         let attempt_result = std::ptr::eq(stripped, self.attempt.call)
-            || encloses(stripped, self.attempt.call)
-                && !self.others.iter().any(|o| encloses(stripped, o.call))
+            || flow::contains(stripped, self.attempt.call)
+                && !self.others.iter().any(|o| flow::contains(stripped, o.call))
             || self
                 .attempt
                 .result
@@ -626,7 +632,7 @@ impl Walk<'_> {
                     _ => None,
                 };
                 if let Some((base, name @ ("is_err" | "is_ok"))) = method {
-                    let base = strip(base);
+                    let base = flow::strip(base);
                     let ours = std::ptr::eq(base, self.attempt.call)
                         || base.dotted().is_some_and(|v| path.outcome.contains(&v));
                     if ours {
@@ -693,7 +699,7 @@ impl Walk<'_> {
     /// Whether `e` is the status code of the attempt's response.
     fn is_status(&self, e: &Expr, path: &Path) -> bool {
         let k = self.cx.knowledge;
-        let e = strip(e);
+        let e = flow::strip(e);
         if e.dotted().is_some_and(|v| path.statuses.contains(&v)) {
             return true;
         }
@@ -791,22 +797,6 @@ fn is_binding(e: &Expr) -> bool {
     }
 }
 
-/// Looks through `?`, `.await`, `&` and `*`.
-fn strip(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Try(inner)
-        | ExprKind::Unary {
-            op: UnOp::Await | UnOp::Ref | UnOp::Deref,
-            operand: inner,
-        } => strip(inner),
-        _ => e,
-    }
-}
-
-fn encloses(outer: &Expr, inner: &Expr) -> bool {
-    outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
-}
-
 /// The statements of a loop body that belong to its own iterations: nested loops are
 /// loops of their own.
 fn own_stmts(block: &Block) -> Vec<&Stmt> {
@@ -882,7 +872,9 @@ fn tested_attempts<'a>(l: &'a Loop, lang: Lang) -> Vec<Attempt<'a>> {
                     propagates: false,
                 };
                 // A failure leaves the loop: by `?`, or by a throw no handler in it catches.
-                attempt.propagates = matches!(strip_await(value).kind, ExprKind::Try(_))
+                attempt.propagates = flow::chain_above(stmt, call)
+                    .iter()
+                    .any(|e| matches!(e.kind, ExprKind::Try(_)))
                     || (lang.fails_by_throwing() && attempt.caught.is_none());
                 match names.as_slice() {
                     [Some(only)] if flow::is_error_name(only) => attempt.error = Some(only.clone()),
@@ -974,7 +966,7 @@ fn tested_calls(cond: &Expr) -> Vec<&Expr> {
             let call = e.as_call()?;
             match &call.callee.kind {
                 ExprKind::Field { base, name } if name == "is_err" || name == "is_ok" => {
-                    let base = strip(base);
+                    let base = flow::strip(base);
                     base.as_call().is_some().then_some(base)
                 }
                 _ => None,
@@ -985,18 +977,8 @@ fn tested_calls(cond: &Expr) -> Vec<&Expr> {
 
 /// The call a value comes from, looking through `?`, `.await`, `&` and `*`.
 fn outermost_call(value: &Expr) -> Option<&Expr> {
-    let e = strip(value);
+    let e = flow::strip(value);
     e.as_call().is_some().then_some(e)
-}
-
-fn strip_await(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Unary {
-            op: UnOp::Await,
-            operand,
-        } => strip_await(operand),
-        _ => e,
-    }
 }
 
 /// Whether the loop has the shape of a retry: not a walk over a collection or a cursor, and
@@ -1009,7 +991,7 @@ fn retry_shaped(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> bool {
         knowledge: cx.knowledge,
     };
     let counters: Vec<String> = values
-        .growing_in_loop(loop_stmt, l)
+        .trends_in_loop(loop_stmt, l)
         .into_iter()
         .map(|(v, _)| v)
         .collect();
@@ -1089,7 +1071,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
     }
     let attempts = tested_attempts(l, cx.lang);
     let mut findings: Vec<Finding> = Vec::new();
-    for (i, attempt) in attempts.iter().enumerate().take(8) {
+    for (i, attempt) in attempts.iter().enumerate().take(ATTEMPTS_JUDGED) {
         if inputs_vary(l, attempt, cx) {
             continue;
         }
@@ -1106,7 +1088,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
                 attempt,
                 others: &others,
                 scenario,
-                paths: std::cell::Cell::new(0),
+                steps: std::cell::Cell::new(0),
             }
             .run()
         };
@@ -1324,7 +1306,7 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
 
 /// Whether one of the call's arguments is a strategy of `library`, built in place or held
 /// in a variable.
-fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bool {
+fn uses_strategy_of(unit: &Unit, call: &Call, library: &str) -> bool {
     let is_strategy = |e: &Expr| {
         e.walk().iter().any(|x| {
             matches!(x.as_call().map(|c| &c.role),
@@ -1333,7 +1315,7 @@ fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bo
     };
     call.args.iter().any(|arg| {
         is_strategy(arg)
-            || strip(arg).dotted().is_some_and(|var| {
+            || flow::strip(arg).dotted().is_some_and(|var| {
                 flow::assignments(&unit.body, &var)
                     .iter()
                     .any(|a| is_strategy(a.value))
@@ -1344,12 +1326,7 @@ fn uses_strategy_of(unit: &Unit, call: &crate::model::Call, library: &str) -> bo
 /// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
 /// a closure argument, in the receiver (backon's `op.retry(…)`), or in a same-file function
 /// passed by name.
-fn marks_permanent(
-    unit: &Unit,
-    call: &crate::model::Call,
-    permanent: &[&str],
-    cx: &Context,
-) -> bool {
+fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -> bool {
     if permanent.is_empty() {
         return false;
     }
@@ -1371,7 +1348,7 @@ fn marks_permanent(
         _ => None,
     };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
-        let arg = strip(arg);
+        let arg = flow::strip(arg);
         let Some(name) = arg.dotted() else {
             return marked(flow::deep_walk(arg));
         };

@@ -5,7 +5,7 @@
 use crate::analysis::callee_name;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
-use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
+use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
 
 /// A retry-library value: the call or literal, the statement it stands in, and its unit.
 pub struct MarkSite<'a> {
@@ -78,7 +78,7 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
         Mark::Method { name, arg } => above
             .iter()
             .copied()
-            .filter(|e| receiver(e).is_some_and(|r| encloses(r, site.expr)))
+            .filter(|e| receiver(e).is_some_and(|r| flow::contains(r, site.expr)))
             .chain(receivers_below(site.expr))
             .find(|e| is_method(e, name, *arg))
             .map(|e| call_span(e, site.source)),
@@ -87,7 +87,7 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .find(|e| {
                 e.as_call().is_some_and(|c| {
                     pattern(call, site.lang, &callee_name(c))
-                        && c.args.iter().any(|a| encloses(a, site.expr))
+                        && c.args.iter().any(|a| flow::contains(a, site.expr))
                 })
             })
             .map(|e| e.span.clone()),
@@ -176,7 +176,7 @@ fn receivers_below(e: &Expr) -> Vec<&Expr> {
     let mut out = Vec::new();
     let mut current = receiver(e);
     while let Some(r) = current {
-        let r = strip(r);
+        let r = flow::strip(r);
         if r.as_call().is_none() {
             break;
         }
@@ -188,28 +188,11 @@ fn receivers_below(e: &Expr) -> Vec<&Expr> {
 
 /// The value at the bottom of a builder chain (`b` in `b.with_max_times(3).with_jitter()`).
 fn chain_root(e: &Expr) -> &Expr {
-    let mut current = strip(e);
+    let mut current = flow::strip(e);
     while let Some(r) = receiver(current) {
-        current = strip(r);
+        current = flow::strip(r);
     }
     current
-}
-
-/// Looks through `?`, `.await`, `&` and `*`.
-fn strip(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Try(inner)
-        | ExprKind::Unary {
-            op: UnOp::Await | UnOp::Ref | UnOp::Deref,
-            operand: inner,
-        } => strip(inner),
-        _ => e,
-    }
-}
-
-/// Whether `outer` is or contains `inner` (by identity).
-fn encloses(outer: &Expr, inner: &Expr) -> bool {
-    outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
 }
 
 /// Where a call's callee is named: the method name of a method called on a computed value
