@@ -31,12 +31,8 @@ impl Rule for BackoffWithoutJitter {
         if !META.langs.contains(&cx.lang) {
             return Vec::new();
         }
-        let mut findings = Vec::new();
-        let closures = flow::closure_units(unit);
-        for scope in std::iter::once(unit).chain(closures.iter()) {
-            findings.extend(hand_written(scope, cx));
-            findings.extend(library_strategies(scope, cx));
-        }
+        let mut findings = hand_written(unit, cx);
+        findings.extend(library_strategies(unit, cx));
         findings
     }
 }

@@ -57,15 +57,12 @@ impl Rule for RetryAnyError {
             return Vec::new();
         }
         let mut findings = Vec::new();
-        let closures = flow::closure_units(unit);
-        for scope in std::iter::once(unit).chain(closures.iter()) {
-            for stmt in flow::every_stmt(&scope.body) {
-                if let StmtKind::Loop(l) = &stmt.kind {
-                    findings.extend(check_loop(scope, stmt, l, cx));
-                }
+        for stmt in flow::every_stmt(&unit.body) {
+            if let StmtKind::Loop(l) = &stmt.kind {
+                findings.extend(check_loop(unit, stmt, l, cx));
             }
-            findings.extend(library_entries(scope, cx));
         }
+        findings.extend(library_entries(unit, cx));
         findings
     }
 }
