@@ -138,6 +138,10 @@ pub struct RetryFacts {
     pub permanent: &'static [&'static str],
     /// For a struct literal strategy: the field that makes the delay grow.
     pub growth_field: Option<GrowthField>,
+    /// An option field set to a function from the attempt number to the delay (axios-retry's
+    /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
+    /// has no jitter.
+    pub delay_fn_field: Option<&'static str>,
     /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
     /// arguments is a strategy of this library.
     pub needs_strategy_of: Option<&'static str>,
@@ -345,13 +349,7 @@ impl ArgTest {
                 let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
                     return false;
                 };
-                let returns: Vec<&Expr> = crate::flow::every_stmt(body)
-                    .into_iter()
-                    .filter_map(|s| match &s.kind {
-                        crate::model::StmtKind::Return(value) => value.as_ref(),
-                        _ => None,
-                    })
-                    .collect();
+                let returns = crate::flow::returned_values(body);
                 !returns.is_empty()
                     && returns
                         .iter()
@@ -1489,6 +1487,9 @@ fn retry_table() -> Vec<RetryApi> {
             name: "retryCondition",
             value: TrueForStatus(404),
         }],
+        delay_fn_field: Some("retryDelay"),
+        jitter_fix: "use `retryDelay: axiosRetry.exponentialDelay`, which adds up to 20% at \
+                     random, or multiply the delay by `Math.random()`",
         classify_fix: "drop `retryCondition` (the default retries network errors, and 429 and \
                        5xx on idempotent requests), or test `error.response?.status` for 429 \
                        and 5xx only",
