@@ -3,6 +3,8 @@
 //! A file named on the command line is always read (ignore files do not apply to it). A
 //! directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's excludes
 //! even outside a git repository, and yields the files whose extension names a language.
+//! Symbolic links met in a walk are not followed (as git and ripgrep do), so a broken link
+//! or a link loop inside a tree cannot stop or stall the walk.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -28,7 +30,8 @@ pub struct Discovery {
 }
 
 /// Finds the files under `paths`. `lang` forces the language of files named explicitly.
-pub fn discover(paths: &[PathBuf], lang: Option<Lang>) -> Discovery {
+/// Directories are walked on `threads` threads (0: as many as suit the machine).
+pub fn discover(paths: &[PathBuf], lang: Option<Lang>, threads: usize) -> Discovery {
     let cwd = std::env::current_dir().ok();
     let shown = |path: &Path| display_path(path, cwd.as_deref());
     let mut discovery = Discovery::default();
@@ -54,13 +57,20 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>) -> Discovery {
                 ),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                format!("path '{}' does not exist", shown_path.display())
+                match std::fs::read_link(path) {
+                    Ok(link) => format!(
+                        "'{}' is a broken symbolic link (to '{}')",
+                        shown_path.display(),
+                        link.display()
+                    ),
+                    Err(_) => format!("path '{}' does not exist", shown_path.display()),
+                }
             }
             Err(error) => format!("cannot read '{}': {error}", shown_path.display()),
         };
         discovery.messages.push(Message::error(shown_path, problem));
     }
-    let walked = walk(&directories);
+    let walked = walk(&directories, threads);
     discovery
         .targets
         .extend(walked.files.into_iter().map(|target| Target {
@@ -84,7 +94,7 @@ struct Walked {
     errors: Vec<ignore::Error>,
 }
 
-fn walk(directories: &[PathBuf]) -> Walked {
+fn walk(directories: &[PathBuf], threads: usize) -> Walked {
     let Some((first, rest)) = directories.split_first() else {
         return Walked::default();
     };
@@ -92,7 +102,7 @@ fn walk(directories: &[PathBuf]) -> Walked {
     for directory in rest {
         builder.add(directory);
     }
-    builder.require_git(false);
+    builder.require_git(false).threads(threads);
     let walked = Mutex::new(Walked::default());
     builder.build_parallel().run(|| {
         Box::new(|entry| {
@@ -181,7 +191,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, contents).unwrap();
         }
-        let found = discover(&[dir.path().to_owned()], Some(Lang::Sql));
+        let found = discover(&[dir.path().to_owned()], Some(Lang::Sql), 0);
         let target = |path: &str, lang| Target {
             path: dir.path().join(path),
             lang,
