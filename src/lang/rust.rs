@@ -58,3 +58,17 @@ fn on_parser_stack<T: Send>(work: impl FnOnce() -> T + Send + Copy) -> T {
         Err(_) => work(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_the_parser_thread_reaches_the_caller_with_its_message() {
+        assert_eq!(crate::run::guarded(|| on_parser_stack(|| 7)), Ok(7));
+        assert_eq!(
+            crate::run::guarded(|| on_parser_stack(|| -> () { panic!("deep {}", 1) })),
+            Err("deep 1".to_owned())
+        );
+    }
+}
