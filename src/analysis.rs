@@ -3,8 +3,8 @@
 
 use crate::knowledge::Knowledge;
 use crate::model::{
-    Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Module, Outcome, Query, SqlText, Stmt,
-    StmtKind, StrLit, TargetKind,
+    Block, Call, CallRole, Expr, ExprKind, Guard, KvOp, Lang, Module, Outcome, Query, SqlText,
+    Stmt, StmtKind, StrLit, TargetKind, UnOp,
 };
 use crate::sql;
 
@@ -29,33 +29,41 @@ pub fn callee_name(call: &Call) -> String {
 }
 
 fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+    if let ExprKind::Unary {
+        op: UnOp::Await,
+        operand,
+    } = &mut expr.kind
+    {
+        classify_awaited(operand, lang, knowledge);
+        return;
+    }
     let ExprKind::Call(call) = &mut expr.kind else {
         return;
     };
     let name = callee_name(call);
-    call.role = if let Some(api) = knowledge.query(lang, &name) {
-        match take_sql(call) {
-            Some(sql) => CallRole::Query(Query {
-                sql,
-                outcome: api.outcome,
-            }),
-            None => CallRole::Unknown,
-        }
+    if let Some(sleep) = wrapped_sleep(call, lang, &name, knowledge) {
+        expr.kind = ExprKind::Call(sleep);
+        return;
+    }
+    // A driver method name with no SQL in reach is some other client's method
+    // (go-redis `Get(ctx, key)` beside sqlx `Get(&dest, query)`).
+    let query = knowledge
+        .query(lang, &name)
+        .and_then(|api| Some((api.outcome, take_sql(call)?)));
+    call.role = if let Some((outcome, sql)) = query {
+        CallRole::Query(Query { sql, outcome })
     } else if let Some(sql) = sql_arg(&call.args) {
         CallRole::Query(Query {
             sql,
             outcome: Outcome::Unknown,
         })
-    } else if let Some(sleep) = knowledge.sleep(lang, &name) {
+    } else if let Some(sleep) = knowledge.sleep_call(lang, &name, call.args.len()) {
         CallRole::Sleep {
             duration_arg: sleep.duration_arg,
         }
-    } else if let Some(kv) = knowledge.kv(lang, &name) {
-        CallRole::Kv {
-            op: kv.op,
-            key_arg: kv.key_arg,
-        }
-    } else if let Some(retry) = knowledge.retry(lang, &name) {
+    } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
+        kv
+    } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
         CallRole::Retry(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),
@@ -65,6 +73,143 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     } else {
         CallRole::Unknown
     };
+}
+
+/// An awaited call nothing else claimed may be a promise-returning client's key-value
+/// method (see [`crate::knowledge::KvApi::awaited`]).
+fn classify_awaited(operand: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+    let ExprKind::Call(call) = &mut operand.kind else {
+        return;
+    };
+    if !matches!(call.role, CallRole::Unknown) {
+        return;
+    }
+    let name = callee_name(call);
+    if let Some(kv) = kv_role(call, &name, lang, knowledge, true) {
+        call.role = kv;
+    }
+}
+
+/// The sleep a call stands for when it only wraps one: a promise constructor whose executor
+/// does nothing but sleep (`new Promise(r => setTimeout(r, d))`) is that sleep. Its body was
+/// classified before it, children first.
+fn wrapped_sleep(call: &Call, lang: Lang, name: &str, knowledge: &Knowledge) -> Option<Call> {
+    if !knowledge.is_sleep_wrapper(lang, name) {
+        return None;
+    }
+    let [executor] = call.args.as_slice() else {
+        return None;
+    };
+    let ExprKind::Closure { body, .. } = &executor.kind else {
+        return None;
+    };
+    let [only] = body.stmts.as_slice() else {
+        return None;
+    };
+    let inner = match &only.kind {
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e.as_call()?,
+        _ => return None,
+    };
+    matches!(inner.role, CallRole::Sleep { .. }).then(|| inner.clone())
+}
+
+/// The key-value operation a call is: a client method, a generic command
+/// (`Do(ctx, "SET", key, …)`, `cmd("SET")`), or the builder step that gives a generic
+/// command its key (`.arg(key)`, which then takes the role over from the command).
+/// A set-if-absent flag anywhere along a write makes it a set-if-absent.
+fn kv_role(
+    call: &mut Call,
+    name: &str,
+    lang: Lang,
+    knowledge: &Knowledge,
+    awaited: bool,
+) -> Option<CallRole> {
+    let Some((op, key_arg)) = kv_op(call, name, lang, knowledge, awaited) else {
+        if has_if_absent_flag(&call.args, knowledge) {
+            mark_write_if_absent(call);
+        }
+        return None;
+    };
+    let op = if op == KvOp::Set && has_if_absent_flag(&call.args, knowledge) {
+        KvOp::SetIfAbsent
+    } else {
+        op
+    };
+    Some(CallRole::Kv { op, key_arg })
+}
+
+/// The operation and key argument of a key-value call, before flags are looked at.
+fn kv_op(
+    call: &mut Call,
+    name: &str,
+    lang: Lang,
+    knowledge: &Knowledge,
+    awaited: bool,
+) -> Option<(KvOp, usize)> {
+    if let Some(api) = knowledge.kv_call(lang, name, call.args.len(), awaited) {
+        return Some((api.op, api.key_arg));
+    }
+    if let Some(api) = knowledge.kv_command(lang, name) {
+        let command = call.args.get(api.command_arg)?.as_str()?;
+        return Some((
+            knowledge.kv_command_op(&command.value)?,
+            api.command_arg + 1,
+        ));
+    }
+    if !knowledge.is_kv_arg_step(lang, name) {
+        return None;
+    }
+    let command = receiver_call(call)?;
+    match command.role {
+        CallRole::Kv { op, key_arg } if key_arg >= command.args.len() => {
+            command.role = CallRole::Unknown;
+            Some((op, 0))
+        }
+        _ => None,
+    }
+}
+
+/// The call a method is called on (`cmd("SET")` for `cmd("SET").arg(key)`).
+fn receiver_call(call: &mut Call) -> Option<&mut Call> {
+    match &mut call.callee.kind {
+        ExprKind::Field { base, .. } => match &mut base.kind {
+            ExprKind::Call(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Turns the key-value write down the builder chain of `call` into a set-if-absent
+/// (`cmd("SET").arg(key).arg(v).arg("NX")`).
+fn mark_write_if_absent(call: &mut Call) {
+    let mut current = receiver_call(call);
+    while let Some(inner) = current {
+        if let CallRole::Kv { op, .. } = &mut inner.role {
+            if *op == KvOp::Set {
+                *op = KvOp::SetIfAbsent;
+            }
+            return;
+        }
+        current = receiver_call(inner);
+    }
+}
+
+/// Whether an argument is, or holds, a set-if-absent flag (`"NX"`, `Mode: "NX"`, `ExistenceCheck::NX`).
+fn has_if_absent_flag(args: &[Expr], knowledge: &Knowledge) -> bool {
+    args.iter().flat_map(Expr::walk).any(|e| match &e.kind {
+        ExprKind::Str(s) => knowledge.is_kv_if_absent_flag(&s.value),
+        // node-redis's `{ NX: true }`.
+        ExprKind::Composite { fields, .. } => fields.iter().any(|(name, value)| {
+            name.as_deref()
+                .is_some_and(|n| knowledge.is_kv_if_absent_flag(n))
+                && !matches!(value.kind, ExprKind::Bool(false))
+        }),
+        ExprKind::Name(_) | ExprKind::Field { .. } => e
+            .last_segment()
+            .is_some_and(|last| knowledge.is_kv_if_absent_flag(last)),
+        _ => false,
+    })
 }
 
 /// The SQL a terminal driver call runs: in its own arguments (`db.Exec("…")`), or in the
@@ -136,7 +281,9 @@ fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 for_each_expr_mut(b, f);
             }
         }
-        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Return(Some(e)) => expr_mut(e, f),
+        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => {
+            expr_mut(e, f)
+        }
         StmtKind::Branch { subject, arms } => {
             if let Some(s) = subject {
                 expr_mut(s, f);

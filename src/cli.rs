@@ -1,7 +1,8 @@
 //! The command line: `idemlint check`, `idemlint rules`, `idemlint explain`.
 //!
-//! Exit status: 0 no findings, 1 findings, 2 a usage error or a path that could not be
-//! checked. Findings go to stdout; messages and the summary go to stderr.
+//! Exit status: 0 no failing finding, 1 a finding at `--fail-on` level or above (`error`
+//! by default), 2 a usage or configuration error or a path that could not be checked.
+//! Findings go to stdout; messages and the summary go to stderr.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,8 +10,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use idemlint::config::{Config, Levels};
+use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
-use idemlint::knowledge::Knowledge;
 use idemlint::model::{Lang, Unit};
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Context, Rule, RuleMeta};
@@ -24,7 +26,7 @@ const FAILURE: u8 = 2;
 #[command(
     name = "idemlint",
     version,
-    about = "A linter for idempotency and retry hazards in Go, Rust and SQL"
+    about = "A linter for idempotency and retry hazards in Go, Rust, SQL, TypeScript/JavaScript and Markdown code blocks"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -64,7 +66,7 @@ struct CheckArgs {
     /// When the text format uses colour; `auto` means on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// The language (go, rust, sql) of stdin and of files named on the command line,
+    /// The language (go, rust, sql, ts, js, markdown) of stdin and of files named on the command line,
     /// whatever their extension. Files found in directories go by their extension.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -74,12 +76,27 @@ struct CheckArgs {
     /// Exit with status 0 even when there are findings (an error still exits with 2).
     #[arg(long)]
     exit_zero: bool,
-    /// Check only these rules (comma-separated names).
+    /// The lowest severity of finding that makes the exit status 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Check only these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     select: Vec<String>,
-    /// Do not check these rules (comma-separated names).
+    /// Do not check these rules (comma-separated names), whatever idemlint.toml says.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The configuration file; by default the first idemlint.toml in the working
+    /// directory or above it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip the files idemlint.toml excludes even when named on the command line, as
+    /// pre-commit and editors name every file.
+    #[arg(long)]
+    force_exclude: bool,
+    /// Report only findings on lines added or changed since this git revision (committed
+    /// or not); files git does not track count as new.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
     /// Skip files larger than this (generated code, minified bundles), with a warning:
     /// a number of bytes, or with a K, M or G suffix (KiB, MiB, GiB).
     #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
@@ -96,6 +113,12 @@ struct CheckArgs {
     panic_on: Option<String>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ColorWhen {
     Auto,
@@ -104,7 +127,7 @@ enum ColorWhen {
 }
 
 fn parse_lang(name: &str) -> Result<Lang, String> {
-    Lang::from_name(name).ok_or_else(|| "expected go, rust or sql".to_owned())
+    Lang::from_name(name).ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
 }
 
 /// `4194304`, `512K`, `4M`, `1G` (also `4MiB`, `4mb`): binary multiples.
@@ -170,23 +193,45 @@ pub fn main() -> u8 {
 }
 
 fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
-    let mut rules = match selected_rules(&args.select, &args.ignore) {
-        Ok(rules) => rules,
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => {
+            return Done::error(&format!("cannot read the working directory: {error}"));
+        }
+    };
+    let reads_stdin = args.paths.iter().any(|path| path == Path::new("-"));
+    let setup = Config::load(args.config.as_deref(), &cwd).and_then(|config| {
+        let levels = Levels::new(&config.levels, &args.select, &args.ignore)?;
+        let changed = match &args.diff_base {
+            None => None,
+            Some(_) if reads_stdin && args.stdin_filename.is_none() => {
+                return Err("--diff-base needs --stdin-filename to check stdin".to_owned());
+            }
+            Some(base) => Some(ChangedLines::since(base, &cwd)?),
+        };
+        Ok((config, levels, changed))
+    });
+    let (config, levels, changed) = match setup {
+        Ok(setup) => setup,
         Err(message) => return Done::error(&message),
     };
+    let mut rules = levels.rules();
     if let Some(marker) = &args.panic_on {
-        let rule = PanicOn(marker.clone());
-        rules.push(Box::leak(Box::new(rule)));
+        rules.push(Box::leak(Box::new(PanicOn(marker.clone()))));
     }
-    let knowledge = Knowledge::builtin();
+    let knowledge = config.knowledge();
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
         lang: args.lang,
+        levels: &levels,
+        exclude: &config.exclude,
+        exclude_named: args.force_exclude,
+        changed: changed.as_ref(),
         max_file_size: args.max_file_size,
         threads: args.threads,
     };
-    let outcome = if args.paths.iter().any(|path| path == Path::new("-")) {
+    let outcome = if reads_stdin {
         match check_stdin(args, &options) {
             Ok(outcome) => outcome,
             Err(message) => return Done::error(&message),
@@ -199,9 +244,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     }
     let report_options = ReportOptions {
         color: use_color(args.color),
-        root: std::env::current_dir().ok(),
+        root: Some(cwd),
+        files_checked: outcome.files_checked,
     };
-    let written = report::write(args.format, &outcome.files, &report_options, out);
+    // Flushed before the summary so that on a terminal the summary comes last.
+    let written =
+        report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,
@@ -211,8 +259,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     if args.timings {
         print_timings(&outcome.timings);
     }
+    let fail_on = match (args.exit_zero, args.fail_on) {
+        (true, _) => None,
+        (false, FailOn::Error) => Some(Severity::Error),
+        (false, FailOn::Warning) => Some(Severity::Warning),
+    };
     Done {
-        status: status(&outcome, args.exit_zero),
+        status: status(&outcome, fail_on),
         written,
     }
 }
@@ -250,6 +303,7 @@ static PANIC_ON: RuleMeta = RuleMeta {
     name: "panic-on",
     summary: "panics on files holding a marker (for testing)",
     default_severity: Severity::Error,
+    langs: &[],
     doc: "",
 };
 
@@ -266,10 +320,18 @@ impl Rule for PanicOn {
     }
 }
 
-fn status(outcome: &Outcome, exit_zero: bool) -> u8 {
+/// 2 if a path could not be checked; else 1 if a finding is at least as severe as
+/// `fail_on` (`None`: `--exit-zero`); else 0.
+fn status(outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
+    let failing = |severity: Severity| fail_on.is_some_and(|lowest| severity >= lowest);
     if outcome.has_errors() {
         FAILURE
-    } else if outcome.finding_count() > 0 && !exit_zero {
+    } else if outcome
+        .files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .any(|finding| failing(finding.severity))
+    {
         FINDINGS
     } else {
         SUCCESS
@@ -283,35 +345,12 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
     let lang = options
         .lang
         .or_else(|| args.stdin_filename.as_deref().and_then(Lang::from_path))
-        .ok_or("reading stdin needs --lang go|rust|sql, or --stdin-filename with a .go, .rs or .sql name")?;
+        .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
     let shown = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdin>"));
     Ok(run::check_reader(&shown, io::stdin().lock(), lang, options))
-}
-
-/// The registry less the rules not selected or ignored; an unknown name is an error, so a
-/// typo never silently turns a rule off.
-fn selected_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
-    let names = |list: &[String]| -> Result<Vec<&'static str>, String> {
-        list.iter()
-            .map(|name| name.trim())
-            .filter(|name| !name.is_empty())
-            .map(|name| {
-                rules::by_name(name)
-                    .map(|rule| rule.meta().name)
-                    .ok_or_else(|| format!("unknown rule '{name}' (see 'idemlint rules')"))
-            })
-            .collect()
-    };
-    let (select, ignore) = (names(select)?, names(ignore)?);
-    Ok(rules::ALL
-        .iter()
-        .copied()
-        .filter(|rule| select.is_empty() || select.contains(&rule.meta().name))
-        .filter(|rule| !ignore.contains(&rule.meta().name))
-        .collect())
 }
 
 fn use_color(when: ColorWhen) -> bool {
@@ -325,15 +364,13 @@ fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-/// One line per rule, in columns: name, default severity, summary.
+/// One line per rule, the meta-rule last, in columns: name, default severity, summary.
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let width = rules::ALL
-        .iter()
-        .map(|rule| rule.meta().name.len())
+    let width = rules::all_meta()
+        .map(|meta| meta.name.len())
         .max()
         .unwrap_or(0);
-    for rule in rules::ALL {
-        let meta = rule.meta();
+    for meta in rules::all_meta() {
         writeln!(
             out,
             "{:width$}  {:7}  {}",
@@ -346,10 +383,10 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn explain(name: &str, out: &mut dyn Write) -> Done {
-    let Some(rule) = rules::by_name(name) else {
+    let Some(meta) = rules::meta_by_name(name) else {
         return Done::error(&format!("unknown rule '{name}' (see 'idemlint rules')"));
     };
-    let doc = rule.meta().doc;
+    let doc = meta.doc;
     let ending = if doc.ends_with('\n') { "" } else { "\n" };
     Done {
         status: SUCCESS,
@@ -370,8 +407,16 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
             return Done::error(&format!("cannot read '{}': {error}", path.display()));
         }
     };
+    // Classified with the project's knowledge, so that its extensions can be seen at work.
+    let config = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))
+        .and_then(|cwd| Config::load(None, &cwd));
+    let knowledge = match config {
+        Ok(config) => config.knowledge(),
+        Err(message) => return Done::error(&message),
+    };
     let mut module = idemlint::lang::lower(lang, &source);
-    idemlint::analysis::classify(&mut module, lang, &Knowledge::builtin());
+    idemlint::analysis::classify(&mut module, lang, &knowledge);
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),
@@ -390,13 +435,17 @@ mod tests {
     use idemlint::report::FileFindings;
     use idemlint::run::Message;
 
-    fn outcome(findings: usize, errors: usize) -> Outcome {
-        let finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+    fn outcome(severities: &[Severity], errors: usize) -> Outcome {
+        let finding = |severity| {
+            let mut finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
+            finding.severity = severity;
+            finding
+        };
         Outcome {
             files: vec![FileFindings {
                 path: "a.sql".into(),
                 source: "x".to_owned(),
-                findings: vec![finding; findings],
+                findings: severities.iter().map(|&s| finding(s)).collect(),
             }],
             messages: vec![Message::error("b.sql".into(), "cannot read 'b.sql'"); errors],
             files_checked: 1,
@@ -405,13 +454,17 @@ mod tests {
     }
 
     #[test]
-    fn findings_exit_1_unless_exit_zero_and_errors_always_exit_2() {
-        assert_eq!(status(&outcome(0, 0), false), SUCCESS);
-        assert_eq!(status(&outcome(2, 0), false), FINDINGS);
-        assert_eq!(status(&outcome(2, 0), true), SUCCESS);
-        assert_eq!(status(&outcome(2, 1), false), FAILURE);
-        assert_eq!(status(&outcome(2, 1), true), FAILURE);
-        assert_eq!(status(&outcome(0, 1), true), FAILURE);
+    fn the_exit_status_follows_severity_and_errors_always_exit_2() {
+        use Severity::{Error, Warning};
+        let (on_error, on_warning, never) = (Some(Error), Some(Warning), None);
+        assert_eq!(status(&outcome(&[], 0), on_warning), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning, Error], 0), on_error), FINDINGS);
+        assert_eq!(status(&outcome(&[Warning, Warning], 0), on_error), SUCCESS);
+        assert_eq!(status(&outcome(&[Warning], 0), on_warning), FINDINGS);
+        assert_eq!(status(&outcome(&[Error], 0), never), SUCCESS);
+        assert_eq!(status(&outcome(&[Error], 1), on_error), FAILURE);
+        assert_eq!(status(&outcome(&[Error], 1), never), FAILURE);
+        assert_eq!(status(&outcome(&[], 1), never), FAILURE);
     }
 
     #[test]
@@ -425,28 +478,5 @@ mod tests {
         for bad in ["", "M", "4X", "-1", "1.5M", "99999999999999999999G"] {
             assert!(parse_size(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn select_and_ignore_narrow_the_registry() {
-        let names = |select: &[&str], ignore: &[&str]| -> Vec<&str> {
-            let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            selected_rules(&owned(select), &owned(ignore))
-                .unwrap()
-                .iter()
-                .map(|rule| rule.meta().name)
-                .collect()
-        };
-        let all: Vec<&str> = rules::ALL.iter().map(|rule| rule.meta().name).collect();
-        assert_eq!(names(&[], &[]), all);
-        assert_eq!(
-            names(&[" unchecked-on-conflict ", ""], &[]),
-            ["unchecked-on-conflict"]
-        );
-        assert!(
-            names(&[], &["unchecked-on-conflict"])
-                .iter()
-                .all(|n| *n != "unchecked-on-conflict")
-        );
     }
 }

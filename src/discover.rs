@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::config::Exclude;
 use crate::model::Lang;
 use crate::run::Message;
 
@@ -30,15 +31,29 @@ pub struct Discovery {
 }
 
 /// Finds the files under `paths`. `lang` forces the language of files named explicitly.
-/// Directories are walked on `threads` threads (0: as many as suit the machine).
-pub fn discover(paths: &[PathBuf], lang: Option<Lang>, threads: usize) -> Discovery {
+/// `exclude` applies to what a directory holds, and with `exclude_named` to the paths named
+/// too (for pre-commit and editors, which name every file they want checked). Directories
+/// are walked on `threads` threads (0: as many as suit the machine).
+pub fn discover(
+    paths: &[PathBuf],
+    lang: Option<Lang>,
+    exclude: &Exclude,
+    exclude_named: bool,
+    threads: usize,
+) -> Discovery {
     let cwd = std::env::current_dir().ok();
     let shown = |path: &Path| display_path(path, cwd.as_deref());
+    let base = cwd.clone().unwrap_or_default();
     let mut discovery = Discovery::default();
     let mut directories = Vec::new();
     for path in paths {
         let shown_path = shown(path);
         let problem = match std::fs::metadata(path) {
+            Ok(metadata)
+                if exclude_named && exclude.is_excluded(path, metadata.is_dir(), &base) =>
+            {
+                continue;
+            }
             Ok(metadata) if metadata.is_dir() => {
                 directories.push(path.clone());
                 continue;
@@ -52,7 +67,7 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>, threads: usize) -> Discov
                     continue;
                 }
                 None => format!(
-                    "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
+                    "cannot tell the language of '{}' (name it with --lang go|rust|sql|ts|markdown)",
                     shown_path.display()
                 ),
             },
@@ -70,7 +85,7 @@ pub fn discover(paths: &[PathBuf], lang: Option<Lang>, threads: usize) -> Discov
         };
         discovery.messages.push(Message::error(shown_path, problem));
     }
-    let walked = walk(&directories, threads);
+    let walked = walk(&directories, exclude, base, threads);
     discovery
         .targets
         .extend(walked.files.into_iter().map(|target| Target {
@@ -94,7 +109,7 @@ struct Walked {
     errors: Vec<ignore::Error>,
 }
 
-fn walk(directories: &[PathBuf], threads: usize) -> Walked {
+fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize) -> Walked {
     let Some((first, rest)) = directories.split_first() else {
         return Walked::default();
     };
@@ -103,6 +118,11 @@ fn walk(directories: &[PathBuf], threads: usize) -> Walked {
         builder.add(directory);
     }
     builder.require_git(false).threads(threads);
+    let exclude = exclude.clone();
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        !exclude.is_excluded(entry.path(), is_dir, &cwd)
+    });
     let walked = Mutex::new(Walked::default());
     builder.build_parallel().run(|| {
         Box::new(|entry| {
@@ -191,7 +211,13 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, contents).unwrap();
         }
-        let found = discover(&[dir.path().to_owned()], Some(Lang::Sql), 0);
+        let found = discover(
+            &[dir.path().to_owned()],
+            Some(Lang::Sql),
+            &Exclude::default(),
+            false,
+            0,
+        );
         let target = |path: &str, lang| Target {
             path: dir.path().join(path),
             lang,

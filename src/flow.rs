@@ -5,11 +5,12 @@
 //! languages idemlint reads: a multi-value assignment puts the error last (Go), and an
 //! error variable is named like one (`err`, `e`, `error`) when it stands alone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::knowledge::Knowledge;
 use crate::model::{
-    Block, Call, CallRole, Expr, ExprKind, Guard, Outcome, Query, Span, SqlText, Stmt, StmtKind,
-    TargetKind, UnOp, Unit,
+    BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Outcome, Query,
+    Span, SqlText, Stmt, StmtKind, TargetKind, UnOp, Unit, UnitKind,
 };
 use crate::sql;
 
@@ -142,13 +143,13 @@ fn pattern_names(pattern: &Expr) -> Vec<String> {
 }
 
 /// Whether `outer` is or contains `inner` (by identity).
-fn contains(outer: &Expr, inner: &Expr) -> bool {
+pub fn contains(outer: &Expr, inner: &Expr) -> bool {
     outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
 }
 
 /// The expressions of `stmt` that enclose `target`, innermost first (the call chain above it:
 /// `.Scan(…)`, `?`, `.await`, `.rows_affected()`).
-fn chain_above<'a>(stmt: &'a Stmt, target: &Expr) -> Vec<&'a Expr> {
+pub fn chain_above<'a>(stmt: &'a Stmt, target: &Expr) -> Vec<&'a Expr> {
     let mut out = Vec::new();
     for root in stmt.exprs() {
         let mut path: Vec<&Expr> = Vec::new();
@@ -313,6 +314,19 @@ impl<'a> QuerySite<'a> {
     }
 }
 
+/// The SQL statements that run after statement `si` of query `qi`: the rest of that query,
+/// then every later query's, each with its query.
+pub fn statements_after<'q, 'a>(
+    queries: &'q [QuerySite<'a>],
+    qi: usize,
+    si: usize,
+) -> impl Iterator<Item = (&'q QuerySite<'a>, &'a sql::Statement)> {
+    queries[qi..].iter().enumerate().flat_map(move |(i, q)| {
+        let skip = if i == 0 { si + 1 } else { 0 };
+        q.statements().iter().skip(skip).map(move |s| (q, s))
+    })
+}
+
 /// Every query of the unit, in source order.
 pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     let mut out: Vec<QuerySite> = calls(unit)
@@ -339,4 +353,1847 @@ pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     }
     out.sort_by_key(|q| q.span.start);
     out
+}
+
+/// Whether a SQL file, between two offsets, starts another named query (sqlc's
+/// `-- name: GetKey :one`, yesql's `-- name: get-key`, HugSQL's `-- :name get-key`): the
+/// statements on either side are run separately, not one after the other.
+pub fn named_query_between(source: &str, from: usize, to: usize) -> bool {
+    source.get(from..to).is_some_and(|text| {
+        text.lines().any(|line| {
+            line.trim_start().strip_prefix("--").is_some_and(|comment| {
+                let comment = comment.trim_start().to_ascii_lowercase();
+                comment.starts_with("name:") || comment.starts_with(":name")
+            })
+        })
+    })
+}
+
+/// A set of things a read can have found, as bits: used to follow which outcomes of a read
+/// reach a statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcomes(u8);
+
+impl Outcomes {
+    pub const NONE: Outcomes = Outcomes(0);
+    /// Nothing was found: no row, no key.
+    pub const ABSENT: Outcomes = Outcomes(1);
+    /// The read itself failed.
+    pub const FAILED: Outcomes = Outcomes(2);
+    /// A record was found whose status says a request is still working on it.
+    pub const IN_PROGRESS: Outcomes = Outcomes(4);
+    /// A record was found in any other state.
+    pub const SETTLED: Outcomes = Outcomes(8);
+    /// A record was found, whatever its state.
+    pub const FOUND: Outcomes = Outcomes(4 | 8);
+    pub const ALL: Outcomes = Outcomes(15);
+
+    pub fn union(self, other: Outcomes) -> Outcomes {
+        Outcomes(self.0 | other.0)
+    }
+
+    pub fn intersect(self, other: Outcomes) -> Outcomes {
+        Outcomes(self.0 & other.0)
+    }
+
+    pub fn without(self, other: Outcomes) -> Outcomes {
+        Outcomes(self.0 & !other.0)
+    }
+
+    pub fn complement(self) -> Outcomes {
+        Outcomes::ALL.without(self)
+    }
+
+    /// Whether some outcome of `other` is in this set.
+    pub fn overlaps(self, other: Outcomes) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// What a condition says about a read: it can hold only under the outcomes in `may`, and
+/// surely holds under those in `must` (`must` ⊆ `may`). `status == "completed"` may hold
+/// for a settled record, but need not (the record may have failed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Test {
+    pub may: Outcomes,
+    pub must: Outcomes,
+}
+
+impl Test {
+    /// A condition that says nothing about the read.
+    pub const UNRELATED: Test = Test {
+        may: Outcomes::ALL,
+        must: Outcomes::NONE,
+    };
+
+    /// Holds exactly under `outcomes`.
+    pub fn exact(outcomes: Outcomes) -> Test {
+        Test {
+            may: outcomes,
+            must: outcomes,
+        }
+    }
+
+    /// Holds at most under `outcomes`, and not surely under any.
+    pub fn at_most(outcomes: Outcomes) -> Test {
+        Test {
+            may: outcomes,
+            must: Outcomes::NONE,
+        }
+    }
+
+    pub fn and(self, other: Test) -> Test {
+        Test {
+            may: self.may.intersect(other.may),
+            must: self.must.intersect(other.must),
+        }
+    }
+
+    pub fn or(self, other: Test) -> Test {
+        Test {
+            may: self.may.union(other.may),
+            must: self.must.union(other.must),
+        }
+    }
+
+    pub fn is_unrelated(self) -> bool {
+        self == Test::UNRELATED
+    }
+}
+
+impl std::ops::Not for Test {
+    type Output = Test;
+
+    fn not(self) -> Test {
+        Test {
+            may: self.must.complement(),
+            must: self.may.complement(),
+        }
+    }
+}
+
+/// One condition with no `&&`, `||` or `!` at its top, for a rule's classifier.
+#[derive(Clone, Copy)]
+pub enum Atom<'a> {
+    Cond(&'a Expr),
+    /// `pattern` matched against `subject` (a `match` arm, `if let`, `let … else`, a `case`).
+    Pattern {
+        subject: &'a Expr,
+        pattern: &'a Expr,
+    },
+}
+
+/// A read followed through the unit: the call, and the variables that carry what it found.
+pub struct Read<'a> {
+    pub call: &'a Expr,
+    pub stmt: &'a Stmt,
+    /// Variables holding what was read; values taken from them join as the walk goes on,
+    /// and a variable assigned something else leaves.
+    pub values: BTreeSet<String>,
+    pub error: Option<String>,
+    /// Whether "nothing found" comes back as an error (`ErrNoRows`, `RowNotFound`) rather
+    /// than as an empty value; `None` when the call does not say.
+    pub absent_is_error: Option<bool>,
+}
+
+impl<'a> Read<'a> {
+    /// The read made by `site`'s call.
+    pub fn of(site: &Site<'a>) -> Read<'a> {
+        let binding = binding(site);
+        let mut values: BTreeSet<String> = binding.values.into_iter().collect();
+        values.extend(destination_args(site.call));
+        let absent_is_error = match &site.call.role {
+            CallRole::Query(q) => match q.outcome {
+                Outcome::OneRow => Some(!q.sql.statements.iter().any(always_one_row)),
+                Outcome::Unknown => None,
+                _ => Some(false),
+            },
+            _ => None,
+        };
+        Read {
+            call: site.expr,
+            stmt: site.stmt,
+            values,
+            error: binding.error,
+            absent_is_error,
+        }
+    }
+
+    /// Whether `expr` is the value read: a variable holding it, or the read call itself
+    /// (looking through `&`, `*`, `.await` and `?`).
+    pub fn is_value(&self, expr: &Expr) -> bool {
+        let expr = strip(expr);
+        std::ptr::eq(expr, self.call) || expr.dotted().is_some_and(|d| self.values.contains(&d))
+    }
+
+    /// Whether `expr` contains the read call itself (`rdb.Get(ctx, k).Err()`).
+    pub fn carries(&self, expr: &Expr) -> bool {
+        expr.walk().into_iter().any(|e| std::ptr::eq(e, self.call))
+    }
+
+    /// Whether `expr` is the error variable of the read.
+    /// Also an error-named method called on the read's value (`row.Err()`,
+    /// `rdb.Get(ctx, k).Err()`).
+    pub fn is_error(&self, expr: &Expr) -> bool {
+        let expr = strip(expr);
+        let name = expr.dotted();
+        if name.is_some() && name == self.error {
+            return true;
+        }
+        expr.as_call().is_some_and(|call| {
+            call.args.is_empty()
+                && matches!(&call.callee.kind, ExprKind::Field { base, name }
+                    if is_error_name(name) && self.is_value(base))
+        })
+    }
+
+    /// Whether `expr` reads what the read found (a value, a field of it, the read call).
+    pub fn refers(&self, expr: &Expr) -> bool {
+        expr.walk().into_iter().any(|e| {
+            std::ptr::eq(e, self.call)
+                || e.dotted().is_some_and(|d| {
+                    self.values
+                        .iter()
+                        .chain(self.error.iter())
+                        .any(|v| refers_to(&d, v) || refers_to(v, &d))
+                })
+        })
+    }
+
+    /// The condition "the read succeeded" (`err == nil`).
+    fn succeeded(&self) -> Test {
+        match self.absent_is_error {
+            Some(true) => Test::exact(Outcomes::FOUND),
+            Some(false) => Test::exact(Outcomes::FOUND.union(Outcomes::ABSENT)),
+            None => Test {
+                may: Outcomes::FOUND.union(Outcomes::ABSENT),
+                must: Outcomes::FOUND,
+            },
+        }
+    }
+
+    /// Adds what `stmt` takes from the read, drops what it overwrites.
+    fn track(&mut self, stmt: &Stmt) {
+        if std::ptr::eq(stmt, self.stmt) {
+            return;
+        }
+        // `row.Scan(&id)` on a row kept from the read fills `id`.
+        for root in stmt.exprs() {
+            for e in root.walk() {
+                if let Some(call) = e.as_call()
+                    && let ExprKind::Field { base, .. } = &call.callee.kind
+                    && self.is_value(base)
+                {
+                    self.values
+                        .extend(call.args.iter().filter_map(|a| match &a.kind {
+                            ExprKind::Unary {
+                                op: UnOp::Ref,
+                                operand,
+                            } => operand.dotted(),
+                            _ => None,
+                        }));
+                }
+            }
+        }
+        let StmtKind::Assign { targets, value, .. } = &stmt.kind else {
+            return;
+        };
+        let from_read = self.refers(value);
+        for target in targets {
+            match &target.kind {
+                TargetKind::Name(n) if from_read && is_error_name(n) => {
+                    self.error = Some(n.clone());
+                }
+                TargetKind::Name(n) if from_read => {
+                    self.values.insert(n.clone());
+                }
+                TargetKind::Name(n) => {
+                    self.values.remove(n);
+                    if self.error.as_deref() == Some(n.as_str()) {
+                        self.error = None;
+                    }
+                }
+                TargetKind::Place(p) if from_read => self.values.extend(pattern_names(p)),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A SELECT of aggregates only (`count(*)`, `EXISTS (…)`, `coalesce(max(v), 0)`): it
+/// returns one row whether anything matched or not.
+fn always_one_row(select: &sql::Statement) -> bool {
+    const AGGREGATES: &[&str] = &[
+        "count(",
+        "sum(",
+        "max(",
+        "min(",
+        "avg(",
+        "coalesce(",
+        "bool_or(",
+        "bool_and(",
+        "exists",
+        "not exists",
+    ];
+    select.kind == sql::StatementKind::Select
+        && !select.select_columns.is_empty()
+        && select
+            .select_columns
+            .iter()
+            .all(|c| AGGREGATES.iter().any(|a| c.starts_with(a)))
+}
+
+/// Whether the dotted name `name` is the variable `var` or a field of it. Used both ways:
+/// `rec` holds the read when the read filled `rec.Status`.
+fn refers_to(name: &str, var: &str) -> bool {
+    name == var
+        || name
+            .strip_prefix(var)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// `expr` without `&`, `*`, `.await` and `?` around it.
+pub fn strip(expr: &Expr) -> &Expr {
+    match &expr.kind {
+        ExprKind::Unary {
+            op: UnOp::Ref | UnOp::Deref | UnOp::Await,
+            operand,
+        }
+        | ExprKind::Try(operand) => strip(operand),
+        _ => expr,
+    }
+}
+
+/// Variables a query call fills through pointer arguments given before its SQL
+/// (`db.GetContext(ctx, &rec, "SELECT …", key)`).
+fn destination_args(call: &Call) -> Vec<String> {
+    let CallRole::Query(_) = &call.role else {
+        return Vec::new();
+    };
+    call.args
+        .iter()
+        .take_while(|a| a.as_str().is_none())
+        .filter_map(|a| match &a.kind {
+            ExprKind::Unary {
+                op: UnOp::Ref,
+                operand,
+            } => operand.dotted(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How the outcomes of a read reach a statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reached {
+    /// The outcomes of the read under which the statement runs.
+    pub outcomes: Outcomes,
+    /// The condition that last narrowed them on the way here, if any did.
+    pub test: Option<Span>,
+}
+
+/// The statements that run after a read, each with the outcomes of the read it runs under.
+pub struct Reach {
+    at: std::collections::HashMap<usize, Reached>,
+}
+
+impl Reach {
+    /// How the read reaches `stmt`; `None` when `stmt` does not run after it.
+    pub fn at(&self, stmt: &Stmt) -> Option<&Reached> {
+        self.at.get(&stmt_key(stmt))
+    }
+}
+
+fn stmt_key(stmt: &Stmt) -> usize {
+    std::ptr::from_ref(stmt) as usize
+}
+
+/// Follows `read` through `unit`: which of its outcomes reach each later statement, given
+/// the branches on the way, classified by `classify` (see [`existence_test`] for the usual
+/// one). A path that leaves a loop the read is in is not followed.
+pub fn reach<'a>(unit: &'a Unit, read: Read<'a>, classify: &dyn Fn(Atom, &Read) -> Test) -> Reach {
+    let mut walker = Walker {
+        read,
+        classify,
+        at: std::collections::HashMap::new(),
+    };
+    walker.block(&unit.body, None);
+    Reach { at: walker.at }
+}
+
+struct Walker<'a, 'c> {
+    read: Read<'a>,
+    classify: &'c dyn Fn(Atom, &Read) -> Test,
+    at: std::collections::HashMap<usize, Reached>,
+}
+
+/// Joins two paths that meet.
+fn join(a: Option<Reached>, b: Option<Reached>) -> Option<Reached> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            // The test that let outcomes through says more than one that let none.
+            let (first, second) = if a.outcomes.is_empty() {
+                (b.test, a.test)
+            } else {
+                (a.test, b.test)
+            };
+            Some(Reached {
+                outcomes: a.outcomes.union(b.outcomes),
+                test: first.or(second),
+            })
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+impl<'a> Walker<'a, '_> {
+    fn block(&mut self, block: &'a Block, mut flow: Option<Reached>) -> Option<Reached> {
+        for stmt in &block.stmts {
+            flow = self.stmt(stmt, flow);
+        }
+        flow
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt, flow: Option<Reached>) -> Option<Reached> {
+        let flow = if std::ptr::eq(stmt, self.read.stmt) {
+            Some(Reached {
+                outcomes: Outcomes::ALL,
+                test: None,
+            })
+        } else {
+            flow
+        };
+        if let Some(f) = &flow {
+            self.at.insert(stmt_key(stmt), f.clone());
+            self.read.track(stmt);
+        }
+        let out = match &stmt.kind {
+            StmtKind::Branch { subject, arms } => self.branch(subject.as_ref(), arms, flow),
+            StmtKind::Loop(l) => {
+                self.block(&l.body, flow.clone());
+                flow
+            }
+            StmtKind::Try {
+                body,
+                handler,
+                finally,
+                ..
+            } => {
+                let after_body = self.block(body, flow.clone());
+                let caught = handler
+                    .as_ref()
+                    .map(|h| self.block(h, join(flow.clone(), after_body.clone())));
+                let joined = join(after_body, caught.flatten());
+                match finally {
+                    Some(f) => self.block(f, joined),
+                    None => joined,
+                }
+            }
+            StmtKind::Block(b) => self.block(b, flow),
+            StmtKind::Assign {
+                targets,
+                value,
+                else_block: Some(else_block),
+                ..
+            } => self.let_else(targets, value, else_block, flow),
+            _ => flow,
+        };
+        if stmt.diverges() {
+            out.map(|f| Reached {
+                outcomes: Outcomes::NONE,
+                test: f.test,
+            })
+        } else {
+            out
+        }
+    }
+
+    fn branch(
+        &mut self,
+        subject: Option<&'a Expr>,
+        arms: &'a [crate::model::Arm],
+        flow: Option<Reached>,
+    ) -> Option<Reached> {
+        let Some(flow) = flow else {
+            // The read may be inside an arm: follow it out of the branch.
+            return arms
+                .iter()
+                .map(|arm| self.block(&arm.body, None))
+                .fold(None, join);
+        };
+        if subject.is_some_and(|s| self.read.refers(s)) {
+            // `Some(rec) =>`: the arm's bindings hold what was read.
+            for arm in arms {
+                if let Guard::Pattern { alternatives, .. } = &arm.guard {
+                    self.read
+                        .values
+                        .extend(alternatives.iter().flat_map(pattern_names));
+                }
+            }
+        }
+        let mut excluded = Outcomes::NONE;
+        let mut last_test: Option<Span> = None;
+        let mut out: Option<Reached> = None;
+        let mut has_else = false;
+        for arm in arms {
+            let (test, span) = match &arm.guard {
+                Guard::Cond(c) => (self.cond(c), c.span.clone()),
+                Guard::Pattern {
+                    alternatives,
+                    extra,
+                } => {
+                    let mut test = match subject {
+                        Some(subject) => alternatives
+                            .iter()
+                            .map(|pattern| {
+                                (self.classify)(Atom::Pattern { subject, pattern }, &self.read)
+                            })
+                            .reduce(Test::or)
+                            .unwrap_or(Test::UNRELATED),
+                        None => Test::UNRELATED,
+                    };
+                    if let Some(extra) = extra {
+                        test = test.and(self.cond(extra));
+                    }
+                    let span = alternatives
+                        .first()
+                        .map_or(arm.span.clone(), |a| a.span.clone());
+                    (test, span)
+                }
+                Guard::Else => {
+                    has_else = true;
+                    (Test::exact(Outcomes::ALL), arm.span.clone())
+                }
+            };
+            let arm_test = if !test.is_unrelated() && !matches!(arm.guard, Guard::Else) {
+                last_test = Some(span.clone());
+                Some(span)
+            } else if excluded.is_empty() {
+                flow.test.clone()
+            } else {
+                last_test.clone()
+            };
+            let into = Reached {
+                outcomes: flow.outcomes.intersect(test.may).without(excluded),
+                test: arm_test,
+            };
+            out = join(out, self.block(&arm.body, Some(into)));
+            excluded = excluded.union(test.must);
+        }
+        if !has_else {
+            let fallthrough = Reached {
+                outcomes: flow.outcomes.without(excluded),
+                test: if excluded.is_empty() {
+                    flow.test.clone()
+                } else {
+                    last_test
+                },
+            };
+            out = join(out, Some(fallthrough));
+        }
+        out
+    }
+
+    fn let_else(
+        &mut self,
+        targets: &'a [crate::model::Target],
+        value: &'a Expr,
+        else_block: &'a Block,
+        flow: Option<Reached>,
+    ) -> Option<Reached> {
+        let Some(flow) = flow else {
+            self.block(else_block, None);
+            return None;
+        };
+        let pattern = targets.iter().find_map(|t| match &t.kind {
+            TargetKind::Place(pattern) => Some(pattern),
+            _ => None,
+        });
+        let test = pattern.map_or(Test::UNRELATED, |pattern| {
+            (self.classify)(
+                Atom::Pattern {
+                    subject: value,
+                    pattern,
+                },
+                &self.read,
+            )
+        });
+        let test_span =
+            (!test.is_unrelated()).then(|| pattern.map_or(&value.span, |p| &p.span).clone());
+        let otherwise = Reached {
+            outcomes: flow.outcomes.without(test.must),
+            test: test_span.clone().or(flow.test.clone()),
+        };
+        self.block(else_block, Some(otherwise));
+        Some(Reached {
+            outcomes: flow.outcomes.intersect(test.may),
+            test: test_span.or(flow.test),
+        })
+    }
+
+    /// Classifies a condition, taking `!`, `&&` and `||` apart.
+    fn cond(&self, cond: &Expr) -> Test {
+        match &cond.kind {
+            ExprKind::Unary {
+                op: UnOp::Not,
+                operand,
+            } => !self.cond(operand),
+            ExprKind::Binary {
+                op: BinOp::And,
+                lhs,
+                rhs,
+            } => self.cond(lhs).and(self.cond(rhs)),
+            ExprKind::Binary {
+                op: BinOp::Or,
+                lhs,
+                rhs,
+            } => self.cond(lhs).or(self.cond(rhs)),
+            _ => (self.classify)(Atom::Cond(cond), &self.read),
+        }
+    }
+}
+
+/// The usual classifier: what a condition says about whether the read found anything
+/// (`err == sql.ErrNoRows`, `errors.Is(err, …)`, `err == nil`, `None =>`, `Ok(Some(_))`,
+/// `rows.is_empty()`, `!rows.Next()`, `len(rows) == 0`, `count > 0`, `if exists`).
+pub fn existence_test(atom: Atom, read: &Read, lang: Lang, k: &Knowledge) -> Test {
+    match atom {
+        Atom::Pattern { subject, pattern } => {
+            if read.is_error(subject) {
+                error_value_test(pattern, read, lang, k)
+            } else if read.is_value(subject) {
+                pattern_test(pattern, read, lang, k)
+            } else {
+                Test::UNRELATED
+            }
+        }
+        Atom::Cond(cond) => cond_test(cond, read, lang, k),
+    }
+}
+
+fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
+    match &cond.kind {
+        ExprKind::Binary { op, lhs, rhs } => match op {
+            BinOp::Eq | BinOp::Ne => {
+                let test = equality_test(lhs, rhs, read, lang, k)
+                    .or_else(|| equality_test(rhs, lhs, read, lang, k))
+                    .unwrap_or(Test::UNRELATED);
+                if *op == BinOp::Ne { !test } else { test }
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                count_test(*op, lhs, rhs, read, lang, k).unwrap_or(Test::UNRELATED)
+            }
+            _ => Test::UNRELATED,
+        },
+        ExprKind::Call(call) => {
+            let name = call.callee.dotted().unwrap_or_default();
+            if k.is_error_is_call(lang, &name)
+                && let [subject, target] = call.args.as_slice()
+            {
+                return existence_test(
+                    Atom::Pattern {
+                        subject,
+                        pattern: target,
+                    },
+                    read,
+                    lang,
+                    k,
+                );
+            }
+            if k.is_not_found_predicate(&name)
+                && call
+                    .args
+                    .iter()
+                    .any(|a| read.is_error(a) || read.carries(a))
+            {
+                return Test::exact(Outcomes::ABSENT);
+            }
+            let ExprKind::Field { base, .. } = &call.callee.kind else {
+                return Test::UNRELATED;
+            };
+            let method = format!(".{}", call.callee.last_segment().unwrap_or_default());
+            if !read.is_value(base) {
+                Test::UNRELATED
+            } else if k.is_absent_check(lang, &method) {
+                Test::exact(Outcomes::ABSENT)
+            } else if k.is_present_check(lang, &method) {
+                Test::exact(Outcomes::FOUND)
+            } else {
+                Test::UNRELATED
+            }
+        }
+        // The value itself as the condition (`if found`, `if (await redis.exists(k))`).
+        _ if read.is_value(cond) => Test::exact(Outcomes::FOUND),
+        _ => Test::UNRELATED,
+    }
+}
+
+/// `x == y` where `x` is the read's error or value.
+fn equality_test(x: &Expr, y: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Option<Test> {
+    if read.is_error(x) {
+        return Some(error_value_test(y, read, lang, k));
+    }
+    let is_value = read.is_value(x) || is_length_of_value(x, read, lang, k);
+    // A call chained on the read (`.Val()`, `.Scan(&v)`) gives its value or its error.
+    let chained = !is_value && read.carries(x);
+    match &strip(y).kind {
+        ExprKind::Number { value: Some(v), .. } if *v == 0.0 && (is_value || chained) => {
+            Some(Test::exact(Outcomes::ABSENT))
+        }
+        ExprKind::Str(s) if s.value.is_empty() && (is_value || chained) => {
+            Some(Test::at_most(Outcomes::ABSENT))
+        }
+        ExprKind::Name(n) if is_nothing(n) && is_value => Some(Test::exact(Outcomes::ABSENT)),
+        _ if chained => Some(error_value_test(y, read, lang, k)),
+        _ => None,
+    }
+}
+
+/// What comparing the read's error with `value` says (`nil`, `sql.ErrNoRows`).
+fn error_value_test(value: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
+    let Some(name) = strip(value).dotted() else {
+        return Test::UNRELATED;
+    };
+    if is_nothing(&name) {
+        read.succeeded()
+    } else if k.is_not_found_error(lang, &name) {
+        Test::exact(Outcomes::ABSENT)
+    } else {
+        Test::UNRELATED
+    }
+}
+
+/// `nil`, `None`, `null`: no value.
+fn is_nothing(name: &str) -> bool {
+    matches!(name, "nil" | "None" | "null" | "NULL")
+}
+
+/// `len(rows)`, `rows.len()`, `rows.length`, `res.rows.length`, `res.rowCount`.
+fn is_length_of_value(expr: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> bool {
+    if let ExprKind::Field { base, name } = &strip(expr).kind
+        && k.is_length_field(lang, name)
+    {
+        let mut root = strip(base);
+        while let ExprKind::Field { base, .. } = &root.kind {
+            if read.is_value(root) {
+                break;
+            }
+            root = strip(base);
+        }
+        return read.is_value(root);
+    }
+    let Some(call) = strip(expr).as_call() else {
+        return false;
+    };
+    match &call.callee.kind {
+        ExprKind::Field { base, name } => {
+            k.is_length_call(lang, &format!(".{name}")) && read.is_value(base)
+        }
+        _ => {
+            call.callee
+                .dotted()
+                .is_some_and(|n| k.is_length_call(lang, &n))
+                && call.args.first().is_some_and(|a| read.is_value(a))
+        }
+    }
+}
+
+/// `count > 0`, `len(rows) < 1`, `0 < n`: a count compared with 0 or 1.
+fn count_test(
+    op: BinOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    read: &Read,
+    lang: Lang,
+    k: &Knowledge,
+) -> Option<Test> {
+    let is_count = |e: &Expr| read.is_value(e) || is_length_of_value(e, read, lang, k);
+    let number = |e: &Expr| match &strip(e).kind {
+        ExprKind::Number { value: Some(v), .. } => Some(*v),
+        _ => None,
+    };
+    let (op, bound) = if is_count(lhs) {
+        (op, number(rhs)?)
+    } else if is_count(rhs) {
+        let flipped = match op {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            _ => BinOp::Le,
+        };
+        (flipped, number(lhs)?)
+    } else {
+        return None;
+    };
+    let holds = |n: f64| match op {
+        BinOp::Lt => n < bound,
+        BinOp::Le => n <= bound,
+        BinOp::Gt => n > bound,
+        _ => n >= bound,
+    };
+    let at_zero = holds(0.0);
+    let some_positive = holds(1.0) || holds(1e18);
+    let every_positive = holds(1.0) && holds(1e18);
+    let pick = |zero: bool, positive: bool| {
+        let mut o = Outcomes::NONE;
+        if zero {
+            o = o.union(Outcomes::ABSENT);
+        }
+        if positive {
+            o = o.union(Outcomes::FOUND);
+        }
+        o
+    };
+    Some(Test {
+        may: pick(at_zero, some_positive),
+        must: pick(at_zero, every_positive),
+    })
+}
+
+/// A pattern matched against the read's value: `None`, `Some(_)`, `Ok(None)`,
+/// `Err(sqlx::Error::RowNotFound)`, `Err(e)`, `_`.
+fn pattern_test(pattern: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
+    let found_or_absent = Outcomes::FOUND.union(Outcomes::ABSENT);
+    match &pattern.kind {
+        ExprKind::Name(n) if is_nothing(n.rsplit('.').next().unwrap_or(n)) => {
+            Test::exact(Outcomes::ABSENT)
+        }
+        ExprKind::Name(n) if k.is_not_found_error(lang, n) => Test::exact(Outcomes::ABSENT),
+        ExprKind::Name(n) if is_catch_all(n) => Test::exact(Outcomes::ALL),
+        ExprKind::Call(call) => {
+            let inner = call.args.first();
+            match call.callee.dotted().as_deref() {
+                Some("Some") => match inner.map(|p| &p.kind) {
+                    Some(ExprKind::Name(n)) if is_catch_all(n) => Test::exact(Outcomes::FOUND),
+                    // `Some(Record { status: Done, .. })`: only some found records match.
+                    _ => Test::at_most(Outcomes::FOUND),
+                },
+                Some("Ok") => match inner.map(|p| &p.kind) {
+                    Some(ExprKind::Name(n)) if is_catch_all(n) => match read.absent_is_error {
+                        Some(true) => Test::exact(Outcomes::FOUND),
+                        Some(false) => Test::exact(found_or_absent),
+                        None => Test {
+                            may: found_or_absent,
+                            must: Outcomes::FOUND,
+                        },
+                    },
+                    Some(_) => pattern_test(inner.unwrap_or(pattern), read, lang, k)
+                        .and(Test::exact(found_or_absent)),
+                    None => Test::UNRELATED,
+                },
+                Some("Err") => match inner {
+                    Some(inner) => match &inner.kind {
+                        ExprKind::Name(n) if k.is_not_found_error(lang, n) => {
+                            Test::exact(Outcomes::ABSENT)
+                        }
+                        ExprKind::Name(n) if is_catch_all(n) => {
+                            let failed = Outcomes::FAILED;
+                            match read.absent_is_error {
+                                Some(true) => Test::exact(failed.union(Outcomes::ABSENT)),
+                                Some(false) => Test::exact(failed),
+                                None => Test {
+                                    may: failed.union(Outcomes::ABSENT),
+                                    must: failed,
+                                },
+                            }
+                        }
+                        _ => Test::at_most(Outcomes::FAILED),
+                    },
+                    None => Test::UNRELATED,
+                },
+                _ => Test::UNRELATED,
+            }
+        }
+        _ => Test::UNRELATED,
+    }
+}
+
+/// `_`, or a lower-case binding that matches anything.
+fn is_catch_all(name: &str) -> bool {
+    name == "_"
+        || !name.contains('.')
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_')
+}
+
+/// Whether the error of `site`'s call is thrown away: not propagated, not returned, not
+/// tested and not kept (a bare call statement, `_ =`, `let _ =`, `.ok()`, or an error
+/// variable nothing reads). Where failures throw, only a handler that goes on ignores it.
+pub fn error_ignored(unit: &Unit, site: &Site, lang: Lang) -> bool {
+    if lang.fails_by_throwing() {
+        return swallowed(unit, site.stmt);
+    }
+    let b = binding(site);
+    if b.propagated || b.tested_in_place {
+        return false;
+    }
+    match &site.stmt.kind {
+        StmtKind::Expr(_) => true,
+        StmtKind::Assign { .. } => {
+            let kept: Vec<String> = b.values.into_iter().chain(b.error).collect();
+            let after = site.stmt.span.end;
+            let vars = derived(unit, &kept, after);
+            kept.is_empty()
+                || first_test(unit, &vars, after).is_none() && !returned(unit, &vars, after)
+        }
+        _ => false,
+    }
+}
+
+/// Whether what `stmt` throws is caught by a handler that goes on (one that does not end
+/// by returning or rethrowing).
+fn swallowed(unit: &Unit, stmt: &Stmt) -> bool {
+    unit.body.all_stmts().into_iter().any(|s| match &s.kind {
+        StmtKind::Try {
+            body,
+            handler: Some(handler),
+            ..
+        } => {
+            !Stmt::block_diverges(handler)
+                && body
+                    .all_stmts()
+                    .into_iter()
+                    .any(|inner| std::ptr::eq(inner, stmt))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a `return` at or after `after` gives back one of `vars`.
+fn returned(unit: &Unit, vars: &BTreeSet<String>, after: usize) -> bool {
+    stmts_after(&unit.body, after).any(|s| match &s.kind {
+        StmtKind::Return(Some(e)) => vars.iter().any(|v| e.mentions(v)),
+        _ => false,
+    })
+}
+
+/// Every statement of `block` and the blocks nested in it, loop `init` and `post` statements
+/// included, in source order. Closure bodies are not entered.
+pub fn every_stmt(block: &Block) -> Vec<&Stmt> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Stmt> = block.stmts.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        out.push(stmt);
+        let mut nested: Vec<&Stmt> = Vec::new();
+        if let StmtKind::Loop(l) = &stmt.kind {
+            nested.extend(l.init.iter());
+            nested.extend(l.body.stmts.iter());
+            nested.extend(l.post.iter());
+        } else {
+            for b in stmt.child_blocks() {
+                nested.extend(b.stmts.iter());
+            }
+        }
+        stack.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+/// Whether `expr` is the variable `var`: a plain name, or a field path (`b.delay`).
+pub fn is_var(expr: &Expr, var: &str) -> bool {
+    expr.dotted().is_some_and(|d| d == var)
+}
+
+/// Whether `var` (a name or a field path) is read anywhere in `expr`.
+pub fn reads(expr: &Expr, var: &str) -> bool {
+    expr.walk().iter().any(|e| is_var(e, var)) || (!var.contains('.') && expr.mentions(var))
+}
+
+/// The variables (names and field paths) an assignment statement writes.
+pub fn assigned_vars(stmt: &Stmt) -> Vec<String> {
+    let StmtKind::Assign { targets, .. } = &stmt.kind else {
+        return Vec::new();
+    };
+    targets
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TargetKind::Name(n) => Some(n.clone()),
+            TargetKind::Place(p) => p.dotted(),
+            TargetKind::Discard => None,
+        })
+        .collect()
+}
+
+/// The variables assigned the value of `expr` by `stmt` (`b := retry.NewExponential(…)`).
+pub fn bound_names(stmt: &Stmt, expr: &Expr) -> Vec<String> {
+    match &stmt.kind {
+        StmtKind::Assign { value, .. } if contains(value, expr) => assigned_vars(stmt),
+        _ => Vec::new(),
+    }
+}
+
+/// An assignment somewhere in a unit: `var op= value`.
+pub struct Assignment<'a> {
+    pub stmt: &'a Stmt,
+    pub op: Option<BinOp>,
+    pub value: &'a Expr,
+}
+
+/// Every assignment to `var` in `block` (loop headers included, closures not).
+pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
+    every_stmt(block)
+        .into_iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Assign { op, value, .. } if assigned_vars(stmt).iter().any(|v| v == var) => {
+                Some(Assignment {
+                    stmt,
+                    op: *op,
+                    value,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every sub-expression of `expr`, closure bodies included: what a function value does
+/// when it runs (a retried operation, a helper passed by name).
+pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for e in expr.walk() {
+        out.push(e);
+        if let ExprKind::Closure { body, .. } = &e.kind {
+            out.extend(deep_block_exprs(body));
+        }
+    }
+    out
+}
+
+/// Every expression of `block` and its nested blocks, closure bodies included.
+pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for stmt in every_stmt(block) {
+        for e in stmt.exprs() {
+            out.extend(deep_walk(e));
+        }
+        if let StmtKind::Assign { targets, .. } = &stmt.kind {
+            for t in targets {
+                if let TargetKind::Place(p) = &t.kind {
+                    out.extend(deep_walk(p));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
+/// and values are not part of the enclosing unit's flow, but rules look at them too.
+pub fn closure_units(unit: &Unit) -> Vec<Unit> {
+    deep_block_exprs(&unit.body)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            ExprKind::Closure { params, body } => Some(Unit {
+                name: String::new(),
+                kind: UnitKind::Function,
+                span: e.span.clone(),
+                params: params.clone(),
+                body: body.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The same-file function a callee names: a bare name calls a free function (`backoff`),
+/// a qualified one a method (`c.backoff`, `self.backoff`, `Self::backoff`). A path into
+/// another module (`tokio::time::sleep`) names no function of this file.
+pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
+    let (qualified, name) = match &callee.kind {
+        ExprKind::Name(n) => match n.rsplit_once('.') {
+            Some((_, last)) => (true, last),
+            None => (false, n.as_str()),
+        },
+        ExprKind::Field { name, .. } => (true, name.as_str()),
+        _ => return None,
+    };
+    units.iter().find(|u| {
+        let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
+            Some((owner, last)) => (Some(owner), last),
+            None => (None, u.name.as_str()),
+        };
+        own_name == name && owner.is_some() == qualified
+    })
+}
+
+/// The parameter of `unit` that receives argument `arg` of a call to it (a method's
+/// receiver parameter is not an argument).
+pub fn param_for_arg(unit: &Unit, args: usize, arg: usize) -> Option<&str> {
+    let skip = usize::from(
+        unit.params.len() == args + 1
+            && unit
+                .params
+                .first()
+                .is_some_and(|p| p.trim_start_matches(['&', ' ']).ends_with("self")),
+    );
+    unit.params.get(arg + skip).map(String::as_str)
+}
+
+/// The loop statements of `unit` that enclose `span`, innermost first.
+pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Loop)> {
+    let mut out: Vec<(&Stmt, &Loop)> = every_stmt(&unit.body)
+        .into_iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Loop(l) if stmt.span.start <= span.start && span.end <= stmt.span.end => {
+                Some((stmt, l))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|(stmt, _)| std::cmp::Reverse(stmt.span.start));
+    out
+}
+
+/// Where a value grows from one iteration to the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Growth {
+    /// The variable that grows (`delay`, `attempt`).
+    pub var: String,
+    /// The growth itself: `delay *= 2`, `1 << attempt`, `attempt++`.
+    pub span: Span,
+    /// `span` is where the variable itself grows (`delay *= 2`), not an expression that
+    /// grows with it (`1 << attempt`).
+    pub at_variable: bool,
+}
+
+/// How a variable appears in an expression, following only positions where the
+/// expression moves the same way as the variable (sums, products, shifts, powers,
+/// conversions, caps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Presence {
+    Absent,
+    /// Only through a subtraction or division: it shrinks.
+    Shrinks,
+    /// Passed on unchanged (`min(d, cap)`, `time.Duration(d)`).
+    Flat,
+    /// Made bigger (`d * 2`, `d + step`, `1 << d`, `d.saturating_mul(2)`).
+    Grows,
+}
+
+/// A variable reached through monotone positions of an expression.
+struct Leaf {
+    name: String,
+    /// The innermost operation on the way that makes the value bigger.
+    amplifier: Option<Span>,
+    damped: bool,
+    /// Reached through the right side of a subtraction or division: the expression grows as
+    /// the variable shrinks (`max - retries_left`).
+    inverted: bool,
+}
+
+impl Leaf {
+    /// What the expression does as the variable grows.
+    fn presence(&self) -> Presence {
+        if self.inverted || (self.damped && self.amplifier.is_none()) {
+            Presence::Shrinks
+        } else if self.amplifier.is_some() {
+            Presence::Grows
+        } else {
+            Presence::Flat
+        }
+    }
+}
+
+/// Where in an expression the walk for leaves is.
+#[derive(Clone, Default)]
+struct Position {
+    amplifier: Option<Span>,
+    damped: bool,
+    inverted: bool,
+}
+
+impl Position {
+    fn amplified_by(&self, span: &Span) -> Position {
+        Position {
+            amplifier: Some(span.clone()),
+            ..self.clone()
+        }
+    }
+
+    fn damp(&self) -> Position {
+        Position {
+            damped: true,
+            ..self.clone()
+        }
+    }
+
+    fn invert(&self) -> Position {
+        Position {
+            inverted: !self.inverted,
+            ..self.clone()
+        }
+    }
+}
+
+/// How a variable changes from one iteration to the next, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trend {
+    pub span: Span,
+    /// It grows (`attempt++`, `d *= 2`); otherwise it shrinks (`retries--`).
+    pub rising: bool,
+}
+
+/// How values flow inside one unit of a file: which variables grow each iteration of a loop,
+/// and whether a value carries randomness. Follows local variables and same-file helpers.
+pub struct ValueFlow<'a> {
+    pub unit: &'a Unit,
+    pub units: &'a [Unit],
+    pub lang: Lang,
+    pub knowledge: &'a Knowledge,
+}
+
+/// How far definitions and helpers are followed.
+const FOLLOW_DEPTH: usize = 6;
+
+impl<'a> ValueFlow<'a> {
+    fn for_unit(&self, unit: &'a Unit) -> ValueFlow<'a> {
+        ValueFlow { unit, ..*self }
+    }
+
+    /// The variables that change steadily from one iteration to the next of the loops
+    /// enclosing `span` (or from one recursive call to the next), with how and where.
+    pub fn trends_at(&self, span: &Span) -> BTreeMap<String, Trend> {
+        let mut out = BTreeMap::new();
+        for (stmt, l) in enclosing_loops(self.unit, span) {
+            for (var, trend) in self.trends_in_loop(stmt, l) {
+                out.entry(var).or_insert(trend);
+            }
+        }
+        for (var, span) in self.growing_by_recursion() {
+            out.entry(var).or_insert(Trend { span, rising: true });
+        }
+        out
+    }
+
+    /// Variables assigned inside the loop only in ways that make them bigger (or only
+    /// smaller), and the bindings of a loop over a numeric range.
+    pub fn trends_in_loop(&self, loop_stmt: &Stmt, l: &Loop) -> Vec<(String, Trend)> {
+        let mut out = Vec::new();
+        if l.kind == LoopKind::Each
+            && let Some(binding) = l.bindings.first()
+            && (l.cond.as_ref().is_some_and(is_numeric_range)
+                || self.knowledge.is_attempt_name(binding))
+        {
+            let header = l
+                .cond
+                .as_ref()
+                .map_or(loop_stmt.span.clone(), |c| c.span.clone());
+            out.push((
+                binding.clone(),
+                Trend {
+                    span: header,
+                    rising: true,
+                },
+            ));
+        }
+        let inside: Vec<&Stmt> = every_stmt(&l.body)
+            .into_iter()
+            .chain(l.post.iter().flat_map(|s| {
+                let mut v = vec![s];
+                v.extend(s.child_blocks().into_iter().flat_map(|b| every_stmt(b)));
+                v
+            }))
+            .collect();
+        let mut vars: Vec<String> = inside.iter().flat_map(|s| assigned_vars(s)).collect();
+        vars.sort();
+        vars.dedup();
+        for var in vars {
+            let mut growth = None;
+            let mut shrink = None;
+            let mut reset = false;
+            for stmt in &inside {
+                let StmtKind::Assign { op, value, .. } = &stmt.kind else {
+                    continue;
+                };
+                if !assigned_vars(stmt).contains(&var) {
+                    continue;
+                }
+                match self.step(&var, *op, value) {
+                    Presence::Grows => {
+                        growth.get_or_insert(stmt.span.clone());
+                    }
+                    Presence::Shrinks => {
+                        shrink.get_or_insert(stmt.span.clone());
+                    }
+                    Presence::Flat => {}
+                    Presence::Absent => reset = true,
+                }
+            }
+            let trend = match (growth, shrink, reset) {
+                (Some(span), None, false) => Trend { span, rising: true },
+                (None, Some(span), false) => Trend {
+                    span,
+                    rising: false,
+                },
+                _ => continue,
+            };
+            out.push((var, trend));
+        }
+        out
+    }
+
+    /// What `var op= value` does to `var`.
+    fn step(&self, var: &str, op: Option<BinOp>, value: &Expr) -> Presence {
+        let number = number_value(value);
+        match op {
+            None => self.presence(value, var),
+            Some(BinOp::Add) => match number {
+                Some(n) if n <= 0.0 => Presence::Shrinks,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Mul | BinOp::Pow) => match number {
+                Some(n) if n < 1.0 => Presence::Shrinks,
+                Some(1.0) => Presence::Flat,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Shl) => match number {
+                Some(0.0) => Presence::Flat,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Sub | BinOp::Div | BinOp::Shr) => Presence::Shrinks,
+            Some(_) => Presence::Absent,
+        }
+    }
+
+    /// How `var` appears in `expr`.
+    fn presence(&self, expr: &Expr, var: &str) -> Presence {
+        self.leaves(expr, 0)
+            .iter()
+            .filter(|leaf| leaf.name == var)
+            .map(Leaf::presence)
+            .max()
+            .unwrap_or(Presence::Absent)
+    }
+
+    /// A unit that calls itself with a bigger argument: that parameter grows per call.
+    fn growing_by_recursion(&self) -> Vec<(String, Span)> {
+        let own = self.unit.name.rsplit(['.', ':']).next().unwrap_or_default();
+        let mut out = Vec::new();
+        for e in self.unit.all_exprs() {
+            let ExprKind::Call(call) = &e.kind else {
+                continue;
+            };
+            if own.is_empty() || call.callee.last_segment() != Some(own) {
+                continue;
+            }
+            for (i, arg) in call.args.iter().enumerate() {
+                if let Some(param) = param_for_arg(self.unit, call.args.len(), i)
+                    && self.presence(arg, param) == Presence::Grows
+                {
+                    out.push((param.to_owned(), arg.span.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Where `expr` grows with one of the `trends` (a rising variable in a position that
+    /// follows it, a falling one in a position that goes against it), directly or through
+    /// the local variables and same-file helpers it is computed from.
+    pub fn growth_in(&self, expr: &Expr, trends: &BTreeMap<String, Trend>) -> Option<Growth> {
+        let mut seen = BTreeSet::new();
+        self.growth_from(expr, false, trends, &mut seen, 0)
+    }
+
+    fn growth_from(
+        &self,
+        expr: &Expr,
+        inverted: bool,
+        trends: &BTreeMap<String, Trend>,
+        seen: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Option<Growth> {
+        if depth > FOLLOW_DEPTH {
+            return None;
+        }
+        for leaf in self.leaves(expr, 0) {
+            let inverted = inverted != leaf.inverted;
+            if let Some(trend) = trends.get(&leaf.name) {
+                if trend.rising == inverted {
+                    continue;
+                }
+                return Some(Growth {
+                    var: leaf.name,
+                    at_variable: leaf.amplifier.is_none(),
+                    span: leaf.amplifier.unwrap_or_else(|| trend.span.clone()),
+                });
+            }
+            if !seen.insert(leaf.name.clone()) {
+                continue;
+            }
+            for def in assignments(&self.unit.body, &leaf.name) {
+                if def.op.is_none()
+                    && let Some(g) = self.growth_from(def.value, inverted, trends, seen, depth + 1)
+                {
+                    return Some(g);
+                }
+            }
+        }
+        None
+    }
+
+    /// The variables reached through monotone positions of `expr`.
+    fn leaves(&self, expr: &Expr, depth: usize) -> Vec<Leaf> {
+        let mut out = Vec::new();
+        self.collect_leaves(expr, Position::default(), depth, &mut out);
+        out
+    }
+
+    fn collect_leaves(&self, expr: &Expr, at: Position, depth: usize, out: &mut Vec<Leaf>) {
+        if depth > crate::lang::MAX_DEPTH {
+            return;
+        }
+        let mut go = |e: &Expr, at: Position| self.collect_leaves(e, at, depth + 1, out);
+        if let Some(name) = expr.dotted() {
+            out.push(Leaf {
+                name,
+                amplifier: at.amplifier,
+                damped: at.damped,
+                inverted: at.inverted,
+            });
+            return;
+        }
+        let amplified = at.amplified_by(&expr.span);
+        match &expr.kind {
+            ExprKind::Binary { op, lhs, rhs } => match op {
+                // A sum grows with either side, but points at an enclosing product or shift
+                // when there is one: `(i + 1) * 1000` grows by the product.
+                BinOp::Add => {
+                    for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                        let grows = at.amplifier.is_none() && grows_unless(other, 0.0);
+                        go(side, if grows { amplified.clone() } else { at.clone() });
+                    }
+                }
+                BinOp::Mul => {
+                    for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                        match number_value(other) {
+                            Some(n) if n < 1.0 => go(side, at.damp()),
+                            Some(1.0) => go(side, at.clone()),
+                            _ => go(side, amplified.clone()),
+                        }
+                    }
+                }
+                BinOp::Shl | BinOp::Pow => {
+                    go(lhs, amplified.clone());
+                    go(rhs, amplified);
+                }
+                BinOp::Sub | BinOp::Div | BinOp::Shr => {
+                    go(lhs, at.damp());
+                    go(rhs, at.invert());
+                }
+                _ => {}
+            },
+            ExprKind::Unary {
+                op: UnOp::Ref | UnOp::Deref | UnOp::Await,
+                operand,
+            }
+            | ExprKind::Try(operand) => go(operand, at),
+            ExprKind::Other(items) => {
+                for item in items {
+                    go(item, at.clone());
+                }
+            }
+            ExprKind::Call(call) => {
+                let name = crate::analysis::callee_name(call);
+                let receiver = match &call.callee.kind {
+                    ExprKind::Field { base, .. } => Some(&**base),
+                    _ => None,
+                };
+                let inputs = receiver.into_iter().chain(call.args.iter());
+                if self.knowledge.is_growth_call(self.lang, &name) {
+                    inputs.for_each(|e| go(e, amplified.clone()));
+                } else if self.knowledge.is_passthrough(self.lang, &name) {
+                    inputs.for_each(|e| go(e, at.clone()));
+                } else if let Some(helper) = self.helper(&call.callee)
+                    && depth < FOLLOW_DEPTH
+                {
+                    let helper_flow = self.for_unit(helper);
+                    for (i, arg) in call.args.iter().enumerate() {
+                        let Some(param) = param_for_arg(helper, call.args.len(), i) else {
+                            continue;
+                        };
+                        match helper_flow.returns_presence(param) {
+                            Presence::Grows => go(arg, amplified.clone()),
+                            Presence::Flat => go(arg, at.clone()),
+                            Presence::Shrinks => go(arg, at.damp()),
+                            Presence::Absent => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A same-file function other than this unit.
+    fn helper(&self, callee: &Expr) -> Option<&'a Unit> {
+        same_file_unit(self.units, callee).filter(|u| !std::ptr::eq(*u, self.unit))
+    }
+
+    /// How `param` appears in what this unit returns, through its local variables.
+    fn returns_presence(&self, param: &str) -> Presence {
+        let returned: Vec<&Expr> = every_stmt(&self.unit.body)
+            .into_iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Return(Some(e)) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let mut best = Presence::Absent;
+        let mut seen = BTreeSet::new();
+        let mut work: Vec<(&Expr, bool)> = returned.into_iter().map(|e| (e, false)).collect();
+        while let Some((e, amplified)) = work.pop() {
+            for leaf in self.leaves(e, FOLLOW_DEPTH) {
+                let grows = amplified || leaf.amplifier.is_some();
+                if leaf.name == param {
+                    best = best.max(match leaf.presence() {
+                        Presence::Flat if grows => Presence::Grows,
+                        presence => presence,
+                    });
+                } else if seen.insert(leaf.name.clone()) && seen.len() < 32 {
+                    for def in assignments(&self.unit.body, &leaf.name) {
+                        if def.op.is_none() {
+                            work.push((def.value, grows));
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether the value of `expr` is drawn at random, in part: a random call, a variable
+    /// named like a jitter, or a local variable or same-file helper that draws one.
+    pub fn carries_randomness(&self, expr: &Expr) -> bool {
+        let mut seen = BTreeSet::new();
+        self.random_from(expr, &mut seen, 0)
+    }
+
+    fn random_from(&self, expr: &Expr, seen: &mut BTreeSet<String>, depth: usize) -> bool {
+        if depth > FOLLOW_DEPTH {
+            return false;
+        }
+        expr.walk().into_iter().any(|e| match &e.kind {
+            ExprKind::Call(call) => {
+                matches!(call.role, CallRole::Random)
+                    || self
+                        .helper(&call.callee)
+                        .is_some_and(|h| self.for_unit(h).draws_randomness(depth + 1))
+            }
+            _ => e.dotted().is_some_and(|name| {
+                self.knowledge.is_random_name(&name)
+                    || (seen.insert(name.clone())
+                        && assignments(&self.unit.body, &name)
+                            .iter()
+                            .any(|def| self.random_from(def.value, seen, depth + 1)))
+            }),
+        })
+    }
+
+    /// Whether `callee` names a same-file function that draws randomness (a local `sleep`
+    /// helper that adds its own jitter).
+    pub fn is_random_helper(&self, callee: &Expr) -> bool {
+        self.helper(callee)
+            .is_some_and(|h| self.for_unit(h).draws_randomness(0))
+    }
+
+    /// Whether this unit draws randomness anywhere, or calls a same-file helper that does.
+    fn draws_randomness(&self, depth: usize) -> bool {
+        depth <= FOLLOW_DEPTH
+            && deep_block_exprs(&self.unit.body)
+                .into_iter()
+                .any(|e| match &e.kind {
+                    ExprKind::Call(call) => {
+                        matches!(call.role, CallRole::Random)
+                            || self
+                                .helper(&call.callee)
+                                .is_some_and(|h| self.for_unit(h).draws_randomness(depth + 1))
+                    }
+                    _ => false,
+                })
+    }
+}
+
+/// The value of a numeric literal (through `-`).
+pub fn number_value(expr: &Expr) -> Option<f64> {
+    match &expr.kind {
+        ExprKind::Number { value, .. } => *value,
+        ExprKind::Unary {
+            op: UnOp::Neg,
+            operand,
+        } => number_value(operand).map(|v| -v),
+        _ => None,
+    }
+}
+
+/// Whether adding `other` makes a value bigger: anything but a literal at or below `floor`.
+fn grows_unless(other: &Expr, floor: f64) -> bool {
+    number_value(other).is_none_or(|n| n > floor)
+}
+
+/// Whether a loop header iterates over numbers (`0..n`, Go's `range 5`) rather than a
+/// collection.
+pub fn is_numeric_range(iterated: &Expr) -> bool {
+    match &iterated.kind {
+        ExprKind::Number { .. } => true,
+        ExprKind::Other(items) => {
+            !items.is_empty()
+                && items.iter().all(|i| {
+                    matches!(
+                        i.kind,
+                        ExprKind::Number { .. } | ExprKind::Name(_) | ExprKind::Field { .. }
+                    )
+                })
+                && items
+                    .iter()
+                    .any(|i| matches!(i.kind, ExprKind::Number { .. }))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Module;
+
+    fn lower_go(source: &str) -> Module {
+        let knowledge = Knowledge::builtin();
+        let mut module = crate::lang::lower(Lang::Go, source);
+        crate::analysis::classify(&mut module, Lang::Go, &knowledge);
+        module
+    }
+
+    /// The outcomes of the unit's first key-value read that reach each call, by callee name.
+    fn outcomes_at_calls(source: &str) -> Vec<(String, Outcomes)> {
+        let knowledge = Knowledge::builtin();
+        let module = lower_go(source);
+        let unit = &module.units[0];
+        let sites = calls(unit);
+        let read = sites
+            .iter()
+            .find(|s| matches!(s.call.role, CallRole::Kv { .. }))
+            .expect("a key-value read");
+        let reach = reach(unit, Read::of(read), &|atom, r| {
+            existence_test(atom, r, Lang::Go, &knowledge)
+        });
+        sites
+            .iter()
+            .filter_map(|s| {
+                let name = s.call.callee.dotted()?;
+                Some((name, reach.at(s.stmt)?.outcomes))
+            })
+            .filter(|(name, _)| !name.contains('.'))
+            .collect()
+    }
+
+    #[test]
+    fn negation_swaps_what_may_and_must_hold() {
+        let completed = Test::at_most(Outcomes::SETTLED);
+        assert_eq!(
+            !completed,
+            Test {
+                may: Outcomes::ALL,
+                must: Outcomes::ABSENT
+                    .union(Outcomes::FAILED)
+                    .union(Outcomes::IN_PROGRESS),
+            }
+        );
+        let absent = Test::exact(Outcomes::ABSENT);
+        assert_eq!(!!absent, absent);
+        assert_eq!(absent.and(Test::UNRELATED), Test::at_most(Outcomes::ABSENT));
+        assert_eq!(
+            absent.or(Test::UNRELATED),
+            Test {
+                may: Outcomes::ALL,
+                must: Outcomes::ABSENT,
+            }
+        );
+    }
+
+    #[test]
+    fn an_arm_on_the_not_found_error_sees_only_absence() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	v, err := rdb.Get(ctx, key).Result()
+	if err == redis.Nil {
+		create()
+	}
+	after(v)
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("create".to_owned(), Outcomes::ABSENT),
+                ("after".to_owned(), Outcomes::ALL),
+            ]
+        );
+    }
+
+    #[test]
+    fn early_returns_narrow_what_follows() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	v, err := rdb.Get(ctx, key).Result()
+	if err == nil {
+		return replay(v)
+	}
+	if !errors.Is(err, redis.Nil) {
+		return err
+	}
+	create()
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                // A key-value client may report a missing key as a value or as an error.
+                ("replay".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
+                ("create".to_owned(), Outcomes::ABSENT),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_switch_without_default_falls_through_with_what_no_case_took() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	n, err := rdb.Exists(ctx, key).Result()
+	switch {
+	case err != nil:
+		return err
+	case n > 0:
+		seen()
+	}
+	create()
+	return nil
+}"#,
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("seen".to_owned(), Outcomes::FOUND),
+                ("create".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reassigned_error_no_longer_speaks_for_the_read() {
+        let found = outcomes_at_calls(
+            r#"func f(ctx context.Context, key string) error {
+	_, err := rdb.Get(ctx, key).Result()
+	err = other()
+	if err == redis.Nil {
+		create()
+	}
+	return nil
+}"#,
+        );
+        assert_eq!(found.last(), Some(&("create".to_owned(), Outcomes::ALL)));
+    }
+}
+
+#[cfg(test)]
+mod value_flow_tests {
+    use super::*;
+    use crate::analysis;
+
+    fn module(lang: Lang, source: &str) -> crate::model::Module {
+        let mut m = crate::lang::lower(lang, source);
+        analysis::classify(&mut m, lang, &Knowledge::builtin());
+        m
+    }
+
+    /// The variable a sleep's duration grows with, in the unit named `unit`.
+    fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
+        let m = module(lang, source);
+        let k = Knowledge::builtin();
+        let u = m.units.iter().find(|u| u.name == unit)?;
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang,
+            knowledge: &k,
+        };
+        calls(u).into_iter().find_map(|site| {
+            let CallRole::Sleep { duration_arg } = site.call.role else {
+                return None;
+            };
+            let trends = values.trends_at(&site.expr.span);
+            values
+                .growth_in(&site.call.args[duration_arg], &trends)
+                .map(|g| g.var)
+        })
+    }
+
+    #[test]
+    fn a_doubled_delay_grows_and_a_reset_one_does_not() {
+        let doubled = "func f() {\n\td := time.Second\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, doubled, "f").as_deref(), Some("d"));
+        let reset = "func f() {\n\td := time.Second\n\tfor {\n\t\tif op() {\n\t\t\td = time.Second\n\t\t}\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, reset, "f"), None);
+        let halved = "func f() {\n\td := time.Minute\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td = d / 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, halved, "f"), None);
+    }
+
+    #[test]
+    fn growth_is_followed_through_locals_and_helpers() {
+        let local = "fn f() {\n    for n in 0..5 {\n        let ms = 100 * 2u64.pow(n);\n        std::thread::sleep(Duration::from_millis(ms));\n    }\n}\n";
+        assert_eq!(sleep_growth(Lang::Rust, local, "f").as_deref(), Some("n"));
+        let helper = "func backoff(n int) time.Duration {\n\treturn time.Second << n\n}\n\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\top()\n\t\ttime.Sleep(backoff(i))\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, helper, "f").as_deref(), Some("i"));
+        let countdown = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(math.Pow(2, float64(3-left))) * time.Second)\n\t}\n}\n";
+        assert_eq!(
+            sleep_growth(Lang::Go, countdown, "f").as_deref(),
+            Some("left")
+        );
+        let shrinking = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(left) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, shrinking, "f"), None);
+        let remainder = "func f() {\n\tfor i := 0; i < 9; i++ {\n\t\top()\n\t\ttime.Sleep(time.Duration(i%3) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, remainder, "f"), None);
+    }
+
+    #[test]
+    fn randomness_is_followed_through_locals_and_helpers() {
+        let k = Knowledge::builtin();
+        let source = "func spread(d time.Duration) time.Duration {\n\treturn time.Duration(rand.Int63n(int64(d)))\n}\n\nfunc f(d time.Duration) {\n\tj := spread(d)\n\ttime.Sleep(j)\n\ttime.Sleep(d)\n}\n";
+        let m = module(Lang::Go, source);
+        let u = m.units.iter().find(|u| u.name == "f").expect("f");
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang: Lang::Go,
+            knowledge: &k,
+        };
+        let durations: Vec<bool> = calls(u)
+            .into_iter()
+            .filter(|s| matches!(s.call.role, CallRole::Sleep { .. }))
+            .map(|s| values.carries_randomness(&s.call.args[0]))
+            .collect();
+        assert_eq!(durations, vec![true, false]);
+    }
+
+    #[test]
+    fn only_bare_names_call_free_functions_of_the_file() {
+        let m = module(
+            Lang::Rust,
+            "fn sleep(n: u64) {}\nstruct S;\nimpl S {\n    fn delay(&self, n: u32) {}\n}\n",
+        );
+        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
+        let found = |callee: &str| same_file_unit(&m.units, &name(callee)).map(|u| u.name.as_str());
+        assert_eq!(found("sleep"), Some("sleep"));
+        assert_eq!(found("tokio.time.sleep"), None);
+        assert!(found("self.delay").is_some_and(|n| n.ends_with("delay")));
+        assert_eq!(found("delay"), None);
+    }
 }

@@ -3,6 +3,8 @@
 //! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
 
 pub mod analysis;
+pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod dump;
 pub mod finding;
@@ -14,6 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod sql;
+pub mod suppress;
 
 use finding::Finding;
 use knowledge::Knowledge;
@@ -29,19 +32,24 @@ pub struct FileResult {
     pub notes: Vec<ParseNote>,
 }
 
-/// Checks one file's text with the given rules.
+/// Checks one file's text with the given rules. Findings covered by an inline
+/// suppression are left out, and stale suppressions are reported (see [`suppress`]).
 pub fn check_source(
     source: &str,
     lang: Lang,
     rules: &[&dyn Rule],
     knowledge: &Knowledge,
 ) -> FileResult {
+    if lang == Lang::Markdown {
+        return check_code_blocks(source, rules, knowledge);
+    }
     let mut module = lang::lower(lang, source);
     analysis::classify(&mut module, lang, knowledge);
     let cx = Context {
         lang,
         knowledge,
         source,
+        units: &module.units,
     };
     let mut findings: Vec<Finding> = module
         .units
@@ -57,7 +65,30 @@ pub fn check_source(
     });
     findings.dedup();
     FileResult {
-        findings,
+        findings: suppress::apply(findings, &module, source, rules),
         notes: module.diagnostics,
     }
+}
+
+/// A Markdown file: each fenced code block in a language idemlint reads is checked as a
+/// snippet of its own (its suppressions included), and what it gives is moved to where the
+/// block stands in the file.
+fn check_code_blocks(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
+    let mut result = FileResult::default();
+    for block in lang::markdown::code_blocks(source) {
+        let inner = check_source(&block.text, block.lang, rules, knowledge);
+        result.findings.extend(
+            inner
+                .findings
+                .into_iter()
+                .map(|finding| finding.shifted(block.start)),
+        );
+        result
+            .notes
+            .extend(inner.notes.into_iter().map(|note| ParseNote {
+                span: lang::markdown::shift(&note.span, block.start),
+                ..note
+            }));
+    }
+    result
 }

@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::config::{Exclude, Levels};
+use crate::diff::ChangedLines;
 use crate::discover::{self, Target};
+use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::model::Lang;
 use crate::report::FileFindings;
@@ -26,6 +29,14 @@ pub struct CheckOptions<'a> {
     /// The language of stdin and of the files named on the command line, whatever their
     /// extension. Files found by walking a directory always go by their extension.
     pub lang: Option<Lang>,
+    /// The severity of each enabled rule; findings of the others are dropped.
+    pub levels: &'a Levels,
+    /// Paths not to check when found in a directory.
+    pub exclude: &'a Exclude,
+    /// Whether `exclude` applies to the paths named too.
+    pub exclude_named: bool,
+    /// With `--diff-base`: only findings on these lines are kept.
+    pub changed: Option<&'a ChangedLines>,
     /// Larger files (generated code, minified bundles) are skipped with a warning.
     pub max_file_size: u64,
     /// How many threads walk and check; 0 picks the default (`RAYON_NUM_THREADS`, else one
@@ -113,7 +124,13 @@ impl Outcome {
 
 /// Checks the files named by `paths` and the files under the directories among them.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
-    let discovery = discover::discover(paths, options.lang, options.threads);
+    let discovery = discover::discover(
+        paths,
+        options.lang,
+        options.exclude,
+        options.exclude_named,
+        options.threads,
+    );
     let check_all = || -> Vec<FileOutcome> {
         discovery
             .targets
@@ -287,18 +304,28 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
         }
     };
     outcome.checked = true;
-    if !result.notes.is_empty() {
-        let index = LineIndex::new(&source);
-        outcome.messages.extend(result.notes.iter().map(|note| {
-            let at = index.position(note.span.start);
-            Message::warning(path.to_owned(), format!("{shown}:{at}: {}", note.message))
-        }));
-    }
-    if !result.findings.is_empty() {
+    let index = LineIndex::new(&source);
+    outcome.messages.extend(result.notes.iter().map(|note| {
+        let at = index.position(note.span.start);
+        Message::warning(path.to_owned(), format!("{shown}:{at}: {}", note.message))
+    }));
+    let findings: Vec<Finding> = result
+        .findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            finding.severity = options.levels.severity(finding.rule)?;
+            let line = index.position(finding.primary.span.start).line;
+            let changed = options
+                .changed
+                .is_none_or(|changed| changed.contains(path, line));
+            changed.then_some(finding)
+        })
+        .collect();
+    if !findings.is_empty() {
         outcome.findings = Some(FileFindings {
             path: path.to_owned(),
             source,
-            findings: result.findings,
+            findings,
         });
     }
     outcome
@@ -350,11 +377,18 @@ mod tests {
     use super::*;
     use crate::rules;
 
+    static LEVELS: std::sync::LazyLock<Levels> = std::sync::LazyLock::new(Levels::default);
+    static EXCLUDE: std::sync::LazyLock<Exclude> = std::sync::LazyLock::new(Exclude::default);
+
     fn options(knowledge: &Knowledge) -> CheckOptions<'_> {
         CheckOptions {
             rules: rules::ALL,
             knowledge,
             lang: None,
+            levels: &LEVELS,
+            exclude: &EXCLUDE,
+            exclude_named: false,
+            changed: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
         }

@@ -270,7 +270,7 @@ pub fn script(text: &str) -> Script {
             reason: format!("the SQL tokenizer stopped here: {message}"),
         });
     }
-    let mut reader = read::Reader::new(text);
+    let mut reader = read::Reader::new(text, lexed.dialect);
     reader.note_rejections = true;
     for chunk in lex::split(&lexed) {
         let toks: Vec<&lex::Tok> = lexed.toks[chunk.toks]
@@ -278,7 +278,7 @@ pub fn script(text: &str) -> Script {
             .filter(|t| !t.is_trivia())
             .collect();
         let statement = reader.statement(&toks, chunk.span, 0);
-        let routine = routine::routine(text, &toks).map(|(routine, comments)| {
+        let routine = routine::routine(text, &toks, lexed.dialect).map(|(routine, comments)| {
             script.comments.extend(comments);
             routine
         });

@@ -8,7 +8,7 @@ use idemlint::model::{
     CallRole, Expr, ExprKind, Lang, Module, Outcome, StmtKind, StrLit, TargetKind, Unit, UnitKind,
 };
 
-const CHARGE: &str = include_str!("lang_go/charge.go");
+const CHARGE: &str = include_str!("../fixtures/seed/charge.go");
 
 fn classified(source: &str) -> Module {
     let mut module = go::lower(source);

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use idemlint::config::{Exclude, Levels};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
 use idemlint::rules;
@@ -632,6 +633,10 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
         rules: rules::ALL,
         knowledge: &knowledge,
         lang: None,
+        levels: &Levels::default(),
+        exclude: &Exclude::default(),
+        exclude_named: false,
+        changed: None,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         threads: 0,
     };

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::Finding;
 
+pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod position;
 pub mod sarif;
 pub mod text;
@@ -22,6 +24,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// A Markdown table, for a GitHub step summary or a pull-request comment.
+    Markdown,
 }
 
 /// The findings in one file, with the text they point into.
@@ -41,6 +47,8 @@ pub struct ReportOptions {
     pub color: bool,
     /// The absolute directory relative paths are resolved against (SARIF's `%SRCROOT%`).
     pub root: Option<PathBuf>,
+    /// How many files were checked, for the formats that say so.
+    pub files_checked: usize,
 }
 
 /// Writes `files` (sorted by path) in `format`.
@@ -54,7 +62,26 @@ pub fn write(
         Format::Text => text::write(files, options, out),
         Format::Json => json::write(files, out),
         Format::Sarif => sarif::write(files, options, out),
+        Format::Github => github::write(files, out),
+        Format::Markdown => markdown::write(files, options, out),
     }
+}
+
+/// The finding's notes, help and fix description, one per line, for the formats that show
+/// a finding as one block of text (a code-scanning alert, an annotation).
+pub(crate) fn trailer_lines(finding: &Finding) -> Vec<String> {
+    let mut lines: Vec<String> = finding
+        .notes
+        .iter()
+        .map(|note| format!("note: {note}"))
+        .collect();
+    if !finding.help.is_empty() {
+        lines.push(format!("help: {}", finding.help));
+    }
+    if let Some(fix) = &finding.fix {
+        lines.push(format!("fix: {}", fix.description));
+    }
+    lines
 }
 
 /// A path as text, with `/` between components whatever the platform uses.
@@ -79,6 +106,7 @@ func Charge(ctx context.Context, db *sql.DB, key string) error {
 }
 ";
 
+    // idemlint-ignore: unchecked-on-conflict -- sample text for the formats, never run
     const CLAIM_SQL: &str = "INSERT INTO inbox (message_id) VALUES ($1)
 ON CONFLICT DO NOTHING;
 UPDATE accounts SET balance = balance + $2 WHERE id = $3;

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::position::LineIndex;
-use super::{FileFindings, ReportOptions, slash_path};
+use super::{FileFindings, ReportOptions, slash_path, trailer_lines};
 use crate::finding::{Finding, Fix, Severity};
 use crate::model::Span;
 use crate::rules::{self, RuleMeta};
@@ -25,7 +25,7 @@ pub fn write(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let registry: Vec<&RuleMeta> = rules::ALL.iter().map(|rule| rule.meta()).collect();
+    let registry: Vec<&RuleMeta> = rules::all_meta().collect();
     let document = document(files, &registry, options.root.as_deref());
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
@@ -85,15 +85,18 @@ fn pascal_case(name: &str) -> String {
         .collect()
 }
 
-/// The first paragraph of a rule page that is not a heading, joined into one line.
+/// The first paragraph of a rule page that is prose (not a heading, nor a
+/// `**Default level:** error` line), joined into one line.
 fn first_paragraph(doc: &str) -> Option<String> {
-    let lines: Vec<&str> = doc
-        .lines()
-        .map(str::trim)
-        .skip_while(|line| line.is_empty() || line.starts_with('#'))
-        .take_while(|line| !line.is_empty())
-        .collect();
-    (!lines.is_empty()).then(|| lines.join(" "))
+    let mut lines = doc.lines().map(str::trim).peekable();
+    loop {
+        while lines.next_if(|line| line.is_empty()).is_some() {}
+        let first = *lines.peek()?;
+        let paragraph: Vec<&str> = lines.by_ref().take_while(|line| !line.is_empty()).collect();
+        if !first.starts_with('#') && !first.starts_with("**") {
+            return Some(paragraph.join(" "));
+        }
+    }
 }
 
 fn file_results(file: &FileFindings, registry: &[&RuleMeta]) -> Vec<Value> {
@@ -141,18 +144,28 @@ fn file_results(file: &FileFindings, registry: &[&RuleMeta]) -> Vec<Value> {
         .collect()
 }
 
-/// The finding's message followed by its notes, help and fix, one per line, as a
-/// code-scanning alert shows no other part of them.
+/// The finding's message, a link to each related location (`[label](id)`, which code
+/// scanning shows as a link to that line), then its notes, help and fix, one per line, as a
+/// code-scanning alert shows no other part of them. Square brackets that are not links are
+/// escaped, as SARIF requires in a message with links.
 fn message_text(finding: &Finding) -> String {
-    let mut lines = vec![finding.message.clone()];
-    lines.extend(finding.notes.iter().map(|note| format!("note: {note}")));
-    if !finding.help.is_empty() {
-        lines.push(format!("help: {}", finding.help));
-    }
-    if let Some(fix) = &finding.fix {
-        lines.push(format!("fix: {}", fix.description));
-    }
+    let mut lines = vec![escape_brackets(&finding.message)];
+    lines.extend(
+        (finding.secondary.iter().enumerate())
+            .map(|(i, label)| format!("[{}]({})", escape_brackets(&label.message), i + 1)),
+    );
+    lines.extend(
+        trailer_lines(finding)
+            .iter()
+            .map(|line| escape_brackets(line)),
+    );
     lines.join("\n")
+}
+
+fn escape_brackets(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 fn sarif_fix(fix: &Fix, artifact: &Value, index: &LineIndex) -> Value {
@@ -262,12 +275,14 @@ mod tests {
             name: "unchecked-on-conflict",
             summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked",
             default_severity: Severity::Error,
+            langs: &[crate::model::Lang::Sql],
             doc: "# unchecked-on-conflict\n\nThe insert skips duplicates,\nthe write after it does not.\n\n## Fix\n\nBranch on it.\n",
         },
         &RuleMeta {
             name: "in-progress-reentry",
             summary: "a request proceeds on an in-progress idempotency record",
             default_severity: Severity::Warning,
+            langs: &[crate::model::Lang::Sql],
             doc: "# in-progress-reentry\n",
         },
     ];
@@ -295,8 +310,9 @@ mod tests {
             .iter()
             .map(|rule| rule["id"].as_str().unwrap())
             .collect();
-        let registry: Vec<&str> = rules::ALL.iter().map(|rule| rule.meta().name).collect();
+        let registry: Vec<&str> = rules::all_meta().map(|meta| meta.name).collect();
         assert_eq!(ids, registry);
+        assert_eq!(ids.last(), Some(&"unused-suppression"));
         assert_eq!(document["runs"][0]["results"], json!([]));
         assert!(document["runs"][0].get("originalUriBaseIds").is_none());
     }
@@ -346,6 +362,22 @@ mod tests {
     }
 
     #[test]
+    fn messages_link_related_locations_and_escape_other_brackets() {
+        let mut files = sample_files();
+        files[0].findings[0].help = "sleep a random duration in [0, cap] (see a\\b)".to_owned();
+        let results = file_results(&files[0], TEST_RULES);
+        assert_eq!(
+            results[0]["message"]["text"],
+            "the outcome of this ON CONFLICT DO NOTHING is never checked\n\
+             [so this charge runs for duplicates too](1)\n\
+             note: a retried request takes this path again\n\
+             help: sleep a random duration in \\[0, cap\\] (see a\\\\b)\n\
+             fix: return the key and proceed only when a row comes back"
+        );
+        assert_eq!(results[0]["relatedLocations"][0]["id"], 1);
+    }
+
+    #[test]
     fn uris_are_escaped_and_absolute_paths_are_file_uris() {
         assert_eq!(
             artifact_location(Path::new("src/my file#1.go")),
@@ -364,5 +396,10 @@ mod tests {
             Some("The insert skips duplicates, the write after it does not.")
         );
         assert_eq!(first_paragraph(TEST_RULES[1].doc), None);
+        assert_eq!(
+            first_paragraph("# r\n**Default level:** error\n\n## Summary\n\n\nA\nhazard.\n\nMore.")
+                .as_deref(),
+            Some("A hazard.")
+        );
     }
 }

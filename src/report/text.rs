@@ -307,7 +307,10 @@ mod tests {
 
     fn render(files: &[FileFindings], color: bool) -> String {
         let mut out = Vec::new();
-        let options = ReportOptions { color, root: None };
+        let options = ReportOptions {
+            color,
+            ..ReportOptions::default()
+        };
         write(files, &options, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }

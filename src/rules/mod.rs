@@ -5,6 +5,11 @@ use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
 
+mod backoff_without_jitter;
+mod check_then_insert;
+mod in_progress_reentry;
+mod retry_any_error;
+mod retry_marks;
 mod unchecked_on_conflict;
 
 /// What a rule is, for `idemlint rules`, `explain`, SARIF and the docs.
@@ -14,6 +19,8 @@ pub struct RuleMeta {
     /// One line: the hazard.
     pub summary: &'static str,
     pub default_severity: Severity,
+    /// The languages the rule reads; its page has a bad and a good example for each.
+    pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,
 }
@@ -24,6 +31,8 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
     /// The whole file, for rules that need to look at text around a span.
     pub source: &'a str,
+    /// Every unit of the file, for rules that follow a value into a same-file helper.
+    pub units: &'a [Unit],
 }
 
 pub trait Rule: Sync {
@@ -32,9 +41,38 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in the order `idemlint rules` lists them.
-pub static ALL: &[&dyn Rule] = &[&unchecked_on_conflict::UncheckedOnConflict];
+pub static ALL: &[&dyn Rule] = &[
+    &check_then_insert::CheckThenInsert,
+    &backoff_without_jitter::BackoffWithoutJitter,
+    &retry_any_error::RetryAnyError,
+    &unchecked_on_conflict::UncheckedOnConflict,
+    &in_progress_reentry::InProgressReentry,
+];
 
 /// The rule with this public name.
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// The meta-rule that reports suppression comments which suppress nothing or name an
+/// unknown rule (src/suppress.rs). It checks comments, not units, so it is not in [`ALL`],
+/// but it has a level, a page and a place in every report like the others.
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
+    default_severity: Severity::Warning,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    doc: include_str!("../../rules/unused-suppression.md"),
+};
+
+/// The metadata of every rule in [`ALL`], then of the meta-rule.
+pub fn all_meta() -> impl Iterator<Item = &'static RuleMeta> {
+    ALL.iter()
+        .map(|rule| rule.meta())
+        .chain([&UNUSED_SUPPRESSION])
+}
+
+/// The metadata of the rule or meta-rule with this public name.
+pub fn meta_by_name(name: &str) -> Option<&'static RuleMeta> {
+    all_meta().find(|meta| meta.name == name)
 }

@@ -1,6 +1,8 @@
 //! The clauses of a statement read from sqlparser's AST: the parser knows operator precedence,
 //! so only it can tell which equalities are ANDed at the top of a WHERE clause.
 
+use std::ops::Range;
+
 use sqlparser::ast::{
     Assignment, AssignmentTarget, BinaryOperator, ConflictTarget, Expr, Ident, InTarget, Insert,
     ObjectName, OnConflictAction, OnInsert, Query, Select, SelectItem, SetExpr, Spanned,
@@ -8,7 +10,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan};
 
 use super::lex::Locator;
 use super::part::{Part, is_param_name};
@@ -40,10 +42,13 @@ fn parsing_dialects() -> [&'static dyn Dialect; 4] {
 pub(crate) fn clauses(
     text: &str,
     main: Part,
+    lexed_with: &dyn Dialect,
     params: &[String],
     table: Option<&str>,
 ) -> Result<Clauses, String> {
-    let span = main.span().ok_or_else(String::new)?;
+    let span = main
+        .span()
+        .ok_or_else(|| "it has no statement after its WITH clause".to_owned())?;
     if main.depths.iter().any(|&d| d > MAX_PARSE_DEPTH) {
         return Err(format!(
             "it nests parentheses deeper than {MAX_PARSE_DEPTH}, too deep to parse"
@@ -54,11 +59,9 @@ pub(crate) fn clauses(
             "it has more than {MAX_PARSE_OPERATORS} operators, too many to parse"
         ));
     }
-    let source = &text[span.clone()];
-    let statement = parse(source)?;
+    let (statement, positions) = parse(text, main, lexed_with)?;
     let reader = AstReader {
-        locator: Locator::new(source),
-        base: span.start,
+        positions,
         whole: span,
         main,
         params,
@@ -91,27 +94,93 @@ fn is_operator(token: &Token) -> bool {
     }
 }
 
-/// The one statement of `source` in the first dialect that reads it, or the PostgreSQL error.
-fn parse(source: &str) -> Result<Ast, String> {
-    let mut first_error = None;
+/// Where the locations of an AST point.
+enum Positions {
+    /// Columns of line 1 are byte offsets in the text plus one (the statement was parsed from
+    /// the script's own tokens).
+    Bytes,
+    /// Lines and columns of the statement's text, which starts at `base` in the text.
+    Lines { locator: Locator, base: usize },
+}
+
+impl Positions {
+    fn range(&self, span: Span) -> Option<Range<usize>> {
+        match self {
+            Positions::Bytes => {
+                let offset = |at: Location| {
+                    let column = usize::try_from(at.column).ok()?;
+                    (at.line == 1).then_some(column.checked_sub(1)?)
+                };
+                let (start, end) = (offset(span.start)?, offset(span.end)?);
+                (start <= end).then_some(start..end)
+            }
+            Positions::Lines { locator, base } => {
+                locator.range(span).map(|r| r.start + base..r.end + base)
+            }
+        }
+    }
+}
+
+/// The location sqlparser is given for byte `offset` of the text.
+fn byte_location(offset: usize) -> Location {
+    Location {
+        line: 1,
+        column: offset as u64 + 1,
+    }
+}
+
+/// The one statement `main` is: parsed from the script's tokens in the dialect that made them
+/// (no second tokenizing), then from its text in each other dialect; or the first error.
+fn parse(text: &str, main: Part, lexed_with: &dyn Dialect) -> Result<(Ast, Positions), String> {
+    let one = |parsed: Result<Vec<Ast>, ParserError>| match parsed {
+        Ok(mut statements) if statements.len() == 1 => Ok(statements.pop()),
+        Ok(_) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let tokens = main
+        .toks
+        .iter()
+        .map(|t| TokenWithSpan {
+            token: t.token.clone(),
+            span: Span::new(byte_location(t.span.start), byte_location(t.span.end)),
+        })
+        .collect();
+    let mut first_error = match one(parser(lexed_with)
+        .with_tokens_with_locations(tokens)
+        .parse_statements())
+    {
+        Ok(Some(statement)) => return Ok((statement, Positions::Bytes)),
+        Ok(None) => None,
+        Err(error) => Some(error),
+    };
+    let span = main.span().unwrap_or_default();
+    let source = &text[span.clone()];
     for dialect in parsing_dialects() {
-        let parsed = Parser::new(dialect)
-            .with_recursion_limit(RECURSION_LIMIT)
+        if dialect.dialect() == lexed_with.dialect() {
+            continue;
+        }
+        let parsed = parser(dialect)
             .try_with_sql(source)
             .and_then(|mut parser| parser.parse_statements());
-        match parsed {
-            Ok(mut statements) if statements.len() == 1 => {
-                if let Some(statement) = statements.pop() {
-                    return Ok(statement);
-                }
+        match one(parsed) {
+            Ok(Some(statement)) => {
+                let positions = Positions::Lines {
+                    locator: Locator::new(source),
+                    base: span.start,
+                };
+                return Ok((statement, positions));
             }
-            Ok(_) => {}
+            Ok(None) => {}
             Err(error) => {
                 first_error.get_or_insert(error);
             }
         }
     }
     Err(first_error.map_or_else(|| "not one statement".to_owned(), describe))
+}
+
+fn parser(dialect: &dyn Dialect) -> Parser<'_> {
+    Parser::new(dialect).with_recursion_limit(RECURSION_LIMIT)
 }
 
 /// A parser error without its location (relative to the statement, so of no use to a reader).
@@ -127,11 +196,9 @@ fn describe(error: ParserError) -> String {
 }
 
 struct AstReader<'a> {
-    locator: Locator,
-    /// The offset of the parsed source in the text.
-    base: usize,
+    positions: Positions,
     /// The parsed statement's span, for nodes sqlparser has no span for.
-    whole: std::ops::Range<usize>,
+    whole: Range<usize>,
     /// Its tokens.
     main: Part<'a>,
     params: &'a [String],
@@ -236,11 +303,11 @@ impl AstReader<'_> {
 
     /// The bytes of a node. sqlparser's spans may stop short of closing parentheses and
     /// casts (`IN ($1`, `$1` of `$1::uuid`), so the end is carried over them.
-    fn span_of(&self, node: &impl Spanned) -> std::ops::Range<usize> {
-        let Some(range) = self.locator.range(node.span()) else {
+    fn span_of(&self, node: &impl Spanned) -> Range<usize> {
+        let Some(range) = self.positions.range(node.span()) else {
             return self.whole.clone();
         };
-        let (start, end) = (range.start + self.base, range.end + self.base);
+        let (start, end) = (range.start, range.end);
         let toks = self.main.toks;
         let first = toks.partition_point(|t| t.span.start < start);
         let Some(mut last) = toks.partition_point(|t| t.span.start < end).checked_sub(1) else {
@@ -341,9 +408,8 @@ impl AstReader<'_> {
     /// The column an expression names, unless the name is a parameter's.
     fn column(&self, expr: &Expr) -> Option<String> {
         match expr {
-            Expr::Identifier(id) if !is_param_name(&id.value, self.params) => Some(lower(id)),
-            Expr::CompoundIdentifier(ids) => ids.last().map(lower),
-            _ => None,
+            Expr::Identifier(id) if is_param_name(&id.value, self.params) => None,
+            _ => column_name(expr),
         }
     }
 

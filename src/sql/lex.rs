@@ -44,6 +44,8 @@ impl Tok {
 /// A text's tokens, and what the tokenizer could not read.
 pub(crate) struct Lexed {
     pub toks: Vec<Tok>,
+    /// The dialect that read them.
+    pub dialect: &'static dyn Dialect,
     /// From the first byte the tokenizer failed on (an unterminated string, quoted identifier,
     /// dollar quote or comment) to the end of the text.
     pub unread: Option<(Range<usize>, String)>,
@@ -75,11 +77,12 @@ pub(crate) fn lex(text: &str) -> Lexed {
     }
     best.unwrap_or(Lexed {
         toks: Vec::new(),
+        dialect: &PostgreSqlDialect {},
         unread: None,
     })
 }
 
-fn lex_with(text: &str, dialect: &dyn Dialect) -> Lexed {
+fn lex_with(text: &str, dialect: &'static dyn Dialect) -> Lexed {
     let mut raw: Vec<TokenWithSpan> = Vec::new();
     let result = Tokenizer::new(dialect, text).tokenize_with_location_into_buf(&mut raw);
     let mut cursor = Cursor::new(text);
@@ -98,7 +101,11 @@ fn lex_with(text: &str, dialect: &dyn Dialect) -> Lexed {
         let from = toks.last().map_or(0, |t| t.span.end);
         (from..text.len(), e.message)
     });
-    Lexed { toks, unread }
+    Lexed {
+        toks,
+        dialect,
+        unread,
+    }
 }
 
 /// Walks a text forward, turning increasing sqlparser locations (1-based lines and columns

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use sqlparser::dialect::Dialect;
 use sqlparser::keywords::RESERVED_FOR_TABLE_ALIAS;
 use sqlparser::tokenizer::Token;
 
@@ -64,6 +65,8 @@ pub(crate) struct Clauses {
 /// Reads statements out of one text.
 pub(crate) struct Reader<'a> {
     pub text: &'a str,
+    /// The dialect that tokenized the text.
+    pub dialect: &'static dyn Dialect,
     /// Identifiers that name parameters rather than columns (a routine's arguments and
     /// variables).
     pub params: Vec<String>,
@@ -73,9 +76,10 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(text: &'a str) -> Reader<'a> {
+    pub fn new(text: &'a str, dialect: &'static dyn Dialect) -> Reader<'a> {
         Reader {
             text,
+            dialect,
             params: Vec::new(),
             rejected: Vec::new(),
             note_rejections: false,
@@ -128,7 +132,7 @@ impl<'a> Reader<'a> {
             return st;
         }
         let table = st.table.as_deref();
-        let clauses = match ast::clauses(self.text, main, &self.params, table) {
+        let clauses = match ast::clauses(self.text, main, self.dialect, &self.params, table) {
             Ok(clauses) => clauses,
             Err(reason) => {
                 if self.note_rejections && nesting == 0 {

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use sqlparser::dialect::Dialect;
 use sqlparser::tokenizer::Token;
 
 use super::lex::{self, Tok};
@@ -32,7 +33,11 @@ const READ_LANGUAGES: &[&str] = &["plpgsql", "sql"];
 
 /// The routine a CREATE FUNCTION/PROCEDURE or DO statement defines, and the comments of its
 /// body (a dollar-quoted body is a string to the script's tokenizer).
-pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment>)> {
+pub(crate) fn routine(
+    text: &str,
+    toks: &[&Tok],
+    lexed_with: &'static dyn Dialect,
+) -> Option<(Routine, Vec<Comment>)> {
     if !toks.first().is_some_and(|t| t.is("create") || t.is("do")) {
         return None;
     }
@@ -52,7 +57,7 @@ pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment
     if language.is_some_and(|l| !READ_LANGUAGES.iter().any(|r| l.eq_ignore_ascii_case(r))) {
         return None;
     }
-    let mut reader = Reader::new(text);
+    let mut reader = Reader::new(text, lexed_with);
     reader.params = params.iter().map(|p| p.to_lowercase()).collect();
     let dollar_quoted = statement.find_top(0, |i| {
         matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
@@ -60,6 +65,7 @@ pub(crate) fn routine(text: &str, toks: &[&Tok]) -> Option<(Routine, Vec<Comment
     let (statements, comments) = if let Some(body) = dollar_quoted {
         let body = inside_dollar_quotes(text, statement.toks[body].span.clone())?;
         let lexed = lex::lex(&text[body.clone()]);
+        reader.dialect = lexed.dialect;
         let shifted: Vec<Tok> = lexed
             .toks
             .into_iter()

@@ -1,0 +1,533 @@
+//! The configuration file, `idemlint.toml`: per-rule levels, path excludes and knowledge
+//! extensions.
+//!
+//! ```toml
+//! exclude = ["fixtures/**", "*.gen.go"]
+//!
+//! [rules]
+//! backoff-without-jitter = "warning"
+//! retry-any-error = "off"
+//!
+//! [knowledge]
+//! sleep-functions = ["clock.Sleep"]
+//! random-functions = ["backoffutil.Jitter"]
+//! retry-predicates = ["isTransient"]
+//! in-progress-statuses = ["running"]
+//! settled-statuses = ["archived"]
+//! status-columns = ["phase"]
+//! dedup-tables = ["webhook_deliveries"]
+//! side-effect-functions = ["ledger.Post"]
+//! ```
+//!
+//! Every mistake in the file (bad TOML, an unknown key or rule, a value of the wrong type,
+//! a bad glob) is an error that names the file, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::knowledge::{CallPattern, Knowledge, SleepApi};
+use crate::report::position::LineIndex;
+use crate::rules;
+
+/// The file name looked for in the working directory and its ancestors.
+pub const FILE_NAME: &str = "idemlint.toml";
+
+/// What a rule is set to in `[rules]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+impl TryFrom<String> for RuleLevel {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<RuleLevel, String> {
+        match name.as_str() {
+            "error" => Ok(RuleLevel::Error),
+            "warning" => Ok(RuleLevel::Warning),
+            "off" => Ok(RuleLevel::Off),
+            other => Err(format!(
+                "unknown level `{other}`, expected `error`, `warning` or `off`"
+            )),
+        }
+    }
+}
+
+/// A loaded configuration. [`Config::default`] is the configuration of a project without
+/// a file: every rule at its default level, nothing excluded, the built-in knowledge.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where it was read from, if from a file.
+    pub path: Option<PathBuf>,
+    /// The level of each rule the file names; the others keep their default.
+    pub levels: BTreeMap<&'static str, RuleLevel>,
+    pub exclude: Exclude,
+    pub knowledge: KnowledgeExtension,
+}
+
+/// The file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, RuleLevel>,
+    #[serde(default)]
+    knowledge: KnowledgeExtension,
+}
+
+/// `[knowledge]`: the project's own functions and names, added to the built-in table.
+/// Function names are dotted or `::` paths matched by their trailing segments, as the
+/// built-in ones are (`clock.Sleep` matches `clock.Sleep` and `internal.clock.Sleep`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KnowledgeExtension {
+    /// Functions that sleep for the duration given as their first argument.
+    #[serde(default)]
+    pub sleep_functions: Vec<String>,
+    /// Functions that return a random or jittered value.
+    #[serde(default)]
+    pub random_functions: Vec<String>,
+    /// Functions that tell a retryable error from a permanent one.
+    #[serde(default)]
+    pub retry_predicates: Vec<String>,
+    /// Status values that mean a request with that key is still being processed.
+    #[serde(default)]
+    pub in_progress_statuses: Vec<String>,
+    /// Status values that mean a request with that key has finished, one way or another.
+    #[serde(default)]
+    pub settled_statuses: Vec<String>,
+    /// Columns that hold an idempotency record's state.
+    #[serde(default)]
+    pub status_columns: Vec<String>,
+    /// Tables (or key columns) that record handled requests or events.
+    #[serde(default)]
+    pub dedup_tables: Vec<String>,
+    /// Functions with an effect outside the database that must happen once.
+    #[serde(default)]
+    pub side_effect_functions: Vec<String>,
+}
+
+impl KnowledgeExtension {
+    /// Adds the project's names to `knowledge`.
+    pub fn extend(&self, knowledge: &mut Knowledge) {
+        let pattern = |name: &String| CallPattern {
+            lang: None,
+            pattern: name.replace("::", "."),
+        };
+        knowledge
+            .sleeps
+            .extend(self.sleep_functions.iter().map(|name| SleepApi {
+                call: pattern(name),
+                duration_arg: 0,
+            }));
+        knowledge
+            .randoms
+            .extend(self.random_functions.iter().map(pattern));
+        // These tables hold lower-case words looked for inside names.
+        let words = |names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .map(|name| last_segment(name).to_ascii_lowercase())
+                .collect()
+        };
+        knowledge
+            .retry_predicate_hints
+            .extend(words(&self.retry_predicates));
+        knowledge
+            .side_effect_hints
+            .extend(words(&self.side_effect_functions));
+        knowledge.dedup_name_hints.extend(words(&self.dedup_tables));
+        knowledge
+            .in_progress_statuses
+            .extend(self.in_progress_statuses.iter().cloned());
+        knowledge
+            .settled_statuses
+            .extend(self.settled_statuses.iter().cloned());
+        knowledge
+            .status_columns
+            .extend(self.status_columns.iter().map(|c| c.to_ascii_lowercase()));
+    }
+}
+
+/// The last segment of a dotted or `::` path: `ledger.Post` → `Post`.
+fn last_segment(name: &str) -> &str {
+    name.rsplit(['.', ':']).next().unwrap_or(name)
+}
+
+/// The `exclude` globs, in `.gitignore` syntax, relative to the configuration file's
+/// directory.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    globs: Gitignore,
+}
+
+impl Default for Exclude {
+    fn default() -> Exclude {
+        Exclude {
+            globs: Gitignore::empty(),
+        }
+    }
+}
+
+impl Exclude {
+    /// Whether `path` (absolute, or relative to `cwd`) or a directory above it is excluded.
+    pub fn is_excluded(&self, path: &Path, is_dir: bool, cwd: &Path) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        let absolute = normalize(&cwd.join(path));
+        absolute.starts_with(self.globs.path())
+            && self
+                .globs
+                .matched_path_or_any_parents(&absolute, is_dir)
+                .is_ignore()
+    }
+}
+
+/// `path` with `.` and `..` resolved lexically: `/a/./b/../c` → `/a/c`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Config {
+    /// The configuration for a run in `cwd`: the file named by `--config`, else the first
+    /// `idemlint.toml` in `cwd` or above it, else the defaults.
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config, String> {
+        let path = match explicit {
+            Some(path) => Some(path.to_owned()),
+            None => cwd
+                .ancestors()
+                .map(|dir| dir.join(FILE_NAME))
+                .find(|candidate| candidate.is_file()),
+        };
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|error| {
+                    format!(
+                        "cannot read the configuration '{}': {error}",
+                        path.display()
+                    )
+                })?;
+                let root = normalize(&cwd.join(&path));
+                let root = root.parent().unwrap_or(Path::new("/"));
+                let shown = crate::discover::display_path(&path, Some(cwd));
+                Config::parse(&text, root, &shown)
+            }
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// Reads the text of a configuration file. `root` is the directory excludes are
+    /// relative to; `shown` is how errors name the file.
+    pub fn parse(text: &str, root: &Path, shown: &Path) -> Result<Config, String> {
+        let error_at = |span: Option<std::ops::Range<usize>>, message: &str| {
+            let position = LineIndex::new(text).position(span.map_or(0, |span| span.start));
+            format!("{}:{position}: {message}", shown.display())
+        };
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|error| error_at(error.span(), error.message()))?;
+        let mut levels = BTreeMap::new();
+        for (name, level) in raw.rules {
+            let Some(meta) = rules::meta_by_name(name.get_ref()) else {
+                let known: Vec<&str> = rules::all_meta().map(|meta| meta.name).collect();
+                return Err(error_at(
+                    Some(name.span()),
+                    &format!(
+                        "unknown rule `{}`, expected one of {}",
+                        name.get_ref(),
+                        quoted_list(&known)
+                    ),
+                ));
+            };
+            levels.insert(meta.name, level);
+        }
+        let mut globs = GitignoreBuilder::new(root);
+        for glob in &raw.exclude {
+            globs
+                .add_line(None, glob.get_ref())
+                .map_err(|error| error_at(Some(glob.span()), &error.to_string()))?;
+        }
+        let globs = globs
+            .build()
+            .map_err(|error| error_at(None, &error.to_string()))?;
+        Ok(Config {
+            path: Some(shown.to_owned()),
+            levels,
+            exclude: Exclude { globs },
+            knowledge: raw.knowledge,
+        })
+    }
+
+    /// The knowledge table with the file's extensions.
+    pub fn knowledge(&self) -> Knowledge {
+        let mut knowledge = Knowledge::builtin();
+        self.knowledge.extend(&mut knowledge);
+        knowledge
+    }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    quoted.join(", ")
+}
+
+/// The rules a run checks and the severity each reports at: the configuration's levels,
+/// overridden by `--select` (only these, even those the file turns off) and `--ignore`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Levels {
+    /// Every enabled rule, the meta-rule `unused-suppression` included, with its severity.
+    enabled: BTreeMap<&'static str, Severity>,
+}
+
+impl Levels {
+    /// `select` and `ignore` are rule names as given; an unknown one is an error, so a typo
+    /// never silently turns a rule off.
+    pub fn new(
+        config: &BTreeMap<&'static str, RuleLevel>,
+        select: &[String],
+        ignore: &[String],
+    ) -> Result<Levels, String> {
+        let (select, ignore) = (known_names(select)?, known_names(ignore)?);
+        let enabled = rules::all_meta()
+            .filter_map(|meta| {
+                let configured = config.get(meta.name).copied();
+                let on = if select.is_empty() {
+                    configured != Some(RuleLevel::Off)
+                } else {
+                    select.contains(&meta.name)
+                };
+                let severity = match configured {
+                    Some(RuleLevel::Error) => Severity::Error,
+                    Some(RuleLevel::Warning) => Severity::Warning,
+                    Some(RuleLevel::Off) | None => meta.default_severity,
+                };
+                (on && !ignore.contains(&meta.name)).then_some((meta.name, severity))
+            })
+            .collect();
+        Ok(Levels { enabled })
+    }
+
+    /// The severity `rule` reports at, or `None` when it is off.
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        self.enabled.get(rule).copied()
+    }
+
+    /// The rules of the registry to run, in registry order.
+    pub fn rules(&self) -> Vec<&'static dyn rules::Rule> {
+        rules::ALL
+            .iter()
+            .copied()
+            .filter(|rule| self.enabled.contains_key(rule.meta().name))
+            .collect()
+    }
+}
+
+impl Default for Levels {
+    /// Every rule at its default severity.
+    fn default() -> Levels {
+        Levels::new(&BTreeMap::new(), &[], &[]).expect("no names to check")
+    }
+}
+
+fn known_names(list: &[String]) -> Result<Vec<&'static str>, String> {
+    list.iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            rules::meta_by_name(name)
+                .map(|meta| meta.name)
+                .ok_or_else(|| format!("unknown rule '{name}' (see 'idemlint rules')"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/repo"), Path::new("idemlint.toml"))
+    }
+
+    #[test]
+    fn a_full_file_is_read() {
+        let config = parse(
+            r#"
+exclude = ["fixtures/**", "*.gen.go"]
+
+[rules]
+unchecked-on-conflict = "warning"
+unused-suppression = "off"
+
+[knowledge]
+sleep-functions = ["clock::Sleep"]
+random-functions = ["backoffutil.Jitter"]
+retry-predicates = ["errs.IsTransientFailure"]
+in-progress-statuses = ["running"]
+settled-statuses = ["Archived"]
+status-columns = ["Phase"]
+dedup-tables = ["Webhook_Deliveries"]
+side-effect-functions = ["ledger.PostEntry"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.levels,
+            BTreeMap::from([
+                ("unchecked-on-conflict", RuleLevel::Warning),
+                ("unused-suppression", RuleLevel::Off),
+            ])
+        );
+        let cwd = Path::new("/repo");
+        let excluded =
+            |path: &str, is_dir| config.exclude.is_excluded(Path::new(path), is_dir, cwd);
+        assert!(excluded("fixtures/seed/inbox.sql", false));
+        assert!(excluded("fixtures/seed", true));
+        assert!(excluded("api/deep/handler.gen.go", false));
+        assert!(excluded("/repo/fixtures/x.go", false));
+        assert!(!excluded("src/fixtures.rs", false));
+        assert!(!excluded("/elsewhere/fixtures/x.go", false));
+        assert!(!excluded("../fixtures/x.go", false));
+
+        let knowledge = config.knowledge();
+        use crate::model::Lang;
+        assert!(knowledge.sleep(Lang::Go, "internal.clock.Sleep").is_some());
+        assert!(knowledge.is_random(Lang::Rust, "backoffutil.Jitter"));
+        assert!(knowledge.is_retry_predicate("IsTransientFailure"));
+        assert!(knowledge.is_in_progress_status("RUNNING"));
+        assert!(knowledge.is_settled_status("archived"));
+        assert!(knowledge.is_status_column("job_phase"));
+        assert!(knowledge.is_dedup_name("webhook_deliveries"));
+        assert!(knowledge.is_side_effect("l.PostEntry"));
+        assert!(!Knowledge::builtin().is_in_progress_status("running"));
+    }
+
+    #[test]
+    fn mistakes_name_the_line_and_column() {
+        let error = |text: &str| parse(text).unwrap_err();
+        assert_eq!(
+            error("[rules]\nunchecked-on-conflict = \"fatal\"\n"),
+            "idemlint.toml:2:25: unknown level `fatal`, expected `error`, `warning` or `off`"
+        );
+        assert_eq!(
+            error("[rules]\n\nno-such-rule = \"off\"\n"),
+            format!(
+                "idemlint.toml:3:1: unknown rule `no-such-rule`, expected one of {}",
+                quoted_list(&rules::all_meta().map(|m| m.name).collect::<Vec<_>>())
+            )
+        );
+        assert_eq!(
+            error("exclude = \"fixtures\"\n"),
+            "idemlint.toml:1:11: invalid type: string \"fixtures\", expected a sequence"
+        );
+        assert_eq!(
+            error("[knowledge]\nsleep-funcs = []\n"),
+            "idemlint.toml:2:1: unknown field `sleep-funcs`, expected one of `sleep-functions`, \
+             `random-functions`, `retry-predicates`, `in-progress-statuses`, `settled-statuses`, \
+             `status-columns`, `dedup-tables`, `side-effect-functions`"
+        );
+        assert_eq!(
+            error("colour = true\n"),
+            "idemlint.toml:1:1: unknown field `colour`, expected one of `exclude`, `rules`, `knowledge`"
+        );
+        assert_eq!(
+            error("[rules\n"),
+            "idemlint.toml:1:7: unclosed table, expected `]`"
+        );
+        assert_eq!(
+            error("exclude = [\"ok\", \"{a,b\"]\n"),
+            "idemlint.toml:1:18: error parsing glob '{a,b': unclosed alternate group; missing '}' \
+             (maybe escape '{' with '[{]'?)"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_the_default() {
+        let config = parse("").unwrap();
+        assert!(config.levels.is_empty());
+        assert_eq!(config.knowledge, KnowledgeExtension::default());
+        assert!(
+            !config
+                .exclude
+                .is_excluded(Path::new("a.go"), false, Path::new("/repo"))
+        );
+    }
+
+    #[test]
+    fn the_file_is_found_upward_from_the_working_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "[rules]\nunused-suppression = \"error\"\n",
+        )
+        .unwrap();
+        let config = Config::load(None, &nested).unwrap();
+        assert_eq!(config.path, Some(dir.path().join(FILE_NAME)));
+        assert_eq!(config.levels["unused-suppression"], RuleLevel::Error);
+        let missing = Config::load(Some(Path::new("nope.toml")), &nested).unwrap_err();
+        assert!(
+            missing.starts_with("cannot read the configuration 'nope.toml': "),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn select_and_ignore_override_the_configured_levels() {
+        let config = BTreeMap::from([
+            ("unchecked-on-conflict", RuleLevel::Off),
+            ("unused-suppression", RuleLevel::Error),
+        ]);
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let levels = Levels::new(&config, &[], &[]).unwrap();
+        assert_eq!(levels.severity("unchecked-on-conflict"), None);
+        assert_eq!(levels.severity("unused-suppression"), Some(Severity::Error));
+        let selected = Levels::new(&config, &names(&[" unchecked-on-conflict ", ""]), &[]).unwrap();
+        assert_eq!(
+            selected.severity("unchecked-on-conflict"),
+            Some(Severity::Error)
+        );
+        assert_eq!(selected.severity("unused-suppression"), None);
+        assert_eq!(
+            selected
+                .rules()
+                .iter()
+                .map(|r| r.meta().name)
+                .collect::<Vec<_>>(),
+            ["unchecked-on-conflict"]
+        );
+        let ignored = Levels::new(&config, &[], &names(&["unused-suppression"])).unwrap();
+        assert_eq!(ignored.severity("unused-suppression"), None);
+        assert_eq!(
+            Levels::new(&config, &names(&["nope"]), &[]).unwrap_err(),
+            "unknown rule 'nope' (see 'idemlint rules')"
+        );
+        let defaults = Levels::default();
+        for meta in rules::all_meta() {
+            assert_eq!(defaults.severity(meta.name), Some(meta.default_severity));
+        }
+    }
+}
