@@ -15,7 +15,14 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let lang = [Lang::Go, Lang::Rust, Lang::Sql][usize::from(selector) % 3];
+    let langs = [
+        Lang::Go,
+        Lang::Rust,
+        Lang::Sql,
+        Lang::TypeScript,
+        Lang::Markdown,
+    ];
+    let lang = langs[usize::from(selector) % langs.len()];
     let source = common::text(rest).into_owned();
     let result = idemlint::check_source(&source, lang, rules::ALL, &common::KNOWLEDGE);
     let files = [FileFindings {
