@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         let options = ReportOptions {
             color,
             root: Some("/fuzz".into()),
+            files_checked: 1,
         };
         for format in Format::value_variants() {
             let mut out = Vec::new();
