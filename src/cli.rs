@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
 use idemlint::finding::Severity;
+use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
+use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, Outcome};
@@ -52,6 +54,10 @@ enum Command {
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
     },
+    /// Print the words the prefilter looks for with every rule enabled, one per line, for
+    /// benchmarks that scan for the same words with another tool.
+    #[command(hide = true)]
+    PrefilterWords,
 }
 
 #[derive(Args)]
@@ -96,6 +102,10 @@ struct CheckArgs {
     /// or not); files git does not track count as new.
     #[arg(long, value_name = "REV")]
     diff_base: Option<String>,
+    /// Parse every file, even those that hold none of the words the rules need (to check
+    /// that the prefilter changes nothing).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +154,7 @@ pub fn main() -> u8 {
         },
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::DumpModel { file, lang } => dump_model(&file, lang, &mut out),
+        Command::PrefilterWords => prefilter_words(&mut out),
     };
     match done.written.and_then(|()| out.flush()) {
         Ok(()) => done.status,
@@ -181,6 +192,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     };
     let rules = levels.rules();
     let knowledge = config.knowledge();
+    let prefilter = Prefilter::new(&rules, &knowledge);
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
@@ -189,6 +201,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         exclude: &config.exclude,
         exclude_named: args.force_exclude,
         changed: changed.as_ref(),
+        prefilter: (!args.no_prefilter).then_some(&prefilter),
     };
     let outcome = if reads_stdin {
         match check_stdin(args, &options) {
@@ -318,11 +331,8 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
         }
     };
     // Classified with the project's knowledge, so that its extensions can be seen at work.
-    let config = std::env::current_dir()
-        .map_err(|error| format!("cannot read the working directory: {error}"))
-        .and_then(|cwd| Config::load(None, &cwd));
-    let knowledge = match config {
-        Ok(config) => config.knowledge(),
+    let knowledge = match project_knowledge() {
+        Ok(knowledge) => knowledge,
         Err(message) => return Done::error(&message),
     };
     let mut module = idemlint::lang::lower(lang, &source);
@@ -330,6 +340,33 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),
+    }
+}
+
+/// The knowledge table with the extensions of the idemlint.toml found from the working
+/// directory.
+fn project_knowledge() -> Result<Knowledge, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    Ok(Config::load(None, &cwd)?.knowledge())
+}
+
+fn prefilter_words(out: &mut dyn Write) -> Done {
+    let knowledge = match project_knowledge() {
+        Ok(knowledge) => knowledge,
+        Err(message) => return Done::error(&message),
+    };
+    let prefilter = Prefilter::new(rules::ALL, &knowledge);
+    let mut words: Vec<String> = prefilter
+        .words()
+        .iter()
+        .map(|word| word.text.to_ascii_lowercase())
+        .collect();
+    words.sort();
+    words.dedup();
+    Done {
+        status: SUCCESS,
+        written: words.iter().try_for_each(|word| writeln!(out, "{word}")),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::discover::{self, Target};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::model::Lang;
+use crate::prefilter::Prefilter;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
 use crate::rules::Rule;
@@ -34,6 +35,9 @@ pub struct CheckOptions<'a> {
     pub exclude_named: bool,
     /// With `--diff-base`: only findings on these lines are kept.
     pub changed: Option<&'a ChangedLines>,
+    /// Files it does not admit are counted as checked without being parsed: they cannot
+    /// hold a finding of `rules`. `None` parses every file.
+    pub prefilter: Option<&'a Prefilter>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +185,13 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
         ));
         String::from_utf8_lossy(error.as_bytes()).into_owned()
     });
+    if options
+        .prefilter
+        .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), lang))
+    {
+        outcome.checked = true;
+        return outcome;
+    }
     let checked = guarded(|| crate::check_source(&source, lang, options.rules, options.knowledge));
     let result = match checked {
         Ok(result) => result,
@@ -278,6 +289,7 @@ mod tests {
             exclude: &EXCLUDE,
             exclude_named: false,
             changed: None,
+            prefilter: None,
         }
     }
 
