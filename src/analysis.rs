@@ -4,7 +4,7 @@
 use crate::knowledge::Knowledge;
 use crate::model::{
     Block, Call, CallRole, Expr, ExprKind, Guard, KvOp, Lang, Module, Outcome, Query, SqlText,
-    Stmt, StmtKind, StrLit, TargetKind,
+    Stmt, StmtKind, StrLit, TargetKind, UnOp,
 };
 use crate::sql;
 
@@ -29,10 +29,22 @@ pub fn callee_name(call: &Call) -> String {
 }
 
 fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+    if let ExprKind::Unary {
+        op: UnOp::Await,
+        operand,
+    } = &mut expr.kind
+    {
+        classify_awaited(operand, lang, knowledge);
+        return;
+    }
     let ExprKind::Call(call) = &mut expr.kind else {
         return;
     };
     let name = callee_name(call);
+    if let Some(sleep) = wrapped_sleep(call, lang, &name, knowledge) {
+        expr.kind = ExprKind::Call(sleep);
+        return;
+    }
     // A driver method name with no SQL in reach is some other client's method
     // (go-redis `Get(ctx, key)` beside sqlx `Get(&dest, query)`).
     let query = knowledge
@@ -45,17 +57,17 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
             sql,
             outcome: Outcome::Unknown,
         })
-    } else if let Some(sleep) = knowledge.sleep(lang, &name) {
+    } else if let Some(sleep) = knowledge.sleep_call(lang, &name, call.args.len()) {
         CallRole::Sleep {
             duration_arg: sleep.duration_arg,
         }
-    } else if let Some(kv) = kv_role(call, &name, lang, knowledge) {
+    } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
-    } else if let Some(retry) = knowledge.retry(lang, &name) {
-        CallRole::Retry(crate::model::RetryCall {
+    } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
+        CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),
-        })
+        }))
     } else if knowledge.is_random(lang, &name) {
         CallRole::Random
     } else {
@@ -63,12 +75,56 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     };
 }
 
+/// An awaited call nothing else claimed may be a promise-returning client's key-value
+/// method (see [`crate::knowledge::KvApi::awaited`]).
+fn classify_awaited(operand: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+    let ExprKind::Call(call) = &mut operand.kind else {
+        return;
+    };
+    if !matches!(call.role, CallRole::Unknown) {
+        return;
+    }
+    let name = callee_name(call);
+    if let Some(kv) = kv_role(call, &name, lang, knowledge, true) {
+        call.role = kv;
+    }
+}
+
+/// The sleep a call stands for when it only wraps one: a promise constructor whose executor
+/// does nothing but sleep (`new Promise(r => setTimeout(r, d))`) is that sleep. Its body was
+/// classified before it, children first.
+fn wrapped_sleep(call: &Call, lang: Lang, name: &str, knowledge: &Knowledge) -> Option<Call> {
+    if !knowledge.is_sleep_wrapper(lang, name) {
+        return None;
+    }
+    let [executor] = call.args.as_slice() else {
+        return None;
+    };
+    let ExprKind::Closure { body, .. } = &executor.kind else {
+        return None;
+    };
+    let [only] = body.stmts.as_slice() else {
+        return None;
+    };
+    let inner = match &only.kind {
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e.as_call()?,
+        _ => return None,
+    };
+    matches!(inner.role, CallRole::Sleep { .. }).then(|| inner.clone())
+}
+
 /// The key-value operation a call is: a client method, a generic command
 /// (`Do(ctx, "SET", key, …)`, `cmd("SET")`), or the builder step that gives a generic
 /// command its key (`.arg(key)`, which then takes the role over from the command).
 /// A set-if-absent flag anywhere along a write makes it a set-if-absent.
-fn kv_role(call: &mut Call, name: &str, lang: Lang, knowledge: &Knowledge) -> Option<CallRole> {
-    let Some((op, key_arg)) = kv_op(call, name, lang, knowledge) else {
+fn kv_role(
+    call: &mut Call,
+    name: &str,
+    lang: Lang,
+    knowledge: &Knowledge,
+    awaited: bool,
+) -> Option<CallRole> {
+    let Some((op, key_arg)) = kv_op(call, name, lang, knowledge, awaited) else {
         if has_if_absent_flag(&call.args, knowledge) {
             mark_write_if_absent(call);
         }
@@ -83,8 +139,14 @@ fn kv_role(call: &mut Call, name: &str, lang: Lang, knowledge: &Knowledge) -> Op
 }
 
 /// The operation and key argument of a key-value call, before flags are looked at.
-fn kv_op(call: &mut Call, name: &str, lang: Lang, knowledge: &Knowledge) -> Option<(KvOp, usize)> {
-    if let Some(api) = knowledge.kv_call(lang, name, call.args.len()) {
+fn kv_op(
+    call: &mut Call,
+    name: &str,
+    lang: Lang,
+    knowledge: &Knowledge,
+    awaited: bool,
+) -> Option<(KvOp, usize)> {
+    if let Some(api) = knowledge.kv_call(lang, name, call.args.len(), awaited) {
         return Some((api.op, api.key_arg));
     }
     if let Some(api) = knowledge.kv_command(lang, name) {
@@ -137,6 +199,12 @@ fn mark_write_if_absent(call: &mut Call) {
 fn has_if_absent_flag(args: &[Expr], knowledge: &Knowledge) -> bool {
     args.iter().flat_map(Expr::walk).any(|e| match &e.kind {
         ExprKind::Str(s) => knowledge.is_kv_if_absent_flag(&s.value),
+        // node-redis's `{ NX: true }`.
+        ExprKind::Composite { fields, .. } => fields.iter().any(|(name, value)| {
+            name.as_deref()
+                .is_some_and(|n| knowledge.is_kv_if_absent_flag(n))
+                && !matches!(value.kind, ExprKind::Bool(false))
+        }),
         ExprKind::Name(_) | ExprKind::Field { .. } => e
             .last_segment()
             .is_some_and(|last| knowledge.is_kv_if_absent_flag(last)),
@@ -213,7 +281,9 @@ fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 for_each_expr_mut(b, f);
             }
         }
-        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Return(Some(e)) => expr_mut(e, f),
+        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => {
+            expr_mut(e, f)
+        }
         StmtKind::Branch { subject, arms } => {
             if let Some(s) = subject {
                 expr_mut(s, f);

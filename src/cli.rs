@@ -27,7 +27,7 @@ const FAILURE: u8 = 2;
 #[command(
     name = "idemlint",
     version,
-    about = "A linter for idempotency and retry hazards in Go, Rust and SQL"
+    about = "A linter for idempotency and retry hazards in Go, Rust, SQL, TypeScript/JavaScript and Markdown code blocks"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -71,7 +71,7 @@ struct CheckArgs {
     /// When the text format uses colour; `auto` means on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// The language (go, rust, sql) of stdin and of files named on the command line,
+    /// The language (go, rust, sql, ts, js, markdown) of stdin and of files named on the command line,
     /// whatever their extension. Files found in directories go by their extension.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -122,7 +122,7 @@ enum ColorWhen {
 }
 
 fn parse_lang(name: &str) -> Result<Lang, String> {
-    Lang::from_name(name).ok_or_else(|| "expected go, rust or sql".to_owned())
+    Lang::from_name(name).ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
 }
 
 /// How a command ended: the exit status it chose, and whether stdout took its output.
@@ -264,7 +264,7 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
     let lang = options
         .lang
         .or_else(|| args.stdin_filename.as_deref().and_then(Lang::from_path))
-        .ok_or("reading stdin needs --lang go|rust|sql, or --stdin-filename with a .go, .rs or .sql name")?;
+        .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
     let mut bytes = Vec::new();
     io::stdin()
         .read_to_end(&mut bytes)

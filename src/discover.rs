@@ -63,7 +63,7 @@ pub fn discover(
                     continue;
                 }
                 None => format!(
-                    "cannot tell the language of '{}' (name it with --lang go|rust|sql)",
+                    "cannot tell the language of '{}' (name it with --lang go|rust|sql|ts|markdown)",
                     shown_path.display()
                 ),
             },

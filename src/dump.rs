@@ -117,6 +117,7 @@ fn stmt(out: &mut String, s: &Stmt, depth: usize) {
                     .unwrap_or_default()
             ),
         ),
+        StmtKind::Throw(e) => line(out, depth, &format!("throw {}", expr(e))),
         StmtKind::Break(l) => line(out, depth, &format!("break{}", label(l))),
         StmtKind::Continue(l) => line(out, depth, &format!("continue{}", label(l))),
         StmtKind::Try {

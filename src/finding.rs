@@ -96,8 +96,27 @@ impl Finding {
         self
     }
 
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_fix(mut self, fix: Fix) -> Finding {
         self.fix = Some(fix);
+        self
+    }
+
+    /// The same finding with every span (labels and fix edits) moved `by` bytes further
+    /// into the file: for a snippet checked apart from the file that holds it.
+    pub fn shifted(mut self, by: usize) -> Finding {
+        let moved = |span: &Span| span.start + by..span.end + by;
+        self.primary.span = moved(&self.primary.span);
+        for label in &mut self.secondary {
+            label.span = moved(&label.span);
+        }
+        for edit in self.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+            edit.span = moved(&edit.span);
+        }
         self
     }
 }

@@ -7,7 +7,7 @@
 //! dot) matches a method of that name on any receiver; `sleep` matches a bare `sleep` or
 //! any path ending in `.sleep`.
 
-use crate::model::{KvOp, Lang, Outcome};
+use crate::model::{Expr, ExprKind, KvOp, Lang, Outcome};
 
 /// A call pattern for one language (or all when `lang` is `None`).
 #[derive(Clone, Debug)]
@@ -37,6 +37,9 @@ pub struct KvApi {
     /// The number of arguments the call takes, when it tells the client's method apart from
     /// a same-named one elsewhere (a request context's `Get(key)`, a cache's `Set(k, v, d)`).
     pub arity: Option<usize>,
+    /// The call counts only when its result is awaited: a promise-returning client, told
+    /// from a same-named synchronous map (`await redis.get(k)`, not `cache.get(k)`).
+    pub awaited: bool,
 }
 
 /// A client call that runs a key-value command named by a string argument
@@ -49,30 +52,154 @@ pub struct KvCommandApi {
     pub command_arg: usize,
 }
 
-/// What a retry library does when the code does not say otherwise.
+/// What a retry-library call or type is to the code that uses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryRole {
+    /// Builds a backoff schedule (`backoff.NewExponentialBackOff()`,
+    /// `ExponentialBuilder::default()`).
+    #[default]
+    Strategy,
+    /// A struct literal type that is a backoff schedule (`wait.Backoff{…}`); matched against
+    /// [`crate::model::ExprKind::Composite`] type names, never against calls.
+    StrategyLiteral,
+    /// Runs an operation and retries it (`backoff.Retry(op, b)`, `Retry::spawn(s, action)`).
+    /// An entry with `exponential` set also carries its own schedule (avast's `retry.Do`).
+    Entry,
+}
+
+/// A test on the argument of a [`Mark`], or on the value a [`Mark::Field`] is set to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgTest {
+    /// Anything, or no argument at all.
+    Any,
+    /// A numeric literal equal to 0.
+    Zero,
+    /// Anything but a literal 0 or `false`.
+    NonZero,
+    True,
+    False,
+    /// A name whose last segment is exactly this (`retry.BackOffDelay`).
+    Is(&'static str),
+    /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
+    Mentions(&'static str),
+    /// A function literal whose every return answers true for a response with this status:
+    /// a literal `true`, or comparisons of a value with numbers that this status passes
+    /// (`() => true`, `e => e.response.status >= 400` for 404).
+    TrueForStatus(u16),
+}
+
+/// Something in the code that changes what a retry call does: turns jitter on or off, or
+/// makes the retry classify errors. Call names follow the [`CallPattern`] rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A method called on the value, in its builder chain or later on a variable holding it
+    /// (`.with_jitter()`, `.map(jitter)`, `.when(…)`); its first argument must pass `arg`.
+    Method { name: &'static str, arg: ArgTest },
+    /// A call that takes the value as an argument (`retry.WithJitter(d, b)`).
+    Wrapper(&'static str),
+    /// A call among the call's own arguments (`retry.RetryIf(…)`,
+    /// `backoff.WithRandomizationFactor(0)`); its first argument must pass `arg`.
+    Option { call: &'static str, arg: ArgTest },
+    /// A field set in the struct literal, or assigned later on a variable holding the value
+    /// (`Jitter: true`, `b.RandomizationFactor = 0`).
+    Field { name: &'static str, value: ArgTest },
+}
+
+/// The field of a struct literal strategy that makes the delay grow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrowthField {
+    pub name: &'static str,
+    /// The library's default for a missing field grows the delay (jpillora's `Factor` 2).
+    pub absent_grows: bool,
+}
+
+/// What a retry library does when the code does not say otherwise, and what changes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RetryFacts {
     /// The library's name as users know it (`tokio-retry`, `cenkalti/backoff`).
     pub library: &'static str,
-    /// The delay grows exponentially.
+    pub role: RetryRole,
+    /// The delay grows (exponentially, or Fibonacci).
     pub exponential: bool,
     /// Jitter is applied unless switched off.
     pub jitters_by_default: bool,
     /// Every error is retried unless the code opts out.
     pub retries_all_by_default: bool,
+    /// What turns jitter on.
+    pub jitter_on: &'static [Mark],
+    /// What turns jitter off; it wins over `jitter_on`.
+    pub jitter_off: &'static [Mark],
+    /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
+    pub classifiers: &'static [Mark],
+    /// What makes an entry that classifies errors by default retry every one of them
+    /// (axios-retry's `retryCondition: () => true`).
+    pub retries_all_when: &'static [Mark],
+    /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
+    pub permanent: &'static [&'static str],
+    /// For a struct literal strategy: the field that makes the delay grow.
+    pub growth_field: Option<GrowthField>,
+    /// An option field set to a function from the attempt number to the delay (axios-retry's
+    /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
+    /// has no jitter.
+    pub delay_fn_field: Option<&'static str>,
+    /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
+    /// arguments is a strategy of this library.
+    pub needs_strategy_of: Option<&'static str>,
+    /// How to add jitter, in the library's terms.
+    pub jitter_fix: &'static str,
+    /// How to retry only transient errors, in the library's terms.
+    pub classify_fix: &'static str,
+}
+
+/// The argument shape that tells apart libraries whose entry points share a name
+/// (sethvargo's `retry.Do(ctx, b, f)` and avast's `retry.Do(f, opts…)`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallShape {
+    /// The exact number of arguments.
+    pub arity: Option<usize>,
+    /// This argument is the retried operation: a function literal or a function's name.
+    pub operation_arg: Option<usize>,
+    /// The arguments from this one on are functional options: calls.
+    pub options_from: Option<usize>,
+    /// The operation is a function literal written in place: tells a library entry with a
+    /// generic name (async-retry's `retry(async (bail) => …)`) from a same-named helper
+    /// called with a function's name.
+    pub operation_literal: bool,
+    /// The first argument passes this test: tells cockatiel's `retry(handleAll, …)` from
+    /// another library's `retry(…)`.
+    pub first_arg: Option<ArgTest>,
 }
 
 #[derive(Clone, Debug)]
 pub struct RetryApi {
     pub id: &'static str,
+    /// The callee, or for [`RetryRole::StrategyLiteral`] the struct type.
     pub call: CallPattern,
+    pub shape: CallShape,
     pub facts: RetryFacts,
+}
+
+/// An HTTP status constant by name (`http.StatusOK`, `StatusCode::TOO_MANY_REQUESTS`).
+#[derive(Clone, Debug)]
+pub struct StatusName {
+    pub name: CallPattern,
+    pub code: u16,
+}
+
+/// A method of a status value that tests its class (`is_success()` is 200..=299).
+#[derive(Clone, Debug)]
+pub struct StatusClass {
+    pub method: String,
+    pub codes: std::ops::RangeInclusive<u16>,
 }
 
 /// The whole table.
 #[derive(Clone, Debug)]
 pub struct Knowledge {
     pub sleeps: Vec<SleepApi>,
+    /// Calls that run a callback and complete when it is done (`new Promise(executor)`): one
+    /// whose callback only sleeps is a sleep itself.
+    pub sleep_wrappers: Vec<CallPattern>,
     pub randoms: Vec<CallPattern>,
     /// Words that, in a function's name, say it returns a random or jittered value.
     pub random_name_hints: Vec<String>,
@@ -86,7 +213,21 @@ pub struct Knowledge {
     /// Flags that turn a key-value write into set-if-absent wherever they are passed along
     /// the write (`"NX"`, `SetArgs{Mode: "NX"}`, `ExistenceCheck::NX`).
     pub kv_if_absent_flags: Vec<String>,
+    /// Retry and backoff libraries: strategies, entry points, and what toggles their jitter
+    /// and error classification.
     pub retries: Vec<RetryApi>,
+    /// Calls that pass a number on without turning its growth around: conversions, unit
+    /// constructors, caps (`time.Duration(x)`, `Duration::from_millis(x)`, `min(x, cap)`).
+    pub passthrough_calls: Vec<CallPattern>,
+    /// Calls that make a number grow with their arguments or receiver: powers, checked or
+    /// saturating multiplication (`math.Pow(2, n)`, `2u64.pow(n)`, `d.saturating_mul(2)`).
+    pub growth_calls: Vec<CallPattern>,
+    /// Words that, in a variable's name, say it counts attempts.
+    pub attempt_name_hints: Vec<String>,
+    /// Fields and methods of an HTTP response that give its status code.
+    pub status_accessors: Vec<String>,
+    pub status_names: Vec<StatusName>,
+    pub status_classes: Vec<StatusClass>,
     /// Status values that mean a request with that key is still being processed.
     pub in_progress_statuses: Vec<String>,
     /// Status values that mean a request with that key has finished, one way or another.
@@ -107,6 +248,9 @@ pub struct Knowledge {
     pub present_checks: Vec<CallPattern>,
     /// Calls that give the length of a read's result (`len(rows)`, `rows.len()`).
     pub length_calls: Vec<CallPattern>,
+    /// Fields that give how many rows a result holds (`rows.length`, node-postgres's
+    /// `res.rowCount`), as `.name` patterns.
+    pub length_fields: Vec<CallPattern>,
     /// Names, codes and messages that identify a unique-key violation (`23505`,
     /// `is_unique_violation`, `pgerrcode.UniqueViolation`, MySQL `1062`), compared
     /// lower-case with everything but letters and digits removed.
@@ -154,6 +298,118 @@ fn pat(lang: Option<Lang>, pattern: &str) -> CallPattern {
     }
 }
 
+impl CallShape {
+    /// Whether a call with these arguments has this shape.
+    pub fn admits(&self, args: &[Expr]) -> bool {
+        let is_function = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::Closure { .. } | ExprKind::Name(_) | ExprKind::Field { .. }
+            )
+        };
+        self.arity.is_none_or(|n| args.len() == n)
+            && self.operation_arg.is_none_or(|i| {
+                args.get(i).is_some_and(|a| {
+                    is_function(a)
+                        && (!self.operation_literal || matches!(a.kind, ExprKind::Closure { .. }))
+                })
+            })
+            && self.options_from.is_none_or(|from| {
+                args.iter()
+                    .skip(from)
+                    .all(|a| matches!(a.kind, ExprKind::Call(_)))
+            })
+            && self.first_arg.is_none_or(|test| test.passes(args.first()))
+    }
+}
+
+impl ArgTest {
+    /// Whether `arg` passes this test.
+    pub fn passes(self, arg: Option<&Expr>) -> bool {
+        let number = arg.and_then(crate::flow::number_value);
+        let boolean = arg.and_then(|a| match a.kind {
+            ExprKind::Bool(b) => Some(b),
+            _ => None,
+        });
+        match self {
+            ArgTest::Any => true,
+            ArgTest::Zero => number == Some(0.0),
+            ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
+            ArgTest::True => boolean == Some(true),
+            ArgTest::False => boolean == Some(false),
+            ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name),
+            ArgTest::Mentions(word) => arg.is_some_and(|a| {
+                let word = word.to_ascii_lowercase();
+                crate::flow::deep_walk(a).iter().any(|e| {
+                    e.dotted()
+                        .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
+                })
+            }),
+            ArgTest::TrueForStatus(status) => arg.is_some_and(|a| {
+                let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
+                    return false;
+                };
+                let returns = crate::flow::returned_values(body);
+                !returns.is_empty()
+                    && returns
+                        .iter()
+                        .all(|r| answer_for_status(r, f64::from(status)) == Some(true))
+            }),
+        }
+    }
+}
+
+/// What a condition answers when every number it compares something with is compared with
+/// `status` instead; `None` when it depends on anything else.
+fn answer_for_status(e: &Expr, status: f64) -> Option<bool> {
+    use crate::model::{BinOp, UnOp};
+    match &e.kind {
+        ExprKind::Bool(b) => Some(*b),
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => answer_for_status(operand, status).map(|b| !b),
+        ExprKind::Binary {
+            op: op @ (BinOp::And | BinOp::Or),
+            lhs,
+            rhs,
+        } => {
+            let (a, b) = (
+                answer_for_status(lhs, status),
+                answer_for_status(rhs, status),
+            );
+            let decisive = *op == BinOp::Or;
+            if a == Some(decisive) || b == Some(decisive) {
+                Some(decisive)
+            } else {
+                a.and(b)
+            }
+        }
+        ExprKind::Binary { op, lhs, rhs } => {
+            let (l, r) = (
+                crate::flow::number_value(lhs),
+                crate::flow::number_value(rhs),
+            );
+            use std::cmp::Ordering::{Equal, Greater, Less};
+            let order = match (l, r) {
+                (None, Some(n)) => status.partial_cmp(&n)?,
+                (Some(n), None) => n.partial_cmp(&status)?,
+                _ => return None,
+            };
+            match op {
+                BinOp::Eq => Some(order == Equal),
+                BinOp::Ne => Some(order != Equal),
+                BinOp::Lt => Some(order == Less),
+                BinOp::Le => Some(order != Greater),
+                BinOp::Gt => Some(order == Greater),
+                BinOp::Ge => Some(order != Less),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 impl CallPattern {
     /// Whether `dotted` (a callee's dotted name) in `lang` matches this pattern.
     pub fn matches(&self, lang: Lang, dotted: &str) -> bool {
@@ -175,9 +431,10 @@ impl CallPattern {
 impl Knowledge {
     /// The built-in table.
     pub fn builtin() -> Knowledge {
-        use Lang::{Go, Rust};
+        use Lang::{Go, Rust, TypeScript};
         let go = Some(Go);
         let rust = Some(Rust);
+        let ts = Some(TypeScript);
         let query = |lang, p: &str, outcome| QueryApi {
             call: pat(lang, p),
             outcome,
@@ -212,7 +469,30 @@ impl Knowledge {
                     call: pat(rust, "sleep"),
                     duration_arg: 0,
                 },
+                SleepApi {
+                    call: pat(rust, "Delay.new"),
+                    duration_arg: 0,
+                },
+                SleepApi {
+                    call: pat(ts, "sleep"),
+                    duration_arg: 0,
+                },
+                SleepApi {
+                    call: pat(ts, "delay"),
+                    duration_arg: 0,
+                },
+                // The callback form first: `setTimeout(resolve, d)`; then `timers/promises`'
+                // `await setTimeout(d)`, which takes the duration first.
+                SleepApi {
+                    call: pat(ts, "setTimeout"),
+                    duration_arg: 1,
+                },
+                SleepApi {
+                    call: pat(ts, "setTimeout"),
+                    duration_arg: 0,
+                },
             ],
+            sleep_wrappers: vec![pat(ts, "Promise")],
             randoms: vec![
                 pat(go, "rand.Int63n"),
                 pat(go, "rand.Int63"),
@@ -226,6 +506,22 @@ impl Knowledge {
                 pat(go, "rand.Uint64"),
                 pat(go, "rand.Read"),
                 pat(go, "rand.Perm"),
+                pat(go, "rand.Int31n"),
+                pat(go, "rand.Int31"),
+                pat(go, "rand.Int32N"),
+                pat(go, "rand.Uint32"),
+                pat(go, "rand.Uint64N"),
+                pat(go, "rand.Uint32N"),
+                pat(go, "rand.ExpFloat64"),
+                pat(go, "rand.NormFloat64"),
+                // Methods of a `*rand.Rand` from `rand.New(src)`.
+                pat(go, ".Int63n"),
+                pat(go, ".Int31n"),
+                pat(go, ".Intn"),
+                pat(go, ".Int64N"),
+                pat(go, ".IntN"),
+                pat(go, ".Float64"),
+                pat(go, ".Float32"),
                 pat(rust, "rand.random"),
                 pat(rust, "rand.random_range"),
                 pat(rust, "rand.rng"),
@@ -237,6 +533,19 @@ impl Knowledge {
                 pat(rust, "fastrand.u32"),
                 pat(rust, "fastrand.f64"),
                 pat(rust, "fastrand.usize"),
+                pat(rust, "fastrand.f32"),
+                pat(rust, "fastrand.i64"),
+                pat(rust, "fastrand.u8"),
+                pat(rust, "thread_rng"),
+                pat(rust, ".random"),
+                pat(rust, ".random_bool"),
+                pat(rust, ".gen_bool"),
+                pat(rust, ".sample"),
+                pat(ts, "Math.random"),
+                pat(ts, "crypto.randomInt"),
+                pat(ts, "crypto.getRandomValues"),
+                pat(ts, "crypto.randomBytes"),
+                pat(ts, "_.random"),
             ],
             random_name_hints: ["jitter", "random", "rand"].map(String::from).to_vec(),
             queries: vec![
@@ -262,6 +571,21 @@ impl Knowledge {
                 query(rust, ".query", Outcome::Rows),
                 query(rust, ".get_result", Outcome::OneRow),
                 query(rust, ".get_results", Outcome::Rows),
+                // node-postgres and mysql2 (`[rows, fields]`), knex, Prisma, pg-promise.
+                query(ts, ".query", Outcome::Rows),
+                query(ts, ".execute", Outcome::Rows),
+                query(ts, ".raw", Outcome::Rows),
+                query(ts, ".$queryRaw", Outcome::Rows),
+                query(ts, ".$queryRawUnsafe", Outcome::Rows),
+                query(ts, ".$executeRaw", Outcome::Affected),
+                query(ts, ".$executeRawUnsafe", Outcome::Affected),
+                query(ts, ".one", Outcome::OneRow),
+                query(ts, ".oneOrNone", Outcome::OptionalRow),
+                query(ts, ".many", Outcome::Rows),
+                query(ts, ".manyOrNone", Outcome::Rows),
+                query(ts, ".any", Outcome::Rows),
+                query(ts, ".none", Outcome::Affected),
+                query(ts, ".result", Outcome::Affected),
             ],
             kv: vec![
                 kv(go, ".Get", KvOp::Get, 1, 2),
@@ -276,6 +600,18 @@ impl Knowledge {
                 kv(rust, ".set_ex", KvOp::Set, 0, 3),
                 kv(rust, ".set_options", KvOp::Set, 0, 3),
                 kv(rust, ".set_nx", KvOp::SetIfAbsent, 0, 2),
+                // ioredis and node-redis: `set(k, v)`, `set(k, v, 'NX')`,
+                // `set(k, v, { NX: true })`, `set(k, v, 'EX', ttl)`, `set(k, v, 'EX', ttl, 'NX')`.
+                kv_awaited(".get", KvOp::Get, 1),
+                kv_awaited(".exists", KvOp::Get, 1),
+                kv_awaited(".set", KvOp::Set, 2),
+                kv_awaited(".set", KvOp::Set, 3),
+                kv_awaited(".set", KvOp::Set, 4),
+                kv_awaited(".set", KvOp::Set, 5),
+                kv_awaited(".setex", KvOp::Set, 3),
+                kv_awaited(".setEx", KvOp::Set, 3),
+                kv_awaited(".setnx", KvOp::SetIfAbsent, 2),
+                kv_awaited(".setNX", KvOp::SetIfAbsent, 2),
             ],
             kv_commands: vec![
                 KvCommandApi {
@@ -299,7 +635,95 @@ impl Knowledge {
             .to_vec(),
             kv_arg_steps: vec![pat(rust, ".arg")],
             kv_if_absent_flags: vec!["NX".to_owned()],
-            retries: Vec::new(),
+            retries: retry_table(),
+            passthrough_calls: [
+                (go, "time.Duration"),
+                (go, "float64"),
+                (go, "float32"),
+                (go, "int64"),
+                (go, "int32"),
+                (go, "int"),
+                (go, "uint64"),
+                (go, "uint32"),
+                (go, "uint"),
+                (go, "math.Min"),
+                (go, "math.Max"),
+                (go, "math.Floor"),
+                (go, "math.Ceil"),
+                (go, "math.Round"),
+                (go, ".Seconds"),
+                (go, ".Milliseconds"),
+                (None, "min"),
+                (None, "max"),
+                (ts, "Math.floor"),
+                (ts, "Math.ceil"),
+                (ts, "Math.round"),
+                (ts, "Math.trunc"),
+                (ts, "Number"),
+                (rust, "Duration.from_millis"),
+                (rust, "Duration.from_secs"),
+                (rust, "Duration.from_micros"),
+                (rust, "Duration.from_nanos"),
+                (rust, "Duration.from_secs_f64"),
+                (rust, "Duration.from_secs_f32"),
+                (rust, "from"),
+                (rust, ".clamp"),
+                (rust, ".unwrap"),
+                (rust, ".unwrap_or"),
+                (rust, ".unwrap_or_default"),
+                (rust, ".expect"),
+                (rust, ".into"),
+                (rust, ".try_into"),
+                (rust, ".as_millis"),
+                (rust, ".as_secs"),
+                (rust, ".as_secs_f64"),
+                (rust, ".as_secs_f32"),
+            ]
+            .map(|(lang, p)| pat(lang, p))
+            .to_vec(),
+            growth_calls: [
+                (go, "math.Pow"),
+                (go, "math.Exp2"),
+                (go, "math.Exp"),
+                (ts, "Math.pow"),
+                (rust, ".pow"),
+                (rust, ".powi"),
+                (rust, ".powf"),
+                (rust, ".exp2"),
+                (rust, ".checked_pow"),
+                (rust, ".saturating_pow"),
+                (rust, ".wrapping_pow"),
+                (rust, ".checked_mul"),
+                (rust, ".saturating_mul"),
+                (rust, ".wrapping_mul"),
+                (rust, ".checked_shl"),
+                (rust, ".wrapping_shl"),
+                (rust, ".mul_f64"),
+                (rust, ".mul_f32"),
+            ]
+            .map(|(lang, p)| pat(lang, p))
+            .to_vec(),
+            attempt_name_hints: ["attempt", "retry", "retries", "tries", "try"]
+                .map(String::from)
+                .to_vec(),
+            status_accessors: ["StatusCode", "status", "status_code", "statusCode"]
+                .map(String::from)
+                .to_vec(),
+            status_names: status_names(),
+            status_classes: [
+                ("is_informational", 100..=199),
+                // `fetch`'s `res.ok`.
+                ("ok", 200..=299),
+                ("is_success", 200..=299),
+                ("is_redirection", 300..=399),
+                ("is_client_error", 400..=499),
+                ("is_server_error", 500..=599),
+            ]
+            .map(|(method, codes)| StatusClass {
+                method: method.to_owned(),
+                codes,
+            })
+            .to_vec(),
             in_progress_statuses: ["in_progress", "pending", "processing", "started"]
                 .map(String::from)
                 .to_vec(),
@@ -335,6 +759,7 @@ impl Knowledge {
             absent_checks: vec![pat(rust, ".is_empty"), pat(rust, ".is_none")],
             present_checks: vec![pat(rust, ".is_some"), pat(go, ".Next")],
             length_calls: vec![pat(go, "len"), pat(rust, ".len")],
+            length_fields: vec![pat(ts, ".length"), pat(ts, ".rowCount")],
             unique_violation_hints: [
                 "23505",
                 "uniqueviolation",
@@ -420,14 +845,72 @@ impl Knowledge {
         self.sleeps.iter().find(|s| s.call.matches(lang, dotted))
     }
 
+    /// The sleep a call with `args` arguments is: the first entry for its name whose
+    /// duration argument is there (`setTimeout(cb, d)` and, from `timers/promises`,
+    /// `setTimeout(d)`).
+    pub fn sleep_call(&self, lang: Lang, dotted: &str, args: usize) -> Option<&SleepApi> {
+        self.sleeps
+            .iter()
+            .find(|s| s.duration_arg < args && s.call.matches(lang, dotted))
+    }
+
+    pub fn is_sleep_wrapper(&self, lang: Lang, dotted: &str) -> bool {
+        self.sleep_wrappers.iter().any(|p| p.matches(lang, dotted))
+    }
+
     pub fn is_random(&self, lang: Lang, dotted: &str) -> bool {
-        self.randoms.iter().any(|p| p.matches(lang, dotted))
-            || dotted.rsplit('.').next().is_some_and(|last| {
-                let last = last.to_ascii_lowercase();
-                self.random_name_hints
-                    .iter()
-                    .any(|h| last.contains(h.as_str()))
-            })
+        self.randoms.iter().any(|p| p.matches(lang, dotted)) || self.is_random_name(dotted)
+    }
+
+    /// Whether a function's name says it returns a random or jittered value: one of its words
+    /// starts with a hint (`withJitter`, `rand_delay`, `randomized`, but not `brand`).
+    pub fn is_random_name(&self, dotted: &str) -> bool {
+        let last = dotted.rsplit('.').next().unwrap_or(dotted);
+        words(last).iter().any(|w| {
+            self.random_name_hints
+                .iter()
+                .any(|h| w.starts_with(h.as_str()))
+        })
+    }
+
+    /// Whether a variable's name says it counts attempts (`attempt`, `retries`, `tries`).
+    pub fn is_attempt_name(&self, name: &str) -> bool {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        words(last).iter().any(|w| {
+            self.attempt_name_hints
+                .iter()
+                .any(|h| w.starts_with(h.as_str()))
+        })
+    }
+
+    pub fn is_passthrough(&self, lang: Lang, dotted: &str) -> bool {
+        self.passthrough_calls
+            .iter()
+            .any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_growth_call(&self, lang: Lang, dotted: &str) -> bool {
+        self.growth_calls.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    /// The code of an HTTP status constant (`http.StatusOK`, `StatusCode::NOT_FOUND`).
+    pub fn status_code(&self, lang: Lang, dotted: &str) -> Option<u16> {
+        self.status_names
+            .iter()
+            .find(|s| s.name.matches(lang, dotted))
+            .map(|s| s.code)
+    }
+
+    /// The codes a status class method accepts (`is_success` → 200..=299).
+    pub fn status_class(&self, method: &str) -> Option<&std::ops::RangeInclusive<u16>> {
+        self.status_classes
+            .iter()
+            .find(|c| c.method == method)
+            .map(|c| &c.codes)
+    }
+
+    pub fn is_status_accessor(&self, name: &str) -> bool {
+        self.status_accessors.iter().any(|a| a == name)
     }
 
     pub fn query(&self, lang: Lang, dotted: &str) -> Option<&QueryApi> {
@@ -439,9 +922,19 @@ impl Knowledge {
     }
 
     /// The key-value operation a call with `arg_count` arguments is, honouring arities.
-    pub fn kv_call(&self, lang: Lang, dotted: &str, arg_count: usize) -> Option<&KvApi> {
+    /// The key-value client method a call with `arg_count` arguments is; `awaited` tells
+    /// whether its result is awaited where it is made.
+    pub fn kv_call(
+        &self,
+        lang: Lang,
+        dotted: &str,
+        arg_count: usize,
+        awaited: bool,
+    ) -> Option<&KvApi> {
         self.kv.iter().find(|k| {
-            k.call.matches(lang, dotted) && k.arity.is_none_or(|arity| arity == arg_count)
+            k.call.matches(lang, dotted)
+                && k.arity.is_none_or(|arity| arity == arg_count)
+                && (awaited || !k.awaited)
         })
     }
 
@@ -522,6 +1015,12 @@ impl Knowledge {
         self.length_calls.iter().any(|p| p.matches(lang, dotted))
     }
 
+    /// Whether field `name` gives a result's row count.
+    pub fn is_length_field(&self, lang: Lang, name: &str) -> bool {
+        let dotted = format!(".{name}");
+        self.length_fields.iter().any(|p| p.matches(lang, &dotted))
+    }
+
     /// Whether a name, string or number identifies a unique-key violation.
     pub fn is_unique_violation(&self, text: &str) -> bool {
         squashed_contains_any(text, &self.unique_violation_hints)
@@ -542,6 +1041,24 @@ impl Knowledge {
 
     pub fn retry(&self, lang: Lang, dotted: &str) -> Option<&RetryApi> {
         self.retries.iter().find(|r| r.call.matches(lang, dotted))
+    }
+
+    /// The retry-library entry a call is, by its callee and the shape of its arguments.
+    pub fn retry_call(&self, lang: Lang, dotted: &str, args: &[Expr]) -> Option<&RetryApi> {
+        self.retries.iter().find(|r| {
+            r.facts.role != RetryRole::StrategyLiteral
+                && r.call.matches(lang, dotted)
+                && r.shape.admits(args)
+        })
+    }
+
+    /// The retry-library strategy a struct literal of type `type_name` is (`wait.Backoff`,
+    /// `backoff::ExponentialBackoff`).
+    pub fn retry_literal(&self, lang: Lang, type_name: &str) -> Option<&RetryApi> {
+        let dotted = type_name.replace("::", ".");
+        self.retries
+            .iter()
+            .find(|r| r.facts.role == RetryRole::StrategyLiteral && r.call.matches(lang, &dotted))
     }
 
     pub fn is_in_progress_status(&self, value: &str) -> bool {
@@ -572,12 +1089,786 @@ impl Knowledge {
     }
 }
 
+/// HTTP status constants of Go's `net/http` and Rust's `http::StatusCode`.
+fn status_names() -> Vec<StatusName> {
+    [
+        (200, "StatusOK", "OK"),
+        (201, "StatusCreated", "CREATED"),
+        (202, "StatusAccepted", "ACCEPTED"),
+        (204, "StatusNoContent", "NO_CONTENT"),
+        (304, "StatusNotModified", "NOT_MODIFIED"),
+        (400, "StatusBadRequest", "BAD_REQUEST"),
+        (401, "StatusUnauthorized", "UNAUTHORIZED"),
+        (403, "StatusForbidden", "FORBIDDEN"),
+        (404, "StatusNotFound", "NOT_FOUND"),
+        (405, "StatusMethodNotAllowed", "METHOD_NOT_ALLOWED"),
+        (408, "StatusRequestTimeout", "REQUEST_TIMEOUT"),
+        (409, "StatusConflict", "CONFLICT"),
+        (410, "StatusGone", "GONE"),
+        (412, "StatusPreconditionFailed", "PRECONDITION_FAILED"),
+        (413, "StatusRequestEntityTooLarge", "PAYLOAD_TOO_LARGE"),
+        (422, "StatusUnprocessableEntity", "UNPROCESSABLE_ENTITY"),
+        (425, "StatusTooEarly", "TOO_EARLY"),
+        (429, "StatusTooManyRequests", "TOO_MANY_REQUESTS"),
+        (500, "StatusInternalServerError", "INTERNAL_SERVER_ERROR"),
+        (501, "StatusNotImplemented", "NOT_IMPLEMENTED"),
+        (502, "StatusBadGateway", "BAD_GATEWAY"),
+        (503, "StatusServiceUnavailable", "SERVICE_UNAVAILABLE"),
+        (504, "StatusGatewayTimeout", "GATEWAY_TIMEOUT"),
+    ]
+    .into_iter()
+    .flat_map(|(code, go, rust)| {
+        [
+            StatusName {
+                name: pat(Some(Lang::Go), &format!("http.{go}")),
+                code,
+            },
+            StatusName {
+                name: pat(Some(Lang::Rust), &format!("StatusCode.{rust}")),
+                code,
+            },
+        ]
+    })
+    .collect()
+}
+
+/// The retry and backoff libraries, from `references/retry-libraries.md`.
+fn retry_table() -> Vec<RetryApi> {
+    use ArgTest::{Any, False, Is, Mentions, NonZero, True, TrueForStatus, Zero};
+    use Lang::{Go, Rust, TypeScript};
+    use RetryRole::{Entry, Strategy, StrategyLiteral};
+    let any_shape = CallShape::default();
+    let api = |id, lang, patterns: &[&str], shape, facts: RetryFacts| -> Vec<RetryApi> {
+        patterns
+            .iter()
+            .map(|p| RetryApi {
+                id,
+                call: pat(Some(lang), p),
+                shape,
+                facts: facts.clone(),
+            })
+            .collect()
+    };
+
+    let cenkalti_exponential = RetryFacts {
+        library: "cenkalti/backoff",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[
+            Mark::Option {
+                call: "backoff.WithRandomizationFactor",
+                arg: Zero,
+            },
+            Mark::Field {
+                name: "RandomizationFactor",
+                value: Zero,
+            },
+        ],
+        jitter_fix: "keep `RandomizationFactor` above 0: the default 0.5 spreads each delay \
+                     over [0.5d, 1.5d]",
+        ..RetryFacts::default()
+    };
+    let cenkalti_literal = RetryFacts {
+        library: "cenkalti/backoff",
+        role: StrategyLiteral,
+        exponential: true,
+        growth_field: Some(GrowthField {
+            name: "Multiplier",
+            absent_grows: false,
+        }),
+        jitter_on: &[Mark::Field {
+            name: "RandomizationFactor",
+            value: NonZero,
+        }],
+        jitter_off: &[Mark::Field {
+            name: "RandomizationFactor",
+            value: Zero,
+        }],
+        jitter_fix: "set `RandomizationFactor: 0.5`, or start from \
+                     `backoff.NewExponentialBackOff()`, which jitters by default",
+        ..RetryFacts::default()
+    };
+    let cenkalti_retry = RetryFacts {
+        library: "cenkalti/backoff",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["backoff.Permanent"],
+        classify_fix: "return `backoff.Permanent(err)` from the operation for errors that will \
+                       not go away (4xx, validation, auth); only the rest is retried",
+        ..RetryFacts::default()
+    };
+    let sethvargo_do = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Entry,
+        ..RetryFacts::default()
+    };
+    let sethvargo_exponential = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[
+            Mark::Wrapper("retry.WithJitter"),
+            Mark::Wrapper("retry.WithJitterPercent"),
+        ],
+        jitter_fix: "wrap the backoff: `b = retry.WithJitterPercent(50, b)`",
+        ..RetryFacts::default()
+    };
+    let sethvargo_sugar = RetryFacts {
+        library: "sethvargo/go-retry",
+        role: Entry,
+        exponential: true,
+        jitter_fix: "use `retry.Do(ctx, retry.WithJitterPercent(50, retry.NewExponential(base)), \
+                     f)`: the shorthand has no jitter option",
+        ..RetryFacts::default()
+    };
+    let avast_do = RetryFacts {
+        library: "avast/retry-go",
+        role: Entry,
+        exponential: true,
+        jitters_by_default: true,
+        retries_all_by_default: true,
+        jitter_off: &[Mark::Option {
+            call: "retry.DelayType",
+            arg: Is("BackOffDelay"),
+        }],
+        classifiers: &[Mark::Option {
+            call: "retry.RetryIf",
+            arg: Any,
+        }],
+        permanent: &["retry.Unrecoverable"],
+        jitter_fix: "use `retry.DelayType(retry.CombineDelay(retry.BackOffDelay, \
+                     retry.RandomDelay))` (the default) or `retry.FullJitterBackoffDelay`",
+        classify_fix: "pass `retry.RetryIf(func(err error) bool { return isTransient(err) })`, \
+                       or wrap permanent errors in `retry.Unrecoverable(err)`",
+        ..RetryFacts::default()
+    };
+    let retryablehttp_client = RetryFacts {
+        library: "hashicorp/go-retryablehttp",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Field {
+            name: "Backoff",
+            value: Any,
+        }],
+        jitter_off: &[Mark::Field {
+            name: "Backoff",
+            value: Is("DefaultBackoff"),
+        }],
+        jitter_fix: "set `client.Backoff` to a jittered backoff, e.g. \
+                     `retryablehttp.LinearJitterBackoff`, or one that sleeps a random duration \
+                     up to the exponential delay",
+        ..RetryFacts::default()
+    };
+    let literal_with_jitter_field = |library, growth: &'static str, absent_grows, fix| RetryFacts {
+        library,
+        role: StrategyLiteral,
+        exponential: true,
+        growth_field: Some(GrowthField {
+            name: growth,
+            absent_grows,
+        }),
+        jitter_on: &[Mark::Field {
+            name: "Jitter",
+            value: NonZero,
+        }],
+        jitter_fix: fix,
+        ..RetryFacts::default()
+    };
+    let grpc_middleware = RetryFacts {
+        library: "go-grpc-middleware/retry",
+        role: Strategy,
+        exponential: true,
+        jitter_fix: "use `BackoffExponentialWithJitter(scalar, 0.5)`",
+        ..RetryFacts::default()
+    };
+    let failsafe = RetryFacts {
+        library: "failsafe-go",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[
+            Mark::Method {
+                name: "WithJitter",
+                arg: Any,
+            },
+            Mark::Method {
+                name: "WithJitterFactor",
+                arg: NonZero,
+            },
+        ],
+        jitter_fix: "chain `.WithJitterFactor(0.5)` on the retry policy builder",
+        ..RetryFacts::default()
+    };
+
+    let tokio_retry_strategy = RetryFacts {
+        library: "tokio-retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "map",
+            arg: Mentions("jitter"),
+        }],
+        jitter_fix: "add `.map(jitter)` (`tokio_retry::strategy::jitter`) before `.take(n)`",
+        ..RetryFacts::default()
+    };
+    let tokio_retry_spawn = RetryFacts {
+        library: "tokio-retry",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &[
+            "RetryError.permanent",
+            "RetryError.Permanent",
+            ".to_permanent",
+            ".map_permanent_err",
+        ],
+        classify_fix: "use `RetryIf::spawn(strategy, action, |e: &E| is_transient(e))`, so \
+                       permanent errors return at once",
+        ..RetryFacts::default()
+    };
+    let backon_builder = RetryFacts {
+        library: "backon",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "with_jitter",
+            arg: Any,
+        }],
+        jitter_fix: "chain `.with_jitter()` on the builder",
+        ..RetryFacts::default()
+    };
+    let backon_retry = RetryFacts {
+        library: "backon",
+        role: Entry,
+        retries_all_by_default: true,
+        needs_strategy_of: Some("backon"),
+        classifiers: &[Mark::Method {
+            name: "when",
+            arg: Any,
+        }],
+        classify_fix: "chain `.when(|e| is_transient(e))`, so permanent errors return at once",
+        ..RetryFacts::default()
+    };
+    let backoff_rs_strategy = |role, jitter_off| RetryFacts {
+        library: "backoff",
+        role,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off,
+        growth_field: (role == StrategyLiteral).then_some(GrowthField {
+            name: "multiplier",
+            absent_grows: true,
+        }),
+        jitter_fix: "keep `randomization_factor` above 0: the default 0.5 spreads each delay \
+                     over [0.5d, 1.5d]",
+        ..RetryFacts::default()
+    };
+    const RANDOMIZATION_FACTOR_ZERO: &[Mark] = &[
+        Mark::Field {
+            name: "randomization_factor",
+            value: Zero,
+        },
+        Mark::Method {
+            name: "with_randomization_factor",
+            arg: Zero,
+        },
+    ];
+    let backoff_rs_retry = RetryFacts {
+        library: "backoff",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["Error.permanent", "Error.Permanent"],
+        classify_fix: "return `Err(backoff::Error::permanent(e))` for errors that will not go \
+                       away; `?` and `Error::transient` retry everything",
+        ..RetryFacts::default()
+    };
+    let retry_rs_strategy = RetryFacts {
+        library: "retry",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "map",
+            arg: Mentions("jitter"),
+        }],
+        jitter_fix: "add `.map(retry::delay::jitter)` to the delay iterator",
+        ..RetryFacts::default()
+    };
+    let retry_rs_retry = RetryFacts {
+        library: "retry",
+        role: Entry,
+        retries_all_by_default: true,
+        permanent: &["OperationResult.Err"],
+        classify_fix: "return `OperationResult::Err(e)` for errors that will not go away and \
+                       `OperationResult::Retry(e)` only for transient ones",
+        ..RetryFacts::default()
+    };
+    let again_policy = RetryFacts {
+        library: "again",
+        role: Strategy,
+        exponential: true,
+        jitter_on: &[Mark::Method {
+            name: "with_jitter",
+            arg: True,
+        }],
+        jitter_off: &[Mark::Method {
+            name: "with_jitter",
+            arg: ArgTest::False,
+        }],
+        jitter_fix: "chain `.with_jitter(true)` on the policy",
+        ..RetryFacts::default()
+    };
+    let again_retry = RetryFacts {
+        library: "again",
+        role: Entry,
+        retries_all_by_default: true,
+        classify_fix: "use `again::retry_if(task, |e: &E| is_transient(e))`",
+        ..RetryFacts::default()
+    };
+    let p_retry = RetryFacts {
+        library: "p-retry",
+        role: Entry,
+        exponential: true,
+        retries_all_by_default: true,
+        jitter_on: &[Mark::Field {
+            name: "randomize",
+            value: True,
+        }],
+        classifiers: &[Mark::Field {
+            name: "shouldRetry",
+            value: Any,
+        }],
+        permanent: &["AbortError"],
+        jitter_fix: "pass `randomize: true`: each delay is then spread over [d, 2d) at random",
+        classify_fix: "throw `new AbortError(err)` from the operation for errors that will not \
+                       go away (4xx, validation, auth), or pass `shouldRetry`",
+        ..RetryFacts::default()
+    };
+    let async_retry = RetryFacts {
+        library: "async-retry",
+        role: Entry,
+        exponential: true,
+        jitters_by_default: true,
+        retries_all_by_default: true,
+        jitter_off: &[Mark::Field {
+            name: "randomize",
+            value: False,
+        }],
+        permanent: &["bail"],
+        jitter_fix: "leave `randomize` on (the default), which spreads each delay over [d, 2d)",
+        classify_fix: "call `bail(err)` in the operation for errors that will not go away (4xx, \
+                       validation, auth): only the rest is retried",
+        ..RetryFacts::default()
+    };
+    let cockatiel_exponential = RetryFacts {
+        library: "cockatiel",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Field {
+            name: "generator",
+            value: Is("noJitterGenerator"),
+        }],
+        jitter_fix: "drop `generator: noJitterGenerator` (the default decorrelated jitter), or \
+                     use `fullJitterGenerator`",
+        ..RetryFacts::default()
+    };
+    let cockatiel_retry = |retries_all_by_default| RetryFacts {
+        library: "cockatiel",
+        role: Entry,
+        retries_all_by_default,
+        classify_fix: "retry only transient errors: \
+                       `handleType(HttpError, e => e.status >= 500 || e.status === 429)` or \
+                       `handleWhen(isTransient)` in place of `handleAll`",
+        ..RetryFacts::default()
+    };
+    let axios_retry = RetryFacts {
+        library: "axios-retry",
+        role: Entry,
+        retries_all_when: &[Mark::Field {
+            name: "retryCondition",
+            value: TrueForStatus(404),
+        }],
+        delay_fn_field: Some("retryDelay"),
+        jitter_fix: "use `retryDelay: axiosRetry.exponentialDelay`, which adds up to 20% at \
+                     random, or multiply the delay by `Math.random()`",
+        classify_fix: "drop `retryCondition` (the default retries network errors, and 429 and \
+                       5xx on idempotent requests), or test `error.response?.status` for 429 \
+                       and 5xx only",
+        ..RetryFacts::default()
+    };
+    let exponential_backoff_rs = RetryFacts {
+        library: "exponential-backoff",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Method {
+            name: "set_jitter",
+            arg: Zero,
+        }],
+        jitter_fix: "keep the jitter above 0 (`set_jitter(0.3)` is the default)",
+        ..RetryFacts::default()
+    };
+    let retry_policies = RetryFacts {
+        library: "retry-policies",
+        role: Strategy,
+        exponential: true,
+        jitters_by_default: true,
+        jitter_off: &[Mark::Method {
+            name: "jitter",
+            arg: Mentions("None"),
+        }],
+        jitter_fix: "keep `Jitter::Full` (the default) or `Jitter::Bounded`",
+        ..RetryFacts::default()
+    };
+
+    [
+        api(
+            "cenkalti.new-exponential",
+            Go,
+            &["backoff.NewExponentialBackOff"],
+            any_shape,
+            cenkalti_exponential,
+        ),
+        api(
+            "cenkalti.literal",
+            Go,
+            &["backoff.ExponentialBackOff"],
+            any_shape,
+            cenkalti_literal,
+        ),
+        // v4 takes the operation first, v5 after a context; other `backoff` packages with a
+        // `Retry` of another shape (attempt counts, durations) are not cenkalti's.
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.Retry", "backoff.RetryWithData"],
+            CallShape {
+                arity: Some(2),
+                operation_arg: Some(0),
+                options_from: None,
+                ..any_shape
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.RetryNotify", "backoff.RetryNotifyWithData"],
+            CallShape {
+                arity: Some(3),
+                operation_arg: Some(0),
+                options_from: None,
+                ..any_shape
+            },
+            cenkalti_retry.clone(),
+        ),
+        api(
+            "cenkalti.retry",
+            Go,
+            &["backoff.Retry"],
+            CallShape {
+                arity: None,
+                operation_arg: Some(1),
+                options_from: Some(2),
+                ..any_shape
+            },
+            cenkalti_retry,
+        ),
+        // sethvargo before avast: `retry.Do(ctx, b, f)` has three arguments, the last a function.
+        api(
+            "sethvargo.do",
+            Go,
+            &["retry.Do", "retry.DoValue"],
+            CallShape {
+                arity: Some(3),
+                operation_arg: Some(2),
+                ..any_shape
+            },
+            sethvargo_do,
+        ),
+        api(
+            "sethvargo.exponential",
+            Go,
+            &["retry.NewExponential", "retry.NewFibonacci"],
+            any_shape,
+            sethvargo_exponential,
+        ),
+        api(
+            "sethvargo.exponential-do",
+            Go,
+            &["retry.Exponential", "retry.Fibonacci"],
+            CallShape {
+                arity: Some(3),
+                ..any_shape
+            },
+            sethvargo_sugar,
+        ),
+        api(
+            "avast.do",
+            Go,
+            &["retry.Do", "retry.DoWithData"],
+            CallShape {
+                operation_arg: Some(0),
+                options_from: Some(1),
+                ..any_shape
+            },
+            avast_do,
+        ),
+        api(
+            "retryablehttp.new-client",
+            Go,
+            &["retryablehttp.NewClient"],
+            any_shape,
+            retryablehttp_client,
+        ),
+        api(
+            "k8s.wait-backoff",
+            Go,
+            &["wait.Backoff"],
+            any_shape,
+            literal_with_jitter_field(
+                "k8s.io/apimachinery wait",
+                "Factor",
+                false,
+                "set `Jitter` (e.g. `Jitter: 0.5`): each step then waits up to 50% longer, at \
+                 random",
+            ),
+        ),
+        api(
+            "jpillora.backoff",
+            Go,
+            &["backoff.Backoff"],
+            any_shape,
+            RetryFacts {
+                jitter_on: &[Mark::Field {
+                    name: "Jitter",
+                    value: True,
+                }],
+                ..literal_with_jitter_field(
+                    "jpillora/backoff",
+                    "Factor",
+                    true,
+                    "set `Jitter: true`",
+                )
+            },
+        ),
+        api(
+            "grpc.backoff-config",
+            Go,
+            &["backoff.Config"],
+            any_shape,
+            literal_with_jitter_field(
+                "grpc/backoff",
+                "Multiplier",
+                false,
+                "set `Jitter` (`backoff.DefaultConfig` uses 0.2)",
+            ),
+        ),
+        api(
+            "grpc-middleware.backoff-exponential",
+            Go,
+            &[".BackoffExponential"],
+            any_shape,
+            grpc_middleware,
+        ),
+        api(
+            "failsafe.with-backoff",
+            Go,
+            &[".WithBackoff"],
+            CallShape {
+                arity: Some(2),
+                ..any_shape
+            },
+            failsafe,
+        ),
+        api(
+            "tokio-retry.strategy",
+            Rust,
+            &[
+                "ExponentialBackoff.from_millis",
+                "ExponentialFactorBackoff.from_millis",
+                "FibonacciBackoff.from_millis",
+            ],
+            any_shape,
+            tokio_retry_strategy,
+        ),
+        api(
+            "tokio-retry.spawn",
+            Rust,
+            &["Retry.spawn", "Retry.spawn_notify"],
+            any_shape,
+            tokio_retry_spawn,
+        ),
+        api(
+            "backon.builder",
+            Rust,
+            &[
+                "ExponentialBuilder.default",
+                "ExponentialBuilder.new",
+                "FibonacciBuilder.default",
+                "FibonacciBuilder.new",
+            ],
+            any_shape,
+            backon_builder,
+        ),
+        api(
+            "backoff.builder",
+            Rust,
+            &["ExponentialBackoffBuilder.new"],
+            any_shape,
+            backoff_rs_strategy(Strategy, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.default",
+            Rust,
+            &["ExponentialBackoff.default"],
+            any_shape,
+            backoff_rs_strategy(Strategy, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.literal",
+            Rust,
+            &["ExponentialBackoff"],
+            any_shape,
+            backoff_rs_strategy(StrategyLiteral, RANDOMIZATION_FACTOR_ZERO),
+        ),
+        api(
+            "backoff.retry",
+            Rust,
+            &[
+                "backoff.retry",
+                "backoff.retry_notify",
+                "backoff.future.retry",
+                "backoff.future.retry_notify",
+            ],
+            any_shape,
+            backoff_rs_retry,
+        ),
+        api(
+            "retry.delay",
+            Rust,
+            &[
+                "Exponential.from_millis",
+                "Exponential.from_millis_with_factor",
+                "Fibonacci.from_millis",
+            ],
+            any_shape,
+            retry_rs_strategy,
+        ),
+        api(
+            "retry.retry",
+            Rust,
+            &["retry.retry", "retry.retry_with_index"],
+            any_shape,
+            retry_rs_retry,
+        ),
+        api(
+            "again.exponential",
+            Rust,
+            &["RetryPolicy.exponential"],
+            any_shape,
+            again_policy,
+        ),
+        api(
+            "again.retry",
+            Rust,
+            &["again.retry"],
+            any_shape,
+            again_retry,
+        ),
+        api(
+            "exponential-backoff.new",
+            Rust,
+            &["Backoff.new"],
+            CallShape {
+                arity: Some(3),
+                ..any_shape
+            },
+            exponential_backoff_rs,
+        ),
+        api(
+            "retry-policies.builder",
+            Rust,
+            &["ExponentialBackoff.builder"],
+            any_shape,
+            retry_policies,
+        ),
+        api("p-retry", TypeScript, &["pRetry"], any_shape, p_retry),
+        api(
+            "async-retry",
+            TypeScript,
+            &["retry", "asyncRetry"],
+            CallShape {
+                operation_arg: Some(0),
+                operation_literal: true,
+                ..any_shape
+            },
+            async_retry,
+        ),
+        api(
+            "cockatiel.exponential-backoff",
+            TypeScript,
+            &["ExponentialBackoff"],
+            any_shape,
+            cockatiel_exponential,
+        ),
+        // After async-retry, whose operation literal may mention a `handle…` name.
+        api(
+            "cockatiel.retry",
+            TypeScript,
+            &["retry"],
+            CallShape {
+                first_arg: Some(Is("handleAll")),
+                ..any_shape
+            },
+            cockatiel_retry(true),
+        ),
+        api(
+            "cockatiel.retry",
+            TypeScript,
+            &["retry"],
+            CallShape {
+                first_arg: Some(Mentions("handle")),
+                ..any_shape
+            },
+            cockatiel_retry(false),
+        ),
+        api(
+            "axios-retry",
+            TypeScript,
+            &["axiosRetry"],
+            any_shape,
+            axios_retry,
+        ),
+        // Last: a method named `retry` is backon's only when nothing more specific matched.
+        api(
+            "backon.retry",
+            Rust,
+            &[".retry"],
+            CallShape {
+                arity: Some(1),
+                ..any_shape
+            },
+            backon_retry,
+        ),
+    ]
+    .concat()
+}
+
 fn kv(lang: Option<Lang>, pattern: &str, op: KvOp, key_arg: usize, arity: usize) -> KvApi {
     KvApi {
         call: pat(lang, pattern),
         op,
         key_arg,
         arity: Some(arity),
+        awaited: false,
+    }
+}
+
+/// A promise-returning client's method: it counts only awaited (see [`KvApi::awaited`]).
+fn kv_awaited(pattern: &str, op: KvOp, arity: usize) -> KvApi {
+    KvApi {
+        awaited: true,
+        ..kv(Some(Lang::TypeScript), pattern, op, 0, arity)
     }
 }
 
@@ -654,6 +1945,60 @@ mod tests {
     }
 
     #[test]
+    fn random_name_hints_match_whole_words() {
+        let k = Knowledge::builtin();
+        assert!(k.is_random_name("withJitter"));
+        assert!(k.is_random_name("b.rand_delay"));
+        assert!(k.is_random_name("Randomized"));
+        assert!(!k.is_random_name("brandName"));
+        assert!(!k.is_random_name("operand"));
+    }
+
+    #[test]
+    fn shared_entry_names_are_told_apart_by_their_arguments() {
+        let k = Knowledge::builtin();
+        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
+        let call = |n: &str| {
+            Expr::new(
+                0..0,
+                ExprKind::Call(crate::model::Call {
+                    callee: Box::new(name(n)),
+                    args: Vec::new(),
+                    role: Default::default(),
+                }),
+            )
+        };
+        let sethvargo = [name("ctx"), name("b"), name("op")];
+        let avast = [name("op"), call("retry.Attempts"), call("retry.Delay")];
+        assert_eq!(
+            k.retry_call(Lang::Go, "retry.Do", &sethvargo).map(|r| r.id),
+            Some("sethvargo.do")
+        );
+        assert_eq!(
+            k.retry_call(Lang::Go, "retry.Do", &avast).map(|r| r.id),
+            Some("avast.do")
+        );
+        assert_eq!(
+            k.retry_literal(Lang::Go, "wait.Backoff").map(|r| r.id),
+            Some("k8s.wait-backoff")
+        );
+        assert!(k.retry_call(Lang::Go, "wait.Backoff", &[]).is_none());
+        let retries_all = |args: &[Expr]| {
+            k.retry_call(Lang::TypeScript, "retry", args)
+                .map(|r| (r.id, r.facts.retries_all_by_default))
+        };
+        assert_eq!(
+            retries_all(&[name("handleAll")]),
+            Some(("cockatiel.retry", true))
+        );
+        assert_eq!(
+            retries_all(&[call("handleType")]),
+            Some(("cockatiel.retry", false))
+        );
+        assert_eq!(retries_all(&[name("fetchAll")]), None);
+    }
+
+    #[test]
     fn side_effect_hints_start_a_word() {
         let k = Knowledge::builtin();
         assert!(k.is_side_effect("h.billing.ChargeCustomer"));
@@ -679,12 +2024,12 @@ mod tests {
     fn kv_arity_tells_clients_apart() {
         let k = Knowledge::builtin();
         assert_eq!(
-            k.kv_call(Lang::Go, "rdb.Get", 2).map(|a| a.op),
+            k.kv_call(Lang::Go, "rdb.Get", 2, false).map(|a| a.op),
             Some(KvOp::Get)
         );
-        assert!(k.kv_call(Lang::Go, "c.Get", 1).is_none());
+        assert!(k.kv_call(Lang::Go, "c.Get", 1, false).is_none());
         assert_eq!(
-            k.kv_call(Lang::Rust, "con.set_nx", 2).map(|a| a.op),
+            k.kv_call(Lang::Rust, "con.set_nx", 2, false).map(|a| a.op),
             Some(KvOp::SetIfAbsent)
         );
     }

@@ -41,12 +41,20 @@ pub fn check_source(
     rules: &[&dyn Rule],
     knowledge: &Knowledge,
 ) -> FileResult {
+    if lang == Lang::Markdown {
+        return check_code_blocks(source, rules, knowledge);
+    }
     let mut module = lang::lower(lang, source);
     analysis::classify(&mut module, lang, knowledge);
+    // A closure runs on its own schedule (a request handler, a transaction body, a retried
+    // operation): every rule checks it as a unit of its own.
+    let closures: Vec<model::Unit> = module.units.iter().flat_map(flow::closure_units).collect();
+    module.units.extend(closures);
     let cx = Context {
         lang,
         knowledge,
         source,
+        units: &module.units,
     };
     let mut findings: Vec<Finding> = module
         .units
@@ -65,4 +73,27 @@ pub fn check_source(
         findings: suppress::apply(findings, &module, source, rules),
         notes: module.diagnostics,
     }
+}
+
+/// A Markdown file: each fenced code block in a language idemlint reads is checked as a
+/// snippet of its own (its suppressions included), and what it gives is moved to where the
+/// block stands in the file.
+fn check_code_blocks(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
+    let mut result = FileResult::default();
+    for block in lang::markdown::code_blocks(source) {
+        let inner = check_source(&block.text, block.lang, rules, knowledge);
+        result.findings.extend(
+            inner
+                .findings
+                .into_iter()
+                .map(|finding| finding.shifted(block.start)),
+        );
+        result
+            .notes
+            .extend(inner.notes.into_iter().map(|note| ParseNote {
+                span: lang::markdown::shift(&note.span, block.start),
+                ..note
+            }));
+    }
+    result
 }

@@ -26,6 +26,12 @@ pub enum Lang {
     Go,
     Rust,
     Sql,
+    /// TypeScript and JavaScript (`.ts`, `.tsx`, `.mts`, `.cts`, `.js`, `.jsx`, `.mjs`, `.cjs`):
+    /// one front-end reads both.
+    TypeScript,
+    /// Markdown: not a language of its own but a container of fenced code blocks, each
+    /// checked in the language its info string names.
+    Markdown,
 }
 
 impl Lang {
@@ -34,7 +40,16 @@ impl Lang {
             Lang::Go => "go",
             Lang::Rust => "rust",
             Lang::Sql => "sql",
+            Lang::TypeScript => "typescript",
+            Lang::Markdown => "markdown",
         }
+    }
+
+    /// Whether a failing call throws (rather than returning an error value): a variable
+    /// assigned from a call then holds its success value, and a failure leaves the
+    /// function unless a `try` catches it.
+    pub fn fails_by_throwing(self) -> bool {
+        self == Lang::TypeScript
     }
 
     /// The language of a file, from its extension.
@@ -43,6 +58,8 @@ impl Lang {
             "go" => Some(Lang::Go),
             "rs" => Some(Lang::Rust),
             "sql" => Some(Lang::Sql),
+            "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::TypeScript),
+            "md" | "markdown" => Some(Lang::Markdown),
             _ => None,
         }
     }
@@ -53,6 +70,8 @@ impl Lang {
             "go" | "golang" => Some(Lang::Go),
             "rust" | "rs" => Some(Lang::Rust),
             "sql" | "postgresql" | "psql" => Some(Lang::Sql),
+            "ts" | "typescript" | "tsx" | "js" | "javascript" | "jsx" => Some(Lang::TypeScript),
+            "markdown" | "md" => Some(Lang::Markdown),
             _ => None,
         }
     }
@@ -136,6 +155,9 @@ pub enum StmtKind {
     Loop(Loop),
     /// `return`, or the tail expression of a Rust function body.
     Return(Option<Expr>),
+    /// `throw e`: leaves the unit, unless a [`StmtKind::Try`] of the unit encloses it, whose
+    /// handler then runs.
+    Throw(Expr),
     /// `break` / `continue`, with a label if one was given.
     Break(Option<String>),
     Continue(Option<String>),
@@ -298,8 +320,9 @@ pub enum CallRole {
     Random,
     /// A key-value store operation (`Get`, `Set`, `SetNX`), with the key argument.
     Kv { op: KvOp, key_arg: usize },
-    /// A retry or backoff library entry point or builder step.
-    Retry(RetryCall),
+    /// A retry or backoff library entry point or builder step; boxed because a library's
+    /// facts are large and every call carries a role.
+    Retry(Box<RetryCall>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -577,7 +600,7 @@ impl Stmt {
                 out.push(value);
                 out
             }
-            StmtKind::Expr(e) | StmtKind::Defer(e) => vec![e],
+            StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) => vec![e],
             StmtKind::Return(e) => e.iter().collect(),
             StmtKind::Branch { subject, arms } => {
                 let mut out: Vec<&Expr> = subject.iter().collect();
@@ -602,7 +625,7 @@ impl Stmt {
     }
 
     /// Whether control never falls through the end of this statement list:
-    /// it ends in `return`, `break`, `continue`, a `panic`-like call, or a branch
+    /// it ends in `return`, `throw`, `break`, `continue`, a `panic`-like call, or a branch
     /// whose every arm (with an `else`) diverges.
     pub fn block_diverges(block: &Block) -> bool {
         block.stmts.last().is_some_and(Stmt::diverges)
@@ -611,7 +634,10 @@ impl Stmt {
     /// Whether this statement never completes normally.
     pub fn diverges(&self) -> bool {
         match &self.kind {
-            StmtKind::Return(_) | StmtKind::Break(_) | StmtKind::Continue(_) => true,
+            StmtKind::Return(_)
+            | StmtKind::Throw(_)
+            | StmtKind::Break(_)
+            | StmtKind::Continue(_) => true,
             StmtKind::Expr(e) => e.as_call().is_some_and(|c| {
                 c.callee.last_segment().is_some_and(|name| {
                     crate::knowledge::DIVERGING_CALLS.contains(&name.trim_end_matches('!'))

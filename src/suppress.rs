@@ -276,6 +276,7 @@ mod tests {
         name: "unchecked-on-conflict",
         summary: "",
         default_severity: Severity::Error,
+        langs: &[crate::model::Lang::Sql],
         doc: "",
     };
 

@@ -4,6 +4,9 @@
 //! GITHUB_STEP_SUMMARY files, and a git repository with a base and a head commit.
 //! Needs bash, git and python3, as the action does.
 
+mod common;
+use common::git;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,23 +23,6 @@ const LEGACY_GO: &str = "package x\n\n// idemlint-ignore: no-such-rule\nfunc F()
 /// suppression on line 6.
 const CHANGED_GO: &str = "package x\n\n\n// idemlint-ignore: no-such-rule\nfunc F() {}\n\
                           // idemlint-ignore: also-no-rule\nfunc G() {}\n";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {output:?}");
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
 
 /// A workspace: a repository whose base commit has LEGACY_GO and whose head (checked
 /// out) has CHANGED_GO, plus a directory for the runner's files.

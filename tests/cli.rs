@@ -124,8 +124,8 @@ fn stdin_needs_a_language() {
         .assert()
         .code(2)
         .stderr(
-            "error: reading stdin needs --lang go|rust|sql, or --stdin-filename with a .go, .rs \
-             or .sql name\n",
+            "error: reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename \
+             with a name whose extension tells\n",
         );
 }
 
@@ -144,6 +144,60 @@ fn stdin_takes_its_language_from_lang_or_the_stdin_filename() {
         .assert()
         .code(0)
         .stderr("no problems found (1 file checked)\n");
+}
+
+const TS_DEDUP: &str = "async function f(pool, id) {
+  await pool.query(\"INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING\", [id]);
+  await pool.query(\"UPDATE inventory SET reserved = 1\");
+}
+";
+
+#[test]
+fn stdin_reads_typescript_javascript_and_markdown() {
+    for lang in ["ts", "js", "typescript", "javascript"] {
+        idemlint()
+            .args(["check", "-", "--lang", lang, "--color", "never"])
+            .write_stdin(TS_DEDUP)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("┌─ <stdin>:2:73\n"));
+    }
+    let markdown = format!("# Notes\n\n```ts\n{TS_DEDUP}```\n");
+    for args in [
+        ["--lang", "markdown"],
+        ["--stdin-filename", "docs/runbook.md"],
+    ] {
+        idemlint()
+            .args(["check", "-", "--color", "never"])
+            .args(args)
+            .write_stdin(markdown.clone())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(":5:73\n"));
+    }
+}
+
+#[test]
+fn directories_yield_typescript_javascript_and_markdown_files() {
+    let markdown = format!("```js\n{TS_DEDUP}```\n");
+    let dir = tree(&[
+        ("src/a.ts", TS_DEDUP.as_bytes()),
+        ("src/b.mjs", TS_DEDUP.as_bytes()),
+        ("src/c.tsx", b"export const C = () => <div />;\n"),
+        ("docs/runbook.md", markdown.as_bytes()),
+        ("docs/notes.txt", TS_DEDUP.as_bytes()),
+    ]);
+    check_in(dir.path())
+        .args(["--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("┌─ docs/runbook.md:3:73\n")
+                .and(predicate::str::contains("┌─ src/a.ts:2:73\n"))
+                .and(predicate::str::contains("┌─ src/b.mjs:2:73\n"))
+                .and(predicate::str::contains("notes.txt").not()),
+        )
+        .stderr("found 3 problems (3 errors) in 3 files\n");
 }
 
 #[test]
@@ -290,7 +344,7 @@ fn a_file_named_explicitly_needs_a_known_language() {
         .assert()
         .code(2)
         .stderr(
-            "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql)\n\
+            "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql|ts|markdown)\n\
              no problems found (1 file checked)\n",
         );
     check_in(dir.path())

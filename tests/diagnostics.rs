@@ -34,6 +34,14 @@ fn go_diagnostic_points_into_the_string_literal() {
 }
 
 #[test]
+fn typescript_diagnostic_points_into_the_tagged_template() {
+    let (stdout, _, code) =
+        check(&["fixtures/unchecked-on-conflict/ts/tp_prisma_execute_raw_discarded.ts"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
 fn rust_diagnostic_with_a_side_effect() {
     let (stdout, _, code) =
         check(&["fixtures/unchecked-on-conflict/rust/tp_query_macro_let_underscore.rs"]);
@@ -50,6 +58,11 @@ fn seed_snippets_get_exactly_their_rules() {
         ("fixtures/seed/inbox.sql", &["unchecked-on-conflict"]),
         ("fixtures/seed/inbox_fixed.sql", &[]),
         ("fixtures/seed/charge_fixed.go", &[]),
+        (
+            "fixtures/seed/retry.ts",
+            &["retry-any-error", "backoff-without-jitter"],
+        ),
+        ("fixtures/seed/retry_fixed.ts", &[]),
     ];
     for (path, expected) in cases {
         let (stdout, _, _) = check(&["--format", "json", path]);

@@ -3,9 +3,11 @@
 //! formats. The findings here come from the meta-rule `unused-suppression`, which needs no
 //! rule to fire: a Go comment `// idemlint-ignore: no-such-rule` is one.
 
+mod common;
+use common::git;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
@@ -221,22 +223,6 @@ fn sarif_results_of_the_meta_rule_point_into_the_registry() {
         run["tool"]["driver"]["rules"][index]["id"],
         "unused-suppression"
     );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "git {args:?}: {status:?}");
 }
 
 #[test]

@@ -674,3 +674,24 @@ fn sql_assembled_with_push_str_is_followed() {
         "ON CONFLICT (key) DO NOTHING"
     );
 }
+
+#[test]
+fn spans_count_bytes_on_lines_with_wide_characters() {
+    let source = "\u{feff}#!/usr/bin/env rust-script\n// ünïcödé 😀\nfn f() { let s = \"é😀\"; db.execute(\"SELECT 1 FROM t\", 'ß') }\n";
+    let module = lower(source);
+    let texts: Vec<&str> = module.units[0]
+        .body
+        .stmts
+        .iter()
+        .map(|s| &source[s.span.clone()])
+        .collect();
+    assert_eq!(
+        texts,
+        ["let s = \"é😀\";", "db.execute(\"SELECT 1 FROM t\", 'ß')"]
+    );
+    let lits = strings(&module);
+    assert_eq!(lits[0].value, "é😀");
+    assert_eq!(&source[lits[0].file_span(0..lits[0].value.len())], "é😀");
+    assert_eq!(file_text(source, lits[1], "FROM t"), "FROM t");
+    assert_eq!(&source[module.comments[0].span.clone()], "// ünïcödé 😀");
+}

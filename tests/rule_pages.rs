@@ -1,5 +1,6 @@
 //! Every rule page's examples are code: each ```` ```<lang> bad ```` block must be flagged by
-//! its rule and each ```` ```<lang> good ```` block must not be.
+//! its rule and each ```` ```<lang> good ```` block must not be. A page has examples for
+//! exactly the languages its rule reads (`RuleMeta::langs`).
 
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
@@ -36,12 +37,21 @@ fn rule_page_examples_are_flagged_exactly_when_bad() {
         let meta = rule.meta();
         let examples = examples(meta.doc);
         let langs: Vec<Lang> = examples.iter().map(|(l, _, _)| *l).collect();
-        for lang in [Lang::Go, Lang::Rust, Lang::Sql] {
+        for &lang in meta.langs {
             if !langs.contains(&lang) {
                 failures.push(format!("{}: no {} example", meta.name, lang.name()));
             }
         }
         for (lang, bad, code) in examples {
+            if !meta.langs.contains(&lang) {
+                failures.push(format!(
+                    "{}: a {} example, but the rule does not read {}",
+                    meta.name,
+                    lang.name(),
+                    lang.name()
+                ));
+                continue;
+            }
             let result = idemlint::check_source(&code, lang, &[*rule], &knowledge);
             let flagged = !result.findings.is_empty();
             if flagged != bad {

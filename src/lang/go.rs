@@ -10,6 +10,9 @@
 //! pieces is still seen as SQL: literal concatenation, same-file constants, local string
 //! variables passed to a call, and `fmt.Sprintf` templates. Each folded [`StrLit`] maps every
 //! byte back to the file.
+//!
+//! The tree-sitter helpers marked `pub(super)` (comments and syntax errors, child lists,
+//! [`StrBuilder`]) serve the TypeScript front-end too: both grammars share those shapes.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -70,7 +73,7 @@ pub fn lower(source: &str) -> Module {
 
 /// Walks the whole tree once (iteratively: the tree may be arbitrarily deep) for comments,
 /// which may sit anywhere, and for syntax errors, one note per outermost error region.
-fn collect_comments_and_errors(root: Node, source: &str, module: &mut Module) {
+pub(super) fn collect_comments_and_errors(root: Node, source: &str, module: &mut Module) {
     let mut cursor = root.walk();
     let mut last_region: Range<usize> = 0..0;
     loop {
@@ -128,12 +131,12 @@ fn syntax_error_message(node: Node, source: &str) -> String {
     }
 }
 
-fn text<'s>(source: &'s str, node: Node) -> &'s str {
+pub(super) fn text<'s>(source: &'s str, node: Node) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
 }
 
 /// The named children of `node`, comments left out.
-fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
         .filter(|child| !child.is_extra())
@@ -141,7 +144,7 @@ fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 }
 
 /// The named children of `node` under `field`, comments and punctuation left out.
-fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+pub(super) fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.children_by_field_name(field, &mut cursor)
         .filter(|child| child.is_named() && !child.is_extra())
@@ -216,7 +219,7 @@ fn type_text(source: &str, node: Node) -> String {
         .join(" ")
 }
 
-fn opaque(span: Range<usize>) -> Expr {
+pub(super) fn opaque(span: Range<usize>) -> Expr {
     Expr::new(span, ExprKind::Other(Vec::new()))
 }
 
@@ -1398,36 +1401,36 @@ fn number_value(text: &str) -> Option<f64> {
 
 /// Builds a [`StrLit`] piece by piece.
 #[derive(Default)]
-struct StrBuilder {
+pub(super) struct StrBuilder {
     value: String,
     origin: Vec<usize>,
 }
 
 impl StrBuilder {
     /// `text` copied from the file at `start`, byte for byte.
-    fn push_file(&mut self, text: &str, start: usize) {
+    pub(super) fn push_file(&mut self, text: &str, start: usize) {
         self.value.push_str(text);
         self.origin.extend(start..start + text.len());
     }
 
     /// `text` produced by the construct at `at` (an escape, an interpolation).
-    fn push_at(&mut self, text: &str, at: usize) {
+    pub(super) fn push_at(&mut self, text: &str, at: usize) {
         self.value.push_str(text);
         self.origin.extend(std::iter::repeat_n(at, text.len()));
     }
 
-    fn push_lit(&mut self, lit: &StrLit) {
+    pub(super) fn push_lit(&mut self, lit: &StrLit) {
         self.push_lit_range(lit, 0..lit.value.len());
     }
 
-    fn push_lit_range(&mut self, lit: &StrLit, range: Range<usize>) {
+    pub(super) fn push_lit_range(&mut self, lit: &StrLit, range: Range<usize>) {
         if let (Some(piece), Some(origin)) = (lit.value.get(range.clone()), lit.origin.get(range)) {
             self.value.push_str(piece);
             self.origin.extend_from_slice(origin);
         }
     }
 
-    fn finish(mut self, end: usize) -> StrLit {
+    pub(super) fn finish(mut self, end: usize) -> StrLit {
         self.origin.push(end);
         StrLit {
             value: self.value,

@@ -4,8 +4,10 @@
 use crate::model::{Lang, Module};
 
 pub mod go;
+pub mod markdown;
 pub mod rust;
 pub mod sql;
+pub mod typescript;
 
 /// Deeper nesting than this is lowered as an opaque [`crate::model::ExprKind::Other`] with no
 /// children, so no walk over the model can overflow the stack.
@@ -17,5 +19,7 @@ pub fn lower(lang: Lang, source: &str) -> Module {
         Lang::Go => go::lower(source),
         Lang::Rust => rust::lower(source),
         Lang::Sql => sql::lower(source),
+        Lang::TypeScript => typescript::lower(source),
+        Lang::Markdown => markdown::lower(source),
     }
 }

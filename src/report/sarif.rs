@@ -275,12 +275,14 @@ mod tests {
             name: "unchecked-on-conflict",
             summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked",
             default_severity: Severity::Error,
+            langs: &[crate::model::Lang::Sql],
             doc: "# unchecked-on-conflict\n\nThe insert skips duplicates,\nthe write after it does not.\n\n## Fix\n\nBranch on it.\n",
         },
         &RuleMeta {
             name: "in-progress-reentry",
             summary: "a request proceeds on an in-progress idempotency record",
             default_severity: Severity::Warning,
+            langs: &[crate::model::Lang::Sql],
             doc: "# in-progress-reentry\n",
         },
     ];

@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     name: "check-then-insert",
     summary: "a read by key whose \"not found\" path inserts the key non-atomically",
     default_severity: Severity::Error,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/check-then-insert.md"),
 };
 
@@ -246,7 +247,7 @@ impl Race<'_, '_> {
         let ignored = self
             .write_q
             .call
-            .is_some_and(|site| flow::error_ignored(unit, &site));
+            .is_some_and(|site| flow::error_ignored(unit, &site, cx.lang));
         let message = if ignored {
             format!(
                 "two concurrent requests with the same `{key}` can both find no row and both \
@@ -339,10 +340,16 @@ fn sql_help(lang: Lang, key: &str, first: &str, mysql: bool) -> String {
              `rows_affected() == 0`) another request holds the key: replay its result or answer \
              409 instead of going on"
         ),
+        Lang::TypeScript => format!(
+            "create the row atomically with {insert}; when it creates nothing (`rows.length === \
+             0`, or `rowCount === 0`) another request holds the key: replay its result or \
+             answer 409 instead of going on"
+        ),
         Lang::Sql if mysql => format!(
             "create the row atomically with {insert}, and go on only when it inserted a row"
         ),
-        Lang::Sql => format!(
+        // A Markdown code block is checked in the language it names, never as Markdown.
+        Lang::Sql | Lang::Markdown => format!(
             "create the row atomically with {insert}, and go on only when it returned a row"
         ),
     }
@@ -428,6 +435,9 @@ fn kv_help(lang: Lang) -> String {
     match lang {
         Lang::Go => "set the key atomically with `SetNX(ctx, key, value, ttl)` (or `SetArgs` with \
                      `Mode: \"NX\"`), and go on only when it reports the key was set"
+            .to_owned(),
+        Lang::TypeScript => "set the key atomically with `set(key, value, 'NX')` (node-redis: \
+                             `{ NX: true }`), and go on only when it answers `'OK'`"
             .to_owned(),
         _ => "set the key atomically with `set_nx(key, value)` (or `SET key value NX`), and go on \
               only when it reports the key was set"

@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "in-progress-reentry",
     summary: "a request that reads its idempotency record as in_progress goes on with the work",
     default_severity: Severity::Error,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/in-progress-reentry.md"),
 };
 
@@ -496,7 +497,12 @@ fn help(lang: Lang) -> String {
             "return a 409 Conflict error when the status is `in_progress` (`if rec.status == \
              \"in_progress\" {{ return Err(Error::Conflict) }}`) before doing the work, and {cas}"
         ),
-        Lang::Sql => format!(
+        Lang::TypeScript => format!(
+            "answer 409 Conflict when the status is `in_progress` (`if (rec.status === \
+             \"in_progress\") throw new ConflictError()`) before doing the work, and {cas}"
+        ),
+        // A Markdown code block is checked in the language it names, never as Markdown.
+        Lang::Sql | Lang::Markdown => format!(
             "answer 409 on `in_progress` instead of doing the work (raise, or return nothing to \
              the caller), and {cas}"
         ),

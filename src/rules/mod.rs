@@ -6,8 +6,11 @@ use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
 use crate::prefilter::Need;
 
+mod backoff_without_jitter;
 mod check_then_insert;
 mod in_progress_reentry;
+mod retry_any_error;
+mod retry_marks;
 mod unchecked_on_conflict;
 
 /// What a rule is, for `idemlint rules`, `explain`, SARIF and the docs.
@@ -17,6 +20,8 @@ pub struct RuleMeta {
     /// One line: the hazard.
     pub summary: &'static str,
     pub default_severity: Severity,
+    /// The languages the rule reads; its page has a bad and a good example for each.
+    pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,
 }
@@ -27,6 +32,8 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
     /// The whole file, for rules that need to look at text around a span.
     pub source: &'a str,
+    /// Every unit of the file, for rules that follow a value into a same-file helper.
+    pub units: &'a [Unit],
 }
 
 pub trait Rule: Sync {
@@ -44,6 +51,8 @@ pub trait Rule: Sync {
 /// Every rule, in the order `idemlint rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
     &check_then_insert::CheckThenInsert,
+    &backoff_without_jitter::BackoffWithoutJitter,
+    &retry_any_error::RetryAnyError,
     &unchecked_on_conflict::UncheckedOnConflict,
     &in_progress_reentry::InProgressReentry,
 ];
@@ -60,6 +69,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 

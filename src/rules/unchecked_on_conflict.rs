@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     name: "unchecked-on-conflict",
     summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked before the business write",
     default_severity: Severity::Error,
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: include_str!("../../rules/unchecked-on-conflict.md"),
 };
 
@@ -281,11 +282,23 @@ fn help(lang: Lang, signal: Signal, key: &str) -> String {
             "gate the write on the insert: return early when `.rows_affected()` is 0, or add \
              `RETURNING {key}`, use `fetch_optional` and return on `None`"
         ),
+        (Lang::TypeScript, Signal::Returning) => "a duplicate makes the RETURNING row come \
+            back empty: return before the write when `rows.length === 0` (`rowCount === 0`)"
+            .to_owned(),
+        (Lang::TypeScript, Signal::IgnoreKeyword) => "gate the write on the insert: return early \
+            when `affectedRows` (mysql2) or `rowCount` is 0"
+            .to_owned(),
+        (Lang::TypeScript, Signal::OnConflict) => format!(
+            "gate the write on the insert: return early when `rowCount` is 0 (the count \
+             `$executeRaw` returns, in Prisma), or add `RETURNING {key}` and return when \
+             `rows.length === 0`"
+        ),
         (Lang::Sql, Signal::IgnoreKeyword) => "gate the write on the insert: run it only when \
             the insert added a row (`ROW_COUNT()` in MySQL, `changes()` in SQLite), or branch on \
             the affected-row count in the application"
             .to_owned(),
-        (Lang::Sql, _) => format!(
+        // A Markdown code block is checked in the language it names, never as Markdown.
+        (Lang::Sql | Lang::Markdown, _) => format!(
             "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
              ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
         ),

@@ -56,7 +56,11 @@ const TYPE_FIRST_MACROS: &[&str] = &[
 pub fn units(source: &str, pieces: &[Piece]) -> Vec<Unit> {
     let mut lowerer = Lowerer {
         source,
-        offset: 0,
+        lines: pieces
+            .iter()
+            .map(|p| spans::LineIndex::new(&source[p.range.clone()], p.range.start))
+            .collect(),
+        piece: 0,
         consts: HashMap::new(),
         const_values: HashMap::new(),
         resolving: HashSet::new(),
@@ -65,12 +69,12 @@ pub fn units(source: &str, pieces: &[Piece]) -> Vec<Unit> {
         depth: 0,
         units: Vec::new(),
     };
-    for piece in pieces {
-        lowerer.collect_consts(piece);
+    for (index, piece) in pieces.iter().enumerate() {
+        lowerer.collect_consts(index, &piece.content);
     }
     let mut script = Vec::new();
-    for piece in pieces {
-        lowerer.offset = piece.offset;
+    for (index, piece) in pieces.iter().enumerate() {
+        lowerer.piece = index;
         match &piece.content {
             Content::Items(items) => items.iter().for_each(|item| lowerer.item(item, "")),
             Content::Stmts(stmts) => lowerer.script_stmts(stmts, &mut script),
@@ -127,16 +131,18 @@ struct LoopScope {
     sink: Sink,
 }
 
-/// A same-file `const`/`static` and the offset of the piece it is in.
+/// A same-file `const`/`static` and the piece it is in.
 struct ConstDef<'a> {
-    offset: usize,
+    piece: usize,
     expr: &'a syn::Expr,
 }
 
 struct Lowerer<'a> {
     source: &'a str,
-    /// Where the text of the piece being lowered starts in the file.
-    offset: usize,
+    /// Positions in each parsed piece.
+    lines: Vec<spans::LineIndex<'a>>,
+    /// The piece being lowered.
+    piece: usize,
     consts: HashMap<String, ConstDef<'a>>,
     const_values: HashMap<String, Option<StrLit>>,
     resolving: HashSet<String>,
@@ -152,14 +158,14 @@ impl<'a> Lowerer<'a> {
     // ----- spans -----
 
     fn range(&self, span: proc_macro2::Span) -> Span {
-        let range = span.byte_range();
-        let len = self.source.len();
-        (range.start + self.offset).min(len)..(range.end + self.offset).min(len)
+        self.join(span, span)
     }
 
-    fn join(&self, start: proc_macro2::Span, end: proc_macro2::Span) -> Span {
-        let start = self.range(start).start;
-        start..self.range(end).end.max(start)
+    /// From the start of `first` to the end of `last`.
+    fn join(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Span {
+        self.lines
+            .get(self.piece)
+            .map_or(0..0, |lines| lines.range(first, last))
     }
 
     fn span_of(&self, expr: &syn::Expr) -> Span {
@@ -180,29 +186,29 @@ impl<'a> Lowerer<'a> {
 
     // ----- constants -----
 
-    fn collect_consts(&mut self, piece: &'a Piece) {
-        match &piece.content {
+    fn collect_consts(&mut self, piece: usize, content: &'a Content) {
+        match content {
             Content::Items(items) => {
                 for item in items {
-                    self.collect_item_consts(item, piece.offset);
+                    self.collect_item_consts(item, piece);
                 }
             }
-            Content::Stmts(stmts) => self.collect_stmt_consts(stmts, piece.offset),
+            Content::Stmts(stmts) => self.collect_stmt_consts(stmts, piece),
         }
     }
 
-    fn collect_stmt_consts(&mut self, stmts: &'a [syn::Stmt], offset: usize) {
+    fn collect_stmt_consts(&mut self, stmts: &'a [syn::Stmt], piece: usize) {
         for stmt in stmts {
             if let syn::Stmt::Item(item) = stmt {
-                self.collect_item_consts(item, offset);
+                self.collect_item_consts(item, piece);
             }
         }
     }
 
-    fn collect_item_consts(&mut self, item: &'a syn::Item, offset: usize) {
+    fn collect_item_consts(&mut self, item: &'a syn::Item, piece: usize) {
         let mut define = |name: &syn::Ident, expr: &'a syn::Expr| {
             self.consts
-                .insert(name.to_string(), ConstDef { offset, expr });
+                .insert(ident_name(name), ConstDef { piece, expr });
         };
         let mut bodies: Vec<&'a [syn::Stmt]> = Vec::new();
         let mut items: Vec<&'a syn::Item> = Vec::new();
@@ -237,10 +243,10 @@ impl<'a> Lowerer<'a> {
             _ => {}
         }
         for stmts in bodies {
-            self.collect_stmt_consts(stmts, offset);
+            self.collect_stmt_consts(stmts, piece);
         }
         for item in items {
-            self.collect_item_consts(item, offset);
+            self.collect_item_consts(item, piece);
         }
     }
 
@@ -250,14 +256,14 @@ impl<'a> Lowerer<'a> {
             return value.clone();
         }
         let def = self.consts.get(name)?;
-        let (offset, expr) = (def.offset, def.expr);
+        let (piece, expr) = (def.piece, def.expr);
         if !self.resolving.insert(name.to_owned()) {
             return None;
         }
-        let saved_offset = mem::replace(&mut self.offset, offset);
+        let saved_piece = mem::replace(&mut self.piece, piece);
         let saved_locals = mem::take(&mut self.locals);
         let value = self.fold(expr);
-        self.offset = saved_offset;
+        self.piece = saved_piece;
         self.locals = saved_locals;
         self.resolving.remove(name);
         self.const_values.insert(name.to_owned(), value.clone());
@@ -688,10 +694,8 @@ impl<'a> Lowerer<'a> {
                         extra: extra.map(|g| self.expr(g)),
                     }
                 };
-                let start = self.range(arm.pat.span()).start;
-                let end = self.range(spans::end(&arm.body)).end;
                 Arm {
-                    span: start..end.max(start),
+                    span: self.join(arm.pat.span(), spans::end(&arm.body)),
                     guard,
                     body: self.expr_block(&arm.body, sink),
                 }
@@ -843,7 +847,7 @@ impl<'a> Lowerer<'a> {
             },
             syn::Expr::MethodCall(m) => {
                 let base = self.expr(&m.receiver);
-                let callee_span = base.span.start..self.range(m.method.span()).end;
+                let callee_span = self.join(spans::start(&m.receiver), m.method.span());
                 let callee = Expr::new(
                     callee_span,
                     ExprKind::Field {

@@ -13,9 +13,9 @@ pub const MAX_NESTING: usize = 1000;
 /// proc-macro2's message for text it cannot split into tokens, which says nothing of why.
 const LEX_ERROR: &str = "cannot parse string into token stream";
 
-/// One parsed piece of the file and where its text starts.
+/// One parsed piece of the file and where its text is.
 pub struct Piece {
-    pub offset: usize,
+    pub range: Range<usize>,
     pub content: Content,
 }
 
@@ -94,7 +94,7 @@ fn parse_piece(source: &str, range: Range<usize>) -> Result<Piece, ParseNote> {
     let file_error = match syn::parse_str::<syn::File>(text) {
         Ok(file) => {
             return Ok(Piece {
-                offset: range.start,
+                range,
                 content: Content::Items(file.items),
             });
         }
@@ -103,7 +103,7 @@ fn parse_piece(source: &str, range: Range<usize>) -> Result<Piece, ParseNote> {
     let stmts_error = match syn::parse::Parser::parse_str(syn::Block::parse_within, text) {
         Ok(stmts) => {
             return Ok(Piece {
-                offset: range.start,
+                range,
                 content: Content::Stmts(stmts),
             });
         }

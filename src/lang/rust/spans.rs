@@ -2,9 +2,66 @@
 //! whole subtree to find its first and last token, which costs a walk per node; these follow
 //! one spine of the tree in a loop instead.
 
-use proc_macro2::Span;
+use std::ops::Range;
+
+use proc_macro2::{LineColumn, Span};
 use syn::spanned::Spanned;
 use syn::{Expr, Label, Path, RangeLimits};
+
+/// Turns the positions of spans parsed from one piece of the file into file offsets.
+/// proc-macro2's `byte_range` counts characters from the nearest offset it has computed
+/// before, which on a large file costs more than all the lowering; here a position on an
+/// ASCII line costs one lookup.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Where `text` starts in the file.
+    offset: usize,
+    /// Each line's start in `text`, and whether the line is all ASCII.
+    lines: Vec<(usize, bool)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str, offset: usize) -> LineIndex<'a> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            ascii &= b.is_ascii();
+            if b == b'\n' {
+                lines.push((start, ascii));
+                start = i + 1;
+                ascii = true;
+            }
+        }
+        lines.push((start, ascii));
+        LineIndex {
+            text,
+            offset,
+            lines,
+        }
+    }
+
+    /// The file range from the start of `first` to the end of `last`.
+    pub fn range(&self, first: Span, last: Span) -> Range<usize> {
+        let start = self.offset_of(first.start());
+        start..self.offset_of(last.end()).max(start)
+    }
+
+    fn offset_of(&self, at: LineColumn) -> usize {
+        let Some(&(line_start, ascii)) = self.lines.get(at.line.saturating_sub(1)) else {
+            return self.offset + self.text.len();
+        };
+        let local = if ascii {
+            line_start + at.column
+        } else {
+            self.text[line_start..]
+                .char_indices()
+                .nth(at.column)
+                .map_or(self.text.len(), |(i, _)| line_start + i)
+        };
+        self.offset + local.min(self.text.len())
+    }
+}
 
 /// The span of the first token of `expr`.
 pub fn start(mut expr: &Expr) -> Span {

@@ -1,0 +1,298 @@
+//! `backoff-without-jitter`: a retry delay that grows from one attempt to the next and reaches
+//! the sleep with no randomness, in a hand-written loop or a library strategy: every client
+//! that failed at the same moment retries at the same moment.
+
+use std::collections::BTreeMap;
+
+use super::{Context, Rule, RuleMeta};
+use crate::finding::{Finding, Label, Severity};
+use crate::flow::{self, Trend, ValueFlow};
+use crate::knowledge::{RetryApi, RetryFacts, RetryRole};
+use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, Unit};
+use crate::rules::retry_marks::{self, MarkSite};
+
+pub struct BackoffWithoutJitter;
+
+static META: RuleMeta = RuleMeta {
+    name: "backoff-without-jitter",
+    summary: "a retry delay that grows but has no randomness, so clients retry in lock-step",
+    default_severity: Severity::Warning,
+    langs: &[Lang::Go, Lang::Rust, Lang::TypeScript],
+    doc: include_str!("../../rules/backoff-without-jitter.md"),
+};
+
+const WAVES: &str = "clients that failed together retry together, in synchronized waves that \
+                     hit the recovering service at once";
+
+impl Rule for BackoffWithoutJitter {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
+        if !META.langs.contains(&cx.lang) {
+            return Vec::new();
+        }
+        let mut findings = hand_written(unit, cx);
+        findings.extend(library_strategies(unit, cx));
+        findings
+    }
+}
+
+/// Sleeps whose duration grows with the attempt and carries no randomness.
+fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
+    let values = ValueFlow {
+        unit,
+        units: cx.units,
+        lang: cx.lang,
+        knowledge: cx.knowledge,
+    };
+    let mut findings = Vec::new();
+    for site in flow::calls(unit) {
+        let CallRole::Sleep { duration_arg } = site.call.role else {
+            continue;
+        };
+        let Some(duration) = site.call.args.get(duration_arg) else {
+            continue;
+        };
+        let trends = values.trends_at(&site.expr.span);
+        if trends.is_empty() {
+            continue;
+        }
+        let Some(growth) = values.growth_in(duration, &trends) else {
+            continue;
+        };
+        if values.carries_randomness(duration) || values.is_random_helper(&site.call.callee) {
+            continue;
+        }
+        let finding = Finding::new(
+            META.name,
+            format!("retry delay grows but has no jitter: {WAVES}"),
+            Label::new(
+                site.expr.span.clone(),
+                "every client waits exactly this long before its next attempt",
+            ),
+        )
+        .with_secondary(Label::new(
+            growth.span,
+            if growth.at_variable {
+                format!(
+                    "`{}` grows here on every attempt, the same way in every client",
+                    growth.var
+                )
+            } else {
+                format!(
+                    "this grows on every attempt through `{}`, the same way in every client",
+                    growth.var
+                )
+            },
+        ))
+        .with_help(full_jitter_help(cx, duration));
+        findings.push(finding.with_severity(META.default_severity));
+    }
+    findings
+}
+
+/// The fix for a hand-written sleep, spelled with the code's own delay expression.
+fn full_jitter_help(cx: &Context, duration: &Expr) -> String {
+    let text = cx
+        .source
+        .get(duration.span.clone())
+        .filter(|t| t.len() <= 48 && !t.contains('\n'))
+        .unwrap_or("delay");
+    match cx.lang {
+        Lang::Go => format!(
+            "use full jitter: sleep a random duration between 0 and the delay, \
+             `time.Sleep(rand.N({text}))` (math/rand/v2)"
+        ),
+        Lang::TypeScript => {
+            let simple = text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'));
+            let factor = if simple {
+                text.to_owned()
+            } else {
+                format!("({text})")
+            };
+            format!(
+                "use full jitter: sleep a random duration between 0 and the delay, \
+                 `Math.random() * {factor}`"
+            )
+        }
+        _ => format!(
+            "use full jitter: sleep a random fraction of the delay, \
+             `sleep(({text}).mul_f64(rand::random::<f64>()))`"
+        ),
+    }
+}
+
+/// Library strategies (builder calls and struct literals) whose schedule grows with no jitter.
+fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for stmt in unit.body.all_stmts() {
+        for root in stmt.exprs() {
+            for expr in root.walk() {
+                let strategy = match &expr.kind {
+                    // A same-file function that shares a library's name is not the library.
+                    ExprKind::Call(call)
+                        if flow::same_file_unit(cx.units, &call.callee).is_none() =>
+                    {
+                        match &call.role {
+                            CallRole::Retry(r) if r.facts.role != RetryRole::StrategyLiteral => {
+                                Some(r.facts.clone())
+                            }
+                            _ => None,
+                        }
+                    }
+                    ExprKind::Composite { type_name, .. } => cx
+                        .knowledge
+                        .retry_literal(cx.lang, type_name)
+                        .map(|api: &RetryApi| api.facts.clone()),
+                    _ => None,
+                };
+                let Some(facts) = strategy else {
+                    continue;
+                };
+                if let Some(f) = check_strategy(unit, stmt, expr, &facts, cx) {
+                    findings.push(f);
+                }
+                findings.extend(check_delay_fn(expr, &facts, cx));
+            }
+        }
+    }
+    findings
+}
+
+fn check_strategy(
+    unit: &Unit,
+    stmt: &Stmt,
+    expr: &Expr,
+    facts: &RetryFacts,
+    cx: &Context,
+) -> Option<Finding> {
+    if !facts.exponential || !grows(expr, facts) {
+        return None;
+    }
+    let site = MarkSite {
+        unit,
+        stmt,
+        expr,
+        lang: cx.lang,
+        source: cx.source,
+    };
+    let switched_off = retry_marks::find(&site, facts.jitter_off);
+    if switched_off.is_none()
+        && (facts.jitters_by_default || retry_marks::find(&site, facts.jitter_on).is_some())
+    {
+        return None;
+    }
+    let primary = match &switched_off {
+        Some(_) => "this backoff grows with every attempt, and its jitter is switched off",
+        None if facts.role == RetryRole::StrategyLiteral => {
+            "this backoff grows with every attempt and sets no jitter"
+        }
+        None => "this backoff grows with every attempt and adds no jitter unless asked to",
+    };
+    let mut finding = Finding::new(
+        META.name,
+        format!(
+            "retry delay from `{}` grows but has no jitter: {WAVES}",
+            facts.library
+        ),
+        Label::new(strategy_span(expr, cx.source), primary),
+    )
+    .with_help(facts.jitter_fix);
+    if let Some(off) = switched_off {
+        finding = finding.with_secondary(Label::new(off, "jitter is switched off here"));
+    }
+    Some(finding.with_severity(META.default_severity))
+}
+
+/// A delay function passed in the options (`retryDelay: (n) => 2 ** n * 100`) whose result
+/// grows with the attempt number it is given and draws no randomness.
+fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Finding> {
+    let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field, &expr.kind) else {
+        return None;
+    };
+    let closure = call.args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::Composite { fields, .. } => fields
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(field))
+            .map(|(_, value)| flow::strip(value)),
+        _ => None,
+    })?;
+    let delay_fn = flow::closure_unit(closure)?;
+    let attempt = delay_fn.params.first()?;
+    let values = ValueFlow {
+        unit: &delay_fn,
+        units: cx.units,
+        lang: cx.lang,
+        knowledge: cx.knowledge,
+    };
+    let trends = BTreeMap::from([(
+        attempt.clone(),
+        Trend {
+            span: closure.span.clone(),
+            rising: true,
+        },
+    )]);
+    let (delay, growth) = flow::returned_values(&delay_fn.body)
+        .into_iter()
+        .find_map(|delay| {
+            let growth = values.growth_in(delay, &trends)?;
+            (!values.carries_randomness(delay)).then_some((delay, growth))
+        })?;
+    let finding = Finding::new(
+        META.name,
+        format!(
+            "retry delay from `{}` grows but has no jitter: {WAVES}",
+            facts.library
+        ),
+        Label::new(
+            delay.span.clone(),
+            "every client waits exactly this long before its next attempt",
+        ),
+    )
+    .with_secondary(Label::new(
+        growth.span,
+        format!(
+            "this grows with `{}`, the attempt number, the same way in every client",
+            growth.var
+        ),
+    ))
+    .with_help(facts.jitter_fix);
+    Some(finding.with_severity(META.default_severity))
+}
+
+/// Whether a strategy's schedule grows: always for builder calls, by its growth field for a
+/// struct literal (a missing field takes the library's default; a computed one is not judged).
+fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
+    let (Some(growth), ExprKind::Composite { fields, .. }) = (facts.growth_field, &expr.kind)
+    else {
+        return true;
+    };
+    match fields
+        .iter()
+        .find(|(name, _)| name.as_deref() == Some(growth.name))
+    {
+        None => growth.absent_grows,
+        Some((_, value)) => flow::number_value(value).is_some_and(|n| n > 1.0),
+    }
+}
+
+/// Where to point at a strategy: the callee of a call (`ExponentialBuilder::default`), the
+/// type name of a literal (`wait.Backoff`).
+fn strategy_span(expr: &Expr, source: &str) -> Span {
+    match &expr.kind {
+        ExprKind::Call(call) => retry_marks::callee_span(call, source),
+        ExprKind::Composite { type_name, .. } => {
+            let start = expr.span.start;
+            let type_span = start..start + type_name.len();
+            match source.get(type_span.clone()) {
+                Some(text) if text == type_name => type_span,
+                _ => expr.span.clone(),
+            }
+        }
+        _ => expr.span.clone(),
+    }
+}

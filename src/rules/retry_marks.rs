@@ -1,0 +1,203 @@
+//! Finding the [`Mark`]s of the knowledge table around a retry-library call or struct
+//! literal: in its own arguments and fields, in the builder chain around it, and on the
+//! variables that hold it later in the unit.
+
+use crate::analysis::callee_name;
+use crate::flow;
+use crate::knowledge::{ArgTest, CallPattern, Mark};
+use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
+
+/// A retry-library value: the call or literal, the statement it stands in, and its unit.
+pub struct MarkSite<'a> {
+    pub unit: &'a Unit,
+    pub stmt: &'a Stmt,
+    pub expr: &'a Expr,
+    pub lang: Lang,
+    pub source: &'a str,
+}
+
+/// Where the first of `marks` applies to the site's value.
+pub fn find(site: &MarkSite, marks: &[Mark]) -> Option<Span> {
+    if marks.is_empty() {
+        return None;
+    }
+    let vars = holders(site);
+    marks.iter().find_map(|mark| {
+        in_own_parts(site, mark)
+            .or_else(|| in_chain(site, mark))
+            .or_else(|| vars.iter().find_map(|var| on_variable(site, var, mark)))
+    })
+}
+
+/// The variables that hold the value, directly or through later assignments
+/// (`b = retry.WithMaxRetries(3, b)`).
+fn holders(site: &MarkSite) -> Vec<String> {
+    let bound = flow::bound_names(site.stmt, site.expr);
+    if bound.is_empty() {
+        return Vec::new();
+    }
+    flow::derived(site.unit, &bound, site.stmt.span.start)
+        .into_iter()
+        .collect()
+}
+
+/// Options among the call's own arguments, fields of the literal.
+fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
+    match (mark, &site.expr.kind) {
+        (Mark::Option { call, arg }, ExprKind::Call(c)) => c
+            .args
+            .iter()
+            .find(|a| is_call_to(a, call, site.lang, *arg))
+            .map(|a| a.span.clone()),
+        (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => {
+            field_passing(fields, name, *value)
+        }
+        // An options literal among the call's arguments (`pRetry(op, { randomize: true })`).
+        (Mark::Field { name, value }, ExprKind::Call(c)) => {
+            c.args.iter().find_map(|arg| match &arg.kind {
+                ExprKind::Composite { fields, .. } => field_passing(fields, name, *value),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The value of field `name` among `fields`, if it passes `test`.
+fn field_passing(fields: &[(Option<String>, Expr)], name: &str, test: ArgTest) -> Option<Span> {
+    fields
+        .iter()
+        .find(|(field, v)| field.as_deref() == Some(name) && passes(test, Some(v)))
+        .map(|(_, v)| v.span.clone())
+}
+
+/// Builder methods chained on the value (before or after it) and calls wrapping it.
+fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
+    let above = flow::chain_above(site.stmt, site.expr);
+    match mark {
+        Mark::Method { name, arg } => above
+            .iter()
+            .copied()
+            .filter(|e| receiver(e).is_some_and(|r| flow::contains(r, site.expr)))
+            .chain(receivers_below(site.expr))
+            .find(|e| is_method(e, name, *arg))
+            .map(|e| call_span(e, site.source)),
+        Mark::Wrapper(call) => above
+            .iter()
+            .find(|e| {
+                e.as_call().is_some_and(|c| {
+                    pattern(call, site.lang, &callee_name(c))
+                        && c.args.iter().any(|a| flow::contains(a, site.expr))
+                })
+            })
+            .map(|e| e.span.clone()),
+        _ => None,
+    }
+}
+
+/// A mark applied later to a variable holding the value: `b.with_jitter()`,
+/// `retry.WithJitter(d, b)`, `b.Jitter = 0.1`.
+fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
+    match mark {
+        Mark::Field { name, value } => flow::assignments(&site.unit.body, &format!("{var}.{name}"))
+            .iter()
+            .find(|a| a.op.is_none() && passes(*value, Some(a.value)))
+            .map(|a| a.stmt.span.clone()),
+        Mark::Method { name, arg } => site.unit.all_exprs().into_iter().find_map(|e| {
+            let root = receiver(e).map(chain_root)?;
+            (flow::is_var(root, var) && is_method(e, name, *arg)).then(|| e.span.clone())
+        }),
+        Mark::Wrapper(call) => site.unit.all_exprs().into_iter().find_map(|e| {
+            let c = e.as_call()?;
+            (pattern(call, site.lang, &callee_name(c))
+                && c.args.iter().any(|a| flow::reads(a, var)))
+            .then(|| e.span.clone())
+        }),
+        Mark::Option { .. } => None,
+    }
+}
+
+/// Whether `arg` passes `test`.
+pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
+    test.passes(arg)
+}
+
+fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
+    CallPattern {
+        lang: None,
+        pattern: pattern.to_owned(),
+    }
+    .matches(lang, dotted)
+}
+
+/// Whether `e` is a call matching `call` whose first argument passes `arg`.
+fn is_call_to(e: &Expr, call: &str, lang: Lang, arg: ArgTest) -> bool {
+    e.as_call()
+        .is_some_and(|c| pattern(call, lang, &callee_name(c)) && passes(arg, c.args.first()))
+}
+
+/// Whether `e` is a call of method `name` whose first argument passes `arg`.
+fn is_method(e: &Expr, name: &str, arg: ArgTest) -> bool {
+    e.as_call().is_some_and(|c| {
+        matches!(&c.callee.kind, ExprKind::Field { name: n, .. } if n == name)
+            && passes(arg, c.args.first())
+    })
+}
+
+/// The receiver of a method call.
+fn receiver(e: &Expr) -> Option<&Expr> {
+    match &e.as_call()?.callee.kind {
+        ExprKind::Field { base, .. } => Some(base),
+        _ => None,
+    }
+}
+
+/// The method calls below `e` in its builder chain (`a().b().c()` → `a().b()`, `a()`).
+fn receivers_below(e: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    let mut current = receiver(e);
+    while let Some(r) = current {
+        let r = flow::strip(r);
+        if r.as_call().is_none() {
+            break;
+        }
+        out.push(r);
+        current = receiver(r);
+    }
+    out
+}
+
+/// The value at the bottom of a builder chain (`b` in `b.with_max_times(3).with_jitter()`).
+fn chain_root(e: &Expr) -> &Expr {
+    let mut current = flow::strip(e);
+    while let Some(r) = receiver(current) {
+        current = flow::strip(r);
+    }
+    current
+}
+
+/// Where a call's callee is named: the method name of a method called on a computed value
+/// (`.retry` in `(|| async { … }).retry(b)`), the whole callee otherwise (`Retry::spawn`,
+/// `retry.Do`, `b.set_jitter`).
+pub fn callee_span(call: &Call, source: &str) -> Span {
+    let whole = call.callee.span.clone();
+    let ExprKind::Field { base, name } = &call.callee.kind else {
+        return whole;
+    };
+    if base.dotted().is_some() {
+        return whole;
+    }
+    let from = base.span.end;
+    source
+        .get(from..whole.end)
+        .and_then(|text| text.rfind(name.as_str()))
+        .map_or(whole, |at| from + at..from + at + name.len())
+}
+
+/// A call from where its callee is named to its end: `.with_jitter(true)` in a chain.
+fn call_span(e: &Expr, source: &str) -> Span {
+    match e.as_call() {
+        Some(c) => callee_span(c, source).start..e.span.end,
+        None => e.span.clone(),
+    }
+}
