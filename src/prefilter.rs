@@ -41,9 +41,12 @@ pub enum WordKind {
     /// An identifier in its exact case, not part of a longer identifier, in code (not in a
     /// comment or a string): the last segment of a call pattern (`Sleep`).
     Ident,
-    /// In code, in any case, at the start of a word of a name, where the knowledge table's name hints
-    /// split names: at `_`, at other non-alphanumerics, and where a lower-case letter or a
-    /// digit is followed by an upper-case one (`Retries` in `maxRetries`, not in `HTTPRetries`).
+    /// In code, in any case, at the start of a word of a variable's name, where the knowledge
+    /// table's name hints split names: at `_`, at other non-alphanumerics, and where a
+    /// lower-case letter or a digit is followed by an upper-case one (`Retries` in
+    /// `maxRetries`, not in `HTTPRetries`). A name followed at once by `(`, `<`, `!` or `::`
+    /// is a function, a type or a path (`try_from(`, `TryFrom<`): every variable stands
+    /// somewhere without them, where it is declared or assigned.
     NameWord,
     /// A whole string literal in any case (`"SET"`).
     Quoted,
@@ -71,7 +74,8 @@ pub struct Word {
     /// (`time` for `time.Sleep`). When something other than an identifier stands there
     /// (`)`, `>`), the hit counts.
     pub qualifier: Option<String>,
-    /// The only language whose files it counts in (a call pattern's).
+    /// The only language whose files (and Markdown code blocks) it counts in: a call
+    /// pattern's.
     pub lang: Option<Lang>,
     /// For an identifier: the number of arguments it must be called with, when the
     /// argument list is plain enough to count (see [`argument_count`]).
@@ -269,12 +273,14 @@ impl Prefilter {
             (Simplified::Never, _) => return false,
             _ => return true,
         };
-        let sql_in_strings = matches!(lang, Lang::Go | Lang::Rust);
+        let sql_in_strings = matches!(lang, Lang::Go | Lang::Rust | Lang::TypeScript);
+        // Markdown holds code blocks of every language.
+        let counts_in = |word: &Word| lang == Lang::Markdown || word.lang.is_none_or(|l| l == lang);
         let mut found: Vec<bool> = (self.words.iter())
             .map(|w| w.kind == WordKind::StringStart && !sql_in_strings)
             .collect();
         let mut wanted: Vec<bool> = (self.words.iter().zip(&found))
-            .map(|(w, found)| !found && w.lang.is_none_or(|l| l == lang))
+            .map(|(w, found)| !found && counts_in(w))
             .collect();
         if node.holds(&found) {
             return true;
@@ -370,6 +376,19 @@ fn is_quote(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b'`')
 }
 
+/// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
+/// by what makes it a call, a macro, a generic type or a path.
+fn names_variable(text: &[u8], mut at: usize) -> bool {
+    while text.get(at).copied().is_some_and(is_identifier_byte) {
+        at += 1;
+    }
+    match text.get(at) {
+        Some(b'(' | b'<' | b'!') => false,
+        Some(b':') => text.get(at + 1) != Some(&b':'),
+        _ => true,
+    }
+}
+
 /// Longest argument list counted.
 const MAX_ARGUMENTS_TEXT: usize = 256;
 
@@ -458,13 +477,16 @@ impl Word {
                         .arity
                         .is_none_or(|arity| argument_count(text, end).is_none_or(|n| n == arity))
             }
-            WordKind::NameWord => match before {
-                Some(b) if b.is_ascii_alphanumeric() => {
-                    text[start].is_ascii_uppercase()
-                        && (b.is_ascii_lowercase() || b.is_ascii_digit())
-                }
-                _ => true,
-            },
+            WordKind::NameWord => {
+                let word_start = match before {
+                    Some(b) if b.is_ascii_alphanumeric() => {
+                        text[start].is_ascii_uppercase()
+                            && (b.is_ascii_lowercase() || b.is_ascii_digit())
+                    }
+                    _ => true,
+                };
+                word_start && names_variable(text, end)
+            }
             WordKind::Quoted => {
                 before.is_some_and(is_quote) && text.get(end).copied().is_some_and(is_quote)
             }
@@ -625,6 +647,11 @@ mod tests {
         assert!(hit(retr(), "retry2"));
         assert!(hit(retr(), "n2Retries"));
         assert!(!hit(retr(), "HTTPRetries"));
+        assert!(!hit(
+            retr(),
+            "retryLater(x); RetryPolicy<T>; retries::MAX; retry!()"
+        ));
+        assert!(hit(retr(), "for retries < 3 {"));
         assert!(!hit(retr(), "Meretricious"));
     }
 
