@@ -64,10 +64,10 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
     } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
-        CallRole::Retry(crate::model::RetryCall {
+        CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),
-        })
+        }))
     } else if knowledge.is_random(lang, &name) {
         CallRole::Random
     } else {

@@ -1383,22 +1383,38 @@ pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
     out
 }
 
+/// The values a function body returns, at any depth outside nested closures.
+pub fn returned_values(body: &Block) -> Vec<&Expr> {
+    every_stmt(body)
+        .into_iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Return(value) => value.as_ref(),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
 pub fn closure_units(unit: &Unit) -> Vec<Unit> {
     deep_block_exprs(&unit.body)
         .into_iter()
-        .filter_map(|e| match &e.kind {
-            ExprKind::Closure { params, body } => Some(Unit {
-                name: String::new(),
-                kind: UnitKind::Function,
-                span: e.span.clone(),
-                params: params.clone(),
-                body: body.clone(),
-            }),
-            _ => None,
-        })
+        .filter_map(closure_unit)
         .collect()
+}
+
+/// A function literal or closure as a unit of its own.
+pub fn closure_unit(e: &Expr) -> Option<Unit> {
+    match &e.kind {
+        ExprKind::Closure { params, body } => Some(Unit {
+            name: String::new(),
+            kind: UnitKind::Function,
+            span: e.span.clone(),
+            params: params.clone(),
+            body: body.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// The same-file function a callee names: a bare name calls a free function (`backoff`),

@@ -82,6 +82,10 @@ pub enum ArgTest {
     Is(&'static str),
     /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
     Mentions(&'static str),
+    /// A function literal whose every return answers true for a response with this status:
+    /// a literal `true`, or comparisons of a value with numbers that this status passes
+    /// (`() => true`, `e => e.response.status >= 400` for 404).
+    TrueForStatus(u16),
 }
 
 /// Something in the code that changes what a retry call does: turns jitter on or off, or
@@ -127,10 +131,17 @@ pub struct RetryFacts {
     pub jitter_off: &'static [Mark],
     /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
     pub classifiers: &'static [Mark],
+    /// What makes an entry that classifies errors by default retry every one of them
+    /// (axios-retry's `retryCondition: () => true`).
+    pub retries_all_when: &'static [Mark],
     /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
     pub permanent: &'static [&'static str],
     /// For a struct literal strategy: the field that makes the delay grow.
     pub growth_field: Option<GrowthField>,
+    /// An option field set to a function from the attempt number to the delay (axios-retry's
+    /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
+    /// has no jitter.
+    pub delay_fn_field: Option<&'static str>,
     /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
     /// arguments is a strategy of this library.
     pub needs_strategy_of: Option<&'static str>,
@@ -154,6 +165,9 @@ pub struct CallShape {
     /// generic name (async-retry's `retry(async (bail) => …)`) from a same-named helper
     /// called with a function's name.
     pub operation_literal: bool,
+    /// The first argument passes this test: tells cockatiel's `retry(handleAll, …)` from
+    /// another library's `retry(…)`.
+    pub first_arg: Option<ArgTest>,
 }
 
 #[derive(Clone, Debug)]
@@ -305,6 +319,94 @@ impl CallShape {
                     .skip(from)
                     .all(|a| matches!(a.kind, ExprKind::Call(_)))
             })
+            && self.first_arg.is_none_or(|test| test.passes(args.first()))
+    }
+}
+
+impl ArgTest {
+    /// Whether `arg` passes this test.
+    pub fn passes(self, arg: Option<&Expr>) -> bool {
+        let number = arg.and_then(crate::flow::number_value);
+        let boolean = arg.and_then(|a| match a.kind {
+            ExprKind::Bool(b) => Some(b),
+            _ => None,
+        });
+        match self {
+            ArgTest::Any => true,
+            ArgTest::Zero => number == Some(0.0),
+            ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
+            ArgTest::True => boolean == Some(true),
+            ArgTest::False => boolean == Some(false),
+            ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name),
+            ArgTest::Mentions(word) => arg.is_some_and(|a| {
+                let word = word.to_ascii_lowercase();
+                crate::flow::deep_walk(a).iter().any(|e| {
+                    e.dotted()
+                        .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
+                })
+            }),
+            ArgTest::TrueForStatus(status) => arg.is_some_and(|a| {
+                let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
+                    return false;
+                };
+                let returns = crate::flow::returned_values(body);
+                !returns.is_empty()
+                    && returns
+                        .iter()
+                        .all(|r| answer_for_status(r, f64::from(status)) == Some(true))
+            }),
+        }
+    }
+}
+
+/// What a condition answers when every number it compares something with is compared with
+/// `status` instead; `None` when it depends on anything else.
+fn answer_for_status(e: &Expr, status: f64) -> Option<bool> {
+    use crate::model::{BinOp, UnOp};
+    match &e.kind {
+        ExprKind::Bool(b) => Some(*b),
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => answer_for_status(operand, status).map(|b| !b),
+        ExprKind::Binary {
+            op: op @ (BinOp::And | BinOp::Or),
+            lhs,
+            rhs,
+        } => {
+            let (a, b) = (
+                answer_for_status(lhs, status),
+                answer_for_status(rhs, status),
+            );
+            let decisive = *op == BinOp::Or;
+            if a == Some(decisive) || b == Some(decisive) {
+                Some(decisive)
+            } else {
+                a.and(b)
+            }
+        }
+        ExprKind::Binary { op, lhs, rhs } => {
+            let (l, r) = (
+                crate::flow::number_value(lhs),
+                crate::flow::number_value(rhs),
+            );
+            use std::cmp::Ordering::{Equal, Greater, Less};
+            let order = match (l, r) {
+                (None, Some(n)) => status.partial_cmp(&n)?,
+                (Some(n), None) => n.partial_cmp(&status)?,
+                _ => return None,
+            };
+            match op {
+                BinOp::Eq => Some(order == Equal),
+                BinOp::Ne => Some(order != Equal),
+                BinOp::Lt => Some(order == Less),
+                BinOp::Le => Some(order != Greater),
+                BinOp::Gt => Some(order == Greater),
+                BinOp::Ge => Some(order != Less),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -1032,7 +1134,7 @@ fn status_names() -> Vec<StatusName> {
 
 /// The retry and backoff libraries, from `references/retry-libraries.md`.
 fn retry_table() -> Vec<RetryApi> {
-    use ArgTest::{Any, False, Is, Mentions, NonZero, True, Zero};
+    use ArgTest::{Any, False, Is, Mentions, NonZero, True, TrueForStatus, Zero};
     use Lang::{Go, Rust, TypeScript};
     use RetryRole::{Entry, Strategy, StrategyLiteral};
     let any_shape = CallShape::default();
@@ -1369,6 +1471,30 @@ fn retry_table() -> Vec<RetryApi> {
                      use `fullJitterGenerator`",
         ..RetryFacts::default()
     };
+    let cockatiel_retry = |retries_all_by_default| RetryFacts {
+        library: "cockatiel",
+        role: Entry,
+        retries_all_by_default,
+        classify_fix: "retry only transient errors: \
+                       `handleType(HttpError, e => e.status >= 500 || e.status === 429)` or \
+                       `handleWhen(isTransient)` in place of `handleAll`",
+        ..RetryFacts::default()
+    };
+    let axios_retry = RetryFacts {
+        library: "axios-retry",
+        role: Entry,
+        retries_all_when: &[Mark::Field {
+            name: "retryCondition",
+            value: TrueForStatus(404),
+        }],
+        delay_fn_field: Some("retryDelay"),
+        jitter_fix: "use `retryDelay: axiosRetry.exponentialDelay`, which adds up to 20% at \
+                     random, or multiply the delay by `Math.random()`",
+        classify_fix: "drop `retryCondition` (the default retries network errors, and 429 and \
+                       5xx on idempotent requests), or test `error.response?.status` for 429 \
+                       and 5xx only",
+        ..RetryFacts::default()
+    };
     let exponential_backoff_rs = RetryFacts {
         library: "exponential-backoff",
         role: Strategy,
@@ -1685,6 +1811,34 @@ fn retry_table() -> Vec<RetryApi> {
             any_shape,
             cockatiel_exponential,
         ),
+        // After async-retry, whose operation literal may mention a `handle…` name.
+        api(
+            "cockatiel.retry",
+            TypeScript,
+            &["retry"],
+            CallShape {
+                first_arg: Some(Is("handleAll")),
+                ..any_shape
+            },
+            cockatiel_retry(true),
+        ),
+        api(
+            "cockatiel.retry",
+            TypeScript,
+            &["retry"],
+            CallShape {
+                first_arg: Some(Mentions("handle")),
+                ..any_shape
+            },
+            cockatiel_retry(false),
+        ),
+        api(
+            "axios-retry",
+            TypeScript,
+            &["axiosRetry"],
+            any_shape,
+            axios_retry,
+        ),
         // Last: a method named `retry` is backon's only when nothing more specific matched.
         api(
             "backon.retry",
@@ -1829,6 +1983,19 @@ mod tests {
             Some("k8s.wait-backoff")
         );
         assert!(k.retry_call(Lang::Go, "wait.Backoff", &[]).is_none());
+        let retries_all = |args: &[Expr]| {
+            k.retry_call(Lang::TypeScript, "retry", args)
+                .map(|r| (r.id, r.facts.retries_all_by_default))
+        };
+        assert_eq!(
+            retries_all(&[name("handleAll")]),
+            Some(("cockatiel.retry", true))
+        );
+        assert_eq!(
+            retries_all(&[call("handleType")]),
+            Some(("cockatiel.retry", false))
+        );
+        assert_eq!(retries_all(&[name("fetchAll")]), None);
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub fn check_source(
     }
     let mut module = lang::lower(lang, source);
     analysis::classify(&mut module, lang, knowledge);
+    // A closure runs on its own schedule (a request handler, a transaction body, a retried
+    // operation): every rule checks it as a unit of its own.
+    let closures: Vec<model::Unit> = module.units.iter().flat_map(flow::closure_units).collect();
+    module.units.extend(closures);
     let cx = Context {
         lang,
         knowledge,

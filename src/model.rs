@@ -320,8 +320,9 @@ pub enum CallRole {
     Random,
     /// A key-value store operation (`Get`, `Set`, `SetNX`), with the key argument.
     Kv { op: KvOp, key_arg: usize },
-    /// A retry or backoff library entry point or builder step.
-    Retry(RetryCall),
+    /// A retry or backoff library entry point or builder step; boxed because a library's
+    /// facts are large and every call carries a role.
+    Retry(Box<RetryCall>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

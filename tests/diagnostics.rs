@@ -58,6 +58,11 @@ fn seed_snippets_get_exactly_their_rules() {
         ("fixtures/seed/inbox.sql", &["unchecked-on-conflict"]),
         ("fixtures/seed/inbox_fixed.sql", &[]),
         ("fixtures/seed/charge_fixed.go", &[]),
+        (
+            "fixtures/seed/retry.ts",
+            &["retry-any-error", "backoff-without-jitter"],
+        ),
+        ("fixtures/seed/retry_fixed.ts", &[]),
     ];
     for (path, expected) in cases {
         let (stdout, _, _) = check(&["--format", "json", path]);

@@ -2,9 +2,11 @@
 //! the sleep with no randomness, in a hand-written loop or a library strategy: every client
 //! that failed at the same moment retries at the same moment.
 
+use std::collections::BTreeMap;
+
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
-use crate::flow::{self, ValueFlow};
+use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{RetryApi, RetryFacts, RetryRole};
 use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, Unit};
 use crate::rules::retry_marks::{self, MarkSite};
@@ -31,12 +33,8 @@ impl Rule for BackoffWithoutJitter {
         if !META.langs.contains(&cx.lang) {
             return Vec::new();
         }
-        let mut findings = Vec::new();
-        let closures = flow::closure_units(unit);
-        for scope in std::iter::once(unit).chain(closures.iter()) {
-            findings.extend(hand_written(scope, cx));
-            findings.extend(library_strategies(scope, cx));
-        }
+        let mut findings = hand_written(unit, cx);
+        findings.extend(library_strategies(unit, cx));
         findings
     }
 }
@@ -151,11 +149,13 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
                         .map(|api: &RetryApi| api.facts.clone()),
                     _ => None,
                 };
-                if let Some(facts) = strategy
-                    && let Some(f) = check_strategy(unit, stmt, expr, &facts, cx)
-                {
+                let Some(facts) = strategy else {
+                    continue;
+                };
+                if let Some(f) = check_strategy(unit, stmt, expr, &facts, cx) {
                     findings.push(f);
                 }
+                findings.extend(check_delay_fn(expr, &facts, cx));
             }
         }
     }
@@ -204,6 +204,62 @@ fn check_strategy(
     if let Some(off) = switched_off {
         finding = finding.with_secondary(Label::new(off, "jitter is switched off here"));
     }
+    Some(finding.with_severity(META.default_severity))
+}
+
+/// A delay function passed in the options (`retryDelay: (n) => 2 ** n * 100`) whose result
+/// grows with the attempt number it is given and draws no randomness.
+fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Finding> {
+    let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field, &expr.kind) else {
+        return None;
+    };
+    let closure = call.args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::Composite { fields, .. } => fields
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(field))
+            .map(|(_, value)| flow::strip(value)),
+        _ => None,
+    })?;
+    let delay_fn = flow::closure_unit(closure)?;
+    let attempt = delay_fn.params.first()?;
+    let values = ValueFlow {
+        unit: &delay_fn,
+        units: cx.units,
+        lang: cx.lang,
+        knowledge: cx.knowledge,
+    };
+    let trends = BTreeMap::from([(
+        attempt.clone(),
+        Trend {
+            span: closure.span.clone(),
+            rising: true,
+        },
+    )]);
+    let (delay, growth) = flow::returned_values(&delay_fn.body)
+        .into_iter()
+        .find_map(|delay| {
+            let growth = values.growth_in(delay, &trends)?;
+            (!values.carries_randomness(delay)).then_some((delay, growth))
+        })?;
+    let finding = Finding::new(
+        META.name,
+        format!(
+            "retry delay from `{}` grows but has no jitter: {WAVES}",
+            facts.library
+        ),
+        Label::new(
+            delay.span.clone(),
+            "every client waits exactly this long before its next attempt",
+        ),
+    )
+    .with_secondary(Label::new(
+        growth.span,
+        format!(
+            "this grows with `{}`, the attempt number, the same way in every client",
+            growth.var
+        ),
+    ))
+    .with_help(facts.jitter_fix);
     Some(finding.with_severity(META.default_severity))
 }
 

@@ -57,15 +57,12 @@ impl Rule for RetryAnyError {
             return Vec::new();
         }
         let mut findings = Vec::new();
-        let closures = flow::closure_units(unit);
-        for scope in std::iter::once(unit).chain(closures.iter()) {
-            for stmt in flow::every_stmt(&scope.body) {
-                if let StmtKind::Loop(l) = &stmt.kind {
-                    findings.extend(check_loop(scope, stmt, l, cx));
-                }
+        for stmt in flow::every_stmt(&unit.body) {
+            if let StmtKind::Loop(l) = &stmt.kind {
+                findings.extend(check_loop(unit, stmt, l, cx));
             }
-            findings.extend(library_entries(scope, cx));
         }
+        findings.extend(library_entries(unit, cx));
         findings
     }
 }
@@ -1263,7 +1260,6 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         };
         let facts = &retry.facts;
         if facts.role != RetryRole::Entry
-            || !facts.retries_all_by_default
             || flow::same_file_unit(cx.units, &site.call.callee).is_some()
         {
             continue;
@@ -1280,12 +1276,15 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             lang: cx.lang,
             source: cx.source,
         };
-        if retry_marks::find(&marks, facts.classifiers).is_some()
-            || marks_permanent(unit, site.call, facts.permanent, cx)
+        let opted_in = retry_marks::find(&marks, facts.retries_all_when);
+        if opted_in.is_none()
+            && (!facts.retries_all_by_default
+                || retry_marks::find(&marks, facts.classifiers).is_some()
+                || marks_permanent(unit, site.call, facts.permanent, cx))
         {
             continue;
         }
-        let finding = Finding::new(
+        let mut finding = Finding::new(
             META.name,
             format!(
                 "`{}` retries every error here: a 400 or a validation error is retried until \
@@ -1299,6 +1298,12 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         )
         .with_help(facts.classify_fix)
         .with_severity(META.default_severity);
+        if let Some(condition) = opted_in {
+            finding = finding.with_secondary(Label::new(
+                condition,
+                "this condition says yes to a 4xx such as 404 as well",
+            ));
+        }
         findings.push(finding);
     }
     findings

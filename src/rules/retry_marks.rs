@@ -119,26 +119,7 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
 
 /// Whether `arg` passes `test`.
 pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
-    let number = arg.and_then(flow::number_value);
-    let boolean = arg.and_then(|a| match a.kind {
-        ExprKind::Bool(b) => Some(b),
-        _ => None,
-    });
-    match test {
-        ArgTest::Any => true,
-        ArgTest::Zero => number == Some(0.0),
-        ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
-        ArgTest::True => boolean == Some(true),
-        ArgTest::False => boolean == Some(false),
-        ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name),
-        ArgTest::Mentions(word) => arg.is_some_and(|a| {
-            let word = word.to_ascii_lowercase();
-            flow::deep_walk(a).iter().any(|e| {
-                e.dotted()
-                    .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
-            })
-        }),
-    }
+    test.passes(arg)
 }
 
 fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
