@@ -616,6 +616,53 @@ fn timings_list_each_file_with_its_time() {
     assert_eq!(paths, ["a.sql", "b/c.go"]);
 }
 
+/// Helpers that call each other are each looked into once per depth when following a delay
+/// for randomness: twenty of them took 20 s, exponential in their number. A helper first
+/// reached by a long path, then by a short one, is looked into again from the short one.
+#[test]
+fn helpers_are_followed_for_randomness_once_each() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/robustness");
+    let mesh = fs::read(corpus.join("slow-helpers-calling-each-other.go")).unwrap();
+    let retry = "func retry() error {
+\tdelay := time.Second
+\tfor i := 0; i < 5; i++ {
+\t\tif err := op(); err == nil {
+\t\t\treturn nil
+\t\t}
+\t\ttime.Sleep(delay + h0())
+\t\tdelay *= 2
+\t}
+\treturn nil
+}
+";
+    let chain = format!(
+        "package p\n\n{}func h6() time.Duration {{ return time.Duration(rand.Int63n(10)) }}\n{retry}",
+        [
+            "h0() { h1(); h5() }",
+            "h1() { h2() }",
+            "h2() { h3() }",
+            "h3() { h4() }",
+            "h4() { h5() }",
+            "h5() { h6() }",
+        ]
+        .map(|f| format!("func {f}\n"))
+        .concat()
+    );
+    let dir = tree(&[("mesh.go", mesh), ("chain.go", chain.into_bytes())]);
+    let output = idemlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--select",
+            "backoff-without-jitter",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(json_findings(&output.stdout), [("mesh.go".to_owned(), 32)]);
+}
+
 /// Every input with which fuzzing found a crash or a slow path: each is read and checked,
 /// in every format, with no internal error.
 #[test]
