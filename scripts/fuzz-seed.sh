@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 add() { # target, file, [language byte as an octal escape]
     local dir="fuzz/corpus/$1" name
     mkdir -p "$dir"
-    name=$( { printf "${3:-}"; cat "$2"; } | sha1sum | cut -c1-16)
-    { printf "${3:-}"; cat "$2"; } > "$dir/$name"
+    name=$( { printf '%b' "${3:-}"; cat "$2"; } | sha1sum | cut -c1-16)
+    { printf '%b' "${3:-}"; cat "$2"; } > "$dir/$name"
 }
 
 while IFS= read -r -d '' file; do
