@@ -9,9 +9,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use clap::ValueEnum;
 use idemlint::config::{Exclude, Levels};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
+use idemlint::report::Format;
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 use serde_json::Value;
@@ -102,8 +104,13 @@ fn ts(body: &str) -> Vec<u8> {
     format!("{body}\n{TS_CLAIM}").into_bytes()
 }
 
-/// Every `--format`.
-const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+/// Every `--format`, by its name on the command line.
+fn formats() -> Vec<String> {
+    Format::value_variants()
+        .iter()
+        .map(|format| format.to_possible_value().unwrap().get_name().to_owned())
+        .collect()
+}
 
 /// `open` and `close` around `inner`, `DEEP` times.
 fn nested(open: &str, inner: &str, close: &str) -> String {
@@ -353,9 +360,9 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
     expected.push("fenced.md".to_owned());
     expected.sort();
     assert_eq!(found, expected);
-    for format in FORMATS {
+    for format in formats() {
         check_in(dir.path())
-            .args(["--format", format, "--color", "always"])
+            .args(["--format", &format, "--color", "always"])
             .assert()
             .code(1);
     }
@@ -582,10 +589,10 @@ fn output_into_a_closed_pipe_ends_the_run_quietly() {
         .collect();
     let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
     let dir = tree(&files);
-    for format in FORMATS {
+    for format in formats() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_idemlint"))
             .current_dir(dir.path())
-            .args(["check", "--select", RULE, "--format", format])
+            .args(["check", "--select", RULE, "--format", &format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -616,11 +623,11 @@ fn output_is_the_same_whatever_the_thread_count() {
     }
     let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
     let dir = tree(&files);
-    for format in FORMATS {
+    for format in formats() {
         let run = |threads: &str| {
             let output = idemlint()
                 .current_dir(dir.path())
-                .args(["check", "--format", format, "--threads", threads])
+                .args(["check", "--format", &format, "--threads", threads])
                 .output()
                 .unwrap();
             assert_eq!(output.status.code(), Some(1));
@@ -730,10 +737,10 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
     let outcome = run::check_paths(std::slice::from_ref(&corpus), &options);
     assert_eq!(outcome.files_checked, inputs);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
-    for format in FORMATS {
+    for format in formats() {
         let output = idemlint()
             .current_dir(&corpus)
-            .args(["check", "--format", format, "--color", "always"])
+            .args(["check", "--format", &format, "--color", "always"])
             .output()
             .unwrap();
         let stderr = text(&output.stderr);
