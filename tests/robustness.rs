@@ -13,7 +13,7 @@ use clap::ValueEnum;
 use idemlint::config::{Exclude, Levels};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
-use idemlint::report::Format;
+use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 use serde_json::Value;
@@ -102,6 +102,23 @@ fn sql(body: &str) -> Vec<u8> {
 
 fn ts(body: &str) -> Vec<u8> {
     format!("{body}\n{TS_CLAIM}").into_bytes()
+}
+
+/// What a check of `path` with every rule finds, run in this process.
+fn check_in_process(path: &Path) -> run::Outcome {
+    let knowledge = Knowledge::builtin();
+    let options = CheckOptions {
+        rules: rules::ALL,
+        knowledge: &knowledge,
+        lang: None,
+        levels: &Levels::default(),
+        exclude: &Exclude::default(),
+        exclude_named: false,
+        changed: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+        threads: 0,
+    };
+    run::check_paths(&[path.to_owned()], &options)
 }
 
 /// Every `--format`, by its name on the command line.
@@ -360,11 +377,18 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
     expected.push("fenced.md".to_owned());
     expected.sort();
     assert_eq!(found, expected);
-    for format in formats() {
-        check_in(dir.path())
-            .args(["--format", &format, "--color", "always"])
-            .assert()
-            .code(1);
+    // Every rule and every report format, from one more check, in this process.
+    let outcome = check_in_process(dir.path());
+    assert_eq!(outcome.files.len(), expected.len() - 1);
+    let options = ReportOptions {
+        color: true,
+        root: Some(dir.path().to_owned()),
+        files_checked: outcome.files_checked,
+    };
+    for format in Format::value_variants() {
+        let mut out = Vec::new();
+        report::write(*format, &outcome.files, &options, &mut out).unwrap();
+        assert!(!out.is_empty(), "{format:?}");
     }
 }
 
@@ -722,19 +746,7 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
         .unwrap()
         .filter(|entry| Lang::from_path(&entry.as_ref().unwrap().path()).is_some())
         .count();
-    let knowledge = Knowledge::builtin();
-    let options = CheckOptions {
-        rules: rules::ALL,
-        knowledge: &knowledge,
-        lang: None,
-        levels: &Levels::default(),
-        exclude: &Exclude::default(),
-        exclude_named: false,
-        changed: None,
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-        threads: 0,
-    };
-    let outcome = run::check_paths(std::slice::from_ref(&corpus), &options);
+    let outcome = check_in_process(&corpus);
     assert_eq!(outcome.files_checked, inputs);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
     for format in formats() {
