@@ -196,13 +196,17 @@ fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
     });
     match opened {
         Ok((file, size)) => check_input(&target.path, file, Some(size), target.lang, options),
-        Err(error) => FileOutcome {
-            messages: vec![Message::error(
-                target.path.clone(),
-                format!("cannot read '{}': {error}", target.path.display()),
-            )],
-            ..FileOutcome::default()
-        },
+        Err(error) => unreadable(&target.path, &error),
+    }
+}
+
+fn unreadable(path: &Path, error: &io::Error) -> FileOutcome {
+    FileOutcome {
+        messages: vec![Message::error(
+            path.to_owned(),
+            format!("cannot read '{}': {error}", path.display()),
+        )],
+        ..FileOutcome::default()
     }
 }
 
@@ -228,13 +232,7 @@ fn check_input(
             )],
             ..FileOutcome::default()
         },
-        Err(error) => FileOutcome {
-            messages: vec![Message::error(
-                path.to_owned(),
-                format!("cannot read '{}': {error}", path.display()),
-            )],
-            ..FileOutcome::default()
-        },
+        Err(error) => unreadable(path, &error),
     };
     outcome.elapsed = Some((path.to_owned(), started.elapsed()));
     outcome
