@@ -13,7 +13,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
+use idemlint::knowledge::Knowledge;
 use idemlint::model::{Lang, Unit};
+use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Context, Rule, RuleMeta};
 use idemlint::run::{self, CheckOptions, Outcome};
@@ -53,6 +55,10 @@ enum Command {
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
         lang: Option<Lang>,
     },
+    /// Print the words the prefilter looks for with every rule enabled, one per line, for
+    /// benchmarks that scan for the same words with another tool.
+    #[command(hide = true)]
+    PrefilterWords,
 }
 
 #[derive(Args)]
@@ -111,6 +117,10 @@ struct CheckArgs {
     /// internal error in one file is reported and the rest of the run goes on.
     #[arg(long, hide = true, value_name = "MARKER")]
     panic_on: Option<String>,
+    /// Parse every file, even those that hold none of the words the rules need (to check
+    /// that the prefilter changes nothing).
+    #[arg(long, hide = true)]
+    no_prefilter: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -180,6 +190,7 @@ pub fn main() -> u8 {
         },
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::DumpModel { file, lang } => dump_model(&file, lang, &mut out),
+        Command::PrefilterWords => prefilter_words(&mut out),
     };
     match done.written.and_then(|()| out.flush()) {
         Ok(()) => done.status,
@@ -220,6 +231,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         rules.push(Box::leak(Box::new(PanicOn(marker.clone()))));
     }
     let knowledge = config.knowledge();
+    let prefilter = Prefilter::new(&rules, &knowledge);
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
@@ -230,6 +242,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         changed: changed.as_ref(),
         max_file_size: args.max_file_size,
         threads: args.threads,
+        prefilter: (!args.no_prefilter).then_some(&prefilter),
     };
     let outcome = if reads_stdin {
         match check_stdin(args, &options) {
@@ -408,11 +421,8 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
         }
     };
     // Classified with the project's knowledge, so that its extensions can be seen at work.
-    let config = std::env::current_dir()
-        .map_err(|error| format!("cannot read the working directory: {error}"))
-        .and_then(|cwd| Config::load(None, &cwd));
-    let knowledge = match config {
-        Ok(config) => config.knowledge(),
+    let knowledge = match project_knowledge() {
+        Ok(knowledge) => knowledge,
         Err(message) => return Done::error(&message),
     };
     let mut module = idemlint::lang::lower(lang, &source);
@@ -420,6 +430,33 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),
+    }
+}
+
+/// The knowledge table with the extensions of the idemlint.toml found from the working
+/// directory.
+fn project_knowledge() -> Result<Knowledge, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    Ok(Config::load(None, &cwd)?.knowledge())
+}
+
+fn prefilter_words(out: &mut dyn Write) -> Done {
+    let knowledge = match project_knowledge() {
+        Ok(knowledge) => knowledge,
+        Err(message) => return Done::error(&message),
+    };
+    let prefilter = Prefilter::new(rules::ALL, &knowledge);
+    let mut words: Vec<String> = prefilter
+        .words()
+        .iter()
+        .map(|word| word.text.to_ascii_lowercase())
+        .collect();
+    words.sort();
+    words.dedup();
+    Done {
+        status: SUCCESS,
+        written: words.iter().try_for_each(|word| writeln!(out, "{word}")),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod flow;
 pub mod knowledge;
 pub mod lang;
 pub mod model;
+pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod run;

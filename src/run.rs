@@ -18,6 +18,7 @@ use crate::discover::{self, Target};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::model::Lang;
+use crate::prefilter::Prefilter;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
 use crate::rules::Rule;
@@ -42,6 +43,9 @@ pub struct CheckOptions<'a> {
     /// How many threads walk and check; 0 picks the default (`RAYON_NUM_THREADS`, else one
     /// per core).
     pub threads: usize,
+    /// Files it does not admit are counted as checked without being parsed: they cannot
+    /// hold a finding of `rules`. `None` parses every file.
+    pub prefilter: Option<&'a Prefilter>,
 }
 
 /// The default of [`CheckOptions::max_file_size`]: far above any hand-written source file.
@@ -290,9 +294,18 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
         ));
         String::from_utf8_lossy(error.as_bytes()).into_owned()
     });
-    let checked = guarded(|| crate::check_source(&source, lang, options.rules, options.knowledge));
+    let checked = guarded(|| {
+        let skipped = options
+            .prefilter
+            .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), lang));
+        (!skipped).then(|| crate::check_source(&source, lang, options.rules, options.knowledge))
+    });
     let result = match checked {
-        Ok(result) => result,
+        Ok(Some(result)) => result,
+        Ok(None) => {
+            outcome.checked = true;
+            return outcome;
+        }
         Err(panic_message) => {
             outcome.messages.push(Message::error(
                 path.to_owned(),
@@ -389,6 +402,7 @@ mod tests {
             changed: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
+            prefilter: None,
         }
     }
 

@@ -228,6 +228,22 @@ impl Statement {
     }
 }
 
+/// The first words of a statement that reads rows ([`StatementKind::Select`]).
+pub const SELECT_WORDS: &[&str] = &["select", "table", "perform"];
+
+/// The first words of a statement that inserts rows ([`StatementKind::Insert`]).
+pub const INSERT_WORDS: &[&str] = &["insert", "replace", "upsert"];
+
+/// The words one of which an INSERT that skips duplicates holds: `ON CONFLICT`, MySQL's
+/// `ON DUPLICATE KEY UPDATE` and `INSERT IGNORE`, SQLite's `INSERT OR IGNORE`.
+pub const SKIP_DUPLICATE_WORDS: &[&str] = &["conflict", "duplicate", "ignore"];
+
+/// The words a string must start with for [`looks_like_sql`].
+pub const STATEMENT_WORDS: &[&str] = &[
+    "select", "insert", "update", "delete", "with", "begin", "commit", "rollback", "replace",
+    "upsert", "merge", "start", "end", "set",
+];
+
 /// Whether a string looks like SQL worth parsing (starts with a statement keyword).
 pub fn looks_like_sql(text: &str) -> bool {
     let first = text
@@ -235,11 +251,9 @@ pub fn looks_like_sql(text: &str) -> bool {
         .split(|c: char| !c.is_ascii_alphabetic())
         .next()
         .unwrap_or("");
-    const KEYWORDS: &[&str] = &[
-        "select", "insert", "update", "delete", "with", "begin", "commit", "rollback", "replace",
-        "upsert", "merge", "start", "end", "set",
-    ];
-    KEYWORDS.iter().any(|k| first.eq_ignore_ascii_case(k))
+    STATEMENT_WORDS
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k))
         && text.split_ascii_whitespace().nth(1).is_some()
 }
 

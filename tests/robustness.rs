@@ -117,6 +117,8 @@ fn check_in_process(path: &Path) -> run::Outcome {
         changed: None,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         threads: 0,
+        // Every file is parsed, whatever words it holds.
+        prefilter: None,
     };
     run::check_paths(&[path.to_owned()], &options)
 }

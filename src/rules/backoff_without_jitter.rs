@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
-use crate::knowledge::{RetryApi, RetryFacts, RetryRole};
+use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
 use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, Unit};
+use crate::prefilter::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
 pub struct BackoffWithoutJitter;
@@ -36,6 +37,14 @@ impl Rule for BackoffWithoutJitter {
         let mut findings = hand_written(unit, cx);
         findings.extend(library_strategies(unit, cx));
         findings
+    }
+
+    /// A sleep, or a retry library's call or strategy literal.
+    fn needs(&self, knowledge: &Knowledge) -> Need {
+        Need::any([
+            Need::calls(knowledge.sleeps.iter().map(|api| &api.call)),
+            Need::calls(knowledge.retries.iter().map(|api| &api.call)),
+        ])
     }
 }
 

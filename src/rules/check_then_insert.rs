@@ -4,8 +4,10 @@
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, Outcomes, QuerySite, Reach, Read, Site};
+use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
-use crate::sql::{Statement, StatementKind, Value};
+use crate::prefilter::Need;
+use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct CheckThenInsert;
 
@@ -27,6 +29,39 @@ impl Rule for CheckThenInsert {
         findings.extend(kv_races(unit, cx));
         findings
     }
+
+    /// A SELECT and an INSERT, or a key-value read and write.
+    fn needs(&self, knowledge: &Knowledge) -> Need {
+        Need::any([
+            Need::all([
+                Need::sql(),
+                Need::keywords(sql::SELECT_WORDS),
+                Need::keywords(sql::INSERT_WORDS),
+            ]),
+            Need::all([kv_need(knowledge, KvOp::Get), kv_need(knowledge, KvOp::Set)]),
+        ])
+    }
+}
+
+/// A key-value call that can be `op`: a client method, or a generic command call with the
+/// command's name as a string.
+fn kv_need(knowledge: &Knowledge, op: KvOp) -> Need {
+    let commands = knowledge
+        .kv_command_ops
+        .iter()
+        .filter(|(_, command_op)| *command_op == op)
+        .map(|(name, _)| name);
+    Need::any([
+        Need::any(
+            (knowledge.kv.iter())
+                .filter(|api| api.op == op)
+                .map(|api| Need::call_taking(&api.call, api.arity)),
+        ),
+        Need::all([
+            Need::calls(knowledge.kv_commands.iter().map(|api| &api.call)),
+            Need::quoted(commands),
+        ]),
+    ])
 }
 
 /// Where the read's outcomes go, for a read made by host code.

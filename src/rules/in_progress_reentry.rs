@@ -7,8 +7,10 @@ use super::check_then_insert::lookup_keys;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, Atom, Outcomes, QuerySite, Reach, Read, Site, Test};
+use crate::knowledge::Knowledge;
 use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
-use crate::sql::{Statement, StatementKind, Value};
+use crate::prefilter::Need;
+use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct InProgressReentry;
 
@@ -51,6 +53,15 @@ impl Rule for InProgressReentry {
             }
         }
         findings
+    }
+
+    /// A SELECT from a table named like a dedup record.
+    fn needs(&self, knowledge: &Knowledge) -> Need {
+        Need::all([
+            Need::sql(),
+            Need::keywords(sql::SELECT_WORDS),
+            Need::text(&knowledge.dedup_name_hints),
+        ])
     }
 }
 

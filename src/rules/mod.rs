@@ -4,6 +4,7 @@
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
+use crate::prefilter::Need;
 
 mod backoff_without_jitter;
 mod check_then_insert;
@@ -38,6 +39,13 @@ pub struct Context<'a> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding>;
+
+    /// What a file must hold for this rule to find anything in it: a file that holds the
+    /// needs of no enabled rule is not parsed (see [`crate::prefilter`]). It must hold for
+    /// every finding the rule can make; a rule that cannot tell keeps this default.
+    fn needs(&self, _knowledge: &Knowledge) -> Need {
+        Need::Always
+    }
 }
 
 /// Every rule, in the order `idemlint rules` lists them.

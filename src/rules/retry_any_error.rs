@@ -15,11 +15,12 @@ use super::{Context, Rule, RuleMeta};
 use crate::analysis::callee_name;
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, ValueFlow};
-use crate::knowledge::RetryRole;
+use crate::knowledge::{Knowledge, RetryRole};
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt,
     StmtKind, TargetKind, UnOp, Unit,
 };
+use crate::prefilter::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
 pub struct RetryAnyError;
@@ -64,6 +65,16 @@ impl Rule for RetryAnyError {
         }
         findings.extend(library_entries(unit, cx));
         findings
+    }
+
+    /// A loop that sleeps or names its attempts (see [`retry_shaped`]), or a retry library's
+    /// entry point.
+    fn needs(&self, knowledge: &Knowledge) -> Need {
+        Need::any([
+            Need::calls(knowledge.sleeps.iter().map(|api| &api.call)),
+            Need::name_words(&knowledge.attempt_name_hints),
+            Need::calls(knowledge.retries.iter().map(|api| &api.call)),
+        ])
     }
 }
 
@@ -1017,7 +1028,26 @@ fn retry_shaped(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> bool {
         .iter()
         .chain(&l.bindings)
         .any(|v| cx.knowledge.is_attempt_name(v));
-    sleeps || attempt_named || l.cond.as_ref().is_some_and(counted)
+    // A counted loop that neither waits nor names attempts (`i < len(a)`, `budget >= 0`) is
+    // as often a bounded walk as a retry: it counts only with a bound named like one
+    // (`i < maxRetries`).
+    let bounded_by_attempts = l.cond.as_ref().is_some_and(|c| {
+        let values = c.walk();
+        let callees: Vec<&Expr> = values
+            .iter()
+            .filter_map(|e| match &e.kind {
+                ExprKind::Call(call) => Some(&*call.callee),
+                _ => None,
+            })
+            .collect();
+        counted(c)
+            && values
+                .iter()
+                .filter(|e| !callees.iter().any(|callee| std::ptr::eq(*callee, **e)))
+                .filter_map(|e| e.last_segment())
+                .any(|name| cx.knowledge.is_attempt_name(name))
+    });
+    sleeps || attempt_named || bounded_by_attempts
 }
 
 /// Whether the attempt's inputs change from one iteration to the next (a page token, an

@@ -4,8 +4,10 @@
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite};
+use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
-use crate::sql::{Statement, StatementKind};
+use crate::prefilter::Need;
+use crate::sql::{self, Statement, StatementKind};
 
 pub struct UncheckedOnConflict;
 
@@ -46,6 +48,20 @@ impl Rule for UncheckedOnConflict {
             }
         }
         findings
+    }
+
+    /// An INSERT that skips duplicates, into a table named like a dedup record or returning
+    /// what it inserted.
+    fn needs(&self, knowledge: &Knowledge) -> Need {
+        Need::all([
+            Need::sql(),
+            Need::keywords(sql::INSERT_WORDS),
+            Need::keywords(sql::SKIP_DUPLICATE_WORDS),
+            Need::any([
+                Need::text(&knowledge.dedup_name_hints),
+                Need::keywords(["returning"]),
+            ]),
+        ])
     }
 }
 

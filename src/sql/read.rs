@@ -229,8 +229,8 @@ fn kind_of(head: Part) -> StatementKind {
         return StatementKind::Other;
     };
     match first.to_ascii_lowercase().as_str() {
-        "select" | "table" | "perform" => StatementKind::Select,
-        "insert" | "replace" | "upsert" => StatementKind::Insert,
+        word if super::SELECT_WORDS.contains(&word) => StatementKind::Select,
+        word if super::INSERT_WORDS.contains(&word) => StatementKind::Insert,
         "update" => StatementKind::Update,
         "delete" => StatementKind::Delete,
         "begin" => StatementKind::Begin,

@@ -1,0 +1,695 @@
+//! The prefilter: one byte scan of a file before it is parsed. Every rule says which words a
+//! file must hold for the rule to find anything in it ([`crate::rules::Rule::needs`]), and a
+//! file that holds the words of no enabled rule is not parsed at all: most files of a large
+//! tree cannot hold a finding, and parsing is nearly all of the cost of checking one.
+//!
+//! The words come from what the rules read: the SQL keywords that make a statement an
+//! INSERT or a SELECT, the names of the calls the knowledge table classifies (including the
+//! config file's extensions), the name hints of dedup tables and attempt counters. A rule's
+//! need must hold for every file the rule can report on, so the prefilter never changes the
+//! findings; `tests/prefilter.rs` runs the fixture suite with it and without it and compares.
+//!
+//! The scan is one Aho-Corasick pass, case-insensitive, over all the words of all the
+//! enabled rules; each hit is then checked for the kind of word it must be (a whole keyword,
+//! an identifier in its exact case, the start of a word of a name). The pass ends as soon as
+//! one rule's need is met.
+
+mod regions;
+
+use aho_corasick::AhoCorasick;
+
+use regions::Regions;
+
+use crate::knowledge::{CallPattern, Knowledge};
+use crate::model::Lang;
+use crate::rules::Rule;
+use crate::sql;
+
+/// The comment directive of inline suppressions: a file with one is always parsed, so that
+/// a suppression that suppresses nothing is still reported.
+const SUPPRESSION_WORD: &str = "idemlint-ignore";
+
+/// How a hit of a word's text must stand in the file to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WordKind {
+    /// Anywhere, in any case: a part of a name (`idempot` in `IdempotencyKeys`).
+    Text,
+    /// A keyword in any case, not part of a longer word (`INSERT`, `"SET"`). Glued on the left
+    /// to a letter that follows `\` or `%`, it still counts: an escape (`\nINSERT`) or a
+    /// format verb (`%sINSERT`) ends there.
+    Keyword,
+    /// An identifier in its exact case, not part of a longer identifier, in code (not in a
+    /// comment or a string): the last segment of a call pattern (`Sleep`).
+    Ident,
+    /// In code, in any case, at the start of a word of a variable's name, where the knowledge
+    /// table's name hints split names: at `_`, at other non-alphanumerics, and where a
+    /// lower-case letter or a digit is followed by an upper-case one (`Retries` in
+    /// `maxRetries`, not in `HTTPRetries`). A name followed at once by `(`, `<`, `!` or `::`
+    /// is a function, a type or a path (`try_from(`, `TryFrom<`): every variable stands
+    /// somewhere without them, where it is declared or assigned.
+    NameWord,
+    /// A whole string literal in any case (`"SET"`).
+    Quoted,
+    /// A keyword that starts a string literal, in any case, after spaces, escapes (`\n`) and
+    /// format holes (`%s`, `{}`): where the analysis looks for SQL in host code. In a file
+    /// whose SQL is not in strings (`.sql`), it is always there.
+    StringStart,
+}
+
+impl WordKind {
+    /// Whether a hit counts only in code, outside comments and strings: names of calls and
+    /// variables.
+    fn in_code(self) -> bool {
+        matches!(self, WordKind::Ident | WordKind::NameWord)
+    }
+}
+
+/// A word a file may hold.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Word {
+    pub kind: WordKind,
+    /// Lower-case, except for an [`WordKind::Ident`].
+    pub text: String,
+    /// For an identifier: the path segment that must stand before it, across `.` or `::`
+    /// (`time` for `time.Sleep`). When something other than an identifier stands there
+    /// (`)`, `>`), the hit counts.
+    pub qualifier: Option<String>,
+    /// The only language whose files (and Markdown code blocks) it counts in: a call
+    /// pattern's.
+    pub lang: Option<Lang>,
+    /// For an identifier: the number of arguments it must be called with, when the
+    /// argument list is plain enough to count (see [`argument_count`]).
+    pub arity: Option<usize>,
+}
+
+/// What a file must hold for a rule to find anything in it.
+#[derive(Clone, Debug)]
+pub enum Need {
+    /// Nothing: the rule cannot tell from words, so every file is parsed.
+    Always,
+    Word(Word),
+    /// Every one of these.
+    All(Vec<Need>),
+    /// At least one of these (none: no file can hold a finding).
+    Any(Vec<Need>),
+}
+
+impl Need {
+    pub fn all(needs: impl IntoIterator<Item = Need>) -> Need {
+        Need::All(needs.into_iter().collect())
+    }
+
+    pub fn any(needs: impl IntoIterator<Item = Need>) -> Need {
+        Need::Any(needs.into_iter().collect())
+    }
+
+    fn word(kind: WordKind, text: &str) -> Need {
+        let text = match kind {
+            WordKind::Ident => text.to_owned(),
+            _ => text.to_ascii_lowercase(),
+        };
+        if text.is_empty() {
+            return Need::Always;
+        }
+        Need::Word(Word {
+            kind,
+            text,
+            qualifier: None,
+            lang: None,
+            arity: None,
+        })
+    }
+
+    /// Any of `words`, anywhere, in any case.
+    pub fn text<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Text, w.as_ref())),
+        )
+    }
+
+    /// Any of `words` as a keyword, in any case.
+    pub fn keywords<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Keyword, w.as_ref())),
+        )
+    }
+
+    /// Any of `words` as a whole string literal, in any case.
+    pub fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Quoted, w.as_ref())),
+        )
+    }
+
+    /// SQL the analysis reads: in host code, a string that starts with a statement keyword.
+    pub fn sql() -> Need {
+        Need::any(
+            sql::STATEMENT_WORDS
+                .iter()
+                .map(|w| Need::word(WordKind::StringStart, w)),
+        )
+    }
+
+    /// Any of `hints` at the start of a word of a name, in any case.
+    pub fn name_words<S: AsRef<str>>(hints: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            hints
+                .into_iter()
+                .map(|w| Need::word(WordKind::NameWord, w.as_ref())),
+        )
+    }
+
+    /// What a call matching `pattern` needs: its last segment as an identifier, behind its
+    /// qualifier if the pattern has one, in a file of the pattern's language. A pattern whose last segment is not a plain
+    /// identifier cannot be told from words.
+    pub fn call(pattern: &CallPattern) -> Need {
+        Need::call_taking(pattern, None)
+    }
+
+    /// What a call matching `pattern` with `arity` arguments (any number when `None`) needs.
+    pub fn call_taking(pattern: &CallPattern, arity: Option<usize>) -> Need {
+        let dotted = pattern.pattern.replace("::", ".");
+        let (qualifier, last) = match dotted.strip_prefix('.') {
+            Some(method) => (None, method),
+            None => match dotted.rsplit_once('.') {
+                Some((head, last)) => (head.rsplit('.').next(), last),
+                None => (None, dotted.as_str()),
+            },
+        };
+        let is_identifier = |s: &str| !s.is_empty() && s.bytes().all(is_identifier_byte);
+        if !is_identifier(last) {
+            return Need::Always;
+        }
+        Need::Word(Word {
+            kind: WordKind::Ident,
+            text: last.to_owned(),
+            qualifier: qualifier.filter(|q| is_identifier(q)).map(str::to_owned),
+            lang: pattern.lang,
+            arity,
+        })
+    }
+
+    /// Any call matching one of `patterns`.
+    pub fn calls<'a>(patterns: impl IntoIterator<Item = &'a CallPattern>) -> Need {
+        Need::any(patterns.into_iter().map(Need::call))
+    }
+}
+
+/// The compiled needs of a set of rules.
+pub struct Prefilter {
+    need: Simplified,
+    searcher: Option<AhoCorasick>,
+    words: Vec<Word>,
+    /// For each pattern of the searcher, the words whose text it is.
+    pattern_words: Vec<Vec<usize>>,
+}
+
+/// A need with its words numbered.
+enum Node {
+    Word(usize),
+    All(Vec<Node>),
+    Any(Vec<Node>),
+}
+
+enum Simplified {
+    Always,
+    Never,
+    Node(Node),
+}
+
+impl Prefilter {
+    /// The prefilter for `rules`, with their words taken from `knowledge`.
+    pub fn new(rules: &[&dyn Rule], knowledge: &Knowledge) -> Prefilter {
+        let need = Need::any(
+            rules
+                .iter()
+                .map(|rule| rule.needs(knowledge))
+                .chain([Need::text([SUPPRESSION_WORD])]),
+        );
+        let mut words = Vec::new();
+        let need = simplify(need, &mut words);
+        let mut texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        texts.sort_unstable_by_key(|t| t.to_ascii_lowercase());
+        texts.dedup_by_key(|t| t.to_ascii_lowercase());
+        let pattern_words = texts
+            .iter()
+            .map(|text| {
+                (0..words.len())
+                    .filter(|&i| words[i].text.eq_ignore_ascii_case(text))
+                    .collect()
+            })
+            .collect();
+        let searcher = match need {
+            Simplified::Node(_) => AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&texts)
+                .ok(),
+            _ => None,
+        };
+        let need = match (need, &searcher) {
+            // Words too many for the automaton: no file is skipped.
+            (Simplified::Node(_), None) => Simplified::Always,
+            (need, _) => need,
+        };
+        Prefilter {
+            need,
+            searcher,
+            words,
+            pattern_words,
+        }
+    }
+
+    /// Whether `text`, written in `lang`, holds the words of at least one rule, so that it
+    /// must be parsed.
+    pub fn admits(&self, text: &[u8], lang: Lang) -> bool {
+        let (node, searcher) = match (&self.need, &self.searcher) {
+            (Simplified::Node(node), Some(searcher)) => (node, searcher),
+            (Simplified::Never, _) => return false,
+            _ => return true,
+        };
+        let sql_in_strings = matches!(lang, Lang::Go | Lang::Rust | Lang::TypeScript);
+        // Markdown holds code blocks of every language.
+        let counts_in = |word: &Word| lang == Lang::Markdown || word.lang.is_none_or(|l| l == lang);
+        let mut found: Vec<bool> = (self.words.iter())
+            .map(|w| w.kind == WordKind::StringStart && !sql_in_strings)
+            .collect();
+        let mut wanted: Vec<bool> = (self.words.iter().zip(&found))
+            .map(|(w, found)| !found && counts_in(w))
+            .collect();
+        if node.holds(&found) {
+            return true;
+        }
+        let mut regions = Regions::new(text, lang);
+        for hit in searcher.find_overlapping_iter(text) {
+            for &w in &self.pattern_words[hit.pattern().as_usize()] {
+                if wanted[w]
+                    && self.words[w].stands_at(text, hit.start(), hit.end())
+                    && (!self.words[w].kind.in_code() || regions.is_code(hit.start()))
+                {
+                    wanted[w] = false;
+                    found[w] = true;
+                    if node.holds(&found) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Every word the scan looks for, for tools that want to scan for the same ones.
+    pub fn words(&self) -> &[Word] {
+        &self.words
+    }
+
+    /// Whether some file can be skipped at all.
+    pub fn skips_any(&self) -> bool {
+        !matches!(self.need, Simplified::Always)
+    }
+}
+
+/// Folds away what is always or never met, and numbers the words (the same word once).
+fn simplify(need: Need, words: &mut Vec<Word>) -> Simplified {
+    match need {
+        Need::Always => Simplified::Always,
+        Need::Word(word) => {
+            let index = words.iter().position(|w| *w == word).unwrap_or_else(|| {
+                words.push(word);
+                words.len() - 1
+            });
+            Simplified::Node(Node::Word(index))
+        }
+        Need::All(needs) => {
+            let mut nodes = Vec::new();
+            for need in needs {
+                match simplify(need, words) {
+                    Simplified::Never => return Simplified::Never,
+                    Simplified::Always => {}
+                    Simplified::Node(node) => nodes.push(node),
+                }
+            }
+            match nodes.len() {
+                0 => Simplified::Always,
+                1 => Simplified::Node(nodes.remove(0)),
+                _ => Simplified::Node(Node::All(nodes)),
+            }
+        }
+        Need::Any(needs) => {
+            let mut nodes = Vec::new();
+            for need in needs {
+                match simplify(need, words) {
+                    Simplified::Always => return Simplified::Always,
+                    Simplified::Never => {}
+                    Simplified::Node(node) => nodes.push(node),
+                }
+            }
+            match nodes.len() {
+                0 => Simplified::Never,
+                1 => Simplified::Node(nodes.remove(0)),
+                _ => Simplified::Node(Node::Any(nodes)),
+            }
+        }
+    }
+}
+
+impl Node {
+    fn holds(&self, found: &[bool]) -> bool {
+        match self {
+            Node::Word(w) => found[*w],
+            Node::All(nodes) => nodes.iter().all(|n| n.holds(found)),
+            Node::Any(nodes) => nodes.iter().any(|n| n.holds(found)),
+        }
+    }
+}
+
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_quote(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`')
+}
+
+/// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
+/// by what makes it a call, a macro, a generic type or a path.
+fn names_variable(text: &[u8], mut at: usize) -> bool {
+    while text.get(at).copied().is_some_and(is_identifier_byte) {
+        at += 1;
+    }
+    match text.get(at) {
+        Some(b'(' | b'<' | b'!') => false,
+        Some(b':') => text.get(at + 1) != Some(&b':'),
+        _ => true,
+    }
+}
+
+/// Longest argument list counted.
+const MAX_ARGUMENTS_TEXT: usize = 256;
+
+/// The number of arguments of the call whose name ends at `at`, if the argument list is short
+/// and plain: no strings, comments, closures or generics, whose commas and brackets may not
+/// be what they seem.
+fn argument_count(text: &[u8], at: usize) -> Option<usize> {
+    let mut i = at;
+    while text.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if text.get(i) != Some(&b'(') {
+        return None;
+    }
+    let (mut depth, mut commas, mut empty) = (0usize, 0usize, true);
+    for &b in text.get(i + 1..)?.iter().take(MAX_ARGUMENTS_TEXT) {
+        match b {
+            b'"' | b'\'' | b'`' | b'/' | b'|' | b'<' | b'>' => return None,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth > 0 => depth -= 1,
+            b')' => return Some(if empty { commas } else { commas + 1 }),
+            b',' if depth == 0 => {
+                commas += 1;
+                empty = true;
+                continue;
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            empty = false;
+        }
+    }
+    None
+}
+
+/// Going back from `at` over what may stand between a string's opening quote and its first
+/// word (spaces, escapes, line continuations, format holes), where the quote would be.
+fn string_start(text: &[u8], mut at: usize) -> Option<usize> {
+    /// Longest `{…}` format hole skipped.
+    const MAX_HOLE: usize = 32;
+    loop {
+        let before = at.checked_sub(1)?;
+        at = match text[before] {
+            b if b.is_ascii_whitespace() || b == b'\\' => before,
+            b if b.is_ascii_alphabetic() && before > 0 => match text[before - 1] {
+                b'\\' | b'%' => before - 1,
+                _ => return Some(before),
+            },
+            b'}' => match text[before.saturating_sub(MAX_HOLE)..before]
+                .iter()
+                .rposition(|&b| b == b'{')
+            {
+                Some(open) => before.saturating_sub(MAX_HOLE) + open,
+                None => return Some(before),
+            },
+            _ => return Some(before),
+        };
+    }
+}
+
+impl Word {
+    /// Whether the hit `start..end` of this word's text (in any case) counts.
+    fn stands_at(&self, text: &[u8], start: usize, end: usize) -> bool {
+        let before = start.checked_sub(1).map(|i| text[i]);
+        let after = text.get(end).copied();
+        let free_after = !after.is_some_and(is_identifier_byte);
+        match self.kind {
+            WordKind::Text => true,
+            WordKind::Keyword => {
+                let free_before = match before {
+                    Some(b) if is_identifier_byte(b) => {
+                        b.is_ascii_alphabetic()
+                            && start >= 2
+                            && matches!(text[start - 2], b'\\' | b'%')
+                    }
+                    _ => true,
+                };
+                free_before && free_after
+            }
+            WordKind::Ident => {
+                &text[start..end] == self.text.as_bytes()
+                    && !before.is_some_and(is_identifier_byte)
+                    && free_after
+                    && self.qualified(text, start)
+                    && self
+                        .arity
+                        .is_none_or(|arity| argument_count(text, end).is_none_or(|n| n == arity))
+            }
+            WordKind::NameWord => {
+                let word_start = match before {
+                    Some(b) if b.is_ascii_alphanumeric() => {
+                        text[start].is_ascii_uppercase()
+                            && (b.is_ascii_lowercase() || b.is_ascii_digit())
+                    }
+                    _ => true,
+                };
+                word_start && names_variable(text, end)
+            }
+            WordKind::Quoted => {
+                before.is_some_and(is_quote) && text.get(end).copied().is_some_and(is_quote)
+            }
+            WordKind::StringStart => {
+                free_after && string_start(text, start).is_some_and(|i| is_quote(text[i]))
+            }
+        }
+    }
+
+    /// Whether the identifier at `start` may stand behind this word's qualifier: `q.x`,
+    /// `q::x`, with spaces between or not, or behind something that is not an identifier.
+    fn qualified(&self, text: &[u8], start: usize) -> bool {
+        let Some(qualifier) = &self.qualifier else {
+            return true;
+        };
+        let skip_space = |mut i: usize| {
+            while i > 0 && text[i - 1].is_ascii_whitespace() {
+                i -= 1;
+            }
+            i
+        };
+        let i = skip_space(start);
+        let i = if text[..i].ends_with(b"::") {
+            i - 2
+        } else if text[..i].ends_with(b".") {
+            i - 1
+        } else {
+            return false;
+        };
+        let end = skip_space(i);
+        let mut begin = end;
+        while begin > 0 && is_identifier_byte(text[begin - 1]) {
+            begin -= 1;
+        }
+        begin == end || &text[begin..end] == qualifier.as_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    fn hit(need: Need, text: &str) -> bool {
+        hit_in(need, text, Lang::Go)
+    }
+
+    fn hit_in(need: Need, text: &str, lang: Lang) -> bool {
+        let mut words = Vec::new();
+        let Simplified::Node(node) = simplify(need, &mut words) else {
+            panic!("a word need simplifies to a node");
+        };
+        let prefilter = Prefilter {
+            searcher: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words.iter().map(|w| w.text.clone()))
+                .ok(),
+            pattern_words: (0..words.len()).map(|i| vec![i]).collect(),
+            need: Simplified::Node(node),
+            words,
+        };
+        prefilter.admits(text.as_bytes(), lang)
+    }
+
+    fn call(pattern: &str) -> Need {
+        Need::call(&CallPattern {
+            lang: Some(Lang::Go),
+            pattern: pattern.to_owned(),
+        })
+    }
+
+    #[test]
+    fn keywords_stand_alone_in_any_case() {
+        let insert = || Need::keywords(["insert"]);
+        assert!(hit(insert(), r#"db.Exec("Insert INTO t")"#));
+        assert!(hit(insert(), r#""SELECT 1;\nINSERT INTO t""#));
+        assert!(hit(insert(), r#"fmt.Sprintf("%sINSERT INTO t", p)"#));
+        assert!(hit(insert(), "insert"));
+        assert!(!hit(insert(), "list.InsertAfter(x)"));
+        assert!(!hit(insert(), "reinsert(x)"));
+        assert!(!hit(insert(), "insert_row(x)"));
+    }
+
+    #[test]
+    fn sql_in_host_code_starts_a_string() {
+        assert!(hit(Need::sql(), r#"db.Exec("INSERT INTO t")"#));
+        assert!(hit(Need::sql(), "q := `\n\tselect 1`"));
+        assert!(hit(Need::sql(), r#"q := "\n\tSELECT 1""#));
+        assert!(hit(Need::sql(), "let q = \"\\\n    UPDATE t\";"));
+        assert!(hit(Need::sql(), r#"fmt.Sprintf("%s SELECT", x)"#));
+        assert!(hit(Need::sql(), r#"format!("{prefix} SELECT")"#));
+        assert!(!hit(Need::sql(), "// select the first row"));
+        assert!(!hit(Need::sql(), r#"log("will insert")"#));
+        assert!(!hit(Need::sql(), r#"s := "selection""#));
+        assert!(hit_in(Need::sql(), "-- nothing but a comment", Lang::Sql));
+    }
+
+    #[test]
+    fn quoted_words_are_whole_strings() {
+        let set = || Need::quoted(["set"]);
+        assert!(hit(set(), r#"rdb.Do(ctx, "SET", k)"#));
+        assert!(hit(set(), "cmd('set')"));
+        assert!(!hit(set(), r#"h.Set("x", "y")"#));
+        assert!(!hit(set(), r#""SET x""#));
+    }
+
+    #[test]
+    fn calls_need_their_name_in_its_case_behind_their_qualifier() {
+        assert!(hit(call("time.Sleep"), "time.Sleep(d)"));
+        assert!(hit(call("time.Sleep"), "time.\n\tSleep(d)"));
+        assert!(hit(call("time.Sleep"), "tokio::time::Sleep"));
+        assert!(hit(call("time.Sleep"), "(clock()).Sleep(d)"));
+        assert!(!hit(call("time.Sleep"), "clock.Sleep(d)"));
+        assert!(!hit(call("time.Sleep"), "Sleep(d)"));
+        assert!(!hit(call("time.Sleep"), "time.sleep(d)"));
+        assert!(!hit(call("time.Sleep"), "time.SleepFor(d)"));
+        assert!(hit(call(".Set"), "rdb.Set(ctx, k, v, 0)"));
+        assert!(!hit(call(".Set"), "rdb.SetEx(ctx, k, v, 0)"));
+        assert!(!hit(call(".Set"), "offset := 1"));
+        assert!(hit(call("sleep"), "r#sleep(d)"));
+        assert!(!hit_in(call("sleep"), "sleep(d)", Lang::Rust));
+        assert!(!hit(
+            call("time.Sleep"),
+            "// time.Sleep(d)\nx := \"time.Sleep\""
+        ));
+    }
+
+    #[test]
+    fn calls_with_an_arity_need_that_many_arguments_when_they_can_be_counted() {
+        let get = || {
+            let pattern = CallPattern {
+                lang: None,
+                pattern: ".Get".to_owned(),
+            };
+            Need::call_taking(&pattern, Some(2))
+        };
+        assert!(hit(get(), "rdb.Get(ctx, key)"));
+        assert!(hit(get(), "rdb.Get(ctx, f(a, b)[i],\n)"));
+        assert!(hit(get(), "rdb.Get(ctx, \"a,b\")"));
+        assert!(hit(get(), "rdb.Get[T](ctx)"));
+        assert!(!hit(get(), "h.Get(name)"));
+        assert!(!hit(get(), "h.Get()"));
+        assert!(!hit(get(), "h.Get(a, b, c)"));
+    }
+
+    #[test]
+    fn patterns_that_are_no_identifier_cannot_be_told() {
+        assert!(matches!(call("matches!"), Need::Always));
+        assert!(matches!(call(""), Need::Always));
+        assert!(matches!(call("a.b."), Need::Always));
+    }
+
+    #[test]
+    fn name_words_start_where_name_hints_split_names() {
+        let retr = || Need::name_words(["retr"]);
+        assert!(hit(retr(), "maxRetries := 3"));
+        assert!(hit(retr(), "MAX_RETRIES"));
+        assert!(hit(retr(), "retry2"));
+        assert!(hit(retr(), "n2Retries"));
+        assert!(!hit(retr(), "HTTPRetries"));
+        assert!(!hit(
+            retr(),
+            "retryLater(x); RetryPolicy<T>; retries::MAX; retry!()"
+        ));
+        assert!(hit(retr(), "for retries < 3 {"));
+        assert!(!hit(retr(), "Meretricious"));
+    }
+
+    #[test]
+    fn all_and_any_combine_words() {
+        let need = || {
+            Need::any([
+                Need::all([Need::keywords(["select"]), Need::keywords(["insert"])]),
+                Need::text(["idempot"]),
+            ])
+        };
+        assert!(hit(need(), "SELECT 1; INSERT INTO t"));
+        assert!(!hit(need(), "SELECT 1"));
+        assert!(hit(need(), "IdempotencyKeys"));
+    }
+
+    #[test]
+    fn always_and_never_fold_away() {
+        let mut words = Vec::new();
+        let folded = |need, words: &mut Vec<Word>| match simplify(need, words) {
+            Simplified::Always => "always",
+            Simplified::Never => "never",
+            Simplified::Node(_) => "node",
+        };
+        assert_eq!(folded(Need::any([]), &mut words), "never");
+        assert_eq!(folded(Need::all([]), &mut words), "always");
+        let some_word = || Need::text(["x"]);
+        assert_eq!(
+            folded(Need::any([some_word(), Need::Always]), &mut words),
+            "always"
+        );
+        assert_eq!(
+            folded(Need::all([some_word(), Need::any([])]), &mut words),
+            "never"
+        );
+        assert_eq!(
+            folded(Need::all([some_word(), Need::Always]), &mut words),
+            "node"
+        );
+    }
+}

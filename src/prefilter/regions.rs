@@ -1,0 +1,236 @@
+//! Where the comments and string literals of a Go or Rust file lie, found lazily: only as
+//! far into the file as a hit that must stand in code asks. A call's name or a variable's
+//! in a comment (`// Get the row`) or a string does not make the file worth parsing.
+//!
+//! When in doubt the text counts as code: an opening quote or comment with no end, or a
+//! `'` that does not close a short character literal (a Rust lifetime), starts no region.
+//! So a misread can only make the prefilter parse a file it could have skipped.
+
+use std::ops::Range;
+
+use crate::model::Lang;
+
+/// Longest character literal: `'\u{10FFFF}'`.
+const MAX_CHAR_LITERAL: usize = 12;
+
+pub struct Regions<'t> {
+    text: &'t [u8],
+    lang: Option<Lang>,
+    /// Comments and strings found so far, in order.
+    found: Vec<Range<usize>>,
+    /// Everything before this has been read.
+    read_to: usize,
+}
+
+impl<'t> Regions<'t> {
+    /// The regions of `text`; only Go and Rust are read, other files are all code.
+    pub fn new(text: &'t [u8], lang: Lang) -> Regions<'t> {
+        Regions {
+            text,
+            lang: matches!(lang, Lang::Go | Lang::Rust).then_some(lang),
+            found: Vec::new(),
+            read_to: 0,
+        }
+    }
+
+    /// Whether the byte at `at` is code: outside every comment and string literal.
+    pub fn is_code(&mut self, at: usize) -> bool {
+        let Some(lang) = self.lang else {
+            return true;
+        };
+        while self.read_to <= at && self.read_to < self.text.len() {
+            self.read_next(lang);
+        }
+        let i = self.found.partition_point(|r| r.end <= at);
+        self.found.get(i).is_none_or(|r| at < r.start)
+    }
+
+    /// Reads up to the end of the next comment or string, or to the end of the text.
+    fn read_next(&mut self, lang: Lang) {
+        let text = self.text;
+        let Some(offset) = text[self.read_to..]
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'"' | b'\'' | b'`'))
+        else {
+            self.read_to = text.len();
+            return;
+        };
+        let start = self.read_to + offset;
+        let end = match text[start] {
+            b'/' => comment_end(text, start, lang),
+            b'"' => {
+                let raw = (lang == Lang::Rust)
+                    .then(|| raw_hashes(text, start))
+                    .flatten();
+                match raw {
+                    Some(hashes) => raw_string_end(text, start, hashes),
+                    None => string_end(text, start, lang),
+                }
+            }
+            b'`' if lang == Lang::Go => find_from(text, start + 1, b"`").map(|i| i + 1),
+            b'\'' => char_literal_end(text, start),
+            _ => None,
+        };
+        match end {
+            Some(end) => {
+                let opening = raw_string_opening(text, start, lang);
+                self.found.push(opening..end);
+                self.read_to = end;
+            }
+            None => self.read_to = start + 1,
+        }
+    }
+}
+
+/// Where a raw string's prefix (`r#`, `br`) begins, for a `"` at `quote`; the quote itself
+/// otherwise.
+fn raw_string_opening(text: &[u8], quote: usize, lang: Lang) -> usize {
+    if lang != Lang::Rust || text[quote] != b'"' {
+        return quote;
+    }
+    let mut i = quote;
+    while i > 0 && text[i - 1] == b'#' {
+        i -= 1;
+    }
+    if i > 0 && text[i - 1] == b'r' {
+        i -= 1;
+        if i > 0 && matches!(text[i - 1], b'b' | b'c') {
+            i -= 1;
+        }
+        i
+    } else {
+        quote
+    }
+}
+
+fn find_from(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    text.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+/// The end of a comment opening at `slash`, if it is one and it ends.
+fn comment_end(text: &[u8], slash: usize, lang: Lang) -> Option<usize> {
+    match text.get(slash + 1)? {
+        b'/' => Some(find_from(text, slash, b"\n").unwrap_or(text.len())),
+        b'*' if lang == Lang::Rust => nested_comment_end(text, slash),
+        b'*' => find_from(text, slash + 2, b"*/").map(|i| i + 2),
+        _ => None,
+    }
+}
+
+/// Rust block comments nest.
+fn nested_comment_end(text: &[u8], slash: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = slash;
+    while i + 1 < text.len() {
+        match (text[i], text[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The end of a `"…"` string with backslash escapes. A Go string ends at the line's end.
+fn string_end(text: &[u8], quote: usize, lang: Lang) -> Option<usize> {
+    let mut i = quote + 1;
+    while i < text.len() {
+        match text[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            b'\n' if lang == Lang::Go => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// For a `"` that opens a Rust raw string (`r"`, `r#"`, `br##"`), its number of `#`.
+fn raw_hashes(text: &[u8], quote: usize) -> Option<usize> {
+    let opening = raw_string_opening(text, quote, Lang::Rust);
+    if opening == quote {
+        return None;
+    }
+    let free =
+        opening == 0 || !(text[opening - 1].is_ascii_alphanumeric() || text[opening - 1] == b'_');
+    free.then(|| text[opening..quote].iter().filter(|&&b| b == b'#').count())
+}
+
+fn raw_string_end(text: &[u8], quote: usize, hashes: usize) -> Option<usize> {
+    let mut closing = vec![b'"'];
+    closing.resize(hashes + 1, b'#');
+    find_from(text, quote + 1, &closing).map(|i| i + closing.len())
+}
+
+/// The end of a short character literal opening at `quote` (`'x'`, `'\n'`, `'é'`); none for a
+/// Rust lifetime or label (`'a`).
+fn char_literal_end(text: &[u8], quote: usize) -> Option<usize> {
+    let limit = (quote + MAX_CHAR_LITERAL).min(text.len());
+    let body = text.get(quote + 1..limit)?;
+    let close = if body.first() == Some(&b'\\') {
+        body.iter().skip(2).position(|&b| b == b'\'').map(|i| i + 2)
+    } else {
+        let width = std::str::from_utf8(&body[..body.len().min(4)])
+            .ok()
+            .or_else(|| std::str::from_utf8(&body[..body.len().min(1)]).ok())
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
+        (body.get(width) == Some(&b'\'')).then_some(width)
+    };
+    close.map(|i| quote + 1 + i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with every byte that is not code replaced by `.`.
+    fn code(text: &str, lang: Lang) -> String {
+        let mut regions = Regions::new(text.as_bytes(), lang);
+        text.char_indices()
+            .map(|(i, c)| if regions.is_code(i) { c } else { '.' })
+            .collect()
+    }
+
+    #[test]
+    fn go_comments_and_strings_are_not_code() {
+        assert_eq!(
+            code(
+                "a // Get\nb /* c */ d \"e\\\"f\" `g\nh` 'i' '\\n' x",
+                Lang::Go
+            ),
+            "a ......\nb ....... d ...... ..... ... .... x"
+        );
+    }
+
+    #[test]
+    fn rust_raw_strings_nested_comments_and_lifetimes() {
+        assert_eq!(
+            code(
+                "f::<'a>(r#\"x\"y\"#, /* a /* b */ c */ b'\"', br\"z\") 'l: loop",
+                Lang::Rust
+            ),
+            "f::<'a>(........, ................. b..., .....) 'l: loop"
+        );
+    }
+
+    #[test]
+    fn what_never_ends_is_code() {
+        assert_eq!(code("a /* b", Lang::Go), "a /* b");
+        assert_eq!(code("a \"b\nc\"", Lang::Go), "a \"b\nc\"");
+        assert_eq!(code("r#\"x", Lang::Rust), "r#\"x");
+        assert_eq!(code("-- x 'y'", Lang::Sql), "-- x 'y'");
+    }
+}
