@@ -481,6 +481,34 @@ fn unterminated_comments_and_strings_are_warnings() {
     assert_eq!(warned, names);
 }
 
+/// A file's name and code reach the terminal (in the text report and in warnings on
+/// stderr) without their escape sequences.
+#[test]
+fn escape_sequences_in_names_and_code_do_not_reach_the_terminal() {
+    let dir = tree(&[
+        ("evil\x1b[2J.sql", sql("-- \x1b]0;pwned\x07")),
+        ("unterminated\x1b[2J.sql", sql("SELECT '")),
+    ]);
+    let output = check_in(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    for stream in [&output.stdout, &output.stderr] {
+        assert!(
+            !stream.contains(&0x1b),
+            "{}",
+            String::from_utf8_lossy(stream)
+        );
+    }
+    assert!(text(&output.stdout).contains("┌─ evil?[2J.sql:3:"));
+    assert!(
+        text(&output.stderr).starts_with("warning: unterminated?[2J.sql:1:8: "),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
 /// Symbolic links inside a walked tree are not followed: a broken one and loops neither stop
 /// the walk nor make it report anything.
 #[test]

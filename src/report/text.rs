@@ -29,7 +29,7 @@ pub fn write(
     let config = Config::default();
     for file in files {
         let index = LineIndex::new(&file.source);
-        let name = file.path.display().to_string();
+        let name = printable(&file.path.to_string_lossy()).into_owned();
         let has_long_lines = file
             .source
             .split('\n')
@@ -279,7 +279,7 @@ fn diagnostic(finding: &Finding, index: &LineIndex) -> Diagnostic<()> {
 /// return (which overwrites the line shown), other control characters, or bidirectional
 /// overrides (which show code in another order than it runs). Each becomes a character of
 /// the same length in bytes, so that offsets, columns and underlines stay where they were.
-fn printable(text: &str) -> Cow<'_, str> {
+pub fn printable(text: &str) -> Cow<'_, str> {
     let unsafe_char = |(at, c): (usize, char)| match c {
         '\t' | '\n' => false,
         '\r' => !text[at + 1..].starts_with('\n'),
