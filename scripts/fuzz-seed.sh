@@ -6,20 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-add() { # target, file, [language byte as an octal escape]
-    local dir="fuzz/corpus/$1" name
+add() { # target, file, [language byte as an escape: \0nnn]
+    local dir="fuzz/corpus/$1" input name
     mkdir -p "$dir"
-    name=$( { printf '%b' "${3:-}"; cat "$2"; } | sha1sum | cut -c1-16)
-    { printf '%b' "${3:-}"; cat "$2"; } > "$dir/$name"
+    input="$dir/.adding"
+    { printf '%b' "${3:-}"; cat "$2"; } >"$input"
+    name=$(sha1sum "$input" | cut -c1-16)
+    mv "$input" "$dir/$name"
 }
 
 while IFS= read -r -d '' file; do
     case "$file" in
-        *.go) add go "$file"; add check "$file" '\000' ;;
-        *.rs) add rust "$file"; add check "$file" '\001' ;;
-        *.sql) add sql "$file"; add sql_facts "$file"; add check "$file" '\002' ;;
-        *.ts | *.tsx | *.js | *.mjs) add typescript "$file"; add check "$file" '\003' ;;
-        *.md) add check "$file" '\004' ;;
+        *.go) add go "$file"; add check "$file" '\0000' ;;
+        *.rs) add rust "$file"; add check "$file" '\0001' ;;
+        *.sql) add sql "$file"; add sql_facts "$file"; add check "$file" '\0002' ;;
+        *.ts | *.tsx | *.js | *.mjs) add typescript "$file"; add check "$file" '\0003' ;;
+        *.md) add check "$file" '\0004' ;;
     esac
 done < <(find fixtures rules tests -type f \( -name '*.go' -o -name '*.rs' -o -name '*.sql' \
     -o -name '*.ts' -o -name '*.tsx' -o -name '*.js' -o -name '*.mjs' -o -name '*.md' \) -print0)

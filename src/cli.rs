@@ -460,9 +460,10 @@ fn prefilter_words(out: &mut dyn Write) -> Done {
     }
 }
 
-/// A line on stderr. If stderr itself is gone there is nowhere left to say so.
+/// A line on stderr, made safe for a terminal (it may quote a file's name or code). If
+/// stderr itself is gone there is nowhere left to say so.
 fn print_message(line: &str) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    let _ = writeln!(io::stderr().lock(), "{}", report::text::printable(line));
 }
 
 #[cfg(test)]

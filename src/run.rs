@@ -200,13 +200,17 @@ fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
     });
     match opened {
         Ok((file, size)) => check_input(&target.path, file, Some(size), target.lang, options),
-        Err(error) => FileOutcome {
-            messages: vec![Message::error(
-                target.path.clone(),
-                format!("cannot read '{}': {error}", target.path.display()),
-            )],
-            ..FileOutcome::default()
-        },
+        Err(error) => unreadable(&target.path, &error),
+    }
+}
+
+fn unreadable(path: &Path, error: &io::Error) -> FileOutcome {
+    FileOutcome {
+        messages: vec![Message::error(
+            path.to_owned(),
+            format!("cannot read '{}': {error}", path.display()),
+        )],
+        ..FileOutcome::default()
     }
 }
 
@@ -232,13 +236,7 @@ fn check_input(
             )],
             ..FileOutcome::default()
         },
-        Err(error) => FileOutcome {
-            messages: vec![Message::error(
-                path.to_owned(),
-                format!("cannot read '{}': {error}", path.display()),
-            )],
-            ..FileOutcome::default()
-        },
+        Err(error) => unreadable(path, &error),
     };
     outcome.elapsed = Some((path.to_owned(), started.elapsed()));
     outcome
@@ -296,16 +294,18 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
         ));
         String::from_utf8_lossy(error.as_bytes()).into_owned()
     });
-    if options
-        .prefilter
-        .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), lang))
-    {
-        outcome.checked = true;
-        return outcome;
-    }
-    let checked = guarded(|| crate::check_source(&source, lang, options.rules, options.knowledge));
+    let checked = guarded(|| {
+        let skipped = options
+            .prefilter
+            .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), lang));
+        (!skipped).then(|| crate::check_source(&source, lang, options.rules, options.knowledge))
+    });
     let result = match checked {
-        Ok(result) => result,
+        Ok(Some(result)) => result,
+        Ok(None) => {
+            outcome.checked = true;
+            return outcome;
+        }
         Err(panic_message) => {
             outcome.messages.push(Message::error(
                 path.to_owned(),

@@ -9,9 +9,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
+use clap::ValueEnum;
 use idemlint::config::{Exclude, Levels};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
+use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 use serde_json::Value;
@@ -29,6 +31,11 @@ const RUST_CLAIM: &str = "async fn claim(pool: &PgPool, id: i64) -> Result<(), E
         .execute(pool)
         .await?;
     billing::charge(id).await
+}
+";
+const TS_CLAIM: &str = "export async function claim(pool: Pool, id: string) {
+  await pool.query(\"INSERT INTO handled (id) VALUES ($1) ON CONFLICT DO NOTHING\", [id]);
+  await billing.charge(id);
 }
 ";
 const SQL_CLAIM: &str = "START TRANSACTION;
@@ -91,6 +98,37 @@ fn rust(body: &str) -> Vec<u8> {
 
 fn sql(body: &str) -> Vec<u8> {
     format!("{body}\n{SQL_CLAIM}").into_bytes()
+}
+
+fn ts(body: &str) -> Vec<u8> {
+    format!("{body}\n{TS_CLAIM}").into_bytes()
+}
+
+/// What a check of `path` with every rule finds, run in this process.
+fn check_in_process(path: &Path) -> run::Outcome {
+    let knowledge = Knowledge::builtin();
+    let options = CheckOptions {
+        rules: rules::ALL,
+        knowledge: &knowledge,
+        lang: None,
+        levels: &Levels::default(),
+        exclude: &Exclude::default(),
+        exclude_named: false,
+        changed: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+        threads: 0,
+        // Every file is parsed, whatever words it holds.
+        prefilter: None,
+    };
+    run::check_paths(&[path.to_owned()], &options)
+}
+
+/// Every `--format`, by its name on the command line.
+fn formats() -> Vec<String> {
+    Format::value_variants()
+        .iter()
+        .map(|format| format.to_possible_value().unwrap().get_name().to_owned())
+        .collect()
 }
 
 /// `open` and `close` around `inner`, `DEEP` times.
@@ -289,6 +327,34 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
             sql(&format!("SELECT {};", nested("ARRAY[", "1", "]"))),
         ),
         ("open.sql", sql(&format!("SELECT {};", "(".repeat(DEEP)))),
+        (
+            "parens.ts",
+            ts(&format!("const x = {};", nested("(", "1", ")"))),
+        ),
+        (
+            "blocks.ts",
+            ts(&format!("function f() {}", nested("{", "", "}"))),
+        ),
+        (
+            "brackets.ts",
+            ts(&format!("const x = {};", nested("[", "1", "]"))),
+        ),
+        (
+            "sql_in_string.ts",
+            ts(&format!(
+                "await db.query(`SELECT {}`);",
+                nested("(", "1", ")")
+            )),
+        ),
+        (
+            "fenced.md",
+            format!(
+                "```go\n{}```\n\n```rust\n{}```\n",
+                text(&go(&format!("var x = {}", nested("(", "1", ")")))),
+                text(&rust(&format!("fn f() {}", nested("{", "", "}")))),
+            )
+            .into_bytes(),
+        ),
     ];
     let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
     let dir = tree(&files);
@@ -309,12 +375,22 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
     found.sort();
     let mut expected: Vec<String> = names.iter().map(|name| name.to_string()).collect();
     expected.sort();
+    // The Markdown file has two claims, one per block.
+    expected.push("fenced.md".to_owned());
+    expected.sort();
     assert_eq!(found, expected);
-    for format in ["text", "sarif"] {
-        check_in(dir.path())
-            .args(["--format", format, "--color", "always"])
-            .assert()
-            .code(1);
+    // Every rule and every report format, from one more check, in this process.
+    let outcome = check_in_process(dir.path());
+    assert_eq!(outcome.files.len(), expected.len() - 1);
+    let options = ReportOptions {
+        color: true,
+        root: Some(dir.path().to_owned()),
+        files_checked: outcome.files_checked,
+    };
+    for format in Format::value_variants() {
+        let mut out = Vec::new();
+        report::write(*format, &outcome.files, &options, &mut out).unwrap();
+        assert!(!out.is_empty(), "{format:?}");
     }
 }
 
@@ -403,6 +479,34 @@ fn unterminated_comments_and_strings_are_warnings() {
         .collect();
     warned.dedup();
     assert_eq!(warned, names);
+}
+
+/// A file's name and code reach the terminal (in the text report and in warnings on
+/// stderr) without their escape sequences.
+#[test]
+fn escape_sequences_in_names_and_code_do_not_reach_the_terminal() {
+    let dir = tree(&[
+        ("evil\x1b[2J.sql", sql("-- \x1b]0;pwned\x07")),
+        ("unterminated\x1b[2J.sql", sql("SELECT '")),
+    ]);
+    let output = check_in(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    for stream in [&output.stdout, &output.stderr] {
+        assert!(
+            !stream.contains(&0x1b),
+            "{}",
+            String::from_utf8_lossy(stream)
+        );
+    }
+    assert!(text(&output.stdout).contains("┌─ evil?[2J.sql:3:"));
+    assert!(
+        text(&output.stderr).starts_with("warning: unterminated?[2J.sql:1:8: "),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 /// Symbolic links inside a walked tree are not followed: a broken one and loops neither stop
@@ -539,10 +643,10 @@ fn output_into_a_closed_pipe_ends_the_run_quietly() {
         .collect();
     let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
     let dir = tree(&files);
-    for format in ["text", "json", "sarif"] {
+    for format in formats() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_idemlint"))
             .current_dir(dir.path())
-            .args(["check", "--select", RULE, "--format", format])
+            .args(["check", "--select", RULE, "--format", &format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -573,11 +677,11 @@ fn output_is_the_same_whatever_the_thread_count() {
     }
     let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, c)| (p.as_str(), c.clone())).collect();
     let dir = tree(&files);
-    for format in ["text", "json", "sarif"] {
+    for format in formats() {
         let run = |threads: &str| {
             let output = idemlint()
                 .current_dir(dir.path())
-                .args(["check", "--format", format, "--threads", threads])
+                .args(["check", "--format", &format, "--threads", threads])
                 .output()
                 .unwrap();
             assert_eq!(output.status.code(), Some(1));
@@ -672,27 +776,13 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
         .unwrap()
         .filter(|entry| Lang::from_path(&entry.as_ref().unwrap().path()).is_some())
         .count();
-    let knowledge = Knowledge::builtin();
-    let options = CheckOptions {
-        rules: rules::ALL,
-        knowledge: &knowledge,
-        lang: None,
-        levels: &Levels::default(),
-        exclude: &Exclude::default(),
-        exclude_named: false,
-        changed: None,
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-        threads: 0,
-        // Every regression input is parsed, whatever words it holds.
-        prefilter: None,
-    };
-    let outcome = run::check_paths(std::slice::from_ref(&corpus), &options);
+    let outcome = check_in_process(&corpus);
     assert_eq!(outcome.files_checked, inputs);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
-    for format in ["text", "json", "sarif"] {
+    for format in formats() {
         let output = idemlint()
             .current_dir(&corpus)
-            .args(["check", "--format", format, "--color", "always"])
+            .args(["check", "--format", &format, "--color", "always"])
             .output()
             .unwrap();
         let stderr = text(&output.stderr);

@@ -1,15 +1,20 @@
 //! The whole check of one file, as `idemlint check` does it: the first byte picks the
-//! language, the rest is the file. Every rule runs, and the findings are written in every
-//! report format.
+//! language, the rest is the file. The prefilter decides whether to skip it, every rule
+//! runs, and the findings are written in every report format.
 #![no_main]
 
 mod common;
 
 use clap::ValueEnum;
 use idemlint::model::Lang;
+use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, FileFindings, Format, ReportOptions};
 use idemlint::rules;
 use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static PREFILTER: LazyLock<Prefilter> =
+    LazyLock::new(|| Prefilter::new(rules::ALL, &common::KNOWLEDGE));
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -25,6 +30,14 @@ fuzz_target!(|data: &[u8]| {
     let lang = langs[usize::from(selector) % langs.len()];
     let source = common::text(rest).into_owned();
     let result = idemlint::check_source(&source, lang, rules::ALL, &common::KNOWLEDGE);
+    // The prefilter may skip a file only if checking it finds nothing.
+    if !PREFILTER.admits(source.as_bytes(), lang) {
+        assert_eq!(
+            result.findings,
+            [],
+            "the prefilter skipped a file with findings"
+        );
+    }
     let files = [FileFindings {
         path: "fuzzed/input".into(),
         source,

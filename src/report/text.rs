@@ -1,5 +1,6 @@
 //! The text format: rustc-style diagnostics rendered by codespan-reporting.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -28,17 +29,17 @@ pub fn write(
     let config = Config::default();
     for file in files {
         let index = LineIndex::new(&file.source);
-        let name = file.path.display().to_string();
+        let name = printable(&file.path.to_string_lossy()).into_owned();
         let has_long_lines = file
             .source
             .split('\n')
             .any(|line| line.len() > LONGEST_LINE_SHOWN);
-        let whole = SimpleFile::new(name.clone(), file.source.as_str());
+        let source = printable(&file.source);
+        let whole = SimpleFile::new(name.clone(), source.as_ref());
         for finding in &file.findings {
             let diagnostic = diagnostic(finding, &index);
             if has_long_lines {
-                let (excerpt, diagnostic) =
-                    Excerpt::cut(name.clone(), &file.source, &index, diagnostic);
+                let (excerpt, diagnostic) = Excerpt::cut(name.clone(), &source, &index, diagnostic);
                 emit(out, options.color, &config, &excerpt, &diagnostic)?;
             } else {
                 emit(out, options.color, &config, &whole, &diagnostic)?;
@@ -251,12 +252,15 @@ fn diagnostic(finding: &Finding, index: &LineIndex) -> Diagnostic<()> {
         Severity::Error => Diagnostic::error(),
         Severity::Warning => Diagnostic::warning(),
     };
-    let primary = Label::primary((), index.clamp(&finding.primary.span))
-        .with_message(&finding.primary.message);
+    let label = |label: Label<()>, message: &str| label.with_message(printable(message));
+    let primary = label(
+        Label::primary((), index.clamp(&finding.primary.span)),
+        &finding.primary.message,
+    );
     let secondary = finding
         .secondary
         .iter()
-        .map(|label| Label::secondary((), index.clamp(&label.span)).with_message(&label.message));
+        .map(|l| label(Label::secondary((), index.clamp(&l.span)), &l.message));
     let mut notes: Vec<String> = finding.notes.iter().map(|n| format!("note: {n}")).collect();
     if !finding.help.is_empty() {
         notes.push(format!("help: {}", finding.help));
@@ -265,9 +269,34 @@ fn diagnostic(finding: &Finding, index: &LineIndex) -> Diagnostic<()> {
         notes.push(fix_note(fix, index));
     }
     head.with_code(finding.rule)
-        .with_message(&finding.message)
+        .with_message(printable(&finding.message))
         .with_labels(std::iter::once(primary).chain(secondary).collect())
-        .with_notes(notes)
+        .with_notes(notes.iter().map(|n| printable(n).into_owned()).collect())
+}
+
+/// `text` safe to print on a terminal: code from a file and messages quoting it may hold
+/// escape sequences (which can clear the screen or retitle the window), a lone carriage
+/// return (which overwrites the line shown), other control characters, or bidirectional
+/// overrides (which show code in another order than it runs). Each becomes a character of
+/// the same length in bytes, so that offsets, columns and underlines stay where they were.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |(at, c): (usize, char)| match c {
+        '\t' | '\n' => false,
+        '\r' => !text[at + 1..].starts_with('\n'),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    };
+    if !text.char_indices().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    text.char_indices()
+        .map(|(at, c)| match c.len_utf8() {
+            _ if !unsafe_char((at, c)) => c,
+            1 => '?',
+            2 => '¿',
+            _ => '\u{fffd}',
+        })
+        .collect()
 }
 
 /// `fix: <description>`, then each edit as the text it puts where.
@@ -381,6 +410,32 @@ mod tests {
                  │ ---------- publish\n\n",
                 pad = " ".repeat(61),
             )
+        );
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_not_printed() {
+        let source = "a = 1 -- \x1b]0;title\x07\x1b[2J\u{9b}x\u{202e}y\rz\r\nclaim()\r\n";
+        let claim = source.find("claim").unwrap();
+        let finding = Finding::new("r", "m \x1b[31m", Label::new(claim..claim + 7, "l\u{202e}"))
+            .with_help("h\x07")
+            .with_secondary(Label::new(0..1, "a"));
+        let files = [FileFindings {
+            path: "esc.sql".into(),
+            source: source.to_owned(),
+            findings: vec![finding],
+        }];
+        assert_eq!(
+            render(&files, false),
+            "error[r]: m ?[31m\n  \
+             ┌─ esc.sql:2:1\n  \
+             │\n\
+             1 │ a = 1 -- ?]0;title??[2J¿x\u{fffd}y?z\n  \
+             │ - a\n\
+             2 │ claim()\n  \
+             │ ^^^^^^^ l\u{fffd}\n  \
+             │\n  \
+             = help: h?\n\n"
         );
     }
 
