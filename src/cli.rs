@@ -4,19 +4,20 @@
 //! by default), 2 a usage or configuration error or a path that could not be checked.
 //! Findings go to stdout; messages and the summary go to stderr.
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
-use idemlint::finding::Severity;
+use idemlint::finding::{Finding, Severity};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::Lang;
+use idemlint::model::{Lang, Unit};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
-use idemlint::rules;
+use idemlint::rules::{self, Context, Rule, RuleMeta};
 use idemlint::run::{self, CheckOptions, Outcome};
 
 const SUCCESS: u8 = 0;
@@ -102,6 +103,20 @@ struct CheckArgs {
     /// or not); files git does not track count as new.
     #[arg(long, value_name = "REV")]
     diff_base: Option<String>,
+    /// Skip files larger than this (generated code, minified bundles), with a warning:
+    /// a number of bytes, or with a K, M or G suffix (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    max_file_size: u64,
+    /// How many threads walk and check (default: RAYON_NUM_THREADS, else one per core).
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    threads: usize,
+    /// Print the slowest files, and every file slower than a second, to stderr.
+    #[arg(long, hide = true)]
+    timings: bool,
+    /// Panic while checking any file whose text contains MARKER: for testing that an
+    /// internal error in one file is reported and the rest of the run goes on.
+    #[arg(long, hide = true, value_name = "MARKER")]
+    panic_on: Option<String>,
     /// Parse every file, even those that hold none of the words the rules need (to check
     /// that the prefilter changes nothing).
     #[arg(long, hide = true)]
@@ -123,6 +138,27 @@ enum ColorWhen {
 
 fn parse_lang(name: &str) -> Result<Lang, String> {
     Lang::from_name(name).ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
+}
+
+/// `4194304`, `512K`, `4M`, `1G` (also `4MiB`, `4mb`): binary multiples.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let digits_end = lower
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(lower.len());
+    let (digits, unit) = lower.split_at(digits_end);
+    let shift = match unit.trim_start() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err("expected a number of bytes, optionally with K, M or G".to_owned()),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| "expected a number of bytes, optionally with K, M or G".to_owned())
 }
 
 /// How a command ended: the exit status it chose, and whether stdout took its output.
@@ -190,7 +226,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         Ok(setup) => setup,
         Err(message) => return Done::error(&message),
     };
-    let rules = levels.rules();
+    let mut rules = levels.rules();
+    if let Some(marker) = &args.panic_on {
+        rules.push(Box::leak(Box::new(PanicOn(marker.clone()))));
+    }
     let knowledge = config.knowledge();
     let prefilter = Prefilter::new(&rules, &knowledge);
     let options = CheckOptions {
@@ -201,6 +240,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         exclude: &config.exclude,
         exclude_named: args.force_exclude,
         changed: changed.as_ref(),
+        max_file_size: args.max_file_size,
+        threads: args.threads,
         prefilter: (!args.no_prefilter).then_some(&prefilter),
     };
     let outcome = if reads_stdin {
@@ -228,6 +269,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
             outcome.files_checked,
         ));
     }
+    if args.timings {
+        print_timings(&outcome.timings);
+    }
     let fail_on = match (args.exit_zero, args.fail_on) {
         (true, _) => None,
         (false, FailOn::Error) => Some(Severity::Error),
@@ -236,6 +280,56 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     Done {
         status: status(&outcome, fail_on),
         written,
+    }
+}
+
+/// How many of the slowest files `--timings` lists, besides every file over a second.
+const SLOWEST_SHOWN: usize = 10;
+const SLOW: Duration = Duration::from_secs(1);
+
+fn print_timings(timings: &[(PathBuf, Duration)]) {
+    let mut slowest: Vec<&(PathBuf, Duration)> = timings.iter().collect();
+    slowest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let total: Duration = timings.iter().map(|(_, took)| *took).sum();
+    print_message(&format!(
+        "timings: {} files, {:.3}s in all; the slowest:",
+        timings.len(),
+        total.as_secs_f64()
+    ));
+    for (index, (path, took)) in slowest.iter().enumerate() {
+        if index >= SLOWEST_SHOWN && *took <= SLOW {
+            break;
+        }
+        let slow = if *took > SLOW { "  SLOW" } else { "" };
+        print_message(&format!(
+            "{:>9.3}s  {}{slow}",
+            took.as_secs_f64(),
+            path.display()
+        ));
+    }
+}
+
+/// The rule behind `--panic-on`.
+struct PanicOn(String);
+
+static PANIC_ON: RuleMeta = RuleMeta {
+    name: "panic-on",
+    summary: "panics on files holding a marker (for testing)",
+    default_severity: Severity::Error,
+    langs: &[],
+    doc: "",
+};
+
+impl Rule for PanicOn {
+    fn meta(&self) -> &'static RuleMeta {
+        &PANIC_ON
+    }
+
+    fn check(&self, _unit: &Unit, cx: &Context) -> Vec<Finding> {
+        if cx.source.contains(&self.0) {
+            panic!("--panic-on marker found");
+        }
+        Vec::new()
     }
 }
 
@@ -265,15 +359,11 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
         .lang
         .or_else(|| args.stdin_filename.as_deref().and_then(Lang::from_path))
         .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
-    let mut bytes = Vec::new();
-    io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read stdin: {error}"))?;
     let shown = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdin>"));
-    Ok(run::check_bytes(&shown, bytes, lang, options))
+    Ok(run::check_reader(&shown, io::stdin().lock(), lang, options))
 }
 
 fn use_color(when: ColorWhen) -> bool {
@@ -378,7 +468,7 @@ fn print_message(line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use idemlint::finding::{Finding, Label};
+    use idemlint::finding::Label;
     use idemlint::report::FileFindings;
     use idemlint::run::Message;
 
@@ -396,6 +486,7 @@ mod tests {
             }],
             messages: vec![Message::error("b.sql".into(), "cannot read 'b.sql'"); errors],
             files_checked: 1,
+            timings: Vec::new(),
         }
     }
 
@@ -411,5 +502,18 @@ mod tests {
         assert_eq!(status(&outcome(&[Error], 1), on_error), FAILURE);
         assert_eq!(status(&outcome(&[Error], 1), never), FAILURE);
         assert_eq!(status(&outcome(&[], 1), never), FAILURE);
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("4194304"), Ok(4 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("4M"), Ok(4 << 20));
+        assert_eq!(parse_size("4 MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert_eq!(parse_size("10b"), Ok(10));
+        for bad in ["", "M", "4X", "-1", "1.5M", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad:?}");
+        }
     }
 }

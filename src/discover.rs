@@ -3,6 +3,8 @@
 //! A file named on the command line is always read (ignore files do not apply to it). A
 //! directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's excludes
 //! even outside a git repository, and yields the files whose extension names a language.
+//! Symbolic links met in a walk are not followed (as git and ripgrep do), so a broken link
+//! or a link loop inside a tree cannot stop or stall the walk.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -30,12 +32,14 @@ pub struct Discovery {
 
 /// Finds the files under `paths`. `lang` forces the language of files named explicitly.
 /// `exclude` applies to what a directory holds, and with `exclude_named` to the paths named
-/// too (for pre-commit and editors, which name every file they want checked).
+/// too (for pre-commit and editors, which name every file they want checked). Directories
+/// are walked on `threads` threads (0: as many as suit the machine).
 pub fn discover(
     paths: &[PathBuf],
     lang: Option<Lang>,
     exclude: &Exclude,
     exclude_named: bool,
+    threads: usize,
 ) -> Discovery {
     let cwd = std::env::current_dir().ok();
     let shown = |path: &Path| display_path(path, cwd.as_deref());
@@ -68,13 +72,20 @@ pub fn discover(
                 ),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                format!("path '{}' does not exist", shown_path.display())
+                match std::fs::read_link(path) {
+                    Ok(link) => format!(
+                        "'{}' is a broken symbolic link (to '{}')",
+                        shown_path.display(),
+                        link.display()
+                    ),
+                    Err(_) => format!("path '{}' does not exist", shown_path.display()),
+                }
             }
             Err(error) => format!("cannot read '{}': {error}", shown_path.display()),
         };
         discovery.messages.push(Message::error(shown_path, problem));
     }
-    let walked = walk(&directories, exclude, base);
+    let walked = walk(&directories, exclude, base, threads);
     discovery
         .targets
         .extend(walked.files.into_iter().map(|target| Target {
@@ -98,7 +109,7 @@ struct Walked {
     errors: Vec<ignore::Error>,
 }
 
-fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf) -> Walked {
+fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize) -> Walked {
     let Some((first, rest)) = directories.split_first() else {
         return Walked::default();
     };
@@ -106,7 +117,7 @@ fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf) -> Walked {
     for directory in rest {
         builder.add(directory);
     }
-    builder.require_git(false);
+    builder.require_git(false).threads(threads);
     let exclude = exclude.clone();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -205,6 +216,7 @@ mod tests {
             Some(Lang::Sql),
             &Exclude::default(),
             false,
+            0,
         );
         let target = |path: &str, lang| Target {
             path: dir.path().join(path),

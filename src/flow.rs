@@ -1429,7 +1429,8 @@ pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> 
         ExprKind::Field { name, .. } => (true, name.as_str()),
         _ => return None,
     };
-    units.iter().find(|u| {
+    // Called for many calls of many units: the cheap test rules out most units first.
+    units.iter().filter(|u| u.name.ends_with(name)).find(|u| {
         let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
             Some((owner, last)) => (Some(owner), last),
             None => (None, u.name.as_str()),
@@ -1888,10 +1889,16 @@ impl<'a> ValueFlow<'a> {
     /// named like a jitter, or a local variable or same-file helper that draws one.
     pub fn carries_randomness(&self, expr: &Expr) -> bool {
         let mut seen = BTreeSet::new();
-        self.random_from(expr, &mut seen, 0)
+        self.random_from(expr, &mut seen, &mut Vec::new(), 0)
     }
 
-    fn random_from(&self, expr: &Expr, seen: &mut BTreeSet<String>, depth: usize) -> bool {
+    fn random_from(
+        &self,
+        expr: &Expr,
+        seen: &mut BTreeSet<String>,
+        helpers: &mut Vec<(&'a Unit, usize)>,
+        depth: usize,
+    ) -> bool {
         if depth > FOLLOW_DEPTH {
             return false;
         }
@@ -1900,14 +1907,14 @@ impl<'a> ValueFlow<'a> {
                 matches!(call.role, CallRole::Random)
                     || self
                         .helper(&call.callee)
-                        .is_some_and(|h| self.for_unit(h).draws_randomness(depth + 1))
+                        .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
             }
             _ => e.dotted().is_some_and(|name| {
                 self.knowledge.is_random_name(&name)
                     || (seen.insert(name.clone())
                         && assignments(&self.unit.body, &name)
                             .iter()
-                            .any(|def| self.random_from(def.value, seen, depth + 1)))
+                            .any(|def| self.random_from(def.value, seen, helpers, depth + 1)))
             }),
         })
     }
@@ -1916,23 +1923,37 @@ impl<'a> ValueFlow<'a> {
     /// helper that adds its own jitter).
     pub fn is_random_helper(&self, callee: &Expr) -> bool {
         self.helper(callee)
-            .is_some_and(|h| self.for_unit(h).draws_randomness(0))
+            .is_some_and(|h| self.for_unit(h).draws_randomness(&mut Vec::new(), 0))
     }
 
     /// Whether this unit draws randomness anywhere, or calls a same-file helper that does.
-    fn draws_randomness(&self, depth: usize) -> bool {
-        depth <= FOLLOW_DEPTH
-            && deep_block_exprs(&self.unit.body)
-                .into_iter()
-                .any(|e| match &e.kind {
-                    ExprKind::Call(call) => {
-                        matches!(call.role, CallRole::Random)
-                            || self
-                                .helper(&call.callee)
-                                .is_some_and(|h| self.for_unit(h).draws_randomness(depth + 1))
-                    }
-                    _ => false,
-                })
+    /// `helpers` holds the units already looked into, each with the least depth it was
+    /// reached at: a unit is looked into again only when reached at a lesser depth (which
+    /// lets it follow its helpers further), so helpers that call each other cost a number of
+    /// looks bounded by their count times `FOLLOW_DEPTH`, not exponential in it.
+    fn draws_randomness(&self, helpers: &mut Vec<(&'a Unit, usize)>, depth: usize) -> bool {
+        if depth > FOLLOW_DEPTH {
+            return false;
+        }
+        match helpers
+            .iter_mut()
+            .find(|(u, _)| std::ptr::eq(*u, self.unit))
+        {
+            Some((_, reached)) if *reached <= depth => return false,
+            Some((_, reached)) => *reached = depth,
+            None => helpers.push((self.unit, depth)),
+        }
+        deep_block_exprs(&self.unit.body)
+            .into_iter()
+            .any(|e| match &e.kind {
+                ExprKind::Call(call) => {
+                    matches!(call.role, CallRole::Random)
+                        || self
+                            .helper(&call.callee)
+                            .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
+                }
+                _ => false,
+            })
     }
 }
 

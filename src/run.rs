@@ -4,8 +4,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -35,10 +38,22 @@ pub struct CheckOptions<'a> {
     pub exclude_named: bool,
     /// With `--diff-base`: only findings on these lines are kept.
     pub changed: Option<&'a ChangedLines>,
+    /// Larger files (generated code, minified bundles) are skipped with a warning.
+    pub max_file_size: u64,
+    /// How many threads walk and check; 0 picks the default (`RAYON_NUM_THREADS`, else one
+    /// per core).
+    pub threads: usize,
     /// Files it does not admit are counted as checked without being parsed: they cannot
     /// hold a finding of `rules`. `None` parses every file.
     pub prefilter: Option<&'a Prefilter>,
 }
+
+/// The default of [`CheckOptions::max_file_size`]: far above any hand-written source file.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 << 20;
+
+/// The stack of each checking thread. The front-ends bound the depth they recurse to (see
+/// [`crate::lang::MAX_DEPTH`]); this leaves a wide margin over what that needs.
+const CHECKER_STACK: usize = 16 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -94,6 +109,8 @@ pub struct Outcome {
     pub messages: Vec<Message>,
     /// How many files were read and checked.
     pub files_checked: usize,
+    /// How long each file that was read took to read and check, in path order.
+    pub timings: Vec<(PathBuf, Duration)>,
 }
 
 impl Outcome {
@@ -111,12 +128,29 @@ impl Outcome {
 
 /// Checks the files named by `paths` and the files under the directories among them.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
-    let discovery = discover::discover(paths, options.lang, options.exclude, options.exclude_named);
-    let checked: Vec<FileOutcome> = discovery
-        .targets
-        .par_iter()
-        .map(|target| check_file(target, options))
-        .collect();
+    let discovery = discover::discover(
+        paths,
+        options.lang,
+        options.exclude,
+        options.exclude_named,
+        options.threads,
+    );
+    let check_all = || -> Vec<FileOutcome> {
+        discovery
+            .targets
+            .par_iter()
+            .map(|target| check_file(target, options))
+            .collect()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .stack_size(CHECKER_STACK)
+        .build();
+    // Without a pool of its own (threads cannot be started), the global one still works.
+    let checked = match pool {
+        Ok(pool) => pool.install(check_all),
+        Err(_) => check_all(),
+    };
     let mut outcome = Outcome {
         messages: discovery.messages,
         ..Outcome::default()
@@ -128,11 +162,16 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
     outcome
 }
 
-/// Checks text that came from elsewhere than a file (stdin), shown as `path`.
-pub fn check_bytes(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> Outcome {
+/// Checks what `input` (stdin) holds, shown as `path`.
+pub fn check_reader(path: &Path, input: impl Read, lang: Lang, options: &CheckOptions) -> Outcome {
     let mut outcome = Outcome::default();
-    outcome.add(check_contents(path, bytes, lang, options));
+    outcome.add(check_input(path, input, None, lang, options));
     outcome
+}
+
+/// Checks text that came from elsewhere than a file, shown as `path`.
+pub fn check_bytes(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> Outcome {
+    check_reader(path, bytes.as_slice(), lang, options)
 }
 
 /// What checking one file gave.
@@ -141,6 +180,8 @@ struct FileOutcome {
     findings: Option<FileFindings>,
     messages: Vec<Message>,
     checked: bool,
+    /// How long reading and checking took, if the file could be opened.
+    elapsed: Option<(PathBuf, Duration)>,
 }
 
 impl Outcome {
@@ -148,12 +189,17 @@ impl Outcome {
         self.files.extend(file.findings);
         self.messages.extend(file.messages);
         self.files_checked += usize::from(file.checked);
+        self.timings.extend(file.elapsed);
     }
 }
 
 fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
-    match std::fs::read(&target.path) {
-        Ok(bytes) => check_contents(&target.path, bytes, target.lang, options),
+    let opened = File::open(&target.path).and_then(|file| {
+        let size = file.metadata()?.len();
+        Ok((file, size))
+    });
+    match opened {
+        Ok((file, size)) => check_input(&target.path, file, Some(size), target.lang, options),
         Err(error) => FileOutcome {
             messages: vec![Message::error(
                 target.path.clone(),
@@ -162,6 +208,71 @@ fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
             ..FileOutcome::default()
         },
     }
+}
+
+/// Reads and checks one input whose size, if known, is `size`.
+fn check_input(
+    path: &Path,
+    input: impl Read,
+    size: Option<u64>,
+    lang: Lang,
+    options: &CheckOptions,
+) -> FileOutcome {
+    let started = Instant::now();
+    let mut outcome = match read_limited(input, size, options.max_file_size) {
+        Ok(Some(bytes)) => check_contents(path, bytes, lang, options),
+        Ok(None) => FileOutcome {
+            messages: vec![Message::warning(
+                path.to_owned(),
+                format!(
+                    "skipping '{}': larger than {} (raise the limit with --max-file-size)",
+                    path.display(),
+                    byte_size(options.max_file_size)
+                ),
+            )],
+            ..FileOutcome::default()
+        },
+        Err(error) => FileOutcome {
+            messages: vec![Message::error(
+                path.to_owned(),
+                format!("cannot read '{}': {error}", path.display()),
+            )],
+            ..FileOutcome::default()
+        },
+    };
+    outcome.elapsed = Some((path.to_owned(), started.elapsed()));
+    outcome
+}
+
+/// The bytes of `input`, or `None` if there are more than `limit`. Reads at most one byte
+/// past the limit, so that a file that grows, a device or an endless pipe cannot exhaust
+/// memory.
+fn read_limited(input: impl Read, size: Option<u64>, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    if size.is_some_and(|size| size > limit) {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    input
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// A byte count as people read it: `512 bytes`, `64 KiB`, `4 MiB`, `1.5 MiB`.
+pub fn byte_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let shown = format!("{value:.1}");
+    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+    format!("{shown} {}", UNITS[unit])
 }
 
 fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> FileOutcome {
@@ -254,7 +365,7 @@ pub fn install_panic_hook() {
 
 /// Runs `f`, turning a panic into its message, so that one file that trips a bug does not
 /// end the run.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     GUARDED.set(true);
     PANIC_LOCATION.set(None);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
@@ -289,6 +400,8 @@ mod tests {
             exclude: &EXCLUDE,
             exclude_named: false,
             changed: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            threads: 0,
             prefilter: None,
         }
     }
@@ -304,6 +417,48 @@ mod tests {
             guarded(|| -> () { std::panic::panic_any(3) }),
             Err("panic with a non-text payload".to_owned())
         );
+    }
+
+    #[test]
+    fn byte_sizes_read_as_people_write_them() {
+        assert_eq!(byte_size(0), "0 bytes");
+        assert_eq!(byte_size(1023), "1023 bytes");
+        assert_eq!(byte_size(1024), "1 KiB");
+        assert_eq!(byte_size(1536), "1.5 KiB");
+        assert_eq!(byte_size(4 << 20), "4 MiB");
+        assert_eq!(byte_size(3 << 40), "3 TiB");
+        assert_eq!(byte_size(5 << 50), "5120 TiB");
+    }
+
+    #[test]
+    fn input_over_the_size_limit_is_skipped_with_a_warning() {
+        let knowledge = Knowledge::builtin();
+        let options = CheckOptions {
+            max_file_size: 9,
+            ..options(&knowledge)
+        };
+        let outcome = check_bytes(
+            Path::new("x.sql"),
+            b"SELECT 1;\n".to_vec(),
+            Lang::Sql,
+            &options,
+        );
+        assert_eq!(outcome.files_checked, 0);
+        assert_eq!(
+            outcome.messages,
+            [Message::warning(
+                "x.sql".into(),
+                "skipping 'x.sql': larger than 9 bytes (raise the limit with --max-file-size)"
+            )]
+        );
+        let at_the_limit = check_bytes(
+            Path::new("x.sql"),
+            b"SELECT 1;".to_vec(),
+            Lang::Sql,
+            &options,
+        );
+        assert_eq!(at_the_limit.files_checked, 1);
+        assert_eq!(at_the_limit.messages, []);
     }
 
     #[test]

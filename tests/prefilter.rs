@@ -9,7 +9,7 @@ use idemlint::model::Lang;
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Rule};
-use idemlint::run::{self, CheckOptions};
+use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
 
 /// The JSON report of checking `paths`.
 fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter>) -> String {
@@ -23,6 +23,8 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         exclude: &exclude,
         exclude_named: false,
         changed: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+        threads: 0,
         prefilter,
     };
     let outcome = run::check_paths(paths, &options);
@@ -69,6 +71,8 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 exclude: &exclude,
                 exclude_named: false,
                 changed: None,
+                max_file_size: DEFAULT_MAX_FILE_SIZE,
+                threads: 0,
                 prefilter,
             };
             let outcome = run::check_paths(&[fixtures()], &options);

@@ -11,7 +11,9 @@ mod scan;
 mod spans;
 mod strings;
 
-use crate::model::{Module, ParseNote, Unit};
+use std::panic;
+
+use crate::model::Module;
 
 /// The parser thread's stack: syn recurses once or a few times per nesting level, and
 /// [`parse::MAX_NESTING`] levels must fit in it. Only the pages used are ever committed.
@@ -30,13 +32,7 @@ pub fn lower(source: &str) -> Module {
         proc_macro2::extra::invalidate_current_thread_spans();
         (units, notes)
     };
-    let (units, diagnostics) = on_parser_stack(work).unwrap_or_else(|| {
-        let note = ParseNote {
-            span: 0..0,
-            message: "internal error in the Rust front-end; this file was not checked".to_owned(),
-        };
-        (Vec::new(), vec![note])
-    });
+    let (units, diagnostics) = on_parser_stack(work);
     Module {
         units,
         comments: scanned.comments,
@@ -45,18 +41,34 @@ pub fn lower(source: &str) -> Module {
 }
 
 /// Runs `work` on a thread with a [`PARSER_STACK`] stack (on this one if no thread can be
-/// started); `None` if it panicked.
-fn on_parser_stack(
-    work: impl FnOnce() -> (Vec<Unit>, Vec<ParseNote>) + Send + Copy,
-) -> Option<(Vec<Unit>, Vec<ParseNote>)> {
-    std::thread::scope(|scope| {
+/// started). A panic there goes on unwinding here, with its message and location, so that
+/// the caller's panic boundary reports it as it would a panic on its own thread.
+fn on_parser_stack<T: Send>(work: impl FnOnce() -> T + Send + Copy) -> T {
+    let joined = std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("idemlint-rust".to_owned())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, work);
-        match spawned {
-            Ok(handle) => handle.join().ok(),
-            Err(_) => Some(work()),
-        }
-    })
+            .spawn_scoped(scope, move || crate::run::guarded(work));
+        spawned.map(|handle| handle.join())
+    });
+    match joined {
+        Ok(Ok(Ok(done))) => done,
+        Ok(Ok(Err(message))) => panic::resume_unwind(Box::new(message)),
+        Ok(Err(payload)) => panic::resume_unwind(payload),
+        Err(_) => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_the_parser_thread_reaches_the_caller_with_its_message() {
+        assert_eq!(crate::run::guarded(|| on_parser_stack(|| 7)), Ok(7));
+        assert_eq!(
+            crate::run::guarded(|| on_parser_stack(|| -> () { panic!("deep {}", 1) })),
+            Err("deep 1".to_owned())
+        );
+    }
 }

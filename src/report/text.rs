@@ -1,14 +1,24 @@
 //! The text format: rustc-style diagnostics rendered by codespan-reporting.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::{self, SimpleFile};
+use codespan_reporting::files::{self, Files, Location, SimpleFile};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
 
 use super::position::LineIndex;
 use super::{FileFindings, ReportOptions};
 use crate::finding::{Edit, Finding, Fix, Severity};
+
+/// Lines longer than this (minified or generated code) are cut down, in a diagnostic, to the
+/// text around the finding's labels: a line of megabytes would otherwise be printed whole,
+/// once per label.
+const LONGEST_LINE_SHOWN: usize = 400;
+/// How many bytes a cut line keeps on either side of a label's start and end.
+const KEPT_AROUND_LABEL: usize = 60;
+/// What stands for the text cut out of a long line.
+const ELISION: &str = "…";
 
 pub fn write(
     files: &[FileFindings],
@@ -18,21 +28,188 @@ pub fn write(
     let config = Config::default();
     for file in files {
         let index = LineIndex::new(&file.source);
-        let shown = SimpleFile::new(file.path.display().to_string(), file.source.as_str());
+        let name = file.path.display().to_string();
+        let has_long_lines = file
+            .source
+            .split('\n')
+            .any(|line| line.len() > LONGEST_LINE_SHOWN);
+        let whole = SimpleFile::new(name.clone(), file.source.as_str());
         for finding in &file.findings {
             let diagnostic = diagnostic(finding, &index);
-            let emitted = if options.color {
-                term::emit_to_write_style(&mut Ansi::new(&mut *out), &config, &shown, &diagnostic)
+            if has_long_lines {
+                let (excerpt, diagnostic) =
+                    Excerpt::cut(name.clone(), &file.source, &index, diagnostic);
+                emit(out, options.color, &config, &excerpt, &diagnostic)?;
             } else {
-                term::emit_to_io_write(out, &config, &shown, &diagnostic)
-            };
-            emitted.map_err(|error| match error {
-                files::Error::Io(io_error) => io_error,
-                other => io::Error::other(other.to_string()),
-            })?;
+                emit(out, options.color, &config, &whole, &diagnostic)?;
+            }
         }
     }
     Ok(())
+}
+
+fn emit<'f>(
+    out: &mut dyn Write,
+    color: bool,
+    config: &Config,
+    files: &'f impl Files<'f, FileId = ()>,
+    diagnostic: &Diagnostic<()>,
+) -> io::Result<()> {
+    let emitted = if color {
+        term::emit_to_write_style(&mut Ansi::new(&mut *out), config, files, diagnostic)
+    } else {
+        term::emit_to_io_write(out, config, files, diagnostic)
+    };
+    emitted.map_err(|error| match error {
+        files::Error::Io(io_error) => io_error,
+        other => io::Error::other(other.to_string()),
+    })
+}
+
+/// A file's text with its long lines cut down to the parts around a diagnostic's labels.
+/// It keeps every line break, so line numbers stay; positions are those in the whole file.
+struct Excerpt<'a> {
+    shown: SimpleFile<String, String>,
+    /// Where each kept piece starts: in the excerpt, and in the file. In order.
+    pieces: Vec<(usize, usize)>,
+    index: &'a LineIndex<'a>,
+}
+
+impl<'a> Excerpt<'a> {
+    /// The excerpt of `source` (indexed by `index`) for `diagnostic`, and the diagnostic with
+    /// its labels moved into the excerpt.
+    fn cut(
+        name: String,
+        source: &str,
+        index: &'a LineIndex<'a>,
+        mut diagnostic: Diagnostic<()>,
+    ) -> (Excerpt<'a>, Diagnostic<()>) {
+        let mut ends: Vec<usize> = diagnostic
+            .labels
+            .iter()
+            .flat_map(|label| [label.range.start, label.range.end])
+            .collect();
+        ends.sort_unstable();
+        let mut text = String::new();
+        let mut pieces = Vec::new();
+        let mut line_start = 0;
+        for line in source.split_inclusive('\n') {
+            let line_range = line_start..line_start + line.len();
+            line_start = line_range.end;
+            let kept = if line.len() > LONGEST_LINE_SHOWN {
+                kept_ranges(source, line_range.clone(), &ends)
+            } else {
+                vec![line_range.clone()]
+            };
+            let content_end = line_range.start + line.trim_end_matches(['\n', '\r']).len();
+            let mut at = line_range.start;
+            for range in kept {
+                if range.start > at {
+                    text.push_str(ELISION);
+                }
+                pieces.push((text.len(), range.start));
+                text.push_str(&source[range.clone()]);
+                at = range.end;
+            }
+            if at < content_end {
+                text.push_str(ELISION);
+            }
+            if content_end.max(at) < line_range.end {
+                pieces.push((text.len(), content_end.max(at)));
+                text.push_str(&source[content_end.max(at)..line_range.end]);
+            }
+        }
+        let excerpt = Excerpt {
+            shown: SimpleFile::new(name, text),
+            pieces,
+            index,
+        };
+        for label in &mut diagnostic.labels {
+            label.range =
+                excerpt.to_excerpt(label.range.start)..excerpt.to_excerpt(label.range.end);
+        }
+        (excerpt, diagnostic)
+    }
+
+    fn to_excerpt(&self, offset: usize) -> usize {
+        let piece = self
+            .pieces
+            .partition_point(|&(_, start)| start <= offset)
+            .saturating_sub(1);
+        let (excerpt_start, file_start) = self.pieces.get(piece).copied().unwrap_or((0, 0));
+        (excerpt_start + offset.saturating_sub(file_start)).min(self.shown.source().len())
+    }
+
+    fn to_file(&self, offset: usize) -> usize {
+        let piece = self
+            .pieces
+            .partition_point(|&(start, _)| start <= offset)
+            .saturating_sub(1);
+        let (excerpt_start, file_start) = self.pieces.get(piece).copied().unwrap_or((0, 0));
+        file_start + offset.saturating_sub(excerpt_start)
+    }
+}
+
+/// The parts of the long line `line` of `source` to keep: around each of the sorted offsets
+/// `ends` that fall on it (before its line break), or its start if none does; merged, on
+/// character boundaries, without the line break.
+fn kept_ranges(source: &str, line: Range<usize>, ends: &[usize]) -> Vec<Range<usize>> {
+    let content_end = line.start + source[line.clone()].trim_end_matches(['\n', '\r']).len();
+    let on_line = ends
+        .iter()
+        .filter(|&&end| line.start <= end && end <= content_end);
+    let mut windows: Vec<Range<usize>> = on_line
+        .map(|&end| end.saturating_sub(KEPT_AROUND_LABEL)..end + KEPT_AROUND_LABEL)
+        .collect();
+    if windows.is_empty() {
+        windows.push(line.start..line.start + 2 * KEPT_AROUND_LABEL);
+    }
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    for window in windows {
+        let mut start = window.start.max(line.start);
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = window.end.min(content_end);
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        match kept.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => kept.push(start..end),
+        }
+    }
+    kept
+}
+
+impl<'f> Files<'f> for Excerpt<'_> {
+    type FileId = ();
+    type Name = String;
+    type Source = &'f str;
+
+    fn name(&'f self, (): ()) -> Result<String, files::Error> {
+        Files::name(&self.shown, ())
+    }
+
+    fn source(&'f self, (): ()) -> Result<&'f str, files::Error> {
+        Files::source(&self.shown, ())
+    }
+
+    fn line_index(&'f self, (): (), byte_index: usize) -> Result<usize, files::Error> {
+        self.shown.line_index((), byte_index)
+    }
+
+    fn line_range(&'f self, (): (), line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.shown.line_range((), line_index)
+    }
+
+    fn location(&'f self, (): (), byte_index: usize) -> Result<Location, files::Error> {
+        let at = self.index.position(self.to_file(byte_index));
+        Ok(Location {
+            line_number: at.line,
+            column_number: at.column,
+        })
+    }
 }
 
 /// The closing line of a text report: `found 3 problems (2 errors, 1 warning) in 2 files`.
@@ -125,6 +302,7 @@ fn edit_line(edit: &Edit, index: &LineIndex) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Label;
     use crate::report::tests::{sample_files, two_files};
 
     fn render(files: &[FileFindings], color: bool) -> String {
@@ -168,6 +346,42 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A minified line of 2 000 characters with a finding in its middle and a multi-byte
+    /// character where a cut would fall, then a short line with a secondary label.
+    #[test]
+    fn long_lines_are_cut_to_the_text_around_the_labels() {
+        let source = format!(
+            "{}é{}db.Exec(claim){}\npublish(x)\n",
+            "a".repeat(940),
+            "b".repeat(59),
+            "c".repeat(1000)
+        );
+        let claim = source.find("db.Exec").unwrap();
+        let publish = source.find("publish").unwrap();
+        let finding = Finding::new("r", "m", Label::new(claim..claim + 14, "claim"))
+            .with_secondary(Label::new(publish..publish + 10, "publish"));
+        let files = [FileFindings {
+            path: "min.go".into(),
+            source,
+            findings: vec![finding],
+        }];
+        let kept_before = format!("é{}", "b".repeat(59));
+        let kept_after = "c".repeat(60);
+        assert_eq!(
+            render(&files, false),
+            format!(
+                "error[r]: m\n  \
+                 ┌─ min.go:1:1001\n  \
+                 │\n\
+                 1 │ …{kept_before}db.Exec(claim){kept_after}…\n  \
+                 │ {pad}^^^^^^^^^^^^^^ claim\n\
+                 2 │ publish(x)\n  \
+                 │ ---------- publish\n\n",
+                pad = " ".repeat(61),
+            )
+        );
     }
 
     #[test]

@@ -143,16 +143,15 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
             for expr in root.walk() {
                 let strategy = match &expr.kind {
                     // A same-file function that shares a library's name is not the library.
-                    ExprKind::Call(call)
-                        if flow::same_file_unit(cx.units, &call.callee).is_none() =>
-                    {
-                        match &call.role {
-                            CallRole::Retry(r) if r.facts.role != RetryRole::StrategyLiteral => {
-                                Some(r.facts.clone())
-                            }
-                            _ => None,
+                    ExprKind::Call(call) => match &call.role {
+                        CallRole::Retry(r)
+                            if r.facts.role != RetryRole::StrategyLiteral
+                                && flow::same_file_unit(cx.units, &call.callee).is_none() =>
+                        {
+                            Some(r.facts.clone())
                         }
-                    }
+                        _ => None,
+                    },
                     ExprKind::Composite { type_name, .. } => cx
                         .knowledge
                         .retry_literal(cx.lang, type_name)

@@ -146,6 +146,12 @@ impl Scanner<'_> {
             && (at == 0 || self.bytes[at - 1] == b'\n')
             && !self.after_bracket
             && (token == b"#" || ITEM_KEYWORDS.contains(&token));
+        if item_after_unclosed {
+            // The new chunk is parsed on its own: the brackets left open before it are not
+            // part of its nesting.
+            self.levels = vec![0];
+            self.counted = 0;
+        }
         if statement_start || item_after_unclosed {
             self.cut(at);
         }
@@ -449,6 +455,17 @@ mod tests {
             chunks("fn f( {\n}\n\n#[test]\nfn g() {}\n"),
             ["fn f( {\n}\n\n", "#[test]\nfn g() {}\n"]
         );
+    }
+
+    #[test]
+    fn brackets_left_open_do_not_count_in_the_next_item() {
+        let text = format!(
+            "fn f() {{ let x = {};\nfn g() {{ (1) }}\n",
+            "(".repeat(5000)
+        );
+        let scanned = scan(&text);
+        let nesting: Vec<usize> = scanned.chunks.iter().map(|c| c.nesting).collect();
+        assert_eq!(nesting, [5003, 2]);
     }
 
     #[test]
