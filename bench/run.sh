@@ -49,7 +49,8 @@ idemlint=$target_dir/release/idemlint
 # --- corpora -----------------------------------------------------------------------------
 corpora=$BENCH_DIR/corpus
 # golang-src depends on the versioned package (golang-1.19-src) that holds the files.
-go_server=$(find /usr/share/go-* /usr/lib/go-* -path '*/src/net/http/server.go' 2>/dev/null | sort -V | tail -1)
+go_server=$( (find /usr/share/go-* /usr/lib/go-* -path '*/src/net/http/server.go' 2>/dev/null || true) |
+    sort -V | tail -1)
 [ -n "$go_server" ] || { log "cannot find the Go standard library of golang-src"; exit 1; }
 go_src=$(dirname "$(dirname "$(dirname "$go_server")")")
 # Copies only the files of one extension, keeping their paths; an empty .semgrepignore
