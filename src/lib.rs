@@ -33,6 +33,18 @@ pub struct FileResult {
     pub notes: Vec<ParseNote>,
 }
 
+/// The model of one file as the rules see it: lowered, its calls classified, and its
+/// closures added as units of their own.
+pub fn classified_model(source: &str, lang: Lang, knowledge: &Knowledge) -> model::Module {
+    let mut module = lang::lower(lang, source);
+    analysis::classify(&mut module, lang, knowledge);
+    // A closure runs on its own schedule (a request handler, a transaction body, a retried
+    // operation): every rule checks it as a unit of its own.
+    let closures: Vec<model::Unit> = module.units.iter().flat_map(flow::closure_units).collect();
+    module.units.extend(closures);
+    module
+}
+
 /// Checks one file's text with the given rules. Findings covered by an inline
 /// suppression are left out, and stale suppressions are reported (see [`suppress`]).
 pub fn check_source(
@@ -44,12 +56,7 @@ pub fn check_source(
     if lang == Lang::Markdown {
         return check_code_blocks(source, rules, knowledge);
     }
-    let mut module = lang::lower(lang, source);
-    analysis::classify(&mut module, lang, knowledge);
-    // A closure runs on its own schedule (a request handler, a transaction body, a retried
-    // operation): every rule checks it as a unit of its own.
-    let closures: Vec<model::Unit> = module.units.iter().flat_map(flow::closure_units).collect();
-    module.units.extend(closures);
+    let module = classified_model(source, lang, knowledge);
     let cx = Context {
         lang,
         knowledge,

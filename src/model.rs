@@ -491,25 +491,31 @@ impl Expr {
     /// The direct sub-expressions, in source order. Closure bodies are not included:
     /// they run on their own schedule, not as part of this expression.
     pub fn children(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        self.push_children(&mut out);
+        out
+    }
+
+    /// Pushes [`Expr::children`] onto `out`, so that walks need no vector per expression.
+    fn push_children<'a>(&'a self, out: &mut Vec<&'a Expr>) {
         match &self.kind {
             ExprKind::Name(_)
             | ExprKind::Str(_)
             | ExprKind::Number { .. }
             | ExprKind::Bool(_)
             | ExprKind::Sql(_)
-            | ExprKind::Closure { .. } => Vec::new(),
-            ExprKind::Field { base, .. } => vec![base],
+            | ExprKind::Closure { .. } => {}
+            ExprKind::Field { base, .. } => out.push(base),
             ExprKind::Call(call) => {
-                let mut out: Vec<&Expr> = vec![&call.callee];
+                out.push(&call.callee);
                 out.extend(call.args.iter());
-                out
             }
-            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-            ExprKind::Unary { operand, .. } => vec![operand],
-            ExprKind::Try(inner) => vec![inner],
-            ExprKind::Composite { fields, .. } => fields.iter().map(|(_, e)| e).collect(),
-            ExprKind::Index { base, index } => vec![base, index],
-            ExprKind::List(items) | ExprKind::Other(items) => items.iter().collect(),
+            ExprKind::Binary { lhs, rhs, .. } => out.extend([&**lhs, &**rhs]),
+            ExprKind::Unary { operand, .. } => out.push(operand),
+            ExprKind::Try(inner) => out.push(inner),
+            ExprKind::Composite { fields, .. } => out.extend(fields.iter().map(|(_, e)| e)),
+            ExprKind::Index { base, index } => out.extend([&**base, &**index]),
+            ExprKind::List(items) | ExprKind::Other(items) => out.extend(items.iter()),
         }
     }
 
@@ -520,8 +526,9 @@ impl Expr {
         let mut stack = vec![self];
         while let Some(e) = stack.pop() {
             out.push(e);
-            let children = e.children();
-            stack.extend(children.into_iter().rev());
+            let first_child = stack.len();
+            e.push_children(&mut stack);
+            stack[first_child..].reverse();
         }
         out
     }
@@ -552,11 +559,11 @@ impl Block {
         let mut stack: Vec<&Stmt> = self.stmts.iter().rev().collect();
         while let Some(stmt) = stack.pop() {
             out.push(stmt);
-            let mut nested: Vec<&Stmt> = Vec::new();
+            let first_nested = stack.len();
             for block in stmt.child_blocks() {
-                nested.extend(block.stmts.iter());
+                stack.extend(block.stmts.iter());
             }
-            stack.extend(nested.into_iter().rev());
+            stack[first_nested..].reverse();
         }
         out
     }

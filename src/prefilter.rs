@@ -46,7 +46,8 @@ pub enum WordKind {
     /// lower-case letter or a digit is followed by an upper-case one (`Retries` in
     /// `maxRetries`, not in `HTTPRetries`). A name followed at once by `(`, `<`, `!` or `::`
     /// is a function, a type or a path (`try_from(`, `TryFrom<`): every variable stands
-    /// somewhere without them, where it is declared or assigned.
+    /// somewhere without them, where it is declared or assigned. In Rust, an UpperCamelCase
+    /// name is a type, a trait or a variant (`ExprTry`), as rustc's naming lints have it.
     NameWord,
     /// A whole string literal in any case (`"SET"`).
     Quoted,
@@ -289,7 +290,7 @@ impl Prefilter {
         for hit in searcher.find_overlapping_iter(text) {
             for &w in &self.pattern_words[hit.pattern().as_usize()] {
                 if wanted[w]
-                    && self.words[w].stands_at(text, hit.start(), hit.end())
+                    && self.words[w].stands_at(text, hit.start(), hit.end(), lang)
                     && (!self.words[w].kind.in_code() || regions.is_code(hit.start()))
                 {
                     wanted[w] = false;
@@ -376,6 +377,21 @@ fn is_quote(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b'`')
 }
 
+/// Whether the identifier around `at` is UpperCamelCase: upper-case first, with a lower-case
+/// letter somewhere.
+fn is_type_name(text: &[u8], at: usize) -> bool {
+    let mut begin = at;
+    while begin > 0 && is_identifier_byte(text[begin - 1]) {
+        begin -= 1;
+    }
+    let mut end = at;
+    while text.get(end).copied().is_some_and(is_identifier_byte) {
+        end += 1;
+    }
+    let name = &text[begin..end];
+    name.first().is_some_and(u8::is_ascii_uppercase) && name.iter().any(u8::is_ascii_lowercase)
+}
+
 /// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
 /// by what makes it a call, a macro, a generic type or a path.
 fn names_variable(text: &[u8], mut at: usize) -> bool {
@@ -387,6 +403,26 @@ fn names_variable(text: &[u8], mut at: usize) -> bool {
         Some(b':') => text.get(at + 1) != Some(&b':'),
         _ => true,
     }
+}
+
+/// Where the `<` is that the `>` at `close` closes, if it is near.
+fn generics_start(text: &[u8], close: usize) -> Option<usize> {
+    /// Longest generic argument list looked through.
+    const MAX_GENERICS: usize = 128;
+    let mut depth = 0usize;
+    for i in (close.saturating_sub(MAX_GENERICS)..=close).rev() {
+        match text[i] {
+            b'>' => depth += 1,
+            b'<' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Longest argument list counted.
@@ -451,7 +487,7 @@ fn string_start(text: &[u8], mut at: usize) -> Option<usize> {
 
 impl Word {
     /// Whether the hit `start..end` of this word's text (in any case) counts.
-    fn stands_at(&self, text: &[u8], start: usize, end: usize) -> bool {
+    fn stands_at(&self, text: &[u8], start: usize, end: usize, lang: Lang) -> bool {
         let before = start.checked_sub(1).map(|i| text[i]);
         let after = text.get(end).copied();
         let free_after = !after.is_some_and(is_identifier_byte);
@@ -485,7 +521,9 @@ impl Word {
                     }
                     _ => true,
                 };
-                word_start && names_variable(text, end)
+                word_start
+                    && names_variable(text, end)
+                    && !(lang == Lang::Rust && is_type_name(text, start))
             }
             WordKind::Quoted => {
                 before.is_some_and(is_quote) && text.get(end).copied().is_some_and(is_quote)
@@ -516,7 +554,19 @@ impl Word {
         } else {
             return false;
         };
-        let end = skip_space(i);
+        let mut end = skip_space(i);
+        if end > 0 && text[end - 1] == b'>' {
+            // A turbofish (`Backoff::<T>::new`): the segment stands before the generics.
+            let Some(open) = generics_start(text, end - 1) else {
+                return true;
+            };
+            let before = skip_space(open);
+            if !text[..before].ends_with(b"::") {
+                // `<T as Trait>::f`: what the path names is not in the text.
+                return true;
+            }
+            end = skip_space(before - 2);
+        }
         let mut begin = end;
         while begin > 0 && is_identifier_byte(text[begin - 1]) {
             begin -= 1;
@@ -599,6 +649,9 @@ mod tests {
         assert!(hit(call("time.Sleep"), "time.\n\tSleep(d)"));
         assert!(hit(call("time.Sleep"), "tokio::time::Sleep"));
         assert!(hit(call("time.Sleep"), "(clock()).Sleep(d)"));
+        assert!(hit(call("time.Sleep"), "time::<Tokio>::Sleep(d)"));
+        assert!(hit(call("time.Sleep"), "<T as Clock>::Sleep(d)"));
+        assert!(!hit(call("time.Sleep"), "Vec::<u8>::Sleep(d)"));
         assert!(!hit(call("time.Sleep"), "clock.Sleep(d)"));
         assert!(!hit(call("time.Sleep"), "Sleep(d)"));
         assert!(!hit(call("time.Sleep"), "time.sleep(d)"));
@@ -652,6 +705,13 @@ mod tests {
             "retryLater(x); RetryPolicy<T>; retries::MAX; retry!()"
         ));
         assert!(hit(retr(), "for retries < 3 {"));
+        assert!(hit_in(retr(), "let retries = 0; RETRIES;", Lang::Rust));
+        assert!(!hit_in(
+            retr(),
+            "Expr::Retry { .. } => RetryPolicy",
+            Lang::Rust
+        ));
+        assert!(hit_in(retr(), "RetryPolicy", Lang::Go));
         assert!(!hit(retr(), "Meretricious"));
     }
 

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Times idemlint against ripgrep (reading the bytes), ast-grep (parsing them) and semgrep
+# (rules for the same hazards, bench/semgrep/) on two real corpora nobody here wrote: the Go
+# standard library (Debian's golang-src) and the Rust sources of this project's dependencies
+# (~/.cargo/registry/src after `cargo fetch`). Then the Go corpus copied 1x, 2x, 4x, 8x, for
+# how time and memory grow. Prints a Markdown report (also written to $BENCH_DIR/results.md).
+#
+#   bench/run.sh
+#
+# Knobs (environment): RUNS (5) timed runs per tool, alternating the tools, reported as
+# medians; SEMGREP_RUNS (1) for semgrep, which takes minutes per run; FULL_PARSE_RUNS (1) for
+# idemlint with its prefilter off; SCALES ("1 2 4 8"); BENCH_DIR (~/.cache/idemlint-bench),
+# where the tools, the corpora and the results go.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-5}
+SEMGREP_RUNS=${SEMGREP_RUNS:-1}
+FULL_PARSE_RUNS=${FULL_PARSE_RUNS:-1}
+SCALES=${SCALES:-1 2 4 8}
+BENCH_DIR=${BENCH_DIR:-$HOME/.cache/idemlint-bench}
+mkdir -p "$BENCH_DIR"
+log() { echo "bench: $*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------
+missing=()
+command -v rg >/dev/null || missing+=(ripgrep)
+[ -x /usr/bin/time ] || missing+=(time)
+dpkg -s golang-src >/dev/null 2>&1 || missing+=(golang-src)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+venv=$BENCH_DIR/venv
+if [ ! -x "$venv/bin/semgrep" ] || [ ! -x "$venv/bin/ast-grep" ]; then
+    log "installing semgrep and ast-grep into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q semgrep ast-grep-cli
+fi
+semgrep=$venv/bin/semgrep
+astgrep=$venv/bin/ast-grep
+export SEMGREP_SEND_METRICS=off
+
+log "building idemlint (release)"
+(cd "$repo" && cargo build --release --quiet)
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+idemlint=$target_dir/release/idemlint
+
+# --- corpora -----------------------------------------------------------------------------
+corpora=$BENCH_DIR/corpus
+# golang-src depends on the versioned package (golang-1.19-src) that holds the files.
+go_server=$( (find /usr/share/go-* /usr/lib/go-* -path '*/src/net/http/server.go' 2>/dev/null || true) |
+    sort -V | tail -1)
+[ -n "$go_server" ] || { log "cannot find the Go standard library of golang-src"; exit 1; }
+go_src=$(dirname "$(dirname "$(dirname "$go_server")")")
+# Copies only the files of one extension, keeping their paths; an empty .semgrepignore
+# stops semgrep from skipping tests, vendor/ and testdata/, so that every tool reads the
+# same files.
+copy_sources() { # FROM EXT TO
+    rm -rf "$3" && mkdir -p "$3"
+    (cd "$1" && find . -name "*.$2" -type f -print0 | xargs -0 cp --parents -t "$3")
+    : >"$3/.semgrepignore"
+}
+log "preparing corpora in $corpora"
+copy_sources "$go_src" go "$corpora/go"
+(cd "$repo" && cargo fetch --quiet)
+copy_sources "$HOME/.cargo/registry/src" rs "$corpora/rust"
+for n in $SCALES; do
+    dir=$corpora/go-x$n
+    rm -rf "$dir" && mkdir -p "$dir"
+    for i in $(seq "$n"); do cp -al "$corpora/go" "$dir/copy$i"; done
+    : >"$dir/.semgrepignore"
+done
+
+# --- timing ------------------------------------------------------------------------------
+words=$BENCH_DIR/words.txt
+"$idemlint" prefilter-words >"$words"
+times=$BENCH_DIR/times.tsv
+: >"$times"
+
+# The command each tool runs in a corpus directory, reading every file of `lang`.
+tool_command() { # TOOL LANG
+    case $1 in
+    idemlint) echo "$idemlint check --format json --exit-zero ." ;;
+    idemlint-full) echo "$idemlint check --format json --exit-zero --no-prefilter ." ;;
+    rg) echo "rg --count-matches --ignore-case --fixed-strings --file $words --type $2 ." ;;
+    ast-grep)
+        case $2 in
+        go) echo "$astgrep run --lang go --selector call_expression --pattern 'func _() { time.Sleep(\$D) }' ." ;;
+        rust) echo "$astgrep run --lang rust --pattern 'sleep(\$D)' ." ;;
+        esac
+        ;;
+    semgrep) echo "$semgrep scan --metrics=off --disable-version-check --quiet --json --jobs $(nproc) --max-target-bytes 0 --config $repo/bench/semgrep/$2.yml ." ;;
+    esac
+}
+
+# Runs TOOL once in CORPUS and appends `corpus tool seconds peak-KiB` to $times.
+measure() { # CORPUS LANG TOOL
+    local stats
+    stats=$(mktemp)
+    (cd "$corpora/$1" && /usr/bin/time -f '%e %M' -o "$stats" \
+        bash -c "$(tool_command "$3" "$2") >/dev/null 2>&1") || true
+    echo "$1 $3 $(tail -1 "$stats")" >>"$times"
+    rm -f "$stats"
+}
+
+runs_of() { # TOOL
+    case $1 in
+    semgrep) echo "$SEMGREP_RUNS" ;;
+    idemlint-full) echo "$FULL_PARSE_RUNS" ;;
+    *) echo "$RUNS" ;;
+    esac
+}
+
+run_corpus() { # CORPUS LANG TOOLS...
+    local corpus=$1 lang=$2 run tool
+    shift 2
+    for tool in "$@"; do # warm the page cache and the tools' own caches
+        [ "$(runs_of "$tool")" -gt 0 ] || continue
+        (cd "$corpora/$corpus" && bash -c "$(tool_command "$tool" "$lang") >/dev/null 2>&1") || true
+    done
+    for run in $(seq "$RUNS"); do
+        for tool in "$@"; do
+            [ "$run" -le "$(runs_of "$tool")" ] || continue
+            log "$corpus: $tool, run $run"
+            measure "$corpus" "$lang" "$tool"
+        done
+    done
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+run_corpus go go idemlint rg ast-grep semgrep idemlint-full
+run_corpus rust rust idemlint rg ast-grep semgrep idemlint-full
+for n in $SCALES; do run_corpus "go-x$n" go idemlint rg; done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- report ------------------------------------------------------------------------------
+corpus_size() { # CORPUS EXT: files and bytes
+    find "$corpora/$1" -name "*.$2" -type f -printf '%s\n' | awk '{n++; b+=$1} END {print n, b}'
+}
+median() { # CORPUS TOOL FIELD (3: seconds, 4: KiB)
+    awk -v c="$1" -v t="$2" -v f="$3" '$1 == c && $2 == t {print $f}' "$times" | sort -g |
+        awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
+}
+count() { awk -v c="$1" -v t="$2" '$1 == c && $2 == t' "$times" | wc -l; }
+
+tool_table() { # CORPUS EXT
+    local files bytes rg_s semgrep_s tool s kib
+    read -r files bytes < <(corpus_size "$1" "$2")
+    rg_s=$(median "$1" rg 3)
+    semgrep_s=$(median "$1" semgrep 3)
+    echo
+    echo "**$1**: $files files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}') MB"
+    echo
+    echo "| tool | runs | wall (median, s) | × rg | semgrep ÷ tool | files/s | MB/s | peak RSS (MB) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for tool in idemlint rg ast-grep semgrep idemlint-full; do
+        [ "$(count "$1" "$tool")" -gt 0 ] || continue
+        s=$(median "$1" "$tool" 3)
+        kib=$(median "$1" "$tool" 4)
+        awk -v t="$tool" -v n="$(count "$1" "$tool")" -v s="$s" -v rg="$rg_s" -v sg="$semgrep_s" \
+            -v f="$files" -v b="$bytes" -v k="$kib" 'BEGIN {
+                name = (t == "idemlint-full") ? "idemlint --no-prefilter" : t
+                printf "| %s | %d | %.2f | %.1f | %s | %.0f | %.1f | %.0f |\n", name, n, s, s/rg,
+                    (sg == "nan") ? "–" : sprintf("%.1f", sg/s), f/s, b/1e6/s, k/1024 }'
+    done
+}
+
+scaling_table() {
+    local n base_per_mb files bytes s kib rg_s
+    echo
+    echo "| corpus | files | MB | idemlint (s) | s per 100 MB | vs 1× | peak RSS (MB) | rg (s) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    base_per_mb=""
+    for n in $SCALES; do
+        read -r files bytes < <(corpus_size "go-x$n" go)
+        s=$(median "go-x$n" idemlint 3)
+        kib=$(median "go-x$n" idemlint 4)
+        rg_s=$(median "go-x$n" rg 3)
+        per_mb=$(awk -v s="$s" -v b="$bytes" 'BEGIN {printf "%.4f", s/(b/1e8)}')
+        base_per_mb=${base_per_mb:-$per_mb}
+        awk -v n="$n" -v f="$files" -v b="$bytes" -v s="$s" -v p="$per_mb" -v p0="$base_per_mb" \
+            -v k="$kib" -v rg="$rg_s" 'BEGIN {
+                printf "| Go std lib %d× | %d | %.0f | %.2f | %.3f | %+.0f%% | %.0f | %.2f |\n",
+                    n, f, b/1e6, s, p, (p/p0-1)*100, k/1024, rg }'
+    done
+}
+
+report=$BENCH_DIR/results.md
+{
+    echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),"
+    echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) memory;"
+    echo "load average (1, 5, 15 min) $load_before before the runs, $load_after after."
+    echo
+    echo "Versions: $("$idemlint" --version), $(rg --version | sed -n 1p), $("$astgrep" --version),"
+    echo "semgrep $("$semgrep" --version 2>/dev/null), Go std lib from $go_src"
+    echo "(golang-src $(dpkg-query -W -f '${Version}' golang-src)), $(find "$HOME/.cargo/registry/src" -mindepth 2 -maxdepth 2 -type d | wc -l) crates from the registry."
+    echo
+    echo "Medians of $RUNS runs, the tools alternating (semgrep: $SEMGREP_RUNS, idemlint --no-prefilter: $FULL_PARSE_RUNS), after one warm-up run each."
+    tool_table go go
+    tool_table rust rs
+    echo
+    echo "Scaling: the Go corpus copied n times (hard links, so the page cache holds it once)."
+    scaling_table
+} | tee "$report"
