@@ -1467,6 +1467,38 @@ pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Lo
     out
 }
 
+/// Whether a block does something that can fail and looks at whether it did: an error it
+/// binds (`n, err :=`), `?`, a `try` with a handler, an `Err`/`Ok` pattern or an `is_err()`
+/// test, a `.catch`, or it awaits an operation. A loop that only waits for a local state to
+/// change (a poller of a process or a counter) does not.
+pub fn observes_failure(block: &Block) -> bool {
+    let failure_word = |name: &str| matches!(name, "Err" | "Ok" | "is_err" | "is_ok" | "catch");
+    let is_sleep = |e: &Expr| matches!(e.as_call().map(|c| &c.role), Some(CallRole::Sleep { .. }));
+    every_stmt(block).into_iter().any(|stmt| {
+        if let StmtKind::Try {
+            handler: Some(_), ..
+        } = &stmt.kind
+        {
+            return true;
+        }
+        stmt.exprs()
+            .into_iter()
+            .flat_map(Expr::walk)
+            .any(|expr| match &expr.kind {
+                ExprKind::Try(_) => true,
+                ExprKind::Unary {
+                    op: UnOp::Await,
+                    operand,
+                } => !is_sleep(strip(operand)),
+                ExprKind::Call(call) => {
+                    call.callee.last_segment().is_some_and(failure_word)
+                        || binding(&Site { stmt, expr, call }).error.is_some()
+                }
+                _ => false,
+            })
+    })
+}
+
 /// Where a value grows from one iteration to the next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Growth {

@@ -64,8 +64,15 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some(duration) = site.call.args.get(duration_arg) else {
             continue;
         };
+        // A growing wait between polls of a state (a process gone, a cache drained) paces
+        // one caller; a retry is a wait after a failure.
+        let retries = flow::observes_failure(
+            flow::enclosing_loops(unit, &site.expr.span)
+                .first()
+                .map_or(&unit.body, |(_, l)| &l.body),
+        );
         let trends = values.trends_at(&site.expr.span);
-        if trends.is_empty() {
+        if !retries || trends.is_empty() {
             continue;
         }
         let Some(growth) = values.growth_in(duration, &trends) else {

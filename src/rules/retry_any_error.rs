@@ -167,8 +167,12 @@ impl Path {
 enum End {
     /// Another iteration: the attempt is retried.
     Loop,
-    /// The loop or the function is left.
+    /// The loop or the function is left by `break` or `return`.
     Exit,
+    /// The program or the caller gives up: a throw nothing in the loop catches, a panic, a
+    /// `t.Fatal`. Where success ends here, the loop expects the attempt to fail: a check,
+    /// not a retry.
+    Abort,
     /// Something was thrown: the handler of an enclosing `try` runs, or the loop is left.
     Throw,
 }
@@ -251,7 +255,7 @@ impl Walk<'_> {
         let (mut ended, through) = self.block(&self.l.body, vec![Path::default()])?;
         for (end, _) in &mut ended {
             if *end == End::Throw {
-                *end = End::Exit;
+                *end = End::Abort;
             }
         }
         ended.extend(through.into_iter().map(|p| (End::Loop, p)));
@@ -301,7 +305,7 @@ impl Walk<'_> {
             } else {
                 End::Exit
             }),
-            StmtKind::Expr(_) if stmt.diverges() => end(End::Exit),
+            StmtKind::Expr(_) if stmt.diverges() => end(End::Abort),
             StmtKind::Assign { .. } => self.assign(stmt, path),
             StmtKind::Branch { subject, arms } => self.branch(subject.as_ref(), arms, path),
             StmtKind::Block(b) => self.block(b, vec![path]),
@@ -1085,10 +1089,18 @@ fn inputs_vary(l: &Loop, attempt: &Attempt, cx: &Context) -> bool {
         .copied()
         .chain(l.post.iter())
         .flat_map(flow::assigned_vars)
-        .chain(l.bindings.iter().cloned());
+        .filter(|v| !cx.knowledge.is_attempt_name(v));
+    // The element of a collection is new on every iteration whatever it is called
+    // (`for _, try := range openers`); only a count (`for attempt in 0..5`) is not an input.
+    let elements = l
+        .bindings
+        .iter()
+        .filter(|v| {
+            !cx.knowledge.is_attempt_name(v) || !l.cond.as_ref().is_some_and(flow::is_numeric_range)
+        })
+        .cloned();
     changed_later
-        .into_iter()
-        .filter(|v| !cx.knowledge.is_attempt_name(v))
+        .chain(elements)
         .any(|v| inputs.contains(v.split('.').next().unwrap_or(&v)))
 }
 
@@ -1122,11 +1134,16 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         let Some(success) = walk(Scenario::Answers(200)) else {
             continue;
         };
-        // A retry leaves once the attempt succeeds; a loop whose only way out has nothing to
-        // do with the attempt (a `ctx.Done()` arm, a worker's shutdown) is not one.
-        let leaves_on_success = success.iter().any(|(end, p)| {
-            *end == End::Exit && (p.error_decision.is_some() || p.status_decision.is_some())
-        });
+        // A retry leaves once the attempt succeeds. A loop whose only way out has nothing to
+        // do with the attempt (a `ctx.Done()` arm, a worker's shutdown), or that goes on
+        // after a success (a poller, a consumer), is not one.
+        let decided = |p: &Path| p.error_decision.is_some() || p.status_decision.is_some();
+        let leaves_on_success = success
+            .iter()
+            .any(|(end, p)| *end == End::Exit && decided(p))
+            && !success
+                .iter()
+                .any(|(end, p)| *end == End::Loop && decided(p) && !p.unsure);
         if !leaves_on_success {
             continue;
         }
