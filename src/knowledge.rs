@@ -873,13 +873,15 @@ impl Knowledge {
         })
     }
 
-    /// Whether a variable's name says it counts attempts (`attempt`, `retries`, `tries`).
+    /// Whether a variable's name says it counts attempts (`attempt`, `maxRetries`,
+    /// `num_tries`), a word of it being a hint or an inflection of one (`attempts`,
+    /// `trying`, `try2`); `MAP_TRYFIXED` is not.
     pub fn is_attempt_name(&self, name: &str) -> bool {
         let last = name.rsplit('.').next().unwrap_or(name);
         words(last).iter().any(|w| {
             self.attempt_name_hints
                 .iter()
-                .any(|h| w.starts_with(h.as_str()))
+                .any(|h| w.strip_prefix(h.as_str()).is_some_and(is_inflection))
         })
     }
 
@@ -1874,6 +1876,12 @@ fn kv_awaited(pattern: &str, op: KvOp, arity: usize) -> KvApi {
 
 /// The lower-case words of an identifier: `ChargeCustomer` → `charge`, `customer`;
 /// `send_email` → `send`, `email`; `HTTPPost` → `httppost`.
+/// Whether what follows a hint in a word of a name keeps it the hint's word: nothing, a
+/// plural, a tense, or a number (`attempts`, `retried`… `trying`, `try2`).
+pub fn is_inflection(rest: &str) -> bool {
+    matches!(rest, "" | "s" | "es" | "ed" | "ing") || rest.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn words(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut prev_lower = false;
@@ -1931,6 +1939,31 @@ fn contains_any(name: &str, hints: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempt_names_hold_a_hint_as_a_word_of_their_own() {
+        let k = Knowledge::builtin();
+        for name in [
+            "attempt",
+            "attempts",
+            "maxRetries",
+            "num_tries",
+            "trying",
+            "try2",
+            "self.retry",
+        ] {
+            assert!(k.is_attempt_name(name), "{name}");
+        }
+        for name in [
+            "MAP_TRYFIXED",
+            "retryable",
+            "entries",
+            "tryhard",
+            "Meretricious",
+        ] {
+            assert!(!k.is_attempt_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn patterns_match_trailing_segments_only() {

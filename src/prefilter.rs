@@ -394,6 +394,23 @@ fn is_type_name(text: &[u8], at: usize) -> bool {
 
 /// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
 /// by what makes it a call, a macro, a generic type or a path.
+/// The rest of the word of a name that goes on at `at`, lower-cased: up to a
+/// non-alphanumeric or an upper-case letter after a lower-case one or a digit, as the
+/// knowledge table splits names.
+fn rest_of_word(text: &[u8], at: usize) -> String {
+    let mut rest = String::new();
+    let mut prev_lower =
+        at > 0 && (text[at - 1].is_ascii_lowercase() || text[at - 1].is_ascii_digit());
+    for &b in text.get(at..).unwrap_or_default() {
+        if !b.is_ascii_alphanumeric() || (b.is_ascii_uppercase() && prev_lower) {
+            break;
+        }
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+        rest.push(b.to_ascii_lowercase() as char);
+    }
+    rest
+}
+
 fn names_variable(text: &[u8], mut at: usize) -> bool {
     while text.get(at).copied().is_some_and(is_identifier_byte) {
         at += 1;
@@ -522,6 +539,7 @@ impl Word {
                     _ => true,
                 };
                 word_start
+                    && crate::knowledge::is_inflection(&rest_of_word(text, end))
                     && names_variable(text, end)
                     && !(lang == Lang::Rust && is_type_name(text, start))
             }
@@ -694,7 +712,7 @@ mod tests {
 
     #[test]
     fn name_words_start_where_name_hints_split_names() {
-        let retr = || Need::name_words(["retr"]);
+        let retr = || Need::name_words(["retry", "retries"]);
         assert!(hit(retr(), "maxRetries := 3"));
         assert!(hit(retr(), "MAX_RETRIES"));
         assert!(hit(retr(), "retry2"));
@@ -713,6 +731,13 @@ mod tests {
         ));
         assert!(hit_in(retr(), "RetryPolicy", Lang::Go));
         assert!(!hit(retr(), "Meretricious"));
+        // A word that only starts like a hint is another word, as the knowledge table reads it.
+        let attempts = || Need::name_words(["attempt", "try"]);
+        assert!(hit(attempts(), "attempts := 0"));
+        assert!(hit(attempts(), "for trying := true; trying; {"));
+        assert!(hit(attempts(), "try2 = 1"));
+        assert!(!hit(attempts(), "MAP_TRYFIXED = 0x400"));
+        assert!(!hit(attempts(), "attemptable = true; tryhard = 1"));
     }
 
     #[test]
