@@ -478,13 +478,18 @@ fn argument_count(text: &[u8], at: usize) -> Option<usize> {
 }
 
 /// Going back from `at` over what may stand between a string's opening quote and its first
-/// word (spaces, escapes, line continuations, format holes), where the quote would be.
+/// word (spaces, escapes, line continuations, format holes, `--` comment lines), where the
+/// quote would be.
 fn string_start(text: &[u8], mut at: usize) -> Option<usize> {
     /// Longest `{…}` format hole skipped.
     const MAX_HOLE: usize = 32;
     loop {
         let before = at.checked_sub(1)?;
         at = match text[before] {
+            b'\n' => comment_line_before(text, before).unwrap_or(before),
+            b'n' if before > 0 && text[before - 1] == b'\\' => {
+                comment_line_before(text, before - 1).unwrap_or(before - 1)
+            }
             b if b.is_ascii_whitespace() || b == b'\\' => before,
             b if b.is_ascii_alphabetic() && before > 0 => match text[before - 1] {
                 b'\\' | b'%' => before - 1,
@@ -500,6 +505,24 @@ fn string_start(text: &[u8], mut at: usize) -> Option<usize> {
             _ => return Some(before),
         };
     }
+}
+
+/// Where the SQL `--` comment starts whose line ends at the line break at `newline` (a
+/// newline byte or a `\n` escape), if the line is one: what stands before it is then read
+/// as if the comment were not there (sqlc's `-- name: GetUser :one` header).
+fn comment_line_before(text: &[u8], newline: usize) -> Option<usize> {
+    /// Longest comment line looked through.
+    const MAX_LINE: usize = 256;
+    let from = newline.saturating_sub(MAX_LINE);
+    let line_start = (from..newline)
+        .rev()
+        .find(|&i| {
+            matches!(text[i], b'\n' | b'"' | b'`' | b'\'')
+                || (text[i] == b'n' && i > 0 && text[i - 1] == b'\\')
+        })
+        .map(|i| i + 1)?;
+    let dashes = (line_start..newline).find(|&i| !matches!(text[i], b' ' | b'\t'))?;
+    text[dashes..newline].starts_with(b"--").then_some(dashes)
 }
 
 impl Word {
@@ -649,6 +672,13 @@ mod tests {
         assert!(!hit(Need::sql(), "// select the first row"));
         assert!(!hit(Need::sql(), r#"log("will insert")"#));
         assert!(!hit(Need::sql(), r#"s := "selection""#));
+        // sqlc's header and other `--` comment lines before the statement.
+        assert!(hit(Need::sql(), "q := `-- name: GetUser :one\nSELECT 1`"));
+        assert!(hit(Need::sql(), r#"db.Exec("-- claim\n  INSERT INTO t")"#));
+        assert!(!hit(
+            Need::sql(),
+            "q := `x -- not a comment line\nSELECT 1`"
+        ));
         assert!(hit_in(Need::sql(), "-- nothing but a comment", Lang::Sql));
     }
 

@@ -244,10 +244,17 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "upsert", "merge", "start", "end", "set",
 ];
 
-/// Whether a string looks like SQL worth parsing (starts with a statement keyword).
+/// Whether a string looks like SQL worth parsing: it starts with a statement keyword, after
+/// any `--` comment lines (sqlc's `-- name: GetUser :one` header).
 pub fn looks_like_sql(text: &str) -> bool {
-    let first = text
-        .trim_start()
+    let mut rest = text.trim_start();
+    while let Some(comment) = rest.strip_prefix("--") {
+        rest = comment
+            .split_once('\n')
+            .map_or("", |(_, after)| after)
+            .trim_start();
+    }
+    let first = rest
         .split(|c: char| !c.is_ascii_alphabetic())
         .next()
         .unwrap_or("");
