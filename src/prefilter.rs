@@ -379,6 +379,27 @@ fn is_quote(b: u8) -> bool {
 
 /// Whether the identifier around `at` is UpperCamelCase: upper-case first, with a lower-case
 /// letter somewhere.
+/// Whether the identifier around `at` is being defined as a constant or a static
+/// (`pub const ERROR_RETRY: u32 = 1237;`, Go's `const maxRetries = 5`): a rule reads a name
+/// where a loop uses it, and a use is a hit of its own.
+fn defines_constant(text: &[u8], at: usize) -> bool {
+    let mut begin = at;
+    while begin > 0 && is_identifier_byte(text[begin - 1]) {
+        begin -= 1;
+    }
+    let before = text[..begin].trim_ascii_end();
+    let before = before
+        .strip_suffix(b"mut")
+        .map_or(before, <[u8]>::trim_ascii_end);
+    [b"const".as_slice(), b"static"].iter().any(|keyword| {
+        before.ends_with(keyword)
+            && !before[..before.len() - keyword.len()]
+                .last()
+                .copied()
+                .is_some_and(is_identifier_byte)
+    })
+}
+
 fn is_type_name(text: &[u8], at: usize) -> bool {
     let mut begin = at;
     while begin > 0 && is_identifier_byte(text[begin - 1]) {
@@ -392,8 +413,6 @@ fn is_type_name(text: &[u8], at: usize) -> bool {
     name.first().is_some_and(u8::is_ascii_uppercase) && name.iter().any(u8::is_ascii_lowercase)
 }
 
-/// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
-/// by what makes it a call, a macro, a generic type or a path.
 /// The rest of the word of a name that goes on at `at`, lower-cased: up to a
 /// non-alphanumeric or an upper-case letter after a lower-case one or a digit, as the
 /// knowledge table splits names.
@@ -411,14 +430,22 @@ fn rest_of_word(text: &[u8], at: usize) -> String {
     rest
 }
 
-fn names_variable(text: &[u8], mut at: usize) -> bool {
+/// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
+/// by what makes it a call, a macro, a generic type or a path. In Rust, a name followed by a
+/// type (`retries: u32`, a field, a parameter, a typed `let`) is declared there: a rule
+/// reads it where it is used, and a use is a hit of its own.
+fn names_variable(text: &[u8], mut at: usize, lang: Lang) -> bool {
     while text.get(at).copied().is_some_and(is_identifier_byte) {
         at += 1;
     }
+    let typed = lang == Lang::Rust && {
+        let after = text[at..].trim_ascii_start();
+        after.first() == Some(&b':') && after.get(1) != Some(&b':')
+    };
     match text.get(at) {
         Some(b'(' | b'<' | b'!') => false,
-        Some(b':') => text.get(at + 1) != Some(&b':'),
-        _ => true,
+        Some(b':') => text.get(at + 1) != Some(&b':') && !typed,
+        _ => !typed,
     }
 }
 
@@ -563,7 +590,8 @@ impl Word {
                 };
                 word_start
                     && crate::knowledge::is_inflection(&rest_of_word(text, end))
-                    && names_variable(text, end)
+                    && names_variable(text, end, lang)
+                    && !defines_constant(text, start)
                     && !(lang == Lang::Rust && is_type_name(text, start))
             }
             WordKind::Quoted => {
@@ -768,6 +796,32 @@ mod tests {
         assert!(hit(attempts(), "try2 = 1"));
         assert!(!hit(attempts(), "MAP_TRYFIXED = 0x400"));
         assert!(!hit(attempts(), "attemptable = true; tryhard = 1"));
+        // Where a constant is defined, not used.
+        assert!(!hit_in(
+            attempts(),
+            "pub const ERROR_TRY_AGAIN: u32 = 1;",
+            Lang::Rust
+        ));
+        assert!(!hit_in(
+            attempts(),
+            "static mut TRIES: u32 = 0;",
+            Lang::Rust
+        ));
+        assert!(!hit(attempts(), "const maxAttempts = 5"));
+        assert!(hit(attempts(), "for i := 0; i < maxAttempts; i++ {"));
+        assert!(hit(attempts(), "constAttempts := 5"));
+        // A Rust declaration with its type; the use counts.
+        assert!(!hit_in(
+            attempts(),
+            "pub RetryCount: u8, retrying : u8",
+            Lang::Rust
+        ));
+        assert!(hit_in(
+            attempts(),
+            "let mut attempt: u32 = 0; attempt += 1;",
+            Lang::Rust
+        ));
+        assert!(hit_in(attempts(), "Config { attempts: 3 }", Lang::Go));
     }
 
     #[test]
