@@ -8,7 +8,8 @@
 # and corpora/findings-rust.txt (`path:line: rule`, paths relative to the corpus root, crate
 # versions dropped), so that a change in them shows in review. Files that took more than a
 # second are listed; they fail the run only with CORPORA_FAIL_SLOW=1, as timings on a shared
-# machine are noisy.
+# machine are noisy. Each corpus is checked a second time with --no-prefilter: the findings
+# must be the same, as the prefilter may only skip files that cannot hold one.
 #
 # IDEMLINT=path/to/idemlint skips the build.
 set -euo pipefail
@@ -68,6 +69,14 @@ check() {
         if [[ ${CORPORA_FAIL_SLOW:-0} == 1 ]]; then
             failed=1
         fi
+    fi
+    (cd "$root" && "$idemlint" check --format json --exit-zero --no-prefilter --color never \
+        --max-file-size 64M "$@") >"$work/$name-full.json" 2>/dev/null || true
+    if ! cmp -s <(jq -c '.findings[]' "$work/$name.json") <(jq -c '.findings[]' "$work/$name-full.json"); then
+        echo "corpora: $name: the prefilter changed the findings (with it < >without it):" >&2
+        diff <(jq -r '.findings[] | "\(.path):\(.start.line): \(.rule)"' "$work/$name.json") \
+            <(jq -r '.findings[] | "\(.path):\(.start.line): \(.rule)"' "$work/$name-full.json") >&2 || true
+        failed=1
     fi
     # Crate directories lose their version: `syn-2.0.1/src/lib.rs` is `syn/src/lib.rs`.
     jq -r '.findings[] | "\(.path):\(.start.line): \(.rule)"' "$work/$name.json" |
