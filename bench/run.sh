@@ -7,14 +7,14 @@
 #
 #   bench/run.sh
 #
-# Knobs (environment): RUNS (5) timed runs per tool, alternating the tools, reported as
+# Knobs (environment): RUNS (3) timed runs per tool, alternating the tools, reported as
 # medians; SEMGREP_RUNS (1) for semgrep, which takes minutes per run; FULL_PARSE_RUNS (1) for
 # idemlint with its prefilter off; SCALES ("1 2 4 8"); BENCH_DIR (~/.cache/idemlint-bench),
 # where the tools, the corpora and the results go.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
 SEMGREP_RUNS=${SEMGREP_RUNS:-1}
 FULL_PARSE_RUNS=${FULL_PARSE_RUNS:-1}
 SCALES=${SCALES:-1 2 4 8}
@@ -115,8 +115,10 @@ runs_of() { # TOOL
 run_corpus() { # CORPUS LANG TOOLS...
     local corpus=$1 lang=$2 run tool
     shift 2
-    for tool in "$@"; do # warm the page cache and the tools' own caches
-        [ "$(runs_of "$tool")" -gt 0 ] || continue
+    # Warm the page cache and the tools' own caches; semgrep and the full parse take minutes
+    # and read the files the others have already brought into the cache.
+    for tool in "$@"; do
+        [ "$(runs_of "$tool")" -eq "$RUNS" ] || continue
         (cd "$corpora/$corpus" && bash -c "$(tool_command "$tool" "$lang") >/dev/null 2>&1") || true
     done
     for run in $(seq "$RUNS"); do
@@ -196,7 +198,7 @@ report=$BENCH_DIR/results.md
     echo "semgrep $("$semgrep" --version 2>/dev/null), Go std lib from $go_src"
     echo "(golang-src $(dpkg-query -W -f '${Version}' golang-src)), $(find "$HOME/.cargo/registry/src" -mindepth 2 -maxdepth 2 -type d | wc -l) crates from the registry."
     echo
-    echo "Medians of $RUNS runs, the tools alternating (semgrep: $SEMGREP_RUNS, idemlint --no-prefilter: $FULL_PARSE_RUNS), after one warm-up run each."
+    echo "Medians of $RUNS runs, the tools alternating (semgrep: $SEMGREP_RUNS, idemlint --no-prefilter: $FULL_PARSE_RUNS), after one warm-up run of each of the others."
     tool_table go go
     tool_table rust rs
     echo

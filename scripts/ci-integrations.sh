@@ -38,7 +38,7 @@ trap 'rm -rf "$work"' EXIT
 actionlint -no-color .github/workflows/*.yml
 pass "actionlint (workflow and action.yml)"
 
-shellcheck scripts/*.sh .ci/run
+shellcheck scripts/*.sh bench/*.sh .ci/run
 pass "shellcheck"
 
 zizmor --offline --quiet --color never --config .github/zizmor.yml action.yml .github/workflows/
