@@ -9,7 +9,7 @@
 #
 # Knobs (environment): RUNS (3) timed runs per tool, alternating the tools, reported as
 # medians; SEMGREP_RUNS (1) for semgrep, which takes minutes per run; FULL_PARSE_RUNS (1) for
-# idemlint with its prefilter off; SCALES ("1 2 4 8"); BENCH_DIR (~/.cache/idemlint-bench),
+# idemlint with its prefilter off; SCALES ("1 2 4 8") and SCALING_RUNS (5); BENCH_DIR (~/.cache/idemlint-bench),
 # where the tools, the corpora and the results go.
 set -euo pipefail
 
@@ -18,6 +18,7 @@ RUNS=${RUNS:-3}
 SEMGREP_RUNS=${SEMGREP_RUNS:-1}
 FULL_PARSE_RUNS=${FULL_PARSE_RUNS:-1}
 SCALES=${SCALES:-1 2 4 8}
+SCALING_RUNS=${SCALING_RUNS:-5}
 BENCH_DIR=${BENCH_DIR:-$HOME/.cache/idemlint-bench}
 mkdir -p "$BENCH_DIR"
 log() { echo "bench: $*" >&2; }
@@ -94,13 +95,14 @@ tool_command() { # TOOL LANG
     esac
 }
 
-# Runs TOOL once in CORPUS and appends `corpus tool seconds peak-KiB` to $times.
+# Runs TOOL once in CORPUS and appends `corpus tool seconds peak-KiB cpu-seconds` to $times
+# (CPU time: user plus system, steadier than wall time on a shared machine).
 measure() { # CORPUS LANG TOOL
     local stats
     stats=$(mktemp)
-    (cd "$corpora/$1" && /usr/bin/time -f '%e %M' -o "$stats" \
+    (cd "$corpora/$1" && /usr/bin/time -f '%e %M %U %S' -o "$stats" \
         bash -c "$(tool_command "$3" "$2") >/dev/null 2>&1") || true
-    echo "$1 $3 $(tail -1 "$stats")" >>"$times"
+    echo "$1 $3 $(tail -1 "$stats" | awk '{print $1, $2, $3 + $4}')" >>"$times"
     rm -f "$stats"
 }
 
@@ -133,58 +135,72 @@ run_corpus() { # CORPUS LANG TOOLS...
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run_corpus go go idemlint rg ast-grep semgrep idemlint-full
 run_corpus rust rust idemlint rg ast-grep semgrep idemlint-full
-for n in $SCALES; do run_corpus "go-x$n" go idemlint rg; done
+# The scales take turns within each run, so that a slow moment of the machine falls on all.
+for n in $SCALES; do
+    (cd "$corpora/go-x$n" && bash -c "$(tool_command idemlint go) >/dev/null 2>&1") || true
+done
+for run in $(seq "$SCALING_RUNS"); do
+    for n in $SCALES; do
+        log "go-x$n: run $run"
+        measure "go-x$n" go idemlint
+        measure "go-x$n" go rg
+    done
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ------------------------------------------------------------------------------
 corpus_size() { # CORPUS EXT: files and bytes
     find "$corpora/$1" -name "*.$2" -type f -printf '%s\n' | awk '{n++; b+=$1} END {print n, b}'
 }
-median() { # CORPUS TOOL FIELD (3: seconds, 4: KiB)
+median() { # CORPUS TOOL FIELD (3: seconds, 4: KiB, 5: CPU seconds)
     awk -v c="$1" -v t="$2" -v f="$3" '$1 == c && $2 == t {print $f}' "$times" | sort -g |
         awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
 }
 count() { awk -v c="$1" -v t="$2" '$1 == c && $2 == t' "$times" | wc -l; }
 
 tool_table() { # CORPUS EXT
-    local files bytes rg_s semgrep_s tool s kib
+    local files bytes rg_s semgrep_s tool s kib cpu
     read -r files bytes < <(corpus_size "$1" "$2")
     rg_s=$(median "$1" rg 3)
     semgrep_s=$(median "$1" semgrep 3)
     echo
     echo "**$1**: $files files, $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}') MB"
     echo
-    echo "| tool | runs | wall (median, s) | × rg | semgrep ÷ tool | files/s | MB/s | peak RSS (MB) |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| tool | runs | wall (median, s) | CPU (s) | × rg | semgrep ÷ tool | files/s | MB/s | peak RSS (MB) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for tool in idemlint rg ast-grep semgrep idemlint-full; do
         [ "$(count "$1" "$tool")" -gt 0 ] || continue
         s=$(median "$1" "$tool" 3)
         kib=$(median "$1" "$tool" 4)
+        cpu=$(median "$1" "$tool" 5)
         awk -v t="$tool" -v n="$(count "$1" "$tool")" -v s="$s" -v rg="$rg_s" -v sg="$semgrep_s" \
-            -v f="$files" -v b="$bytes" -v k="$kib" 'BEGIN {
+            -v f="$files" -v b="$bytes" -v k="$kib" -v c="$cpu" 'BEGIN {
                 name = (t == "idemlint-full") ? "idemlint --no-prefilter" : t
-                printf "| %s | %d | %.2f | %.1f | %s | %.0f | %.1f | %.0f |\n", name, n, s, s/rg,
+                printf "| %s | %d | %.2f | %.2f | %.1f | %s | %.0f | %.1f | %.0f |\n", name, n, s, c, s/rg,
                     (sg == "nan") ? "–" : sprintf("%.1f", sg/s), f/s, b/1e6/s, k/1024 }'
     done
 }
 
 scaling_table() {
-    local n base_per_mb files bytes s kib rg_s
+    local n base_wall base_cpu files bytes s cpu kib rg_s
     echo
-    echo "| corpus | files | MB | idemlint (s) | s per 100 MB | vs 1× | peak RSS (MB) | rg (s) |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    base_per_mb=""
+    echo "| corpus | files | MB | idemlint wall (s) | wall s per 100 MB | vs 1× | CPU s per 100 MB | vs 1× | peak RSS (MB) | rg (s) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    base_wall=""
+    base_cpu=""
     for n in $SCALES; do
         read -r files bytes < <(corpus_size "go-x$n" go)
         s=$(median "go-x$n" idemlint 3)
+        cpu=$(median "go-x$n" idemlint 5)
         kib=$(median "go-x$n" idemlint 4)
         rg_s=$(median "go-x$n" rg 3)
-        per_mb=$(awk -v s="$s" -v b="$bytes" 'BEGIN {printf "%.4f", s/(b/1e8)}')
-        base_per_mb=${base_per_mb:-$per_mb}
-        awk -v n="$n" -v f="$files" -v b="$bytes" -v s="$s" -v p="$per_mb" -v p0="$base_per_mb" \
-            -v k="$kib" -v rg="$rg_s" 'BEGIN {
-                printf "| Go std lib %d× | %d | %.0f | %.2f | %.3f | %+.0f%% | %.0f | %.2f |\n",
-                    n, f, b/1e6, s, p, (p/p0-1)*100, k/1024, rg }'
+        base_wall=${base_wall:-$(awk -v s="$s" -v b="$bytes" 'BEGIN {print s/(b/1e8)}')}
+        base_cpu=${base_cpu:-$(awk -v s="$cpu" -v b="$bytes" 'BEGIN {print s/(b/1e8)}')}
+        awk -v n="$n" -v f="$files" -v b="$bytes" -v s="$s" -v c="$cpu" -v w0="$base_wall" \
+            -v c0="$base_cpu" -v k="$kib" -v rg="$rg_s" 'BEGIN {
+                w = s/(b/1e8); p = c/(b/1e8)
+                printf "| Go std lib %d× | %d | %.0f | %.2f | %.3f | %+.0f%% | %.3f | %+.0f%% | %.0f | %.2f |\n",
+                    n, f, b/1e6, s, w, (w/w0-1)*100, p, (p/c0-1)*100, k/1024, rg }'
     done
 }
 
@@ -202,6 +218,7 @@ report=$BENCH_DIR/results.md
     tool_table go go
     tool_table rust rs
     echo
-    echo "Scaling: the Go corpus copied n times (hard links, so the page cache holds it once)."
+    echo "Scaling: the Go corpus copied n times (hard links, so the page cache holds it once);"
+    echo "medians of $SCALING_RUNS runs, the scales taking turns."
     scaling_table
 } | tee "$report"
