@@ -117,9 +117,9 @@ struct CheckArgs {
     /// internal error in one file is reported and the rest of the run goes on.
     #[arg(long, hide = true, value_name = "MARKER")]
     panic_on: Option<String>,
-    /// Parse every file, even those that hold none of the words the rules need (to check
-    /// that the prefilter changes nothing).
-    #[arg(long, hide = true)]
+    /// Parse every file, even those that hold none of the words the rules need (slower;
+    /// the findings are the same)
+    #[arg(long)]
     no_prefilter: bool,
 }
 
