@@ -39,6 +39,7 @@ fn check(bencher: Bencher, name: &str) {
     bencher.bench(|| {
         models
             .iter()
+            .filter(|(lang, _, _)| rule.meta().langs.contains(lang))
             .map(|(lang, text, module)| {
                 let cx = Context {
                     lang: *lang,

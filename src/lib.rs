@@ -63,10 +63,16 @@ pub fn check_source(
         source,
         units: &module.units,
     };
+    // A rule sees only the languages it is written for.
+    let applicable: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|rule| rule.meta().langs.contains(&lang))
+        .collect();
     let mut findings: Vec<Finding> = module
         .units
         .iter()
-        .flat_map(|unit| rules.iter().flat_map(|rule| rule.check(unit, &cx)))
+        .flat_map(|unit| applicable.iter().flat_map(|rule| rule.check(unit, &cx)))
         .collect();
     findings.sort_by(|a, b| {
         (a.primary.span.start, a.primary.span.end, a.rule).cmp(&(
@@ -103,4 +109,51 @@ fn check_code_blocks(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -
             }));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use finding::{Label, Severity};
+    use rules::RuleMeta;
+
+    /// Reports every unit, in whatever language it is given.
+    struct EveryUnit;
+
+    static GO_ONLY: RuleMeta = RuleMeta {
+        name: "every-unit",
+        summary: "reports every unit",
+        default_severity: Severity::Warning,
+        langs: &[Lang::Go],
+        doc: "",
+    };
+
+    impl Rule for EveryUnit {
+        fn meta(&self) -> &'static RuleMeta {
+            &GO_ONLY
+        }
+
+        fn check(&self, unit: &model::Unit, _: &Context) -> Vec<Finding> {
+            vec![Finding::new(
+                GO_ONLY.name,
+                "a unit",
+                Label::new(unit.span.clone(), "here"),
+            )]
+        }
+    }
+
+    #[test]
+    fn rules_run_only_on_the_languages_they_are_written_for() {
+        let knowledge = Knowledge::builtin();
+        let go = check_source(
+            "package p\n\nfunc f() {}\n",
+            Lang::Go,
+            &[&EveryUnit],
+            &knowledge,
+        );
+        assert_eq!(go.findings.len(), 1);
+        let sql = "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\nSELECT 1;\n";
+        let sql = check_source(sql, Lang::Sql, &[&EveryUnit], &knowledge);
+        assert!(sql.findings.is_empty());
+    }
 }

@@ -31,9 +31,6 @@ impl Rule for BackoffWithoutJitter {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        if !META.langs.contains(&cx.lang) {
-            return Vec::new();
-        }
         let mut findings = hand_written(unit, cx);
         findings.extend(library_strategies(unit, cx));
         findings

@@ -20,7 +20,8 @@ pub struct RuleMeta {
     /// One line: the hazard.
     pub summary: &'static str,
     pub default_severity: Severity,
-    /// The languages the rule reads; its page has a bad and a good example for each.
+    /// The languages the rule reads (the pipeline runs it on no other); its page has a bad
+    /// and a good example for each.
     pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,

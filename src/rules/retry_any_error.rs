@@ -54,9 +54,6 @@ impl Rule for RetryAnyError {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        if !META.langs.contains(&cx.lang) {
-            return Vec::new();
-        }
         let mut findings = Vec::new();
         for stmt in flow::every_stmt(&unit.body) {
             if let StmtKind::Loop(l) = &stmt.kind {
