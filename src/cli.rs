@@ -316,7 +316,7 @@ static PANIC_ON: RuleMeta = RuleMeta {
     name: "panic-on",
     summary: "panics on files holding a marker (for testing)",
     default_severity: Severity::Error,
-    langs: &[],
+    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
     doc: "",
 };
 
