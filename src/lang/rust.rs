@@ -11,6 +11,8 @@ mod scan;
 mod spans;
 mod strings;
 
+pub(crate) use scan::block_comment_end;
+
 use std::panic;
 
 use crate::model::Module;

@@ -114,33 +114,10 @@ fn find_from(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 fn comment_end(text: &[u8], slash: usize, lang: Lang) -> Option<usize> {
     match text.get(slash + 1)? {
         b'/' => Some(find_from(text, slash, b"\n").unwrap_or(text.len())),
-        b'*' if lang == Lang::Rust => nested_comment_end(text, slash),
+        b'*' if lang == Lang::Rust => crate::lang::rust::block_comment_end(text, slash),
         b'*' => find_from(text, slash + 2, b"*/").map(|i| i + 2),
         _ => None,
     }
-}
-
-/// Rust block comments nest.
-fn nested_comment_end(text: &[u8], slash: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = slash;
-    while i + 1 < text.len() {
-        match (text[i], text[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// The end of a `"…"` string with backslash escapes. A Go string ends at the line's end.

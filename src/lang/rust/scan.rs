@@ -386,27 +386,7 @@ impl Scanner<'_> {
     /// A block comment; Rust's nest.
     fn block_comment(&mut self) {
         let start = self.pos;
-        let mut depth = 0usize;
-        let mut i = start;
-        let end = loop {
-            if i + 1 >= self.bytes.len() {
-                break self.bytes.len();
-            }
-            match (self.bytes[i], self.bytes[i + 1]) {
-                (b'/', b'*') => {
-                    depth += 1;
-                    i += 2;
-                }
-                (b'*', b'/') => {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break i;
-                    }
-                }
-                _ => i += 1,
-            }
-        };
+        let end = block_comment_end(self.bytes, start).unwrap_or(self.bytes.len());
         let inner_end = if end >= start + 4 && self.text[..end].ends_with("*/") {
             end - 2
         } else {
@@ -422,6 +402,30 @@ impl Scanner<'_> {
         });
         self.pos = end;
     }
+}
+
+/// The end of the block comment that opens at `start` (`/*`), past its `*/`: Rust's block
+/// comments nest. `None` when it is never closed.
+pub(crate) fn block_comment_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
