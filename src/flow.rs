@@ -1471,8 +1471,8 @@ pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Lo
 /// binds (`n, err :=`), `?`, a `try` with a handler, an `Err`/`Ok` pattern or an `is_err()`
 /// test, a `.catch`, or it awaits an operation. A loop that only waits for a local state to
 /// change (a poller of a process or a counter) does not.
-pub fn observes_failure(block: &Block) -> bool {
-    let failure_word = |name: &str| matches!(name, "Err" | "Ok" | "is_err" | "is_ok" | "catch");
+pub fn observes_failure(block: &Block, knowledge: &Knowledge) -> bool {
+    let failure_word = |name: &str| knowledge.failure_tests.iter().any(|t| t == name);
     let is_sleep = |e: &Expr| matches!(e.as_call().map(|c| &c.role), Some(CallRole::Sleep { .. }));
     every_stmt(block).into_iter().any(|stmt| {
         if let StmtKind::Try {

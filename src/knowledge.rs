@@ -224,6 +224,9 @@ pub struct Knowledge {
     pub growth_calls: Vec<CallPattern>,
     /// Words that, in a variable's name, say it counts attempts.
     pub attempt_name_hints: Vec<String>,
+    /// Names whose call or pattern looks at whether something failed: Rust's `Err`/`Ok`
+    /// patterns and `is_err()`/`is_ok()`, a promise's `.catch`.
+    pub failure_tests: Vec<String>,
     /// Fields and methods of an HTTP response that give its status code.
     pub status_accessors: Vec<String>,
     pub status_names: Vec<StatusName>,
@@ -704,6 +707,9 @@ impl Knowledge {
             .map(|(lang, p)| pat(lang, p))
             .to_vec(),
             attempt_name_hints: ["attempt", "retry", "retries", "tries", "try"]
+                .map(String::from)
+                .to_vec(),
+            failure_tests: ["Err", "Ok", "is_err", "is_ok", "catch"]
                 .map(String::from)
                 .to_vec(),
             status_accessors: ["StatusCode", "status", "status_code", "statusCode"]

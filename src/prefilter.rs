@@ -379,14 +379,19 @@ fn is_quote(b: u8) -> bool {
 
 /// Whether the identifier around `at` is UpperCamelCase: upper-case first, with a lower-case
 /// letter somewhere.
+/// Where the identifier that `at` is in begins.
+fn identifier_start(text: &[u8], mut at: usize) -> usize {
+    while at > 0 && is_identifier_byte(text[at - 1]) {
+        at -= 1;
+    }
+    at
+}
+
 /// Whether the identifier around `at` is being defined as a constant or a static
 /// (`pub const ERROR_RETRY: u32 = 1237;`, Go's `const maxRetries = 5`): a rule reads a name
 /// where a loop uses it, and a use is a hit of its own.
 fn defines_constant(text: &[u8], at: usize) -> bool {
-    let mut begin = at;
-    while begin > 0 && is_identifier_byte(text[begin - 1]) {
-        begin -= 1;
-    }
+    let begin = identifier_start(text, at);
     let before = text[..begin].trim_ascii_end();
     let before = before
         .strip_suffix(b"mut")
@@ -401,10 +406,7 @@ fn defines_constant(text: &[u8], at: usize) -> bool {
 }
 
 fn is_type_name(text: &[u8], at: usize) -> bool {
-    let mut begin = at;
-    while begin > 0 && is_identifier_byte(text[begin - 1]) {
-        begin -= 1;
-    }
+    let begin = identifier_start(text, at);
     let mut end = at;
     while text.get(end).copied().is_some_and(is_identifier_byte) {
         end += 1;

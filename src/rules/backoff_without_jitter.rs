@@ -67,6 +67,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             flow::enclosing_loops(unit, &site.expr.span)
                 .first()
                 .map_or(&unit.body, |(_, l)| &l.body),
+            cx.knowledge,
         );
         let trends = values.trends_at(&site.expr.span);
         if !retries || trends.is_empty() {
