@@ -237,6 +237,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         knowledge: &knowledge,
         lang: args.lang,
         levels: &levels,
+        test_code: &config.test_code,
         exclude: &config.exclude,
         exclude_named: args.force_exclude,
         changed: changed.as_ref(),

@@ -8,6 +8,10 @@
 //! backoff-without-jitter = "warning"
 //! retry-any-error = "off"
 //!
+//! [test-code]
+//! extend-paths = ["qa/**"]
+//! rules = { retry-any-error = "warning" }
+//!
 //! [knowledge]
 //! sleep-functions = ["clock.Sleep"]
 //! random-functions = ["backoffutil.Jitter"]
@@ -70,6 +74,7 @@ pub struct Config {
     /// The level of each rule the file names; the others keep their default.
     pub levels: BTreeMap<&'static str, RuleLevel>,
     pub exclude: Exclude,
+    pub test_code: TestCode,
     pub knowledge: KnowledgeExtension,
 }
 
@@ -81,8 +86,24 @@ struct RawConfig {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, RuleLevel>,
+    #[serde(default, rename = "test-code")]
+    test_code: RawTestCode,
     #[serde(default)]
     knowledge: KnowledgeExtension,
+}
+
+/// `[test-code]` as written.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTestCode {
+    /// Replaces the built-in list of test paths.
+    paths: Option<Vec<Spanned<String>>>,
+    /// Adds to the list of test paths.
+    #[serde(default)]
+    extend_paths: Vec<Spanned<String>>,
+    /// Levels in test code, over the defaults of [`TEST_CODE_LEVELS`].
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, RuleLevel>,
 }
 
 /// `[knowledge]`: the project's own functions and names, added to the built-in table.
@@ -194,6 +215,106 @@ impl Exclude {
     }
 }
 
+/// Where test, benchmark and test-utility code lives, unless `[test-code] paths` says
+/// otherwise (`.gitignore` syntax, relative to the project's root: a pattern without a
+/// slash matches at any depth below it).
+pub const TEST_CODE_PATHS: &[&str] = &[
+    "*_test.go",
+    "*.{test,spec,e2e,bench}.{ts,tsx,mts,cts,js,jsx,mjs,cjs}",
+    "*_{test,tests,bench}.rs",
+    "test/",
+    "tests/",
+    "testing/",
+    "testdata/",
+    "testutil/",
+    "testutils/",
+    "testinfra/",
+    "testhelpers/",
+    "test-utils/",
+    "*_tests/",
+    "*-tests/",
+    "test_utils/",
+    "__tests__/",
+    "__e2e__/",
+    "e2e/",
+    "benches/",
+    "loadtest/",
+    "*harness*",
+];
+
+/// The levels rules report at in test code unless `[test-code] rules` says otherwise. A
+/// test that polls for a server or a container with a growing sleep, and retries whatever
+/// failed, waits for its own fixture: it is not a retry storm against a shared service.
+pub const TEST_CODE_LEVELS: &[(&str, RuleLevel)] = &[
+    ("backoff-without-jitter", RuleLevel::Off),
+    ("retry-any-error", RuleLevel::Off),
+];
+
+/// `[test-code]`: which paths hold test code, and the rule levels there. Paths are matched
+/// below the project's root (the configuration file's directory, else the working
+/// directory), so that a checkout inside a folder named `test` is not all test code. Code
+/// the front-end marks as test-only (a Rust `#[cfg(test)]` module or `#[test]` function)
+/// counts too, wherever it is.
+#[derive(Debug, Clone)]
+pub struct TestCode {
+    /// The built-in [`TEST_CODE_PATHS`].
+    builtin: Gitignore,
+    /// `paths`, which replace the built-in ones.
+    project: Gitignore,
+    /// `extend-paths`.
+    extended: Gitignore,
+    /// The level of each rule that differs in test code.
+    pub levels: BTreeMap<&'static str, RuleLevel>,
+}
+
+impl Default for TestCode {
+    /// The built-in paths below the working directory, at the built-in levels.
+    fn default() -> TestCode {
+        TestCode::new(&std::env::current_dir().unwrap_or_default())
+    }
+}
+
+impl TestCode {
+    /// The built-in paths below `root`, at the built-in levels.
+    pub fn new(root: &Path) -> TestCode {
+        let mut builtin = GitignoreBuilder::new(root);
+        for glob in TEST_CODE_PATHS {
+            builtin.add_line(None, glob).expect("a valid built-in glob");
+        }
+        TestCode {
+            builtin: builtin.build().expect("valid built-in globs"),
+            project: Gitignore::empty(),
+            extended: Gitignore::empty(),
+            levels: TEST_CODE_LEVELS.iter().copied().collect(),
+        }
+    }
+
+    /// Whether `path` (absolute, or relative to `cwd`) is test code.
+    pub fn contains(&self, path: &Path, cwd: &Path) -> bool {
+        let absolute = normalize(&cwd.join(path));
+        [&self.builtin, &self.project, &self.extended]
+            .into_iter()
+            .any(|globs| {
+                !globs.is_empty()
+                    && absolute.starts_with(globs.path())
+                    && globs
+                        .matched_path_or_any_parents(&absolute, false)
+                        .is_ignore()
+            })
+    }
+
+    /// The severity of `rule`'s findings in test code, given its severity elsewhere;
+    /// `None` when it is off there.
+    pub fn severity(&self, rule: &str, elsewhere: Severity) -> Option<Severity> {
+        match self.levels.get(rule) {
+            None => Some(elsewhere),
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+        }
+    }
+}
+
 /// `path` with `.` and `..` resolved lexically: `/a/./b/../c` → `/a/c`.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -235,7 +356,10 @@ impl Config {
                 let shown = crate::discover::display_path(&path, Some(cwd));
                 Config::parse(&text, root, &shown)
             }
-            None => Ok(Config::default()),
+            None => Ok(Config {
+                test_code: TestCode::new(cwd),
+                ..Config::default()
+            }),
         }
     }
 
@@ -248,20 +372,22 @@ impl Config {
         };
         let raw: RawConfig =
             toml::from_str(text).map_err(|error| error_at(error.span(), error.message()))?;
-        let mut levels = BTreeMap::new();
-        for (name, level) in raw.rules {
-            let Some(meta) = rules::meta_by_name(name.get_ref()) else {
+        let rule_named = |name: &Spanned<String>| {
+            rules::meta_by_name(name.get_ref()).ok_or_else(|| {
                 let known: Vec<&str> = rules::all_meta().map(|meta| meta.name).collect();
-                return Err(error_at(
+                error_at(
                     Some(name.span()),
                     &format!(
                         "unknown rule `{}`, expected one of {}",
                         name.get_ref(),
                         quoted_list(&known)
                     ),
-                ));
-            };
-            levels.insert(meta.name, level);
+                )
+            })
+        };
+        let mut levels = BTreeMap::new();
+        for (name, level) in &raw.rules {
+            levels.insert(rule_named(name)?.name, *level);
         }
         let mut globs = GitignoreBuilder::new(root);
         for glob in &raw.exclude {
@@ -272,10 +398,37 @@ impl Config {
         let globs = globs
             .build()
             .map_err(|error| error_at(None, &error.to_string()))?;
+        let mut test_levels = BTreeMap::new();
+        for (name, level) in &raw.test_code.rules {
+            let meta = rule_named(name)?;
+            test_levels.insert(meta.name, *level);
+        }
+        let test_globs = |lines: &[Spanned<String>]| -> Result<Gitignore, String> {
+            let mut builder = GitignoreBuilder::new(root);
+            for glob in lines {
+                builder
+                    .add_line(None, glob.get_ref())
+                    .map_err(|error| error_at(Some(glob.span()), &error.to_string()))?;
+            }
+            builder
+                .build()
+                .map_err(|error| error_at(None, &error.to_string()))
+        };
+        let mut test_code = TestCode::new(root);
+        if let Some(paths) = &raw.test_code.paths {
+            test_code.builtin = Gitignore::empty();
+            test_code.project = test_globs(paths)?;
+        }
+        let extended = test_globs(&raw.test_code.extend_paths)?;
+        if !extended.is_empty() {
+            test_code.extended = extended;
+        }
+        test_code.levels.extend(test_levels);
         Ok(Config {
             path: Some(shown.to_owned()),
             levels,
             exclude: Exclude { globs },
+            test_code,
             knowledge: raw.knowledge,
         })
     }
@@ -450,7 +603,8 @@ side-effect-functions = ["ledger.PostEntry"]
         );
         assert_eq!(
             error("colour = true\n"),
-            "idemlint.toml:1:1: unknown field `colour`, expected one of `exclude`, `rules`, `knowledge`"
+            "idemlint.toml:1:1: unknown field `colour`, expected one of `exclude`, `rules`, \
+             `test-code`, `knowledge`"
         );
         assert_eq!(
             error("[rules\n"),
@@ -460,6 +614,68 @@ side-effect-functions = ["ledger.PostEntry"]
             error("exclude = [\"ok\", \"{a,b\"]\n"),
             "idemlint.toml:1:18: error parsing glob '{a,b': unclosed alternate group; missing '}' \
              (maybe escape '{' with '[{]'?)"
+        );
+    }
+
+    #[test]
+    fn test_code_is_found_below_the_root_by_the_built_in_paths_or_the_files() {
+        let root = Path::new("/repo");
+        let contains = |test_code: &TestCode, path: &str| test_code.contains(Path::new(path), root);
+        let builtin = parse("").unwrap().test_code;
+        for path in [
+            "svc/send_test.go",
+            "web/src/__tests__/send.ts",
+            "web/src/send.test.tsx",
+            "web/src/send.spec.js",
+            "tests/it/main.rs",
+            "pkg/testing/harness/engine.go",
+            "e2e/helpers.go",
+            "crates/x/benches/b.rs",
+        ] {
+            assert!(contains(&builtin, path), "{path}");
+        }
+        for path in [
+            "svc/send.go",
+            "src/contest.rs",
+            "web/src/attestation.ts",
+            "/elsewhere/tests/a.go",
+        ] {
+            assert!(!contains(&builtin, path), "{path}");
+        }
+        assert_eq!(builtin.severity("retry-any-error", Severity::Warning), None);
+        assert_eq!(
+            builtin.severity("check-then-insert", Severity::Error),
+            Some(Severity::Error)
+        );
+
+        let replaced = parse("[test-code]\npaths = [\"qa/\"]\n").unwrap().test_code;
+        assert!(contains(&replaced, "qa/smoke.go"));
+        assert!(!contains(&replaced, "svc/send_test.go"));
+        let extended = parse(
+            "[test-code]\nextend-paths = [\"qa/\"]\nrules = { retry-any-error = \"warning\", check-then-insert = \"off\" }\n",
+        )
+        .unwrap()
+        .test_code;
+        assert!(contains(&extended, "qa/smoke.go"));
+        assert!(contains(&extended, "svc/send_test.go"));
+        assert_eq!(
+            extended.severity("retry-any-error", Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            extended.severity("backoff-without-jitter", Severity::Warning),
+            None
+        );
+        assert_eq!(
+            extended.severity("check-then-insert", Severity::Error),
+            None
+        );
+        assert_eq!(
+            parse("[test-code]\nrules = { nope = \"off\" }\n").unwrap_err(),
+            format!(
+                "idemlint.toml:2:11: unknown rule `nope`, expected one of {}",
+                quoted_list(&rules::all_meta().map(|m| m.name).collect::<Vec<_>>())
+            )
         );
     }
 

@@ -31,6 +31,8 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     /// What the front-end could not read.
     pub notes: Vec<ParseNote>,
+    /// Code only tests run (see [`model::Module::test_code`]).
+    pub test_code: Vec<model::Span>,
 }
 
 /// The model of one file as the rules see it: lowered, its calls classified, and its
@@ -85,6 +87,7 @@ pub fn check_source(
     FileResult {
         findings: suppress::apply(findings, &module, source, rules),
         notes: module.diagnostics,
+        test_code: module.test_code,
     }
 }
 

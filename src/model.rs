@@ -85,6 +85,9 @@ pub struct Module {
     pub comments: Vec<Comment>,
     /// Parse problems worth telling the user (the file was still lowered as far as possible).
     pub diagnostics: Vec<ParseNote>,
+    /// Code that only tests run, wherever the file is (a Rust `#[cfg(test)]` module or
+    /// `#[test]` function): findings there are reported at the test-code levels.
+    pub test_code: Vec<Span>,
 }
 
 #[derive(Debug, Clone)]

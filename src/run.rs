@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{Exclude, Levels};
+use crate::config::{Exclude, Levels, TestCode};
 use crate::diff::ChangedLines;
 use crate::discover::{self, Target};
 use crate::finding::Finding;
@@ -32,6 +32,8 @@ pub struct CheckOptions<'a> {
     pub lang: Option<Lang>,
     /// The severity of each enabled rule; findings of the others are dropped.
     pub levels: &'a Levels,
+    /// Where test code is and the levels there.
+    pub test_code: &'a TestCode,
     /// Paths not to check when found in a directory.
     pub exclude: &'a Exclude,
     /// Whether `exclude` applies to the paths named too.
@@ -320,11 +322,16 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
         let at = index.position(note.span.start);
         Message::warning(path.to_owned(), format!("{shown}:{at}: {}", note.message))
     }));
+    let test_file = std::env::current_dir().is_ok_and(|cwd| options.test_code.contains(path, &cwd));
     let findings: Vec<Finding> = result
         .findings
         .into_iter()
         .filter_map(|mut finding| {
             finding.severity = options.levels.severity(finding.rule)?;
+            let start = finding.primary.span.start;
+            if test_file || result.test_code.iter().any(|span| span.contains(&start)) {
+                finding.severity = options.test_code.severity(finding.rule, finding.severity)?;
+            }
             let line = index.position(finding.primary.span.start).line;
             let changed = options
                 .changed
@@ -390,6 +397,7 @@ mod tests {
 
     static LEVELS: std::sync::LazyLock<Levels> = std::sync::LazyLock::new(Levels::default);
     static EXCLUDE: std::sync::LazyLock<Exclude> = std::sync::LazyLock::new(Exclude::default);
+    static TEST_CODE: std::sync::LazyLock<TestCode> = std::sync::LazyLock::new(TestCode::default);
 
     fn options(knowledge: &Knowledge) -> CheckOptions<'_> {
         CheckOptions {
@@ -397,6 +405,7 @@ mod tests {
             knowledge,
             lang: None,
             levels: &LEVELS,
+            test_code: &TEST_CODE,
             exclude: &EXCLUDE,
             exclude_named: false,
             changed: None,

@@ -320,7 +320,7 @@ mod tests {
                 body: Block { stmts },
             }],
             comments,
-            diagnostics: Vec::new(),
+            ..Module::default()
         }
     }
 

@@ -384,3 +384,147 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
 }
+
+/// A Go retry loop that retries every error, and backs off without jitter.
+const GO_RETRY: &[u8] = b"package p
+
+func send(ctx context.Context, c *Client, msg *Message) error {
+	delay := time.Second
+	for attempt := 0; attempt < 5; attempt++ {
+		if err := c.Send(ctx, msg); err == nil {
+			return nil
+		}
+		time.Sleep(delay)
+		delay *= 2
+	}
+	return errors.New(\"gave up\")
+}
+";
+
+/// The same retry in a Rust test module.
+const RUST_TEST_MODULE: &[u8] = b"#[cfg(test)]
+mod tests {
+    async fn wait_for_server(client: &Client) -> Result<(), Error> {
+        let mut delay = 100;
+        for _ in 0..5 {
+            if client.ping().await.is_ok() {
+                return Ok(());
+            }
+            sleep(Duration::from_millis(delay)).await;
+            delay *= 2;
+        }
+        Err(Error::Timeout)
+    }
+}
+";
+
+/// The rules of each finding of a JSON report, as `path: rule (severity)`.
+fn finding_rules(output: &std::process::Output) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {} ({})",
+                f["path"].as_str().unwrap(),
+                f["rule"],
+                f["severity"]
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn retry_rules_are_off_in_test_code_by_default() {
+    let dir = tree(&[
+        ("svc/send.go", GO_RETRY),
+        ("svc/send_test.go", GO_RETRY),
+        ("e2e/helpers.go", GO_RETRY),
+        ("pkg/testutil/wait.go", GO_RETRY),
+        ("internal/harness.go", GO_RETRY),
+        ("src/lib.rs", RUST_TEST_MODULE),
+        (
+            "src/wait.rs",
+            RUST_TEST_MODULE.strip_prefix(b"#[cfg(test)]\n").unwrap(),
+        ),
+    ]);
+    let output = check_in(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(
+        finding_rules(&output),
+        [
+            "src/wait.rs: \"backoff-without-jitter\" (\"warning\")",
+            "src/wait.rs: \"retry-any-error\" (\"warning\")",
+            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
+            "svc/send.go: \"retry-any-error\" (\"warning\")",
+        ]
+    );
+}
+
+#[test]
+fn test_code_paths_and_levels_come_from_the_configuration() {
+    let dir = tree(&[
+        ("svc/send.go", GO_RETRY),
+        ("svc/send_test.go", GO_RETRY),
+        ("qa/smoke.go", GO_RETRY),
+        (
+            "idemlint.toml",
+            b"[test-code]\nextend-paths = [\"qa/\"]\nrules = { retry-any-error = \"error\" }\n",
+        ),
+    ]);
+    let output = check_in(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(
+        finding_rules(&output),
+        [
+            "qa/smoke.go: \"retry-any-error\" (\"error\")",
+            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
+            "svc/send.go: \"retry-any-error\" (\"warning\")",
+            "svc/send_test.go: \"retry-any-error\" (\"error\")",
+        ]
+    );
+    fs::write(
+        dir.path().join("idemlint.toml"),
+        "[test-code]\npaths = [\"qa/\"]\n",
+    )
+    .unwrap();
+    let output = check_in(dir.path())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(
+        finding_rules(&output),
+        [
+            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
+            "svc/send.go: \"retry-any-error\" (\"warning\")",
+            "svc/send_test.go: \"backoff-without-jitter\" (\"warning\")",
+            "svc/send_test.go: \"retry-any-error\" (\"warning\")",
+        ]
+    );
+}
+
+#[test]
+fn a_checkout_inside_a_folder_named_test_is_not_test_code() {
+    let dir = tree(&[("test/project/svc/send.go", GO_RETRY)]);
+    let output = check_in(&dir.path().join("test/project"))
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(finding_rules(&output).len(), 2);
+}

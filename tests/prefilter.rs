@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idemlint::config::{Config, Exclude, Levels};
+use idemlint::config::{Config, Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
 use idemlint::prefilter::Prefilter;
@@ -20,6 +20,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         knowledge,
         lang: None,
         levels: &levels,
+        test_code: &TestCode::default(),
         exclude: &exclude,
         exclude_named: false,
         changed: None,
@@ -68,6 +69,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 knowledge: &knowledge,
                 lang: None,
                 levels: &levels,
+                test_code: &TestCode::default(),
                 exclude: &exclude,
                 exclude_named: false,
                 changed: None,

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use clap::ValueEnum;
-use idemlint::config::{Exclude, Levels};
+use idemlint::config::{Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
 use idemlint::report::{self, Format, ReportOptions};
@@ -112,6 +112,7 @@ fn check_in_process(path: &Path) -> run::Outcome {
         knowledge: &knowledge,
         lang: None,
         levels: &Levels::default(),
+        test_code: &TestCode::default(),
         exclude: &Exclude::default(),
         exclude_named: false,
         changed: None,

@@ -26,19 +26,20 @@ pub fn lower(source: &str) -> Module {
     let scanned = scan::scan(source);
     let work = || {
         let parsed = parse::parse(source, &scanned);
-        let units = lower::units(source, &parsed.pieces);
+        let lowered = lower::units(source, &parsed.pieces);
         let notes = parsed.notes;
         drop(parsed.pieces);
         // proc-macro2 keeps every parsed text in a per-thread source map: forget them, so
         // that a thread lowering many files stays flat.
         proc_macro2::extra::invalidate_current_thread_spans();
-        (units, notes)
+        (lowered, notes)
     };
-    let (units, diagnostics) = on_parser_stack(work);
+    let (lowered, diagnostics) = on_parser_stack(work);
     Module {
-        units,
+        units: lowered.units,
         comments: scanned.comments,
         diagnostics,
+        test_code: lowered.test_code,
     }
 }
 

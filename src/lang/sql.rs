@@ -61,6 +61,7 @@ pub fn lower(source: &str) -> Module {
                 message: r.reason,
             })
             .collect(),
+        test_code: Vec::new(),
     }
 }
 

@@ -52,8 +52,16 @@ const TYPE_FIRST_MACROS: &[&str] = &[
     "query_file_as_unchecked",
 ];
 
+/// What lowering one file gives.
+pub struct Lowered {
+    /// In source order.
+    pub units: Vec<Unit>,
+    /// The spans of `#[cfg(test)]` modules and `#[test]` functions.
+    pub test_code: Vec<Span>,
+}
+
 /// The units of the parsed pieces of one file, in source order.
-pub fn units(source: &str, pieces: &[Piece]) -> Vec<Unit> {
+pub fn units(source: &str, pieces: &[Piece]) -> Lowered {
     let mut lowerer = Lowerer {
         source,
         lines: pieces
@@ -68,6 +76,7 @@ pub fn units(source: &str, pieces: &[Piece]) -> Vec<Unit> {
         loops: Vec::new(),
         depth: 0,
         units: Vec::new(),
+        test_code: Vec::new(),
     };
     for (index, piece) in pieces.iter().enumerate() {
         lowerer.collect_consts(index, &piece.content);
@@ -92,7 +101,10 @@ pub fn units(source: &str, pieces: &[Piece]) -> Vec<Unit> {
     }
     let mut units = lowerer.units;
     units.sort_by_key(|unit| unit.span.start);
-    units
+    Lowered {
+        units,
+        test_code: lowerer.test_code,
+    }
 }
 
 /// Where the value of a block's tail expression goes.
@@ -152,6 +164,8 @@ struct Lowerer<'a> {
     /// Nesting of blocks and expressions in the unit; past `MAX_DEPTH` nothing is lowered.
     depth: usize,
     units: Vec<Unit>,
+    /// See [`Lowered::test_code`].
+    test_code: Vec<Span>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -296,6 +310,9 @@ impl<'a> Lowerer<'a> {
             syn::Item::Fn(f) => {
                 let start = vis_start(&f.vis).unwrap_or_else(|| sig_start(&f.sig));
                 let span = self.join(start, f.block.brace_token.span.close());
+                if is_test_only(&f.attrs) {
+                    self.test_code.push(span.clone());
+                }
                 self.function(format!("{prefix}{}", f.sig.ident), span, &f.sig, &f.block);
             }
             syn::Item::Impl(imp) => {
@@ -304,6 +321,9 @@ impl<'a> Lowerer<'a> {
                     if let syn::ImplItem::Fn(f) = item {
                         let start = vis_start(&f.vis).unwrap_or_else(|| sig_start(&f.sig));
                         let span = self.join(start, f.block.brace_token.span.close());
+                        if is_test_only(&f.attrs) {
+                            self.test_code.push(span.clone());
+                        }
                         let name = format!("{prefix}{type_name}::{}", f.sig.ident);
                         self.function(name, span, &f.sig, &f.block);
                     }
@@ -324,6 +344,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
             syn::Item::Mod(m) => {
+                if let Some((brace, _)) = &m.content
+                    && is_test_only(&m.attrs)
+                {
+                    let span = self.join(m.mod_token.span, brace.span.close());
+                    self.test_code.push(span);
+                }
                 let prefix = format!("{prefix}{}::", m.ident);
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     self.item(item, &prefix);
@@ -1408,6 +1434,27 @@ fn dotted(path: &syn::Path) -> String {
 /// A type path as written (`backon::ExponentialBuilder`), generic arguments dropped.
 fn path_text(path: &syn::Path) -> String {
     join_segments(path, "::")
+}
+
+/// Whether these attributes make an item test-only: `#[cfg(test)]` (also inside `all(…)`),
+/// `#[test]` and the test attributes of async runtimes and test crates (`#[tokio::test]`,
+/// `#[sqlx::test]`, `#[test_case(…)]`).
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
+        let name = last.ident.to_string();
+        if path.is_ident("cfg") {
+            return matches!(&attr.meta, syn::Meta::List(list) if list.tokens.clone().into_iter().any(
+                |token| matches!(&token, TokenTree::Ident(ident) if ident == "test")
+                    || matches!(&token, TokenTree::Group(group) if group.stream().into_iter().any(
+                        |inner| matches!(&inner, TokenTree::Ident(ident) if ident == "test"))),
+            ));
+        }
+        name == "test" || name.starts_with("test_")
+    })
 }
 
 fn join_segments(path: &syn::Path, separator: &str) -> String {
