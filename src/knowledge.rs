@@ -268,9 +268,16 @@ pub struct Knowledge {
     /// Words that, in a table or column name, say it records handled requests or events
     /// (an idempotency or dedup table, an inbox, a claim).
     pub dedup_name_hints: Vec<String>,
+    /// Whole words that, in a table, column, key or function name, say it records or claims
+    /// something that must happen once (`sent_notifications`, `transfers`, `acquire_lock`,
+    /// `once`); whole words, since `sent` is inside `consent`.
+    pub dedup_words: Vec<String>,
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
+    /// Words that make a call the database's own, whatever else its name says (pgx's
+    /// `SendBatch` runs queued queries; it sends no message).
+    pub database_call_words: Vec<String>,
     /// Names, codes and messages of a "someone else is on it" answer (`http.StatusConflict`,
     /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
     pub conflict_hints: Vec<String>,
@@ -810,7 +817,15 @@ impl Knowledge {
             ]
             .map(String::from)
             .to_vec(),
+            dedup_words: [
+                "once", "sent", "lock", "acquire", "claim", "transfer", "payment", "charge",
+            ]
+            .map(String::from)
+            .to_vec(),
             conflict_hints: ["conflict", "409", "tooearly", "425"]
+                .map(String::from)
+                .to_vec(),
+            database_call_words: ["batch", "query", "queries", "exec", "sql", "tx"]
                 .map(String::from)
                 .to_vec(),
             side_effect_hints: [
@@ -1080,16 +1095,40 @@ impl Knowledge {
         contains_any(name, &self.dedup_name_hints)
     }
 
+    /// Whether a name, written in any case style (`messageId`, `message_id`,
+    /// `SentNotifications`), says it records or claims something that must happen once:
+    /// a dedup hint inside it, or a dedup word (or its inflection) among its words.
+    pub fn names_once_only(&self, name: &str) -> bool {
+        let joined: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let hinted = self.dedup_name_hints.iter().any(|hint| {
+            let hint: String = hint.chars().filter(|c| *c != '_').collect();
+            joined.contains(&hint)
+        });
+        hinted
+            || words(name).iter().any(|word| {
+                self.dedup_words
+                    .iter()
+                    .any(|dedup| word.strip_prefix(dedup.as_str()).is_some_and(is_inflection))
+            })
+    }
+
     /// Whether a called function's name says it has an external, once-only effect: a hint
     /// starts one of the words of its last segment (`ChargeCustomer`, `send_email`), so
     /// `replay` is not taken for `pay`.
     pub fn is_side_effect(&self, callee: &str) -> bool {
         let last = callee.rsplit('.').next().unwrap_or(callee);
-        words(last).iter().any(|word| {
-            self.side_effect_hints
-                .iter()
-                .any(|h| word.starts_with(h.as_str()))
-        })
+        let words = words(last);
+        let database = |word: &String| self.database_call_words.contains(word);
+        !words.iter().any(database)
+            && words.iter().any(|word| {
+                self.side_effect_hints
+                    .iter()
+                    .any(|h| word.starts_with(h.as_str()))
+            })
     }
 
     pub fn is_retry_predicate(&self, name: &str) -> bool {

@@ -59,6 +59,14 @@ pub fn check_source(
         return check_code_blocks(source, rules, knowledge);
     }
     let module = classified_model(source, lang, knowledge);
+    if is_generated(&module) {
+        // The generated code hands its results to its callers: whatever it leaves unchecked
+        // is theirs to check, and nobody can act on a finding in a file they must not edit.
+        return FileResult {
+            notes: module.diagnostics,
+            ..FileResult::default()
+        };
+    }
     let cx = Context {
         lang,
         knowledge,
@@ -89,6 +97,24 @@ pub fn check_source(
         notes: module.diagnostics,
         test_code: module.test_code,
     }
+}
+
+/// Whether the file says it is generated: Go's `// Code generated … DO NOT EDIT.` line, or
+/// an `@generated` marker, in a comment before the code starts.
+fn is_generated(module: &model::Module) -> bool {
+    let code_starts = module
+        .units
+        .first()
+        .map_or(usize::MAX, |unit| unit.span.start);
+    module
+        .comments
+        .iter()
+        .take_while(|comment| comment.span.start < code_starts)
+        .any(|comment| {
+            let text = comment.text.trim();
+            (text.starts_with("Code generated ") && text.ends_with("DO NOT EDIT."))
+                || text.starts_with("@generated")
+        })
 }
 
 /// A Markdown file: each fenced code block in a language idemlint reads is checked as a

@@ -94,6 +94,34 @@ pub(super) fn lookup_keys(select: &Statement) -> Vec<&str> {
         .collect()
 }
 
+/// Whether a read's table or a key column is named like an idempotency or dedup record
+/// (`idempotency_keys`, `processed_events`, `event_id`). With [`once_only_effect_after`],
+/// this is the evidence that a read guards something that must happen once: a read of a rate
+/// limiter's bucket, a settings row or a migration's source guards nothing of the kind, and
+/// the rule stays silent on it.
+fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
+    let k = cx.knowledge;
+    select
+        .table
+        .as_deref()
+        .is_some_and(|t| k.names_once_only(t))
+        || keys.iter().any(|key| k.names_once_only(key))
+}
+
+/// Whether the unit calls something with a once-only effect (a charge, a message, an email)
+/// after `from`: what a duplicate would do twice.
+fn once_only_effect_after(unit: &Unit, from: usize, cx: &Context) -> bool {
+    flow::calls(unit).iter().any(|site| {
+        site.expr.span.start >= from
+            && matches!(site.call.role, CallRole::Unknown)
+            && site
+                .call
+                .callee
+                .dotted()
+                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+    })
+}
+
 /// An INSERT into the read's table that writes its key and fails (or duplicates) when the
 /// key exists.
 fn creates_key(insert: &Statement, select: &Statement, keys: &[&str]) -> bool {
@@ -112,7 +140,9 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     for (qi, read_q) in queries.iter().enumerate() {
         for (si, select) in read_q.statements().iter().enumerate() {
             let keys = lookup_keys(select);
-            if keys.is_empty() {
+            let guards_dedup =
+                names_dedup(select, &keys, cx) || once_only_effect_after(unit, read_q.span.end, cx);
+            if keys.is_empty() || !guards_dedup {
                 continue;
             }
             let reach = read_q.call.map(|site| reach_of(unit, &site, cx));
@@ -376,6 +406,16 @@ fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some(key) = kv_key(get, KvOp::Get, cx) else {
             continue;
         };
+        // A cache-aside read (on a miss, compute the value and SET it) guards nothing that
+        // must happen once: only a key named like a dedup record, or a once-only effect after
+        // the read, says the GET is a check.
+        let is_cache = key.to_ascii_lowercase().contains("cache");
+        let guards_dedup = cx.knowledge.names_once_only(&key)
+            || cx.knowledge.names_once_only(&unit.name)
+            || once_only_effect_after(unit, get.expr.span.end, cx);
+        if is_cache || !guards_dedup {
+            continue;
+        }
         let reach = reach_of(unit, get, cx);
         let set = calls[i + 1..].iter().find_map(|set| {
             if kv_key(set, KvOp::Set, cx).as_deref() != Some(key.as_str()) {

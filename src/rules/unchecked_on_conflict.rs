@@ -135,7 +135,7 @@ fn later_effect(
         }
         let gated = stmt.table.as_deref() == Some(dedup_table)
             || stmt.reads_from.iter().any(|t| t == dedup_table);
-        if stmt.is_write() && !gated {
+        if is_business_write(stmt, insert) && !gated {
             first_write = Some(LaterEffect {
                 span: query.file_span(&stmt.keyword_span),
                 what: format!("the {}", keyword(stmt)),
@@ -163,14 +163,29 @@ fn later_effect(
     }
 }
 
+/// Whether `write`, run after `insert` for a duplicate too, does harm: not when it skips
+/// duplicates itself (a projection kept in step, a link), nor when it deletes the rows the
+/// insert copied (a move from a queue: a row copied before is still rightly removed).
+fn is_business_write(write: &Statement, insert: &Statement) -> bool {
+    let moves_copied_rows = write.kind == StatementKind::Delete
+        && write.table.as_ref().is_some_and(|table| {
+            insert.reads_from.contains(table)
+                || write
+                    .reads_from
+                    .iter()
+                    .any(|source| insert.reads_from.contains(source))
+        });
+    write.is_write() && !write.is_insert_do_nothing() && !moves_copied_rows
+}
+
 /// A data-modifying CTE that drops duplicates, in a statement that does not read it.
 fn ungated_cte(query: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Finding> {
-    if !stmt.is_write() {
-        return None;
-    }
     let (name, insert) = stmt.ctes.iter().find(|(_, cte)| {
         cte.is_insert_do_nothing() && (cte.returning.is_some() || is_dedup(cte, cx))
     })?;
+    if !is_business_write(stmt, insert) {
+        return None;
+    }
     let reads_it = stmt
         .reads_from
         .iter()
