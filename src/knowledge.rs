@@ -272,6 +272,11 @@ pub struct Knowledge {
     /// something that must happen once (`sent_notifications`, `transfers`, `acquire_lock`,
     /// `once`); whole words, since `sent` is inside `consent`.
     pub dedup_words: Vec<String>,
+    /// Words that, in the name of a retried call or of the function retrying it, say it waits
+    /// for a dependency of the service (its database, broker, socket, or its own start-up)
+    /// rather than asking another service for something a 4xx could refuse. Retrying every
+    /// failure there is how a service waits for what it needs.
+    pub dependency_wait_words: Vec<String>,
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
@@ -822,6 +827,40 @@ impl Knowledge {
             ]
             .map(String::from)
             .to_vec(),
+            dependency_wait_words: [
+                "connect",
+                "reconnect",
+                "dial",
+                "redial",
+                "ping",
+                "receive",
+                "recv",
+                "subscribe",
+                "resubscribe",
+                "listen",
+                "accept",
+                "start",
+                "restart",
+                "bootstrap",
+                "init",
+                "initialize",
+                "load",
+                "reload",
+                "hydrate",
+                "resync",
+                "wait",
+                "watch",
+                "poll",
+                "health",
+                "healthy",
+                "ready",
+                "readiness",
+                "liveness",
+                "elect",
+                "resign",
+            ]
+            .map(String::from)
+            .to_vec(),
             conflict_hints: ["conflict", "409", "tooearly", "425"]
                 .map(String::from)
                 .to_vec(),
@@ -1093,6 +1132,16 @@ impl Knowledge {
     /// Whether a table or column name says it records handled requests or events.
     pub fn is_dedup_name(&self, name: &str) -> bool {
         contains_any(name, &self.dedup_name_hints)
+    }
+
+    /// Whether a function's name says it waits for a dependency (see
+    /// [`Knowledge::dependency_wait_words`]): `connectWithRetry`, `Receive`, `loadFromDatabase`.
+    pub fn names_dependency_wait(&self, name: &str) -> bool {
+        words(name).iter().any(|word| {
+            self.dependency_wait_words
+                .iter()
+                .any(|wait| word.strip_prefix(wait.as_str()).is_some_and(is_inflection))
+        })
     }
 
     /// Whether a name, written in any case style (`messageId`, `message_id`,

@@ -404,10 +404,10 @@ func send(ctx context.Context, c *Client, msg *Message) error {
 /// The same retry in a Rust test module.
 const RUST_TEST_MODULE: &[u8] = b"#[cfg(test)]
 mod tests {
-    async fn wait_for_server(client: &Client) -> Result<(), Error> {
+    async fn deliver(client: &Client, msg: &Message) -> Result<(), Error> {
         let mut delay = 100;
         for _ in 0..5 {
-            if client.ping().await.is_ok() {
+            if client.send(msg).await.is_ok() {
                 return Ok(());
             }
             sleep(Duration::from_millis(delay)).await;

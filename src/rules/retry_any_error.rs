@@ -433,7 +433,19 @@ impl Walk<'_> {
         }
         let from_other_attempt = self.others.iter().any(|a| std::ptr::eq(a.stmt, stmt));
         let status = self.is_status(value, &path);
-        let derived = !from_other_attempt && path.reads_outcome(value);
+        // Another tested call that takes this attempt's failure is its classifier
+        // (`const retryable = classify(err)`), not an attempt of its own; one that reads
+        // only its response (`io.ReadAll(resp.Body)`) is.
+        let classifies = path
+            .outcome
+            .iter()
+            .chain(&path.derived)
+            .any(|v| flow::reads(value, v));
+        let derived = if from_other_attempt {
+            classifies
+        } else {
+            path.reads_outcome(value)
+        };
         for v in &vars {
             path.forget(v);
             if status {
@@ -1106,6 +1118,24 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         return Vec::new();
     }
     let attempts = tested_attempts(l, cx.lang);
+    // Every call whose failure takes the retry path: the attempts, and in a `try` whatever
+    // else it runs.
+    let caught = caught_stmts(l);
+    let retried: Vec<&Expr> = attempts
+        .iter()
+        .flat_map(|attempt| {
+            let landing = attempt.caught.as_ref().map(|c| &c.landing);
+            let same_try = caught
+                .iter()
+                .filter(move |(_, c)| Some(&c.landing) == landing)
+                .flat_map(|(stmt, _)| stmt.exprs())
+                .filter_map(outermost_call);
+            std::iter::once(attempt.call).chain(same_try)
+        })
+        .collect();
+    if waits_for_dependency(unit, &retried, cx) {
+        return Vec::new();
+    }
     let mut findings: Vec<Finding> = Vec::new();
     for (i, attempt) in attempts.iter().enumerate().take(ATTEMPTS_JUDGED) {
         if inputs_vary(l, attempt, cx) {
@@ -1295,6 +1325,42 @@ fn status_finding(
     .with_severity(META.default_severity)
 }
 
+/// Whether the retried calls wait for a dependency of the service rather than ask another
+/// service for something: connecting, receiving, subscribing, starting, loading, polling
+/// for readiness (see [`Knowledge::dependency_wait_words`]), every one of them by its name,
+/// or all of them by the name of the function retrying them (`connectWithRetry`,
+/// `waitForEndpoint`).
+fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context) -> bool {
+    let k = cx.knowledge;
+    k.names_dependency_wait(&unit.name)
+        || !retried.is_empty()
+            && retried.iter().all(|e| {
+                e.as_call()
+                    .and_then(|call| call.callee.last_segment())
+                    .is_some_and(|name| k.names_dependency_wait(name))
+            })
+}
+
+/// The calls an operation handed to a retry library makes: a function passed by name, or
+/// the calls in a closure's body.
+fn operation_calls(entry: &Call) -> Vec<&Expr> {
+    entry
+        .args
+        .iter()
+        .flat_map(|arg| match &arg.kind {
+            ExprKind::Closure { body, .. } => body
+                .all_stmts()
+                .into_iter()
+                .flat_map(|stmt| stmt.exprs())
+                .flat_map(|e| e.walk())
+                .filter(|e| e.as_call().is_some())
+                .collect(),
+            ExprKind::Name(_) | ExprKind::Field { .. } => vec![arg],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 /// Retry-library entry points that retry every error the operation returns.
 fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -1311,6 +1377,9 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         if let Some(library) = facts.needs_strategy_of
             && !uses_strategy_of(unit, site.call, library)
         {
+            continue;
+        }
+        if waits_for_dependency(unit, &operation_calls(site.call), cx) {
             continue;
         }
         let marks = MarkSite {
