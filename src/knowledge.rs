@@ -74,6 +74,8 @@ pub enum ArgTest {
     Any,
     /// A numeric literal equal to 0.
     Zero,
+    /// A numeric literal equal to 1 (a growth factor that keeps the delay constant).
+    One,
     /// Anything but a literal 0 or `false`.
     NonZero,
     True,
@@ -138,6 +140,8 @@ pub struct RetryFacts {
     pub permanent: &'static [&'static str],
     /// For a struct literal strategy: the field that makes the delay grow.
     pub growth_field: Option<GrowthField>,
+    /// What keeps the delay from growing (p-retry's `factor: 1`): a poll at a fixed interval.
+    pub constant_when: &'static [Mark],
     /// An option field set to a function from the attempt number to the delay (axios-retry's
     /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
     /// has no jitter.
@@ -277,6 +281,10 @@ pub struct Knowledge {
     /// rather than asking another service for something a 4xx could refuse. Retrying every
     /// failure there is how a service waits for what it needs.
     pub dependency_wait_words: Vec<String>,
+    /// What a server says when it sets the client's pace (RFC 8628's `slow_down`, the
+    /// `Retry-After` header), lower-case letters and digits only: a wait that grows only
+    /// when the server says so is the server's schedule, not a backoff.
+    pub server_pace_hints: Vec<String>,
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
@@ -349,6 +357,7 @@ impl ArgTest {
         match self {
             ArgTest::Any => true,
             ArgTest::Zero => number == Some(0.0),
+            ArgTest::One => number == Some(1.0),
             ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
             ArgTest::True => boolean == Some(true),
             ArgTest::False => boolean == Some(false),
@@ -861,6 +870,7 @@ impl Knowledge {
             ]
             .map(String::from)
             .to_vec(),
+            server_pace_hints: ["slowdown", "retryafter"].map(String::from).to_vec(),
             conflict_hints: ["conflict", "409", "tooearly", "425"]
                 .map(String::from)
                 .to_vec(),
@@ -1134,6 +1144,19 @@ impl Knowledge {
         contains_any(name, &self.dedup_name_hints)
     }
 
+    /// Whether code text names a server's pacing signal (`"slow_down"`, `SlowDown`,
+    /// `"Retry-After"`); see [`Knowledge::server_pace_hints`].
+    pub fn names_server_pace(&self, text: &str) -> bool {
+        let joined: String = text
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        self.server_pace_hints
+            .iter()
+            .any(|hint| joined.contains(hint.as_str()))
+    }
+
     /// Whether a function's name says it waits for a dependency (see
     /// [`Knowledge::dependency_wait_words`]): `connectWithRetry`, `Receive`, `loadFromDatabase`.
     pub fn names_dependency_wait(&self, name: &str) -> bool {
@@ -1230,7 +1253,7 @@ fn status_names() -> Vec<StatusName> {
 
 /// The retry and backoff libraries, from `references/retry-libraries.md`.
 fn retry_table() -> Vec<RetryApi> {
-    use ArgTest::{Any, False, Is, Mentions, NonZero, True, TrueForStatus, Zero};
+    use ArgTest::{Any, False, Is, Mentions, NonZero, One, True, TrueForStatus, Zero};
     use Lang::{Go, Rust, TypeScript};
     use RetryRole::{Entry, Strategy, StrategyLiteral};
     let any_shape = CallShape::default();
@@ -1528,6 +1551,10 @@ fn retry_table() -> Vec<RetryApi> {
             name: "randomize",
             value: True,
         }],
+        constant_when: &[Mark::Field {
+            name: "factor",
+            value: One,
+        }],
         classifiers: &[Mark::Field {
             name: "shouldRetry",
             value: Any,
@@ -1547,6 +1574,10 @@ fn retry_table() -> Vec<RetryApi> {
         jitter_off: &[Mark::Field {
             name: "randomize",
             value: False,
+        }],
+        constant_when: &[Mark::Field {
+            name: "factor",
+            value: One,
         }],
         permanent: &["bail"],
         jitter_fix: "leave `randomize` on (the default), which spreads each delay over [d, 2d)",

@@ -8,7 +8,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
-use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, Unit};
+use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::prefilter::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -76,7 +76,10 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some(growth) = values.growth_in(duration, &trends) else {
             continue;
         };
-        if values.carries_randomness(duration) || values.is_random_helper(&site.call.callee) {
+        if values.carries_randomness(duration)
+            || values.is_random_helper(&site.call.callee)
+            || paced_by_server(unit, &growth.span, cx)
+        {
             continue;
         }
         let finding = Finding::new(
@@ -105,6 +108,34 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         findings.push(finding.with_severity(META.default_severity));
     }
     findings
+}
+
+/// Whether the delay grows only where the server asks for a slower pace: in an arm whose
+/// condition or pattern names its signal (an OAuth device flow's `slow_down`, a
+/// `Retry-After` header). The server sets that schedule; the client only follows it.
+fn paced_by_server(unit: &Unit, growth: &Span, cx: &Context) -> bool {
+    flow::every_stmt(&unit.body).into_iter().any(|stmt| {
+        let StmtKind::Branch { arms, .. } = &stmt.kind else {
+            return false;
+        };
+        arms.iter().any(|arm| {
+            let holds_growth = arm
+                .body
+                .stmts
+                .iter()
+                .any(|s| s.span.start <= growth.start && growth.end <= s.span.end);
+            let head_end = arm
+                .body
+                .stmts
+                .first()
+                .map_or(arm.span.end, |s| s.span.start);
+            holds_growth
+                && cx
+                    .source
+                    .get(arm.span.start..head_end.max(arm.span.start))
+                    .is_some_and(|head| cx.knowledge.names_server_pace(head))
+        })
+    })
 }
 
 /// The fix for a hand-written sleep, spelled with the code's own delay expression.
@@ -193,6 +224,9 @@ fn check_strategy(
         lang: cx.lang,
         source: cx.source,
     };
+    if retry_marks::find(&site, facts.constant_when).is_some() {
+        return None;
+    }
     let switched_off = retry_marks::find(&site, facts.jitter_off);
     if switched_off.is_none()
         && (facts.jitters_by_default || retry_marks::find(&site, facts.jitter_on).is_some())
