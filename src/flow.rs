@@ -1467,6 +1467,15 @@ pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Lo
     out
 }
 
+/// Whether a string literal in `expr` names an address of the machine itself: what it calls
+/// is a local setup (a dev tool's database, a test's container), not a shared service.
+pub fn mentions_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
+    expr.walk().iter().any(|e| match &e.kind {
+        ExprKind::Str(s) => knowledge.names_local_host(&s.value),
+        _ => false,
+    })
+}
+
 /// Whether a block does something that can fail and looks at whether it did: an error it
 /// binds (`n, err :=`), `?`, a `try` with a handler, an `Err`/`Ok` pattern or an `is_err()`
 /// test, a `.catch`, or it awaits an operation. A loop that only waits for a local state to

@@ -285,6 +285,9 @@ pub struct Knowledge {
     /// `Retry-After` header), lower-case letters and digits only: a wait that grows only
     /// when the server says so is the server's schedule, not a backoff.
     pub server_pace_hints: Vec<String>,
+    /// Addresses of the machine itself: a retry that waits for a server there waits for a
+    /// local setup (a dev tool's database, a test's container), not a shared service.
+    pub local_hosts: Vec<String>,
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
@@ -810,6 +813,7 @@ impl Knowledge {
                 "should_retry",
                 "isrecoverable",
                 "is_recoverable",
+                "eligibleforretry",
             ]
             .map(String::from)
             .to_vec(),
@@ -871,6 +875,9 @@ impl Knowledge {
             .map(String::from)
             .to_vec(),
             server_pace_hints: ["slowdown", "retryafter"].map(String::from).to_vec(),
+            local_hosts: ["localhost", "127.0.0.1", "[::1]"]
+                .map(String::from)
+                .to_vec(),
             conflict_hints: ["conflict", "409", "tooearly", "425"]
                 .map(String::from)
                 .to_vec(),
@@ -1142,6 +1149,14 @@ impl Knowledge {
     /// Whether a table or column name says it records handled requests or events.
     pub fn is_dedup_name(&self, name: &str) -> bool {
         contains_any(name, &self.dedup_name_hints)
+    }
+
+    /// Whether a string names an address of the machine itself (`mysql://…@localhost:3306`).
+    pub fn names_local_host(&self, text: &str) -> bool {
+        let text = text.to_ascii_lowercase();
+        self.local_hosts
+            .iter()
+            .any(|host| text.contains(host.as_str()))
     }
 
     /// Whether code text names a server's pacing signal (`"slow_down"`, `SlowDown`,

@@ -63,12 +63,17 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         };
         // A growing wait between polls of a state (a process gone, a cache drained) paces
         // one caller; a retry is a wait after a failure.
-        let retries = flow::observes_failure(
-            flow::enclosing_loops(unit, &site.expr.span)
-                .first()
-                .map_or(&unit.body, |(_, l)| &l.body),
-            cx.knowledge,
-        );
+        let body = flow::enclosing_loops(unit, &site.expr.span)
+            .first()
+            .map_or(&unit.body, |(_, l)| &l.body);
+        // Waiting for a server on this machine paces one local client (a dev tool's
+        // database, a test's container): there is no crowd to fall into step.
+        let local = body
+            .all_stmts()
+            .iter()
+            .flat_map(|stmt| stmt.exprs())
+            .any(|e| flow::mentions_local_host(e, cx.knowledge));
+        let retries = !local && flow::observes_failure(body, cx.knowledge);
         let trends = values.trends_at(&site.expr.span);
         if !retries || trends.is_empty() {
             continue;

@@ -1118,27 +1118,19 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         return Vec::new();
     }
     let attempts = tested_attempts(l, cx.lang);
-    // Every call whose failure takes the retry path: the attempts, and in a `try` whatever
-    // else it runs.
     let caught = caught_stmts(l);
-    let retried: Vec<&Expr> = attempts
-        .iter()
-        .flat_map(|attempt| {
-            let landing = attempt.caught.as_ref().map(|c| &c.landing);
-            let same_try = caught
-                .iter()
-                .filter(move |(_, c)| Some(&c.landing) == landing)
-                .flat_map(|(stmt, _)| stmt.exprs())
-                .filter_map(outermost_call);
-            std::iter::once(attempt.call).chain(same_try)
-        })
-        .collect();
-    if waits_for_dependency(unit, &retried, cx) {
-        return Vec::new();
-    }
     let mut findings: Vec<Finding> = Vec::new();
     for (i, attempt) in attempts.iter().enumerate().take(ATTEMPTS_JUDGED) {
-        if inputs_vary(l, attempt, cx) {
+        // Every call whose failure this attempt's retry path takes: the attempt, and in a
+        // `try` whatever else the `try` runs.
+        let landing = attempt.caught.as_ref().map(|c| &c.landing);
+        let same_try = caught
+            .iter()
+            .filter(|(_, c)| Some(&c.landing) == landing)
+            .flat_map(|(stmt, _)| stmt.exprs())
+            .filter_map(outermost_call);
+        let retried: Vec<&Expr> = std::iter::once(attempt.call).chain(same_try).collect();
+        if inputs_vary(l, attempt, cx) || waits_for_dependency(unit, &retried, cx) {
             continue;
         }
         let others: Vec<&Attempt> = attempts
@@ -1329,10 +1321,11 @@ fn status_finding(
 /// service for something: connecting, receiving, subscribing, starting, loading, polling
 /// for readiness (see [`Knowledge::dependency_wait_words`]), every one of them by its name,
 /// or all of them by the name of the function retrying them (`connectWithRetry`,
-/// `waitForEndpoint`).
+/// `waitForEndpoint`); or one of them calls a server on this machine (`localhost`).
 fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context) -> bool {
     let k = cx.knowledge;
     k.names_dependency_wait(&unit.name)
+        || retried.iter().any(|e| flow::mentions_local_host(e, k))
         || !retried.is_empty()
             && retried.iter().all(|e| {
                 e.as_call()
