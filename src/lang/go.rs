@@ -57,10 +57,10 @@ fn parse(source: &str) -> Option<Tree> {
 pub fn lower(source: &str) -> Module {
     let Some(tree) = parse(source) else {
         return Module {
-            diagnostics: vec![ParseNote {
-                span: 0..source.len(),
-                message: "the Go parser could not read this file".to_owned(),
-            }],
+            diagnostics: vec![ParseNote::warning(
+                0..source.len(),
+                "the Go parser could not read this file",
+            )],
             ..Module::default()
         };
     };
@@ -90,10 +90,10 @@ pub(super) fn collect_comments_and_errors(root: Node, source: &str, module: &mut
         } else if (node.is_error() || node.is_missing())
             && !(last_region.start <= range.start && range.end <= last_region.end)
         {
-            module.diagnostics.push(ParseNote {
-                span: range.clone(),
-                message: syntax_error_message(node, source),
-            });
+            module.diagnostics.push(ParseNote::warning(
+                range.clone(),
+                syntax_error_message(node, source),
+            ));
             last_region = range;
         }
         if cursor.goto_first_child() {

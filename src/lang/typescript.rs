@@ -102,10 +102,10 @@ fn parse(source: &str) -> Option<Tree> {
 pub fn lower(source: &str) -> Module {
     let Some(tree) = parse(source) else {
         return Module {
-            diagnostics: vec![ParseNote {
-                span: 0..source.len(),
-                message: "the TypeScript parser could not read this file".to_owned(),
-            }],
+            diagnostics: vec![ParseNote::warning(
+                0..source.len(),
+                "the TypeScript parser could not read this file",
+            )],
             ..Module::default()
         };
     };
