@@ -1,11 +1,11 @@
 //! The TypeScript and JSX that tree-sitter-typescript 0.23 (the newest published) does not
-//! read, recognised by the errors it leaves in the tree; see [`super::super::gaps`] for
+//! read, recognised by the errors it leaves in the tree; see [`crate::lang::gaps`] for
 //! how a gap is patched and the tree kept.
 
 use tree_sitter::{Node, Tree};
 
-use super::super::gaps::{self, Patch};
-use super::super::go::named_children;
+use crate::lang::gaps::{self, Patch};
+use crate::lang::go::named_children;
 
 /// The patches for every gap `tree` (parsed from `text`) shows.
 pub(super) fn find(tree: &Tree, text: &str) -> Vec<Patch> {
