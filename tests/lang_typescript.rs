@@ -487,17 +487,19 @@ fn a_bare_ampersand_in_jsx_text_or_attributes_is_text() {
 
 #[test]
 fn names_and_types_the_grammar_takes_for_other_syntax_are_read() {
-    let src = "export type * from \"./models\";\ninterface Filter {\n  eq?: string\n  in?: string[]\n  onChange: (boolean) => void;\n  ops: import(\"./ops\").Op[];\n}\nexport async function dedupe(ids, mod = await load<typeof import(\"./m\")>()) {\n  const unique = [...new Set(ids)];\n  for (let i = 0; i < unique.length; i++) {\n    await mod.send(unique[i]);\n  }\n}\n";
+    let src = "export type * from \"./models\";\ninterface Filter {\n  eq?: string\n  in?: string[]\n  onChange: (boolean) => void;\n  ops: import(\"./ops\").Op[];\n}\nexport async function dedupe(ids, onSent: (string) => void, mod = await load<typeof import(\"./m\")>()) {\n  const unique = [...new Set(ids)];\n  for (let i = 0; i < unique.length; i++) {\n    await mod.send(unique[i]);\n    onSent(unique[i]);\n  }\n  return column(\"at\").$type<import(\"./time\").Stamp>();\n}\n";
     let module = classified(src);
     assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
-    insta::assert_snapshot!(dump::module(&module), @r"
-    fn dedupe(ids, mod)
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    fn dedupe(ids, onSent, mod)
       unique = [(call Set ids)]
       while (Lt i unique.length)
         init:
           i = 0
         (Await (call mod.send unique[i]))
+        (call onSent unique[i])
         post:
           i Add= 1
-    ");
+      return (call (call column "at").$type)
+    "#);
 }

@@ -85,12 +85,13 @@ fn ampersands_in_jsx(error: Node, text: &str) -> Vec<Patch> {
 
 /// `onChange: (boolean) => void`: a function type's parameter may bear the name of a
 /// predefined type, which the grammar then reads as a parenthesized type and stops at the
-/// `=>`. The name is turned into a plain one; the lowerer drops types anyway.
+/// `=>` (or invents a closing token before it). The name is turned into a plain one; the
+/// lowerer drops types anyway.
 fn parameter_named_like_a_type(error: Node, text: &str) -> Option<Patch> {
-    if !text[error.start_byte()..].starts_with("=>") {
+    let close = previous_token(error).filter(|token| token.kind() == ")")?;
+    if !text[close.end_byte()..].trim_start().starts_with("=>") {
         return None;
     }
-    let close = previous_token(error).filter(|token| token.kind() == ")")?;
     let parenthesized = close
         .parent()
         .filter(|p| p.kind() == "parenthesized_type")?;
@@ -135,13 +136,13 @@ fn type_only_export_of_all(error: Node, text: &str) -> Option<Patch> {
 
 /// `import("pkg").Type[]`, `f<typeof import("pkg")>()`: the grammar reads an import type only
 /// as a whole annotation, not followed by `[]` or inside type arguments. In a file with
-/// errors, each `import("…")` that follows a `:` or `typeof` is turned into a plain name of
-/// the same length; the lowerer drops types anyway.
+/// errors, each `import("…")` that follows a `:`, `typeof` or `<` is turned into a plain
+/// name of the same length; the lowerer drops types anyway.
 fn import_types(root: Node, text: &str) -> Vec<Patch> {
     let tokens = gaps::tokens(root);
     tokens
         .windows(2)
-        .filter(|pair| matches!(pair[0].kind(), ":" | "typeof") && pair[1].kind() == "import")
+        .filter(|pair| matches!(pair[0].kind(), ":" | "typeof" | "<") && pair[1].kind() == "import")
         .filter_map(|pair| {
             // The `import` keyword is the only child of a node of its own name.
             let call = std::iter::successors(pair[1].parent(), |node| node.parent())
