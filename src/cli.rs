@@ -121,6 +121,11 @@ struct CheckArgs {
     /// the findings are the same)
     #[arg(long)]
     no_prefilter: bool,
+    /// Also print notes on what was read another way than planned, with nothing lost:
+    /// syntax errors in Markdown code blocks (often elided on purpose), and SQL statements
+    /// sqlparser could not read, whose facts were read from their tokens.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,6 +249,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         max_file_size: args.max_file_size,
         threads: args.threads,
         prefilter: (!args.no_prefilter).then_some(&prefilter),
+        verbose: args.verbose,
     };
     let outcome = if reads_stdin {
         match check_stdin(args, &options) {

@@ -130,12 +130,12 @@ fn check_code_blocks(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -
                 .into_iter()
                 .map(|finding| finding.shifted(block.start)),
         );
-        result
-            .notes
-            .extend(inner.notes.into_iter().map(|note| ParseNote {
-                span: lang::markdown::shift(&note.span, block.start),
-                ..note
-            }));
+        result.notes.extend(
+            inner
+                .notes
+                .into_iter()
+                .map(|note| lang::markdown::block_note(note, block.start)),
+        );
     }
     result
 }

@@ -101,6 +101,37 @@ pub struct Comment {
 pub struct ParseNote {
     pub span: Span,
     pub message: String,
+    pub weight: NoteWeight,
+}
+
+impl ParseNote {
+    /// Part of a file the user owns could not be read: what stands there may go unchecked.
+    pub fn warning(span: Span, message: impl Into<String>) -> ParseNote {
+        ParseNote {
+            span,
+            message: message.into(),
+            weight: NoteWeight::Warning,
+        }
+    }
+
+    /// Something read another way than planned, with nothing the rules need lost.
+    pub fn detail(span: Span, message: impl Into<String>) -> ParseNote {
+        ParseNote {
+            span,
+            message: message.into(),
+            weight: NoteWeight::Detail,
+        }
+    }
+}
+
+/// Whether a [`ParseNote`] is worth a warning on every run, or only when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteWeight {
+    /// A syntax error in a source file: shown as a warning.
+    Warning,
+    /// Shown only with `check --verbose`: a fallback that lost nothing, or an error in a
+    /// Markdown code block, which is an illustration and often elided on purpose (`...`).
+    Detail,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use crate::diff::ChangedLines;
 use crate::discover::{self, Target};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
-use crate::model::Lang;
+use crate::model::{Lang, NoteWeight};
 use crate::prefilter::Prefilter;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
@@ -48,6 +48,9 @@ pub struct CheckOptions<'a> {
     /// Files it does not admit are counted as checked without being parsed: they cannot
     /// hold a finding of `rules`. `None` parses every file.
     pub prefilter: Option<&'a Prefilter>,
+    /// Also report the parse notes that are details, not warnings (see
+    /// [`NoteWeight::Detail`]).
+    pub verbose: bool,
 }
 
 /// The default of [`CheckOptions::max_file_size`]: far above any hand-written source file.
@@ -59,6 +62,8 @@ const CHECKER_STACK: usize = 16 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
+    /// A detail of how something was read, shown only with `--verbose`.
+    Note,
     /// Something was read only in part (a parse problem, a file skipped as binary).
     Warning,
     /// Something could not be checked at all: the run exits with status 2.
@@ -90,11 +95,20 @@ impl Message {
             text: text.into(),
         }
     }
+
+    pub fn note(path: PathBuf, text: impl Into<String>) -> Message {
+        Message {
+            level: Level::Note,
+            path,
+            text: text.into(),
+        }
+    }
 }
 
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {
+            Level::Note => "note",
             Level::Warning => "warning",
             Level::Error => "error",
         };
@@ -318,9 +332,17 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
     };
     outcome.checked = true;
     let index = LineIndex::new(&source);
-    outcome.messages.extend(result.notes.iter().map(|note| {
+    let notes = result
+        .notes
+        .iter()
+        .filter(|note| options.verbose || note.weight == NoteWeight::Warning);
+    outcome.messages.extend(notes.map(|note| {
         let at = index.position(note.span.start);
-        Message::warning(path.to_owned(), format!("{shown}:{at}: {}", note.message))
+        let text = format!("{shown}:{at}: {}", note.message);
+        match note.weight {
+            NoteWeight::Warning => Message::warning(path.to_owned(), text),
+            NoteWeight::Detail => Message::note(path.to_owned(), text),
+        }
     }));
     let test_file = std::env::current_dir().is_ok_and(|cwd| options.test_code.contains(path, &cwd));
     let findings: Vec<Finding> = result
@@ -412,6 +434,7 @@ mod tests {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
             prefilter: None,
+            verbose: false,
         }
     }
 

@@ -135,6 +135,9 @@ pub struct Comment {
 pub struct Rejected {
     pub span: Range<usize>,
     pub reason: String,
+    /// Whether the facts were still read, from the tokens: sqlparser's grammar lacks some
+    /// dialects' syntax (psql variables, ClickHouse DDL, PL/pgSQL), the tokens do not.
+    pub read_from_tokens: bool,
 }
 
 /// The body of a `CREATE FUNCTION`/`CREATE PROCEDURE` or `DO` statement.
@@ -289,6 +292,7 @@ pub fn script(text: &str) -> Script {
         script.rejected.push(Rejected {
             span: span.clone(),
             reason: format!("the SQL tokenizer stopped here: {message}"),
+            read_from_tokens: false,
         });
     }
     let mut reader = read::Reader::new(text, lexed.dialect);
@@ -317,6 +321,7 @@ pub fn script(text: &str) -> Script {
             reason: format!(
                 "sqlparser could not read this statement: {reason}; its facts were read from its tokens"
             ),
+            read_from_tokens: true,
         });
     script.rejected.extend(parse_failures);
     script.rejected.sort_by_key(|r| r.span.start);

@@ -528,3 +528,32 @@ fn a_checkout_inside_a_folder_named_test_is_not_test_code() {
         .clone();
     assert_eq!(finding_rules(&output).len(), 2);
 }
+
+#[test]
+fn details_of_reading_are_notes_shown_only_with_verbose() {
+    let dir = tree(&[
+        ("broken.go", b"package p\n\nfunc f() {\n"),
+        ("guide.md", b"# Guide\n\n```go\nfunc f() {\n\t...\n}\n```\n"),
+        ("psql.sql", b"SELECT * FROM :schema.jobs;\n"),
+    ]);
+    let syntax_error = "warning: broken.go:3:10: syntax error: unexpected `{`\n";
+    // Files without a word the rules need are not parsed at all.
+    check_in(dir.path())
+        .arg("--no-prefilter")
+        .assert()
+        .code(0)
+        .stderr(format!(
+            "{syntax_error}no problems found (3 files checked)\n"
+        ));
+    check_in(dir.path())
+        .args(["--no-prefilter", "--verbose"])
+        .assert()
+        .code(0)
+        .stderr(format!(
+            "{syntax_error}\
+             note: guide.md:5:2: syntax error: unexpected `...`\n\
+             note: psql.sql:1:1: sqlparser could not read this statement: Expected: identifier, \
+             found: :; its facts were read from its tokens\n\
+             no problems found (3 files checked)\n"
+        ));
+}

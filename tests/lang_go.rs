@@ -653,3 +653,21 @@ func (s *S) F(ctx context.Context) (err error) {
         module.units.clear();
     }
 }
+
+#[test]
+fn new_of_an_expression_reads_as_a_call_and_new_of_a_type_as_before() {
+    // Go 1.26: `new` takes an expression too; tree-sitter-go 0.25 reads only a type there.
+    let src = "package p\n\nfunc save(ctx context.Context, db *sql.DB) error {\n\tseen := new(time.Now().UTC())\n\tlimit := new(25 * time.Second)\n\tcount := new(0)\n\tbuf := new([]byte)\n\tjob := &Job{At: new(clock.Next(ctx)), Name: new(\"nightly\")}\n\t_, err := db.ExecContext(ctx, `UPDATE jobs SET seen = $1`, seen)\n\treturn err\n}\n";
+    let module = classified(src);
+    assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    fn save(ctx, db)
+      seen = (call new (call (call time.Now).UTC))
+      limit = (call new (Mul 25 time.Second))
+      count = (call new 0)
+      buf = (call new []byte)
+      job = (Ref Job{At: (call new (call clock.Next ctx)), Name: (call new "nightly")})
+      _, err = (call [query:affected] db.ExecContext ctx "UPDATE jobs SET seen = $1" seen)
+      return err
+    "#);
+}

@@ -3,7 +3,7 @@
 
 use idemlint::dump;
 use idemlint::lang::sql;
-use idemlint::model::{ExprKind, Module, SqlText, StmtKind, UnitKind};
+use idemlint::model::{ExprKind, Module, NoteWeight, SqlText, StmtKind, UnitKind};
 use idemlint::sql::StatementKind;
 
 const INBOX: &str = include_str!("../fixtures/seed/inbox.sql");
@@ -168,6 +168,8 @@ fn unreadable_statements_are_noted_and_the_rest_lowered() {
             "sqlparser could not read this statement: Expected: end of statement, found: id; its facts were read from its tokens"
         )]
     );
+    // Nothing the rules need was lost: a detail for --verbose, not a warning.
+    assert_eq!(module.diagnostics[0].weight, NoteWeight::Detail);
     let sql = sql_of(&module, 0);
     assert_eq!(sql.len(), 2);
     assert_eq!(sql[0].statements[0].table.as_deref(), Some("a"));
@@ -179,4 +181,21 @@ fn empty_files_lower_to_an_empty_script() {
     let module = sql::lower("");
     assert_eq!(dump::module(&module), "script <script>()\n");
     assert!(module.diagnostics.is_empty());
+}
+
+#[test]
+fn a_statement_the_tokenizer_cannot_read_is_a_warning() {
+    let module = sql::lower("UPDATE a SET x = 1;\nSELECT * FROM b WHERE k = 'oops\n");
+    let notes: Vec<(&str, NoteWeight)> = module
+        .diagnostics
+        .iter()
+        .map(|n| (n.message.as_str(), n.weight))
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            "the SQL tokenizer stopped here: Unterminated string literal",
+            NoteWeight::Warning
+        )]
+    );
 }

@@ -432,3 +432,74 @@ fn odd_bytes_and_empty_input_do_not_panic() {
         let _ = classified(src);
     }
 }
+
+#[test]
+fn a_syntax_error_in_a_jsx_file_is_noted_where_it_is() {
+    // The TypeScript grammar fails a JSX file as a whole; the TSX tree, in error only at
+    // the mistake, is the one kept.
+    let src = "export function Badge({ label }) {\n  return <span className=\"badge\">{label}</span>;\n}\n\nexport async function save(db, id) {\n  await db.query(\"UPDATE t SET n = n + 1 WHERE id = $1\", [id]);\n  if (id {\n}\n";
+    let module = typescript::lower(src);
+    let notes: Vec<(std::ops::Range<usize>, &str)> = module
+        .diagnostics
+        .iter()
+        .map(|n| (n.span.clone(), n.message.as_str()))
+        .collect();
+    let paren = offset_of(src, "if (id").end;
+    let end = src.len() - 1;
+    assert_eq!(
+        notes,
+        [
+            (paren..paren, "syntax error: missing `)`"),
+            (end..end, "syntax error: missing `}`")
+        ]
+    );
+    let names: Vec<&str> = module.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["Badge", "save"]);
+}
+
+#[test]
+fn tagged_templates_with_type_arguments_are_calls() {
+    let src = "async function load(db, id, fresh) {\n  const [row] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM jobs WHERE id = ${id}`;\n  const rows = fresh\n    ? await db.$queryRaw<Job[]>`SELECT * FROM jobs`\n    : await db.$queryRaw<Job[]>`SELECT * FROM archived_jobs`;\n  return [row, rows];\n}\nconst Card = styled.div<{ wide: boolean }>`\n  width: 100%;\n`;\n";
+    let module = classified(src);
+    assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    fn load(db, id, fresh)
+      [row] = (Await (call [query:rows] db.$queryRaw "SELECT id FROM jobs WHERE id = arg1"))
+      rows = (other fresh (Await (call [query:rows] db.$queryRaw "SELECT * FROM jobs")) (Await (call [query:rows] db.$queryRaw "SELECT * FROM archived_jobs")))
+      return [row, rows]
+    script <top-level>()
+      Card = (call styled.div "\n  width: 100%;\n")
+    "#);
+}
+
+#[test]
+fn a_bare_ampersand_in_jsx_text_or_attributes_is_text() {
+    let src = "export function Footer({ onSave }) {\n  return (\n    <footer>\n      <a href=\"/terms?tab=all&lang=en\">Terms & Conditions</a>\n      <span>drag & drop / paste (⌘V) a file</span>\n      <button onClick={() => onSave()}>Save</button>\n    </footer>\n  );\n}\n";
+    let module = classified(src);
+    assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    fn Footer({onSave})
+      return (other (other footer) (other (other a (other href "/terms?tab=all&lang=en")) (other ) (other a)) (other (other span) (other ) (other span)) (other (other button (other onClick (other (closure || {
+      return (call onSave)
+    })))) (other ) (other button)) (other footer))
+    "#);
+}
+
+#[test]
+fn names_and_types_the_grammar_takes_for_other_syntax_are_read() {
+    let src = "export type * from \"./models\";\ninterface Filter {\n  eq?: string\n  in?: string[]\n  onChange: (boolean) => void;\n  ops: import(\"./ops\").Op[];\n}\nexport async function dedupe(ids, onSent: (string) => void, mod = await load<typeof import(\"./m\")>()) {\n  const unique = [...new Set(ids)];\n  for (let i = 0; i < unique.length; i++) {\n    await mod.send(unique[i]);\n    onSent(unique[i]);\n  }\n  return column(\"at\").$type<import(\"./time\").Stamp>();\n}\n";
+    let module = classified(src);
+    assert!(module.diagnostics.is_empty(), "{:?}", module.diagnostics);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    fn dedupe(ids, onSent, mod)
+      unique = [(call Set ids)]
+      while (Lt i unique.length)
+        init:
+          i = 0
+        (Await (call mod.send unique[i]))
+        (call onSent unique[i])
+        post:
+          i Add= 1
+      return (call (call column "at").$type)
+    "#);
+}

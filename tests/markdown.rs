@@ -3,7 +3,7 @@
 
 use idemlint::check_source;
 use idemlint::knowledge::Knowledge;
-use idemlint::model::Lang;
+use idemlint::model::{Lang, NoteWeight};
 use idemlint::report::position::LineIndex;
 use idemlint::rules;
 
@@ -102,6 +102,14 @@ fn a_block_is_read_as_it_stands_in_the_file() {
         positions(source),
         ["note 5:1 syntax error: unexpected `sleep(`"]
     );
+}
+
+#[test]
+fn what_a_block_cannot_read_is_a_detail_not_a_warning() {
+    let source = "```go\nfunc f() {\n\t...\n}\n```\n\n```sql\nSELECT * FROM :schema.jobs;\n```\n";
+    let result = check_source(source, Lang::Markdown, rules::ALL, &Knowledge::builtin());
+    let weights: Vec<NoteWeight> = result.notes.iter().map(|note| note.weight).collect();
+    assert_eq!(weights, [NoteWeight::Detail, NoteWeight::Detail]);
 }
 
 #[test]

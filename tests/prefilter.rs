@@ -27,6 +27,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         threads: 0,
         prefilter,
+        verbose: false,
     };
     let outcome = run::check_paths(paths, &options);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
@@ -76,6 +77,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 max_file_size: DEFAULT_MAX_FILE_SIZE,
                 threads: 0,
                 prefilter,
+                verbose: false,
             };
             let outcome = run::check_paths(&[fixtures()], &options);
             let findings: Vec<String> = (outcome.files.iter())

@@ -120,6 +120,7 @@ fn check_in_process(path: &Path) -> run::Outcome {
         threads: 0,
         // Every file is parsed, whatever words it holds.
         prefilter: None,
+        verbose: false,
     };
     run::check_paths(&[path.to_owned()], &options)
 }

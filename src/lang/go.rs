@@ -21,6 +21,7 @@ use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
 use super::MAX_DEPTH;
+use super::gaps::{self, Patch};
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Comment, Expr, ExprKind, Guard, Loop, LoopKind, Module,
     ParseNote, Stmt, StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
@@ -53,14 +54,56 @@ fn parse(source: &str) -> Option<Tree> {
     })
 }
 
+/// Go 1.26 lets `new` take an expression (`new(time.Now())`, `new(0)`), where
+/// tree-sitter-go 0.25 reads only a type. A `new` whose argument does not read as a type in
+/// a file of its own is renamed, so that it reads as the call of a function it now is.
+fn new_of_an_expression(tree: &Tree, text: &str) -> Vec<Patch> {
+    let tokens = gaps::tokens(tree.root_node());
+    let mut patches = Vec::new();
+    for (at, word) in tokens.iter().enumerate() {
+        let opens = tokens.get(at + 1).is_some_and(|next| next.kind() == "(");
+        let after_dot = at > 0 && tokens[at - 1].kind() == ".";
+        if word.utf8_text(text.as_bytes()) != Ok("new") || !opens || after_dot {
+            continue;
+        }
+        let Some(close) = closing_paren(&tokens[at + 1..]) else {
+            continue;
+        };
+        let argument = &text[tokens[at + 1].end_byte()..close.start_byte()];
+        let alone = format!("package p\nvar _ = new({argument})\n");
+        if parse(&alone).is_some_and(|tree| tree.root_node().has_error()) {
+            patches.push(Patch::name(word.byte_range()));
+        }
+    }
+    patches
+}
+
+/// The `)` that closes the `(` `tokens` starts with.
+fn closing_paren<'t>(tokens: &[Node<'t>]) -> Option<Node<'t>> {
+    let mut depth = 0usize;
+    for token in tokens {
+        match token.kind() {
+            "(" => depth += 1,
+            ")" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(*token);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Lowers one Go file or snippet.
 pub fn lower(source: &str) -> Module {
-    let Some(tree) = parse(source) else {
+    let Some(tree) = gaps::parse_patched(source, parse, new_of_an_expression) else {
         return Module {
-            diagnostics: vec![ParseNote {
-                span: 0..source.len(),
-                message: "the Go parser could not read this file".to_owned(),
-            }],
+            diagnostics: vec![ParseNote::warning(
+                0..source.len(),
+                "the Go parser could not read this file",
+            )],
             ..Module::default()
         };
     };
@@ -90,10 +133,10 @@ pub(super) fn collect_comments_and_errors(root: Node, source: &str, module: &mut
         } else if (node.is_error() || node.is_missing())
             && !(last_region.start <= range.start && range.end <= last_region.end)
         {
-            module.diagnostics.push(ParseNote {
-                span: range.clone(),
-                message: syntax_error_message(node, source),
-            });
+            module.diagnostics.push(ParseNote::warning(
+                range.clone(),
+                syntax_error_message(node, source),
+            ));
             last_region = range;
         }
         if cursor.goto_first_child() {

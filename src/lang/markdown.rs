@@ -15,7 +15,9 @@
 
 use std::ops::Range;
 
-use crate::model::{Block, Expr, ExprKind, Guard, Lang, Module, Stmt, StmtKind, TargetKind, Unit};
+use crate::model::{
+    Block, Expr, ExprKind, Guard, Lang, Module, ParseNote, Stmt, StmtKind, TargetKind, Unit,
+};
 
 /// One fenced block in a language idemlint reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,14 +201,23 @@ pub fn lower(source: &str) -> Module {
         for comment in &mut inner.comments {
             comment.span = shift(&comment.span, by);
         }
-        for note in &mut inner.diagnostics {
-            note.span = shift(&note.span, by);
-        }
         module.units.append(&mut inner.units);
         module.comments.append(&mut inner.comments);
-        module.diagnostics.append(&mut inner.diagnostics);
+        module.diagnostics.extend(
+            inner
+                .diagnostics
+                .into_iter()
+                .map(|note| block_note(note, by)),
+        );
     }
     module
+}
+
+/// A parse note of a block that starts at `by`, moved to where it stands in the file. A
+/// block is an illustration, often elided on purpose (`...`), and not code the reader runs:
+/// what cannot be read in it is a detail, not a warning.
+pub fn block_note(note: ParseNote, by: usize) -> ParseNote {
+    ParseNote::detail(shift(&note.span, by), note.message)
 }
 
 pub fn shift(span: &Range<usize>, by: usize) -> Range<usize> {

@@ -3,6 +3,7 @@
 
 use crate::model::{Lang, Module};
 
+mod gaps;
 pub mod go;
 pub mod markdown;
 pub mod rust;

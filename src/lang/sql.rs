@@ -56,9 +56,12 @@ pub fn lower(source: &str) -> Module {
         diagnostics: script
             .rejected
             .into_iter()
-            .map(|r| ParseNote {
-                span: r.span,
-                message: r.reason,
+            .map(|r| {
+                if r.read_from_tokens {
+                    ParseNote::detail(r.span, r.reason)
+                } else {
+                    ParseNote::warning(r.span, r.reason)
+                }
             })
             .collect(),
         test_code: Vec::new(),

@@ -6,7 +6,8 @@
 //! the TypeScript grammar reads it; JSX needs the TSX grammar, which in turn misreads the
 //! `<T>(x: T) => …` generic arrows and `<T>value` casts that TypeScript files use. A file is
 //! parsed with the TypeScript grammar first and again with TSX only when that fails; the
-//! TSX tree is kept if it reads the file cleanly.
+//! TSX tree is kept if less of it is in error (TypeScript fails a JSX file as a whole).
+//! Either grammar's gaps are patched first (see [`grammar_gaps`]).
 //!
 //! Units: function declarations, class methods (`Class.method`), and functions bound to a
 //! name at the top level (`const f = async () => {…}`, `exports.handler = function …`);
@@ -41,7 +42,10 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Parser, Tree};
 
+mod grammar_gaps;
+
 use super::MAX_DEPTH;
+use super::gaps;
 use super::go::{StrBuilder, collect_comments_and_errors, named_children, opaque, text};
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Module, ParseNote,
@@ -62,6 +66,12 @@ thread_local! {
     static PARSERS: RefCell<Option<Parsers>> = RefCell::new(Parsers::new());
 }
 
+#[derive(Clone, Copy)]
+enum Grammar {
+    TypeScript,
+    Tsx,
+}
+
 struct Parsers {
     typescript: Parser,
     tsx: Parser,
@@ -79,33 +89,45 @@ impl Parsers {
         Some(Parsers { typescript, tsx })
     }
 
-    fn parse(&mut self, source: &str) -> Option<Tree> {
-        let tree = self.typescript.parse(source, None)?;
-        if !tree.root_node().has_error() {
-            return Some(tree);
-        }
-        match self.tsx.parse(source, None) {
-            Some(jsx) if !jsx.root_node().has_error() => Some(jsx),
-            _ => Some(tree),
+    fn parse(&mut self, grammar: Grammar, source: &str) -> Option<Tree> {
+        match grammar {
+            Grammar::TypeScript => self.typescript.parse(source, None),
+            Grammar::Tsx => self.tsx.parse(source, None),
         }
     }
 }
 
-fn parse(source: &str) -> Option<Tree> {
+fn parse_with(grammar: Grammar, source: &str) -> Option<Tree> {
     PARSERS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut parsers) => parsers.as_mut()?.parse(source),
-        Err(_) => Parsers::new()?.parse(source),
+        Ok(mut parsers) => parsers.as_mut()?.parse(grammar, source),
+        Err(_) => Parsers::new()?.parse(grammar, source),
     })
+}
+
+fn parse_patched(grammar: Grammar, source: &str) -> Option<Tree> {
+    gaps::parse_patched(source, |text| parse_with(grammar, text), grammar_gaps::find)
+}
+
+fn parse(source: &str) -> Option<Tree> {
+    let typescript = parse_patched(Grammar::TypeScript, source)?;
+    if !typescript.root_node().has_error() {
+        return Some(typescript);
+    }
+    let in_error = gaps::error_weight(typescript.root_node());
+    match parse_patched(Grammar::Tsx, source) {
+        Some(tsx) if gaps::error_weight(tsx.root_node()) < in_error => Some(tsx),
+        _ => Some(typescript),
+    }
 }
 
 /// Lowers one TypeScript or JavaScript file or snippet.
 pub fn lower(source: &str) -> Module {
     let Some(tree) = parse(source) else {
         return Module {
-            diagnostics: vec![ParseNote {
-                span: 0..source.len(),
-                message: "the TypeScript parser could not read this file".to_owned(),
-            }],
+            diagnostics: vec![ParseNote::warning(
+                0..source.len(),
+                "the TypeScript parser could not read this file",
+            )],
             ..Module::default()
         };
     };

@@ -64,10 +64,10 @@ fn parse_chunks(source: &str, scanned: &Scan, body: usize) -> Parsed {
             continue;
         }
         if chunk.nesting > MAX_NESTING {
-            parsed.notes.push(ParseNote {
-                span: range,
-                message: "nesting too deep to read; this part was skipped".to_owned(),
-            });
+            parsed.notes.push(ParseNote::warning(
+                range,
+                "nesting too deep to read; this part was skipped",
+            ));
             continue;
         }
         match parse_piece(source, range) {
@@ -135,8 +135,5 @@ fn note(source: &str, error: &syn::Error, range: Range<usize>) -> ParseNote {
         let next = source[span.start..range.end].chars().next();
         span.end += next.map_or(0, char::len_utf8);
     }
-    ParseNote {
-        span,
-        message: format!("cannot parse this Rust code: {message}"),
-    }
+    ParseNote::warning(span, format!("cannot parse this Rust code: {message}"))
 }
