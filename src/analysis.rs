@@ -3,16 +3,17 @@
 
 use crate::knowledge::Knowledge;
 use crate::model::{
-    Block, Call, CallRole, Expr, ExprKind, Guard, KvOp, Lang, Module, Outcome, Query, SqlText,
-    Stmt, StmtKind, StrLit, TargetKind, UnOp,
+    Block, Call, CallRole, Expr, ExprKind, Guard, Import, KvOp, Lang, Module, Outcome, Query,
+    SqlText, Stmt, StmtKind, StrLit, TargetKind, UnOp,
 };
 use crate::sql;
 
 /// Classifies the calls of every unit of `module`.
 pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
+    let imports = &module.imports;
     for unit in &mut module.units {
         for_each_expr_mut(&mut unit.body, &mut |expr| {
-            classify_expr(expr, lang, knowledge)
+            classify_expr(expr, lang, knowledge, imports)
         });
     }
 }
@@ -28,7 +29,8 @@ pub fn callee_name(call: &Call) -> String {
         })
 }
 
-fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
+/// A retry library is known by where the file imports its name from.
+fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[Import]) {
     if let ExprKind::Unary {
         op: UnOp::Await,
         operand,
@@ -63,7 +65,10 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
         }
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
-    } else if let Some(retry) = knowledge.retry_call(lang, &name, &call.args) {
+    } else if let Some(retry) = knowledge
+        .retry_call(lang, &name, &call.args)
+        .filter(|retry| imported_from_library(imports, &name, retry.facts.modules))
+    {
         CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id,
             facts: retry.facts.clone(),
@@ -73,6 +78,18 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     } else {
         CallRole::Unknown
     };
+}
+
+/// Whether the root of a call's name is the library's: imported from one of its modules, or
+/// not imported at all (a snippet, a global). A name imported from anywhere else is the
+/// project's own (`import { retry } from "./retries.js"`, a local `retry` package).
+fn imported_from_library(imports: &[Import], name: &str, modules: &[&str]) -> bool {
+    let root = name.split('.').next().unwrap_or(name);
+    modules.is_empty()
+        || imports
+            .iter()
+            .find(|import| import.local == root)
+            .is_none_or(|import| Knowledge::is_from(&import.source, modules))
 }
 
 /// An awaited call nothing else claimed may be a promise-returning client's key-value

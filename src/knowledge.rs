@@ -120,6 +120,10 @@ pub struct GrowthField {
 pub struct RetryFacts {
     /// The library's name as users know it (`tokio-retry`, `cenkalti/backoff`).
     pub library: &'static str,
+    /// Where code imports it from: npm packages, Go module paths, Rust crates. A name the
+    /// file imports from anywhere else is not this library, whatever it is called (a
+    /// project's own `retry` package, a generated SDK's `./retries.js`).
+    pub modules: &'static [&'static str],
     pub role: RetryRole,
     /// The delay grows (exponentially, or Fibonacci).
     pub exponential: bool,
@@ -1172,6 +1176,16 @@ impl Knowledge {
             .any(|hint| joined.contains(hint.as_str()))
     }
 
+    /// Whether `source`, an import's origin, is one of `modules` or inside one of them
+    /// (`github.com/avast/retry-go/v4`, `backon::Retryable`, `p-retry/index.js`).
+    pub fn is_from(source: &str, modules: &[&str]) -> bool {
+        modules.iter().any(|module| {
+            source
+                .strip_prefix(module)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', ':']))
+        })
+    }
+
     /// Whether a function's name says it waits for a dependency (see
     /// [`Knowledge::dependency_wait_words`]): `connectWithRetry`, `Receive`, `loadFromDatabase`.
     pub fn names_dependency_wait(&self, name: &str) -> bool {
@@ -1286,6 +1300,7 @@ fn retry_table() -> Vec<RetryApi> {
 
     let cenkalti_exponential = RetryFacts {
         library: "cenkalti/backoff",
+        modules: &["github.com/cenkalti/backoff"],
         role: Strategy,
         exponential: true,
         jitters_by_default: true,
@@ -1305,6 +1320,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let cenkalti_literal = RetryFacts {
         library: "cenkalti/backoff",
+        modules: &["github.com/cenkalti/backoff"],
         role: StrategyLiteral,
         exponential: true,
         growth_field: Some(GrowthField {
@@ -1325,6 +1341,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let cenkalti_retry = RetryFacts {
         library: "cenkalti/backoff",
+        modules: &["github.com/cenkalti/backoff"],
         role: Entry,
         retries_all_by_default: true,
         permanent: &["backoff.Permanent"],
@@ -1334,11 +1351,13 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let sethvargo_do = RetryFacts {
         library: "sethvargo/go-retry",
+        modules: &["github.com/sethvargo/go-retry"],
         role: Entry,
         ..RetryFacts::default()
     };
     let sethvargo_exponential = RetryFacts {
         library: "sethvargo/go-retry",
+        modules: &["github.com/sethvargo/go-retry"],
         role: Strategy,
         exponential: true,
         jitter_on: &[
@@ -1350,6 +1369,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let sethvargo_sugar = RetryFacts {
         library: "sethvargo/go-retry",
+        modules: &["github.com/sethvargo/go-retry"],
         role: Entry,
         exponential: true,
         jitter_fix: "use `retry.Do(ctx, retry.WithJitterPercent(50, retry.NewExponential(base)), \
@@ -1358,6 +1378,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let avast_do = RetryFacts {
         library: "avast/retry-go",
+        modules: &["github.com/avast/retry-go"],
         role: Entry,
         exponential: true,
         jitters_by_default: true,
@@ -1379,6 +1400,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let retryablehttp_client = RetryFacts {
         library: "hashicorp/go-retryablehttp",
+        modules: &["github.com/hashicorp/go-retryablehttp"],
         role: Strategy,
         exponential: true,
         jitter_on: &[Mark::Field {
@@ -1411,6 +1433,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let grpc_middleware = RetryFacts {
         library: "go-grpc-middleware/retry",
+        modules: &["github.com/grpc-ecosystem/go-grpc-middleware"],
         role: Strategy,
         exponential: true,
         jitter_fix: "use `BackoffExponentialWithJitter(scalar, 0.5)`",
@@ -1418,6 +1441,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let failsafe = RetryFacts {
         library: "failsafe-go",
+        modules: &["github.com/failsafe-go/failsafe-go"],
         role: Strategy,
         exponential: true,
         jitter_on: &[
@@ -1436,6 +1460,7 @@ fn retry_table() -> Vec<RetryApi> {
 
     let tokio_retry_strategy = RetryFacts {
         library: "tokio-retry",
+        modules: &["tokio_retry", "tokio-retry"],
         role: Strategy,
         exponential: true,
         jitter_on: &[Mark::Method {
@@ -1447,6 +1472,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let tokio_retry_spawn = RetryFacts {
         library: "tokio-retry",
+        modules: &["tokio_retry", "tokio-retry"],
         role: Entry,
         retries_all_by_default: true,
         permanent: &[
@@ -1461,6 +1487,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let backon_builder = RetryFacts {
         library: "backon",
+        modules: &["backon"],
         role: Strategy,
         exponential: true,
         jitter_on: &[Mark::Method {
@@ -1472,6 +1499,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let backon_retry = RetryFacts {
         library: "backon",
+        modules: &["backon"],
         role: Entry,
         retries_all_by_default: true,
         needs_strategy_of: Some("backon"),
@@ -1484,6 +1512,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let backoff_rs_strategy = |role, jitter_off| RetryFacts {
         library: "backoff",
+        modules: &["backoff"],
         role,
         exponential: true,
         jitters_by_default: true,
@@ -1508,6 +1537,7 @@ fn retry_table() -> Vec<RetryApi> {
     ];
     let backoff_rs_retry = RetryFacts {
         library: "backoff",
+        modules: &["backoff"],
         role: Entry,
         retries_all_by_default: true,
         permanent: &["Error.permanent", "Error.Permanent"],
@@ -1517,6 +1547,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let retry_rs_strategy = RetryFacts {
         library: "retry",
+        modules: &["retry"],
         role: Strategy,
         exponential: true,
         jitter_on: &[Mark::Method {
@@ -1528,6 +1559,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let retry_rs_retry = RetryFacts {
         library: "retry",
+        modules: &["retry"],
         role: Entry,
         retries_all_by_default: true,
         permanent: &["OperationResult.Err"],
@@ -1537,6 +1569,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let again_policy = RetryFacts {
         library: "again",
+        modules: &["again"],
         role: Strategy,
         exponential: true,
         jitter_on: &[Mark::Method {
@@ -1552,6 +1585,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let again_retry = RetryFacts {
         library: "again",
+        modules: &["again"],
         role: Entry,
         retries_all_by_default: true,
         classify_fix: "use `again::retry_if(task, |e: &E| is_transient(e))`",
@@ -1559,6 +1593,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let p_retry = RetryFacts {
         library: "p-retry",
+        modules: &["p-retry"],
         role: Entry,
         exponential: true,
         retries_all_by_default: true,
@@ -1582,6 +1617,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let async_retry = RetryFacts {
         library: "async-retry",
+        modules: &["async-retry"],
         role: Entry,
         exponential: true,
         jitters_by_default: true,
@@ -1602,6 +1638,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let cockatiel_exponential = RetryFacts {
         library: "cockatiel",
+        modules: &["cockatiel"],
         role: Strategy,
         exponential: true,
         jitters_by_default: true,
@@ -1615,6 +1652,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let cockatiel_retry = |retries_all_by_default| RetryFacts {
         library: "cockatiel",
+        modules: &["cockatiel"],
         role: Entry,
         retries_all_by_default,
         classify_fix: "retry only transient errors: \
@@ -1624,6 +1662,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let axios_retry = RetryFacts {
         library: "axios-retry",
+        modules: &["axios-retry"],
         role: Entry,
         retries_all_when: &[Mark::Field {
             name: "retryCondition",
@@ -1639,6 +1678,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let exponential_backoff_rs = RetryFacts {
         library: "exponential-backoff",
+        modules: &["exponential-backoff"],
         role: Strategy,
         exponential: true,
         jitters_by_default: true,
@@ -1651,6 +1691,7 @@ fn retry_table() -> Vec<RetryApi> {
     };
     let retry_policies = RetryFacts {
         library: "retry-policies",
+        modules: &["retry_policies", "retry-policies"],
         role: Strategy,
         exponential: true,
         jitters_by_default: true,

@@ -85,9 +85,22 @@ pub struct Module {
     pub comments: Vec<Comment>,
     /// Parse problems worth telling the user (the file was still lowered as far as possible).
     pub diagnostics: Vec<ParseNote>,
+    /// What the file imports, by the name it is known by in the file.
+    pub imports: Vec<Import>,
     /// Code that only tests run, wherever the file is (a Rust `#[cfg(test)]` module or
     /// `#[test]` function): findings there are reported at the test-code levels.
     pub test_code: Vec<Span>,
+}
+
+/// A name the file binds to another module: `import pRetry from "p-retry"` binds `pRetry`
+/// to `p-retry`; Go's `import "github.com/avast/retry-go/v4"` binds `retry`; Rust's
+/// `use backon::Retryable;` binds `Retryable` to `backon::Retryable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The name as the file's code uses it.
+    pub local: String,
+    /// Where it comes from: an npm module, a Go import path, a Rust path.
+    pub source: String,
 }
 
 #[derive(Debug, Clone)]

@@ -671,3 +671,25 @@ fn new_of_an_expression_reads_as_a_call_and_new_of_a_type_as_before() {
       return err
     "#);
 }
+
+#[test]
+fn imports_are_bound_to_the_names_the_code_uses() {
+    let module = go::lower(
+        "package p\n\nimport (\n\t\"context\"\n\tretry \"github.com/avast/retry-go/v4\"\n\t\"github.com/hashicorp/go-retryablehttp\"\n\t\"github.com/sethvargo/go-retry\"\n\t_ \"github.com/lib/pq\"\n\t. \"fmt\"\n)\n\nimport \"k8s.io/apimachinery/pkg/util/wait\"\n",
+    );
+    let imports: Vec<(&str, &str)> = module
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.source.as_str()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("context", "context"),
+            ("retry", "github.com/avast/retry-go/v4"),
+            ("retryablehttp", "github.com/hashicorp/go-retryablehttp"),
+            ("retry", "github.com/sethvargo/go-retry"),
+            ("wait", "k8s.io/apimachinery/pkg/util/wait"),
+        ]
+    );
+}

@@ -695,3 +695,24 @@ fn spans_count_bytes_on_lines_with_wide_characters() {
     assert_eq!(file_text(source, lits[1], "FROM t"), "FROM t");
     assert_eq!(&source[module.comments[0].span.clone()], "// ünïcödé 😀");
 }
+
+#[test]
+fn use_items_are_bound_to_the_names_the_code_uses() {
+    let module = lower(
+        "use tokio_retry::{Retry, strategy::{ExponentialBackoff as Exp, jitter}};\nuse crate::util::retry::{self};\nuse backon::*;\n\nfn f() {}\n",
+    );
+    let imports: Vec<(&str, &str)> = module
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.source.as_str()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("Retry", "tokio_retry::Retry"),
+            ("Exp", "tokio_retry::strategy::ExponentialBackoff"),
+            ("jitter", "tokio_retry::strategy::jitter"),
+            ("retry", "crate::util::retry"),
+        ]
+    );
+}

@@ -503,3 +503,27 @@ fn names_and_types_the_grammar_takes_for_other_syntax_are_read() {
       return (call (call column "at").$type)
     "#);
 }
+
+#[test]
+fn imports_and_requires_are_bound_to_the_names_the_code_uses() {
+    let module = typescript::lower(
+        "import pRetry, { AbortError as Abort } from \"p-retry\";\nimport * as cockatiel from 'cockatiel';\nimport { retry } from \"./lib/retries.js\";\nconst asyncRetry = require(\"async-retry\");\nconst { backOff, other: renamed } = require('exponential-backoff');\nexport async function f() {}\n",
+    );
+    let imports: Vec<(&str, &str)> = module
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.source.as_str()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("pRetry", "p-retry"),
+            ("Abort", "p-retry"),
+            ("cockatiel", "cockatiel"),
+            ("retry", "./lib/retries.js"),
+            ("asyncRetry", "async-retry"),
+            ("backOff", "exponential-backoff"),
+            ("renamed", "exponential-backoff"),
+        ]
+    );
+}

@@ -39,6 +39,7 @@ pub fn lower(source: &str) -> Module {
         units: lowered.units,
         comments: scanned.comments,
         diagnostics,
+        imports: lowered.imports,
         test_code: lowered.test_code,
     }
 }

@@ -64,7 +64,7 @@ pub fn lower(source: &str) -> Module {
                 }
             })
             .collect(),
-        test_code: Vec::new(),
+        ..Module::default()
     }
 }
 

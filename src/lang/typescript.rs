@@ -43,6 +43,7 @@ use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
 mod grammar_gaps;
+mod imports;
 
 use super::MAX_DEPTH;
 use super::gaps;
@@ -134,6 +135,7 @@ pub fn lower(source: &str) -> Module {
     let root = tree.root_node();
     let mut module = Module::default();
     collect_comments_and_errors(root, source, &mut module);
+    module.imports = imports::imports(source, &statement_nodes(root));
     module.units = Lowerer::new(source).file(root);
     module
 }

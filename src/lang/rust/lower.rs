@@ -29,8 +29,8 @@ use super::spans;
 use super::strings::{self, Hole, HoleAt};
 use crate::lang::MAX_DEPTH;
 use crate::model::{
-    Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Span, Stmt, StmtKind,
-    StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
+    Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Import, Loop, LoopKind, Span, Stmt,
+    StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
 };
 
 /// Methods and conversions that hand a string through unchanged.
@@ -58,6 +58,8 @@ pub struct Lowered {
     pub units: Vec<Unit>,
     /// The spans of `#[cfg(test)]` modules and `#[test]` functions.
     pub test_code: Vec<Span>,
+    /// The names `use` items bind.
+    pub imports: Vec<Import>,
 }
 
 /// The units of the parsed pieces of one file, in source order.
@@ -77,6 +79,7 @@ pub fn units(source: &str, pieces: &[Piece]) -> Lowered {
         depth: 0,
         units: Vec::new(),
         test_code: Vec::new(),
+        imports: Vec::new(),
     };
     for (index, piece) in pieces.iter().enumerate() {
         lowerer.collect_consts(index, &piece.content);
@@ -104,6 +107,7 @@ pub fn units(source: &str, pieces: &[Piece]) -> Lowered {
     Lowered {
         units,
         test_code: lowerer.test_code,
+        imports: lowerer.imports,
     }
 }
 
@@ -166,6 +170,8 @@ struct Lowerer<'a> {
     units: Vec<Unit>,
     /// See [`Lowered::test_code`].
     test_code: Vec<Span>,
+    /// See [`Lowered::imports`].
+    imports: Vec<Import>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -343,6 +349,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            syn::Item::Use(u) => use_tree(&u.tree, String::new(), &mut self.imports),
             syn::Item::Mod(m) => {
                 if let Some((brace, _)) = &m.content
                     && is_test_only(&m.attrs)
@@ -1434,6 +1441,40 @@ fn dotted(path: &syn::Path) -> String {
 /// A type path as written (`backon::ExponentialBuilder`), generic arguments dropped.
 fn path_text(path: &syn::Path) -> String {
     join_segments(path, "::")
+}
+
+/// The names a `use` tree binds, each with its whole path: `use backon::{Retryable,
+/// ExponentialBuilder as Builder}` binds `Retryable` and `Builder`.
+fn use_tree(tree: &syn::UseTree, prefix: String, out: &mut Vec<Import>) {
+    let join = |name: &syn::Ident| match prefix.as_str() {
+        "" => ident_name(name),
+        _ => format!("{prefix}::{}", ident_name(name)),
+    };
+    match tree {
+        syn::UseTree::Path(path) => use_tree(&path.tree, join(&path.ident), out),
+        syn::UseTree::Name(name) if name.ident == "self" => {
+            if let Some(last) = prefix.rsplit("::").next() {
+                out.push(Import {
+                    local: last.to_owned(),
+                    source: prefix.clone(),
+                });
+            }
+        }
+        syn::UseTree::Name(name) => out.push(Import {
+            local: ident_name(&name.ident),
+            source: join(&name.ident),
+        }),
+        syn::UseTree::Rename(rename) => out.push(Import {
+            local: ident_name(&rename.rename),
+            source: join(&rename.ident),
+        }),
+        syn::UseTree::Group(group) => {
+            for item in &group.items {
+                use_tree(item, prefix.clone(), out);
+            }
+        }
+        syn::UseTree::Glob(_) => {}
+    }
 }
 
 /// Whether these attributes make an item test-only: `#[cfg(test)]` (also inside `all(…)`),
