@@ -676,14 +676,27 @@ impl Walk<'_> {
     }
 
     /// A condition the walk does not evaluate: unsure when it looks at the attempt's outcome
-    /// or asks a retry predicate, free (either way) otherwise.
+    /// or asks a retry predicate, free (either way) otherwise. A call that is handed the
+    /// response or its status classifies the status, whatever it is called
+    /// (`isResponseStatusCodeEligibleForRetry(resp.StatusCode)`).
     fn opaque(&self, e: &Expr, path: &Path) -> Answer {
-        let asks_predicate = e.walk().iter().any(|x| {
-            x.as_call()
-                .is_some_and(|c| self.cx.knowledge.is_retry_predicate(&callee_name(c)))
+        let calls: Vec<&Call> = e.walk().into_iter().filter_map(Expr::as_call).collect();
+        let asks_predicate = calls
+            .iter()
+            .any(|c| self.cx.knowledge.is_retry_predicate(&callee_name(c)));
+        let classifies_status = calls.iter().any(|c| {
+            c.args.iter().any(|arg| {
+                path.statuses
+                    .iter()
+                    .chain(&path.responses)
+                    .any(|v| flow::reads(arg, v))
+            })
         });
         if asks_predicate || path.reads_outcome(e) {
-            Answer::unsure()
+            Answer {
+                status: classifies_status.then(|| e.span.clone()),
+                ..Answer::unsure()
+            }
         } else {
             Answer::free()
         }
@@ -1458,10 +1471,19 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
         ExprKind::Field { base, .. } => Some(&**base),
         _ => None,
     };
+    // A function of this file that the operation calls may mark the error itself
+    // (`() => getToken(code)`, where `getToken` throws `AbortError` on a 4xx).
+    let marked_in_callee = |exprs: Vec<&Expr>| {
+        exprs.iter().filter_map(|e| e.as_call()).any(|c| {
+            flow::same_file_unit(cx.units, &c.callee)
+                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+        })
+    };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
         let arg = flow::strip(arg);
         let Some(name) = arg.dotted() else {
-            return marked(flow::deep_walk(arg));
+            let inside = flow::deep_walk(arg);
+            return marked(inside.clone()) || marked_in_callee(inside);
         };
         flow::assignments(&unit.body, &name)
             .iter()
