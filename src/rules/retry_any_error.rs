@@ -622,6 +622,11 @@ impl Walk<'_> {
                     let is_nil = if other.dotted().is_some_and(|v| path.outcome.contains(&v)) {
                         !failed
                     } else if other.dotted().is_some_and(|v| path.responses.contains(&v)) {
+                        // Once the error has been looked at, a nil test of the value asks
+                        // what came back (a poll's "nothing yet"), not whether it failed.
+                        if path.error_decision.is_some() {
+                            return Answer::unsure();
+                        }
                         false
                     } else if self.is_settled_elsewhere(other, path) {
                         return Answer::known(*op == BinOp::Eq);
@@ -1168,14 +1173,15 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         };
         // A retry leaves once the attempt succeeds. A loop whose only way out has nothing to
         // do with the attempt (a `ctx.Done()` arm, a worker's shutdown), or that goes on
-        // after a success (a poller, a consumer), is not one.
+        // after a success (a poller, a consumer), is not one; a success that goes on or not
+        // by what came back (`if resp != nil { return }`) is a poll for that answer.
         let decided = |p: &Path| p.error_decision.is_some() || p.status_decision.is_some();
         let leaves_on_success = success
             .iter()
             .any(|(end, p)| *end == End::Exit && decided(p))
             && !success
                 .iter()
-                .any(|(end, p)| *end == End::Loop && decided(p) && !p.unsure);
+                .any(|(end, p)| *end == End::Loop && decided(p));
         if !leaves_on_success {
             continue;
         }
