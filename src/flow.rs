@@ -323,7 +323,10 @@ pub fn statements_after<'q, 'a>(
 ) -> impl Iterator<Item = (&'q QuerySite<'a>, &'a sql::Statement)> {
     queries[qi..].iter().enumerate().flat_map(move |(i, q)| {
         let skip = if i == 0 { si + 1 } else { 0 };
-        q.statements().iter().skip(skip).map(move |s| (q, s))
+        q.statements().iter().skip(skip).map(move |s| {
+            crate::work::step(1);
+            (q, s)
+        })
     })
 }
 

@@ -530,6 +530,7 @@ impl Expr {
             e.push_children(&mut stack);
             stack[first_child..].reverse();
         }
+        crate::work::step(out.len());
         out
     }
 
@@ -565,6 +566,7 @@ impl Block {
             }
             stack[first_nested..].reverse();
         }
+        crate::work::step(out.len());
         out
     }
 }
