@@ -14,6 +14,12 @@ use crate::model::{
 };
 use crate::sql;
 
+mod named_queries;
+mod sequence;
+
+pub use named_queries::NamedQueries;
+pub use sequence::{Sequence, ends_transaction, first_after};
+
 /// A call found in a unit, with the statement it stands in.
 #[derive(Clone, Copy)]
 pub struct Site<'a> {
