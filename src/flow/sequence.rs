@@ -37,8 +37,9 @@ impl<'q, 'a> Sequence<'q, 'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.statements.len()
+    /// Every position, in order.
+    pub fn positions(&self) -> std::ops::Range<usize> {
+        0..self.statements.len()
     }
 
     /// The query and the statement at `position`.
@@ -60,10 +61,27 @@ impl<'q, 'a> Sequence<'q, 'a> {
 
     /// Every position with its query and statement, in order.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &'q QuerySite<'a>, &'a Statement)> + '_ {
-        (0..self.len()).map(|position| {
+        self.positions().map(|position| {
             let (query, statement) = self.get(position);
             (position, query, statement)
         })
+    }
+
+    /// Whether a query that starts strictly between two offsets ends a transaction.
+    pub fn ends_transaction_between(&self, from: usize, to: usize) -> bool {
+        let first = self.queries.partition_point(|q| q.span.start <= from);
+        let last = self.queries.partition_point(|q| q.span.start < to);
+        if first >= last {
+            return false;
+        }
+        let end = self
+            .query_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.statements.len());
+        let start = self.query_starts[first];
+        let at = self.transaction_ends.partition_point(|&p| p < start);
+        self.transaction_ends.get(at).is_some_and(|&p| p < end)
     }
 
     /// The first COMMIT or ROLLBACK after `position`.

@@ -166,7 +166,7 @@ impl Later<'_, '_, '_> {
 /// transaction or writes, and for each table that `nearest` touches, `past_touching` holds
 /// the first such statement after the run of writes touching that table.
 fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
-    let mut stops = vec![None; sequence.len()];
+    let mut stops = vec![None; sequence.positions().len()];
     let mut nearest: Option<usize> = None;
     let mut past_touching: HashMap<&str, Option<usize>> = HashMap::new();
     let stop_for = |nearest: Option<usize>, table: &str, past: &HashMap<&str, Option<usize>>| {
@@ -178,7 +178,7 @@ fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
             Some(n)
         }
     };
-    for position in (0..sequence.len()).rev() {
+    for position in sequence.positions().rev() {
         let (_, stmt) = sequence.get(position);
         if flow::ends_transaction(stmt) {
             nearest = Some(position);
@@ -197,7 +197,7 @@ fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
 }
 
 /// The tables a statement writes or reads.
-fn touches<'a>(stmt: &'a Statement) -> impl Iterator<Item = &'a str> {
+fn touches(stmt: &Statement) -> impl Iterator<Item = &str> {
     stmt.table
         .as_deref()
         .into_iter()
