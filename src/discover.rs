@@ -1,10 +1,11 @@
 //! Which files a `check` reads.
 //!
-//! A file named on the command line is always read (ignore files do not apply to it). A
-//! directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's excludes
-//! even outside a git repository, and yields the files whose extension names a language.
-//! Symbolic links met in a walk are not followed (as git and ripgrep do), so a broken link
-//! or a link loop inside a tree cannot stop or stall the walk.
+//! A regular file named on the command line is always read (ignore files do not apply to
+//! it); anything else named that is not a directory (a FIFO, a device) is skipped with a
+//! warning. A directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's
+//! excludes even outside a git repository, and yields the regular files whose extension
+//! names a language. Symbolic links met in a walk are not followed (as git and ripgrep do),
+//! so a broken link or a link loop inside a tree cannot stop or stall the walk.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -56,6 +57,13 @@ pub fn discover(
             }
             Ok(metadata) if metadata.is_dir() => {
                 directories.push(path.clone());
+                continue;
+            }
+            // Opening a FIFO waits for a writer, and a device may never end: only regular
+            // files are read, here as in a walk.
+            Ok(metadata) if !metadata.is_file() => {
+                let text = format!("skipping '{}': not a regular file", shown_path.display());
+                discovery.messages.push(Message::warning(shown_path, text));
                 continue;
             }
             Ok(_) => match lang.or_else(|| Lang::from_path(path)) {
