@@ -1,7 +1,7 @@
 //! Which files a `check` reads.
 //!
-//! A regular file named on the command line is always read (ignore files do not apply to
-//! it); anything else named that is not a directory (a FIFO, a device) is skipped with a
+//! A file named on the command line is always read (ignore files do not apply to it),
+//! unless opening it would wait forever or fail (a FIFO, a socket): that is skipped with a
 //! warning. A directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's
 //! excludes even outside a git repository, and yields the regular files whose extension
 //! names a language. Symbolic links met in a walk are not followed (as git and ripgrep do),
@@ -59,10 +59,12 @@ pub fn discover(
                 directories.push(path.clone());
                 continue;
             }
-            // Opening a FIFO waits for a writer, and a device may never end: only regular
-            // files are read, here as in a walk.
-            Ok(metadata) if !metadata.is_file() => {
-                let text = format!("skipping '{}': not a regular file", shown_path.display());
+            Ok(metadata) if unopenable(&metadata.file_type()).is_some() => {
+                let kind = unopenable(&metadata.file_type()).unwrap_or_default();
+                let text = format!(
+                    "skipping '{}': a {kind}, not a regular file",
+                    shown_path.display()
+                );
                 discovery.messages.push(Message::warning(shown_path, text));
                 continue;
             }
@@ -109,6 +111,25 @@ pub fn discover(
     discovery.targets.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.targets.dedup_by(|a, b| a.path == b.path);
     discovery
+}
+
+/// What a file is, if opening it to read could wait forever (a FIFO waits for a writer) or
+/// cannot work (a socket). A device is read, up to the size limit.
+#[cfg(unix)]
+fn unopenable(file_type: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        Some("FIFO")
+    } else if file_type.is_socket() {
+        Some("socket")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn unopenable(_: &std::fs::FileType) -> Option<&'static str> {
+    None
 }
 
 #[derive(Default)]

@@ -607,7 +607,7 @@ fn a_fifo_named_on_the_command_line_is_skipped_with_a_warning() {
     assert_eq!(json_findings(&output.stdout), [("a.sql".to_owned(), 3)]);
     assert_eq!(
         text(&output.stderr),
-        "warning: skipping 'pipe.sql': not a regular file\n"
+        "warning: skipping 'pipe.sql': a FIFO, not a regular file\n"
     );
     check_in(dir.path())
         .timeout(Duration::from_secs(60))
