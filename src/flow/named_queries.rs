@@ -55,3 +55,23 @@ fn marker_len(text: &str) -> Option<usize> {
     (word.eq_ignore_ascii_case("name:") || word.eq_ignore_ascii_case(":name"))
         .then(|| text.len() - rest.len() + 5)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_comment_counts_between_two_offsets_only_where_it_starts_a_line() {
+        let text = "SELECT 1; -- name: not a line of its own\n  -- NAME: GetKey :one\nSELECT 2;\n-- :name put-key\nSELECT 3;";
+        let named = NamedQueries::new(text, &(0..text.len()));
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(!named.between(at("SELECT 1") + 8, at("  -- NAME")));
+        assert!(named.between(at("SELECT 1") + 8, at("SELECT 2")));
+        // Cut short of its `name:`, the line names nothing yet.
+        assert!(!named.between(at("SELECT 1") + 8, at("NAME:") + 3));
+        // From inside a line, what follows on that line is its first line.
+        assert!(named.between(at("-- :name") - 1, at("SELECT 3")));
+        assert!(named.between(at("-- :name"), at("SELECT 3")));
+        assert!(!named.between(at("SELECT 2"), at("-- :name")));
+    }
+}
