@@ -3,14 +3,18 @@
 # (rules for the same hazards, bench/semgrep/) on two real corpora nobody here wrote: the Go
 # standard library (Debian's golang-src) and the Rust sources of this project's dependencies
 # (~/.cargo/registry/src after `cargo fetch`). Then the Go corpus copied 1x, 2x, 4x, 8x, for
-# how time and memory grow. Prints a Markdown report (also written to $BENCH_DIR/results.md).
+# how time and memory grow with the number of files, and generated SQL scripts of 0.5 to
+# 4 MiB, for how they grow with the size of one file. Prints a Markdown report (also written
+# to $BENCH_DIR/results.md).
 #
 #   bench/run.sh
+#   SQL_SCALING_ONLY=1 bench/run.sh    # only the generated SQL scripts: no downloads
 #
 # Knobs (environment): RUNS (3) timed runs per tool, alternating the tools, reported as
 # medians; SEMGREP_RUNS (1) for semgrep, which takes minutes per run; FULL_PARSE_RUNS (1) for
-# idemlint with its prefilter off; SCALES ("1 2 4 8") and SCALING_RUNS (5); BENCH_DIR (~/.cache/idemlint-bench),
-# where the tools, the corpora and the results go.
+# idemlint with its prefilter off; SCALES ("1 2 4 8") and SCALING_RUNS (5); SQL_SIZES
+# ("0.5 1 2 4", MiB) and SQL_RUNS (5); BENCH_DIR (~/.cache/idemlint-bench), where the tools,
+# the corpora and the results go.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,14 +23,95 @@ SEMGREP_RUNS=${SEMGREP_RUNS:-1}
 FULL_PARSE_RUNS=${FULL_PARSE_RUNS:-1}
 SCALES=${SCALES:-1 2 4 8}
 SCALING_RUNS=${SCALING_RUNS:-5}
+SQL_SIZES=${SQL_SIZES:-0.5 1 2 4}
+SQL_RUNS=${SQL_RUNS:-5}
 BENCH_DIR=${BENCH_DIR:-$HOME/.cache/idemlint-bench}
 mkdir -p "$BENCH_DIR"
 log() { echo "bench: $*" >&2; }
 
+# --- idemlint ----------------------------------------------------------------------------
+[ -x /usr/bin/time ] || { log "installing time"; apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+log "building idemlint (release)"
+(cd "$repo" && cargo build --release --quiet)
+target_dir=${CARGO_TARGET_DIR:-$repo/target}
+idemlint=$target_dir/release/idemlint
+
+# --- one big SQL file --------------------------------------------------------------------
+# A script of one block repeated up to SIZE MiB (never over, so that the default
+# --max-file-size of 4 MiB admits the largest): `claims` repeats a transaction whose
+# unchecked ON CONFLICT DO NOTHING claim the UPDATE after it does not look at (one finding
+# per block); `returning` is the same with RETURNING on every insert (still one finding per
+# block: nothing in a script reads the returned row); `gated` gates the UPDATE on the
+# claim's RETURNING row in one statement (no finding).
+sql_script() { # SHAPE SIZE
+    awk -v shape="$1" -v limit="$(awk -v m="$2" 'BEGIN {print int(m * 1048576)}')" 'BEGIN {
+        for (i = 0; ; i++) {
+            if (shape == "claims" || shape == "returning")
+                block = sprintf("BEGIN;\nINSERT INTO processed_events (event_id) VALUES (%d) ON CONFLICT (event_id) DO NOTHING%s;\nUPDATE accounts SET balance = balance + 1 WHERE id = %d;\nCOMMIT;\n", i, (shape == "returning") ? " RETURNING event_id" : "", i)
+            else
+                block = sprintf("WITH fresh AS (INSERT INTO processed_events (event_id) VALUES (%d) ON CONFLICT (event_id) DO NOTHING RETURNING event_id)\nUPDATE accounts SET balance = balance + 1 WHERE id = %d AND EXISTS (SELECT 1 FROM fresh);\n", i, i)
+            if (written + length(block) > limit) break
+            printf "%s", block
+            written += length(block)
+        }
+    }'
+}
+
+sql_dir=$BENCH_DIR/sql-scaling
+sql_times=$BENCH_DIR/sql-times.tsv
+# Checks every generated script SQL_RUNS times, the files taking turns, and prints a table of
+# medians: CPU time per MB must stay flat as the file grows.
+sql_scaling() {
+    local shape size file run stats
+    rm -rf "$sql_dir" && mkdir -p "$sql_dir"
+    : >"$sql_times"
+    for shape in claims returning gated; do
+        for size in $SQL_SIZES; do sql_script "$shape" "$size" >"$sql_dir/$shape-$size.sql"; done
+    done
+    for run in $(seq "$SQL_RUNS"); do
+        for shape in claims returning gated; do
+            for size in $SQL_SIZES; do
+                file=$sql_dir/$shape-$size.sql
+                log "$shape $size MiB: run $run"
+                stats=$(mktemp)
+                /usr/bin/time -f '%e %M %U %S' -o "$stats" \
+                    "$idemlint" check --format json --exit-zero "$file" >/dev/null 2>&1 || true
+                echo "$shape $size $(stat -c %s "$file") $(tail -1 "$stats" | awk '{print $1, $2, $3 + $4}')" >>"$sql_times"
+                rm -f "$stats"
+            done
+        done
+    done
+    echo
+    echo "One SQL script of n MiB (generated, see the script); medians of $SQL_RUNS runs."
+    echo
+    echo "| script | MiB | findings | wall (s) | CPU (s) | CPU s per MB | peak RSS (MB) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for shape in claims returning gated; do
+        for size in $SQL_SIZES; do
+            file=$sql_dir/$shape-$size.sql
+            findings=$("$idemlint" check --format json --exit-zero "$file" 2>/dev/null |
+                { grep -o '"rule":' || true; } | wc -l)
+            awk -v s="$shape" -v z="$size" -v n="$findings" '
+                $1 == s && $2 == z {b = $3; w[++k] = $4; m[k] = $5; c[k] = $6}
+                function median(a, n,   i, j, t) {
+                    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) {t = a[i]; a[i] = a[j]; a[j] = t}
+                    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+                }
+                END {
+                    cpu = median(c, k)
+                    printf "| %s | %s | %d | %.2f | %.2f | %.3f | %.0f |\n", s, z, n, median(w, k), cpu, cpu / (b / 1e6), median(m, k) / 1024
+                }' "$sql_times"
+        done
+    done
+}
+if [ -n "${SQL_SCALING_ONLY:-}" ]; then
+    sql_scaling | tee "$BENCH_DIR/sql-results.md"
+    exit 0
+fi
+
 # --- tools -------------------------------------------------------------------------------
 missing=()
 command -v rg >/dev/null || missing+=(ripgrep)
-[ -x /usr/bin/time ] || missing+=(time)
 dpkg -s golang-src >/dev/null 2>&1 || missing+=(golang-src)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
@@ -41,11 +126,6 @@ fi
 semgrep=$venv/bin/semgrep
 astgrep=$venv/bin/ast-grep
 export SEMGREP_SEND_METRICS=off
-
-log "building idemlint (release)"
-(cd "$repo" && cargo build --release --quiet)
-target_dir=${CARGO_TARGET_DIR:-$repo/target}
-idemlint=$target_dir/release/idemlint
 
 # --- corpora -----------------------------------------------------------------------------
 corpora=$BENCH_DIR/corpus
@@ -221,4 +301,5 @@ report=$BENCH_DIR/results.md
     echo "Scaling: the Go corpus copied n times (hard links, so the page cache holds it once);"
     echo "medians of $SCALING_RUNS runs, the scales taking turns."
     scaling_table
+    sql_scaling
 } | tee "$report"

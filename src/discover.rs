@@ -1,10 +1,11 @@
 //! Which files a `check` reads.
 //!
-//! A file named on the command line is always read (ignore files do not apply to it). A
-//! directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's excludes
-//! even outside a git repository, and yields the files whose extension names a language.
-//! Symbolic links met in a walk are not followed (as git and ripgrep do), so a broken link
-//! or a link loop inside a tree cannot stop or stall the walk.
+//! A file named on the command line is always read (ignore files do not apply to it),
+//! unless opening it would wait forever or fail (a FIFO, a socket): that is skipped with a
+//! warning. A directory is walked in parallel, honouring `.gitignore`, `.ignore` and git's
+//! excludes even outside a git repository, and yields the regular files whose extension
+//! names a language. Symbolic links met in a walk are not followed (as git and ripgrep do),
+//! so a broken link or a link loop inside a tree cannot stop or stall the walk.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -58,6 +59,15 @@ pub fn discover(
                 directories.push(path.clone());
                 continue;
             }
+            Ok(metadata) if unopenable(&metadata.file_type()).is_some() => {
+                let kind = unopenable(&metadata.file_type()).unwrap_or_default();
+                let text = format!(
+                    "skipping '{}': a {kind}, not a regular file",
+                    shown_path.display()
+                );
+                discovery.messages.push(Message::warning(shown_path, text));
+                continue;
+            }
             Ok(_) => match lang.or_else(|| Lang::from_path(path)) {
                 Some(lang) => {
                     discovery.targets.push(Target {
@@ -101,6 +111,25 @@ pub fn discover(
     discovery.targets.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.targets.dedup_by(|a, b| a.path == b.path);
     discovery
+}
+
+/// What a file is, if opening it to read could wait forever (a FIFO waits for a writer) or
+/// cannot work (a socket). A device is read, up to the size limit.
+#[cfg(unix)]
+fn unopenable(file_type: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        Some("FIFO")
+    } else if file_type.is_socket() {
+        Some("socket")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn unopenable(_: &std::fs::FileType) -> Option<&'static str> {
+    None
 }
 
 #[derive(Default)]

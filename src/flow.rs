@@ -14,6 +14,12 @@ use crate::model::{
 };
 use crate::sql;
 
+mod named_queries;
+mod sequence;
+
+pub use named_queries::NamedQueries;
+pub use sequence::{Sequence, ends_transaction, first_after};
+
 /// A call found in a unit, with the statement it stands in.
 #[derive(Clone, Copy)]
 pub struct Site<'a> {
@@ -314,19 +320,6 @@ impl<'a> QuerySite<'a> {
     }
 }
 
-/// The SQL statements that run after statement `si` of query `qi`: the rest of that query,
-/// then every later query's, each with its query.
-pub fn statements_after<'q, 'a>(
-    queries: &'q [QuerySite<'a>],
-    qi: usize,
-    si: usize,
-) -> impl Iterator<Item = (&'q QuerySite<'a>, &'a sql::Statement)> {
-    queries[qi..].iter().enumerate().flat_map(move |(i, q)| {
-        let skip = if i == 0 { si + 1 } else { 0 };
-        q.statements().iter().skip(skip).map(move |s| (q, s))
-    })
-}
-
 /// Every query of the unit, in source order.
 pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     let mut out: Vec<QuerySite> = calls(unit)
@@ -353,20 +346,6 @@ pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
     }
     out.sort_by_key(|q| q.span.start);
     out
-}
-
-/// Whether a SQL file, between two offsets, starts another named query (sqlc's
-/// `-- name: GetKey :one`, yesql's `-- name: get-key`, HugSQL's `-- :name get-key`): the
-/// statements on either side are run separately, not one after the other.
-pub fn named_query_between(source: &str, from: usize, to: usize) -> bool {
-    source.get(from..to).is_some_and(|text| {
-        text.lines().any(|line| {
-            line.trim_start().strip_prefix("--").is_some_and(|comment| {
-                let comment = comment.trim_start().to_ascii_lowercase();
-                comment.starts_with("name:") || comment.starts_with(":name")
-            })
-        })
-    })
 }
 
 /// A set of things a read can have found, as bits: used to follow which outcomes of a read

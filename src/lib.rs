@@ -18,6 +18,8 @@ pub mod rules;
 pub mod run;
 pub mod sql;
 pub mod suppress;
+#[doc(hidden)]
+pub mod work;
 
 use finding::Finding;
 use knowledge::Knowledge;

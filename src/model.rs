@@ -577,6 +577,7 @@ impl Expr {
             e.push_children(&mut stack);
             stack[first_child..].reverse();
         }
+        crate::work::step(out.len());
         out
     }
 
@@ -612,6 +613,7 @@ impl Block {
             }
             stack[first_nested..].reverse();
         }
+        crate::work::step(out.len());
         out
     }
 }

@@ -303,10 +303,21 @@ pub fn script(text: &str) -> Script {
             .filter(|t| !t.is_trivia())
             .collect();
         let statement = reader.statement(&toks, chunk.span, 0);
-        let routine = routine::routine(text, &toks, lexed.dialect).map(|(routine, comments)| {
-            script.comments.extend(comments);
-            routine
-        });
+        let routine = match routine::routine(text, &toks, lexed.dialect) {
+            Some(Ok((routine, comments))) => {
+                script.comments.extend(comments);
+                Some(routine)
+            }
+            Some(Err(reason)) => {
+                script.rejected.push(Rejected {
+                    span: statement.span.clone(),
+                    reason: format!("the body of this routine could not be read ({reason}): the statements in it are not checked"),
+                    read_from_tokens: false,
+                });
+                None
+            }
+            None => None,
+        };
         script.items.push(Item { statement, routine });
     }
     script.comments.sort_by_key(|c| c.span.start);

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use clap::ValueEnum;
@@ -586,6 +587,35 @@ fn permission_denied_paths_are_errors_and_the_rest_is_still_checked() {
         "error: cannot read 'locked': Permission denied (os error 13)\n\
          error: cannot read 'unreadable.sql': Permission denied (os error 13)\n"
     );
+}
+
+/// Opening a FIFO waits for a writer: one named on the command line is skipped with a
+/// warning (one in a walked tree, like any file that is not regular, is passed over), and
+/// the other files are still checked.
+#[test]
+fn a_fifo_named_on_the_command_line_is_skipped_with_a_warning() {
+    let dir = tree(&[("a.sql", sql(""))]);
+    let mkfifo = Command::new("mkfifo")
+        .arg(dir.path().join("pipe.sql"))
+        .status()
+        .unwrap();
+    assert!(mkfifo.success());
+    let output = check_in(dir.path())
+        .args(["--format", "json", "pipe.sql", "a.sql"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert_eq!(json_findings(&output.stdout), [("a.sql".to_owned(), 3)]);
+    assert_eq!(
+        text(&output.stderr),
+        "warning: skipping 'pipe.sql': a FIFO, not a regular file\n"
+    );
+    check_in(dir.path())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr("found 1 problem (1 error) in 1 file\n");
 }
 
 #[test]

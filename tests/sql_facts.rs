@@ -585,6 +585,55 @@ CREATE FUNCTION py() RETURNS int LANGUAGE plpython3u AS $$ return 1 $$;";
     assert_eq!(comments, [("-- the current status", " the current status")]);
 }
 
+/// MySQL's backticks choose its tokenizer, which has no dollar quotes: only when they quote
+/// something in the code, not in a comment or a string.
+#[test]
+fn backticks_in_comments_and_strings_leave_dollar_quoted_bodies_readable() {
+    let text = "-- see `processed_events`
+SELECT '`not an identifier`' AS note;
+CREATE FUNCTION claim(p_id bigint) RETURNS void AS $$
+BEGIN
+  INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING;
+END;
+$$ LANGUAGE plpgsql;";
+    let script = sql::script(text);
+    assert!(script.rejected.is_empty(), "{:?}", script.rejected);
+    let routine = script.items[1].routine.as_ref().expect("routine");
+    let body: Vec<&str> = routine
+        .statements
+        .iter()
+        .map(|s| &text[s.span.clone()])
+        .collect();
+    assert_eq!(
+        body,
+        ["INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING"]
+    );
+    let mysql = sql::script("INSERT INTO `events` (`id`) VALUES (1);");
+    assert_eq!(mysql.items[0].statement.table.as_deref(), Some("events"));
+}
+
+/// A routine whose body holds statements that cannot be found is noted, never passed over
+/// in silence; a SQL-standard `RETURN expression` body holds none.
+#[test]
+fn a_routine_body_that_cannot_be_read_is_noted() {
+    let text = "CREATE FUNCTION f() RETURNS void AS 'BEGIN DELETE FROM t; END;' LANGUAGE plpgsql;
+CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1;";
+    let script = sql::script(text);
+    let rejected: Vec<(&str, &str)> = script
+        .rejected
+        .iter()
+        .map(|r| (&text[r.span.clone()], r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [(
+            "CREATE FUNCTION f() RETURNS void AS 'BEGIN DELETE FROM t; END;' LANGUAGE plpgsql",
+            "the body of this routine could not be read (its body is not dollar-quoted or \
+             BEGIN ATOMIC): the statements in it are not checked"
+        )]
+    );
+}
+
 #[test]
 fn begin_atomic_bodies_are_one_statement() {
     check(

@@ -1,9 +1,12 @@
 //! `check-then-insert`: a read by key whose "nothing found" path creates that key with a
 //! plain INSERT (or a plain SET): two concurrent requests both find nothing and both create it.
 
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Outcomes, QuerySite, Reach, Read, Site};
+use crate::flow::{self, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
 use crate::prefilter::Need;
@@ -95,10 +98,10 @@ pub(super) fn lookup_keys(select: &Statement) -> Vec<&str> {
 }
 
 /// Whether a read's table or a key column is named like an idempotency or dedup record
-/// (`idempotency_keys`, `processed_events`, `event_id`). With [`once_only_effect_after`],
-/// this is the evidence that a read guards something that must happen once: a read of a rate
-/// limiter's bucket, a settings row or a migration's source guards nothing of the kind, and
-/// the rule stays silent on it.
+/// (`idempotency_keys`, `processed_events`, `event_id`). With a once-only effect after the
+/// read (see [`last_once_only_effect`]), this is the evidence that a read guards something
+/// that must happen once: a read of a rate limiter's bucket, a settings row or a migration's
+/// source guards nothing of the kind, and the rule stays silent on it.
 fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
     let k = cx.knowledge;
     select
@@ -108,155 +111,262 @@ fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
         || keys.iter().any(|key| k.names_once_only(key))
 }
 
-/// Whether the unit calls something with a once-only effect (a charge, a message, an email)
-/// after `from`: what a duplicate would do twice.
-fn once_only_effect_after(unit: &Unit, from: usize, cx: &Context) -> bool {
-    flow::calls(unit).iter().any(|site| {
-        site.expr.span.start >= from
-            && matches!(site.call.role, CallRole::Unknown)
-            && site
-                .call
-                .callee
-                .dotted()
-                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
-    })
+/// Where the unit's last call with a once-only effect (a charge, a message, an email)
+/// starts: what a duplicate would do twice, if it comes after a read.
+fn last_once_only_effect(unit: &Unit, cx: &Context) -> Option<usize> {
+    flow::calls(unit)
+        .iter()
+        .filter(|site| {
+            matches!(site.call.role, CallRole::Unknown)
+                && site
+                    .call
+                    .callee
+                    .dotted()
+                    .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+        })
+        .map(|site| site.expr.span.start)
+        .max()
 }
 
-/// An INSERT into the read's table that writes its key and fails (or duplicates) when the
-/// key exists.
-fn creates_key(insert: &Statement, select: &Statement, keys: &[&str]) -> bool {
+/// An INSERT that writes listed columns and fails (or duplicates) when a key exists.
+fn may_create_keys(insert: &Statement) -> bool {
     insert.kind == StatementKind::Insert
-        && insert.table == select.table
         && insert.on_conflict.is_none()
         && !insert.insert_columns.is_empty()
-        && keys
-            .iter()
-            .all(|k| insert.insert_columns.iter().any(|c| c == k))
+}
+
+/// The inserts that may create a key, found once per unit: by table, then by the key
+/// columns a read looks up, each list in order.
+struct Creators<'a> {
+    by_table: HashMap<&'a str, Vec<usize>>,
+    by_key: HashMap<(&'a str, Vec<&'a str>), Vec<usize>>,
+}
+
+impl<'a> Creators<'a> {
+    fn new(sequence: &Sequence<'_, 'a>) -> Creators<'a> {
+        let mut by_table: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (position, _, stmt) in sequence.iter() {
+            if let Some(table) = stmt.table.as_deref().filter(|_| may_create_keys(stmt)) {
+                by_table.entry(table).or_default().push(position);
+            }
+        }
+        Creators {
+            by_table,
+            by_key: HashMap::new(),
+        }
+    }
+
+    /// The positions of the inserts into `table` that write every one of `keys`, in order.
+    fn of(&mut self, sequence: &Sequence<'_, 'a>, table: &'a str, keys: &[&'a str]) -> &[usize] {
+        let mut key_set = keys.to_vec();
+        key_set.sort_unstable();
+        key_set.dedup();
+        let by_table = &self.by_table;
+        self.by_key.entry((table, key_set)).or_insert_with(|| {
+            let inserts = by_table.get(table).map_or(&[][..], Vec::as_slice);
+            inserts
+                .iter()
+                .copied()
+                .filter(|&position| {
+                    let (_, insert) = sequence.get(position);
+                    keys.iter()
+                        .all(|k| insert.insert_columns.iter().any(|c| c == k))
+                })
+                .collect()
+        })
+    }
 }
 
 fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let queries = flow::queries(unit);
+    let sequence = Sequence::new(&queries);
+    let mut creators = Creators::new(&sequence);
+    let named_queries = OnceCell::new();
+    let protection = OnceCell::new();
+    let mut reported: HashSet<Span> = HashSet::new();
     let mut findings: Vec<Finding> = Vec::new();
-    for (qi, read_q) in queries.iter().enumerate() {
-        for (si, select) in read_q.statements().iter().enumerate() {
-            let keys = lookup_keys(select);
-            let guards_dedup =
-                names_dedup(select, &keys, cx) || once_only_effect_after(unit, read_q.span.end, cx);
-            if keys.is_empty() || !guards_dedup {
-                continue;
-            }
-            let reach = read_q.call.map(|site| reach_of(unit, &site, cx));
-            for (write_q, insert) in flow::statements_after(&queries, qi, si) {
-                if !creates_key(insert, select, &keys) {
-                    continue;
-                }
-                let test = match (&reach, write_q.call) {
-                    (Some(reach), Some(site)) => match on_absent_path(reach, &site) {
-                        Some(test) => test,
-                        None => continue,
-                    },
-                    (None, None)
-                        if !flow::named_query_between(
-                            cx.source,
-                            read_q.span.end,
-                            write_q.span.start,
-                        ) =>
-                    {
-                        None
+    let last_effect = last_once_only_effect(unit, cx);
+    for (read_at, read_q, select) in sequence.iter() {
+        let keys = lookup_keys(select);
+        let Some(table) = select.table.as_deref().filter(|_| !keys.is_empty()) else {
+            continue;
+        };
+        let effect_after = last_effect.is_some_and(|at| at >= read_q.span.end);
+        if !names_dedup(select, &keys, cx) && !effect_after {
+            continue;
+        }
+        let inserts = creators.of(&sequence, table, &keys);
+        let later = &inserts[inserts.partition_point(|&p| p <= read_at)..];
+        if later.is_empty() {
+            continue;
+        }
+        let reach = read_q.call.map(|site| reach_of(unit, &site, cx));
+        for &write_at in later {
+            let (write_q, insert) = sequence.get(write_at);
+            let test = match (&reach, write_q.call) {
+                (Some(reach), Some(site)) => match on_absent_path(reach, &site) {
+                    Some(test) => test,
+                    None => continue,
+                },
+                (None, None) => {
+                    let named =
+                        named_queries.get_or_init(|| NamedQueries::new(cx.source, &unit.span));
+                    // Every later insert is in another named query too.
+                    if named.between(read_q.span.end, write_q.span.start) {
+                        break;
                     }
-                    _ => continue,
-                };
-                let span = write_q.file_span(&insert.keyword_span);
-                if findings.iter().any(|f| f.primary.span == span)
-                    || protected(unit, &queries, read_q, select, write_q, cx)
-                {
-                    break;
+                    None
                 }
-                let race = Race {
-                    read_q,
-                    select,
-                    write_q,
-                    insert,
-                    keys: &keys,
-                    test,
-                };
-                findings.push(race.report(unit, cx));
+                _ => continue,
+            };
+            let span = write_q.file_span(&insert.keyword_span);
+            let protection = protection.get_or_init(|| Protection::new(unit, &sequence, cx));
+            if reported.contains(&span) || protection.covers(&sequence, read_at, write_q, unit, cx)
+            {
                 break;
             }
+            let race = Race {
+                read_q,
+                select,
+                write_q,
+                insert,
+                keys: &keys,
+                test,
+            };
+            reported.insert(span);
+            findings.push(race.report(unit, cx));
+            break;
         }
     }
     findings
 }
 
-/// Whether something outside the two statements closes the race: an advisory lock taken
-/// before the read, SERIALIZABLE isolation around both, or the write's unique violation
-/// handled.
-fn protected(
-    unit: &Unit,
-    queries: &[QuerySite],
-    read_q: &QuerySite,
-    select: &Statement,
-    write_q: &QuerySite,
-    cx: &Context,
-) -> bool {
-    let read_at = read_q.span.start;
-    let write_at = write_q.span.start;
-    let k = cx.knowledge;
-    let before_read = queries
-        .iter()
-        .filter(|q| q.span.start <= read_at)
-        .flat_map(|q| q.statements().iter().map(move |s| (q, s)))
-        .take_while(|(_, s)| !std::ptr::eq(*s, select));
-    let mut locked = false;
-    let mut serializable = false;
-    for (_, stmt) in before_read {
-        locked |= stmt.advisory_lock;
-        serializable |= stmt.serializable;
-    }
-    let between_ends_transaction = queries
-        .iter()
-        .filter(|q| q.span.start > read_at && q.span.start < write_at)
-        .flat_map(|q| q.statements())
-        .any(|s| matches!(s.kind, StatementKind::Commit | StatementKind::Rollback));
-    let host_names = unit.all_exprs().into_iter().filter_map(|e| match &e.kind {
-        ExprKind::Name(_) | ExprKind::Field { .. } => Some((e.span.start, e.dotted()?)),
-        _ => None,
-    });
-    for (at, name) in host_names {
-        if at < read_at {
-            locked |= k.names_advisory_lock(&name);
-            serializable |= k.names_serializable(&name);
-        }
-    }
-    locked
-        || serializable && !between_ends_transaction
-        || unique_violation_handled(unit, write_at, cx)
+/// What can close a race outside the two statements, found once per unit: an advisory lock
+/// taken before the read, SERIALIZABLE isolation around both, or the write's unique
+/// violation handled.
+struct Protection {
+    /// For each position (and the end), whether a statement before it takes an advisory
+    /// lock; whether one asks for SERIALIZABLE.
+    locked_before: Vec<bool>,
+    serializable_before: Vec<bool>,
+    /// Where host code first names an advisory lock, and SERIALIZABLE isolation.
+    first_lock_name: Option<usize>,
+    first_serializable_name: Option<usize>,
+    /// Where host code last looks for a unique violation (an error code, a named check, a
+    /// message), or a script last names one.
+    last_unique_check: Option<usize>,
 }
 
-/// Whether the unit looks for a unique violation at or after `from`: an error code, a
-/// named check (`is_unique_violation()`, `pgerrcode.UniqueViolation`), a message, or a
-/// PL/pgSQL `EXCEPTION WHEN unique_violation`.
-fn unique_violation_handled(unit: &Unit, from: usize, cx: &Context) -> bool {
-    let k = cx.knowledge;
-    if cx.lang == Lang::Sql {
-        let end = unit.span.end.min(cx.source.len());
-        return cx.source.get(from.min(end)..end).is_some_and(|rest| {
-            rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .any(|word| k.is_unique_violation(word))
-        });
+impl Protection {
+    fn new(unit: &Unit, sequence: &Sequence, cx: &Context) -> Protection {
+        let k = cx.knowledge;
+        let mut locked_before = vec![false];
+        let mut serializable_before = vec![false];
+        for (_, _, stmt) in sequence.iter() {
+            locked_before.push(locked_before[locked_before.len() - 1] || stmt.advisory_lock);
+            serializable_before
+                .push(serializable_before[serializable_before.len() - 1] || stmt.serializable);
+        }
+        let exprs = unit.all_exprs();
+        let first_named = |names: &dyn Fn(&str) -> bool| {
+            (exprs.iter())
+                .filter(|e| matches!(e.kind, ExprKind::Name(_) | ExprKind::Field { .. }))
+                .filter(|e| e.dotted().is_some_and(|name| names(&name)))
+                .map(|e| e.span.start)
+                .min()
+        };
+        let first_lock_name = first_named(&|name| k.names_advisory_lock(name));
+        let first_serializable_name = first_named(&|name| k.names_serializable(name));
+        let last_unique_check = if cx.lang == Lang::Sql {
+            script_words(unit, cx)
+                .filter(|(_, word)| k.is_unique_violation(word))
+                .map(|(at, _)| at)
+                .last()
+        } else {
+            (exprs.iter())
+                .filter(|e| checks_unique_violation(e, cx))
+                .map(|e| e.span.start)
+                .max()
+        };
+        Protection {
+            locked_before,
+            serializable_before,
+            first_lock_name,
+            first_serializable_name,
+            last_unique_check,
+        }
     }
-    unit.all_exprs()
-        .into_iter()
-        .filter(|e| e.span.start >= from)
-        .any(|e| match &e.kind {
-            ExprKind::Name(_) | ExprKind::Field { .. } => {
-                e.dotted().is_some_and(|n| k.is_unique_violation(&n))
-                    || e.last_segment().is_some_and(|n| k.is_unique_violation(n))
-            }
-            ExprKind::Str(s) => k.is_unique_violation(&s.value),
-            ExprKind::Number { text, .. } => k.is_unique_violation(text),
-            _ => false,
+
+    /// Whether the race between the read at `read_at` and the write `write_q` is closed.
+    fn covers(
+        &self,
+        sequence: &Sequence,
+        read_at: usize,
+        write_q: &QuerySite,
+        unit: &Unit,
+        cx: &Context,
+    ) -> bool {
+        let (read_q, _) = sequence.get(read_at);
+        let read_start = read_q.span.start;
+        let named_before = |first: Option<usize>| first.is_some_and(|at| at < read_start);
+        let locked = self.locked_before[read_at] || named_before(self.first_lock_name);
+        let serializable =
+            self.serializable_before[read_at] || named_before(self.first_serializable_name);
+        locked
+            || serializable && !sequence.ends_transaction_between(read_start, write_q.span.start)
+            || self.unique_violation_handled(write_q.span.start, unit, cx)
+    }
+
+    /// Whether the unit looks for a unique violation at or after `from`.
+    fn unique_violation_handled(&self, from: usize, unit: &Unit, cx: &Context) -> bool {
+        if self.last_unique_check.is_some_and(|at| at >= from) {
+            return true;
+        }
+        // In a script, the word `from` falls in counts from there on.
+        let end = unit.span.end.min(cx.source.len());
+        cx.lang == Lang::Sql
+            && cx.source.get(from.min(end)..end).is_some_and(|rest| {
+                rest.split(|c: char| !is_word_char(c))
+                    .next()
+                    .is_some_and(|word| cx.knowledge.is_unique_violation(word))
+            })
+    }
+}
+
+/// Whether an expression of host code looks for a unique violation: an error code, a named
+/// check (`is_unique_violation()`, `pgerrcode.UniqueViolation`), a message.
+fn checks_unique_violation(e: &Expr, cx: &Context) -> bool {
+    let k = cx.knowledge;
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::Field { .. } => {
+            e.dotted().is_some_and(|n| k.is_unique_violation(&n))
+                || e.last_segment().is_some_and(|n| k.is_unique_violation(n))
+        }
+        ExprKind::Str(s) => k.is_unique_violation(&s.value),
+        ExprKind::Number { text, .. } => k.is_unique_violation(text),
+        _ => false,
+    }
+}
+
+/// The words of a script unit's text (a PL/pgSQL `EXCEPTION WHEN unique_violation` is one
+/// the model does not carry), with where each starts.
+fn script_words<'s>(unit: &Unit, cx: &Context<'s>) -> impl Iterator<Item = (usize, &'s str)> {
+    let end = unit.span.end.min(cx.source.len());
+    let start = unit.span.start.min(end);
+    let text = cx.source.get(start..end).unwrap_or_default();
+    crate::work::step(text.len() / 64);
+    text.split(|c: char| !is_word_char(c))
+        .filter(|word| !word.is_empty())
+        .map(move |word| {
+            (
+                start + (word.as_ptr() as usize - text.as_ptr() as usize),
+                word,
+            )
         })
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 /// A read by key and the insert on its "not found" path.
@@ -401,6 +511,7 @@ fn with_test_label(finding: Finding, test: Span) -> Finding {
 /// A key-value GET whose "no such key" path SETs the same key without NX.
 fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let calls = flow::calls(unit);
+    let last_effect = last_once_only_effect(unit, cx);
     let mut findings = Vec::new();
     for (i, get) in calls.iter().enumerate() {
         let Some(key) = kv_key(get, KvOp::Get, cx) else {
@@ -412,7 +523,7 @@ fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let is_cache = key.to_ascii_lowercase().contains("cache");
         let guards_dedup = cx.knowledge.names_once_only(&key)
             || cx.knowledge.names_once_only(&unit.name)
-            || once_only_effect_after(unit, get.expr.span.end, cx);
+            || last_effect.is_some_and(|at| at >= get.expr.span.end);
         if is_cache || !guards_dedup {
             continue;
         }

@@ -1,12 +1,15 @@
 //! `in-progress-reentry`: an idempotency record's status is read, and on a path where it can
 //! be `in_progress` the request goes on to the side effect or completes the record anyway.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 
 use super::check_then_insert::lookup_keys;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Atom, Outcomes, QuerySite, Reach, Read, Site, Test};
+use crate::flow::{
+    self, Atom, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site, Test,
+};
 use crate::knowledge::Knowledge;
 use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::prefilter::Need;
@@ -29,27 +32,36 @@ impl Rule for InProgressReentry {
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let queries = flow::queries(unit);
+        let sequence = Sequence::new(&queries);
+        let script = OnceCell::new();
+        let side_effects = OnceCell::new();
+        let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
-        for (qi, read_q) in queries.iter().enumerate() {
-            for (si, select) in read_q.statements().iter().enumerate() {
-                let keys = lookup_keys(select);
-                if keys.is_empty() || !reads_status(select, cx) {
-                    continue;
+        for (position, read_q, select) in sequence.iter() {
+            let keys = lookup_keys(select);
+            if keys.is_empty() || !reads_status(select, cx) {
+                continue;
+            }
+            let record = Record {
+                read_q,
+                select,
+                keys: &keys,
+            };
+            let found = match read_q.call {
+                Some(site) => {
+                    let qi = sequence.query_index(position);
+                    let side_effects = side_effects.get_or_init(|| side_effect_calls(unit, cx));
+                    record.host_reentry(unit, &queries[qi..], side_effects, &site, cx)
                 }
-                let record = Record {
-                    read_q,
-                    select,
-                    keys: &keys,
-                };
-                let found = match read_q.call {
-                    Some(site) => record.host_reentry(unit, &queries[qi..], &site, cx),
-                    None => record.script_reentry(&queries, qi, si, cx),
-                };
-                if let Some(f) = found
-                    && !findings.iter().any(|g| g.primary.span == f.primary.span)
-                {
-                    findings.push(f);
+                None => {
+                    let script = script.get_or_init(|| Script::new(unit, &sequence, cx));
+                    record.script_reentry(&sequence, position, script, cx)
                 }
+            };
+            if let Some(f) = found
+                && reported.insert(f.primary.span.clone())
+            {
+                findings.push(f);
             }
         }
         findings
@@ -115,6 +127,7 @@ impl Record<'_, '_> {
         &self,
         unit: &Unit,
         later: &[QuerySite],
+        side_effects: &[(Site, String)],
         site: &Site,
         cx: &Context,
     ) -> Option<Finding> {
@@ -154,18 +167,13 @@ impl Record<'_, '_> {
                 });
             }
         }
-        for call in flow::calls(unit) {
-            let name = call.call.callee.dotted().unwrap_or_default();
-            if call.expr.span.start >= after
-                && matches!(call.call.role, CallRole::Unknown)
-                && cx.knowledge.is_side_effect(&name)
-            {
-                steps.push(Step {
-                    at: call.expr.span.start,
-                    stmt: call.stmt,
-                    effect: Some((call.expr.span.clone(), Effect::Call(name))),
-                });
-            }
+        let from = side_effects.partition_point(|(call, _)| call.expr.span.start < after);
+        for (call, name) in &side_effects[from..] {
+            steps.push(Step {
+                at: call.expr.span.start,
+                stmt: call.stmt,
+                effect: Some((call.expr.span.clone(), Effect::Call(name.clone()))),
+            });
         }
         steps.sort_by_key(|step| step.at);
         // The first claim or effect on a path where the record can be `in_progress` decides.
@@ -190,32 +198,39 @@ impl Record<'_, '_> {
     /// no check of the status in between.
     fn script_reentry(
         &self,
-        queries: &[QuerySite],
-        qi: usize,
-        si: usize,
+        sequence: &Sequence,
+        position: usize,
+        script: &Script,
         cx: &Context,
     ) -> Option<Finding> {
-        for (q, stmt) in flow::statements_after(queries, qi, si) {
-            if matches!(stmt.kind, StatementKind::Commit | StatementKind::Rollback)
-                || self.claims(q, stmt, cx)
-                || flow::named_query_between(cx.source, self.read_q.span.end, q.span.start)
-            {
-                return None;
-            }
-            let Some(effect) = self.completion(q, stmt, cx) else {
-                continue;
-            };
-            if checks_in_progress_between(self.read_q.span.end, q.span.start, cx) {
-                return None;
-            }
-            let found = Reentry {
-                span: q.file_span(&stmt.keyword_span),
-                what: effect,
-                checks: Vec::new(),
-            };
-            return Some(self.report(found, cx));
+        let next = script.next_record_write(self.select.table.as_deref()?, self.keys, position)?;
+        if sequence
+            .transaction_end_after(position)
+            .is_some_and(|end| end < next)
+        {
+            return None;
         }
-        None
+        let (q, stmt) = sequence.get(next);
+        if self.claims(q, stmt, cx)
+            || script
+                .named_queries
+                .between(self.read_q.span.end, q.span.start)
+        {
+            return None;
+        }
+        let effect = self.completion(q, stmt, cx)?;
+        if script
+            .status_literals
+            .between(self.read_q.span.end, q.span.start)
+        {
+            return None;
+        }
+        let found = Reentry {
+            span: q.file_span(&stmt.keyword_span),
+            what: effect,
+            checks: Vec::new(),
+        };
+        Some(self.report(found, cx))
     }
 
     /// Whether the statement writes the record's key in the read's table.
@@ -227,46 +242,18 @@ impl Record<'_, '_> {
             })
     }
 
-    /// An atomic claim of the record: from here on, the database decides who goes on
-    /// (`INSERT … ON CONFLICT`, an UPDATE guarded on the status).
+    /// An atomic claim of the record: from here on, the database decides who goes on.
     fn claims(&self, q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
-        self.same_record(stmt)
-            && (stmt.kind == StatementKind::Insert && stmt.on_conflict.is_some()
-                || stmt.kind == StatementKind::Update && guards_status(q, stmt, cx))
+        self.same_record(stmt) && is_claim(q, stmt, cx)
     }
 
-    /// An UPDATE that sets the record's status to a final value with no guard on its
+    /// An UPDATE of the record that sets its status to a final value with no guard on its
     /// current one.
     fn completion(&self, q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
-        let k = cx.knowledge;
-        if stmt.kind != StatementKind::Update
-            || !self.same_record(stmt)
-            || guards_status(q, stmt, cx)
-        {
+        if !self.same_record(stmt) {
             return None;
         }
-        let status = stmt.set_columns.iter().find(|c| {
-            k.is_status_column(&c.column)
-                && matches!(&c.value, Value::Text(v) if !k.is_in_progress_status(v))
-        })?;
-        let in_progress = k.in_progress_statuses.first()?;
-        let fix = (stmt.returning.is_none()).then(|| {
-            let at = q.file_span(&(stmt.end..stmt.end)).start;
-            Fix {
-                description: format!(
-                    "complete only the attempt that owns the record: add `AND {} = '{in_progress}'`",
-                    status.column
-                ),
-                edits: vec![Edit {
-                    span: at..at,
-                    replacement: format!(" AND {} = '{in_progress}'", status.column),
-                }],
-            }
-        });
-        Some(Effect::Completion {
-            column: status.column.clone(),
-            fix,
-        })
+        completion(q, stmt, cx)
     }
 
     fn report(&self, found: Reentry, cx: &Context) -> Finding {
@@ -310,6 +297,182 @@ impl Record<'_, '_> {
             finding = finding.with_fix(fix);
         }
         finding
+    }
+}
+
+/// The calls of the unit that do something once-only (send, charge, publish), in source
+/// order, with their names.
+fn side_effect_calls<'a>(unit: &'a Unit, cx: &Context) -> Vec<(Site<'a>, String)> {
+    flow::calls(unit)
+        .into_iter()
+        .filter(|call| matches!(call.call.role, CallRole::Unknown))
+        .filter_map(|call| {
+            let name = call.call.callee.dotted().unwrap_or_default();
+            cx.knowledge.is_side_effect(&name).then_some((call, name))
+        })
+        .collect()
+}
+
+/// A claim of whatever record it writes (`INSERT … ON CONFLICT`, an UPDATE guarded on the
+/// status).
+fn is_claim(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
+    stmt.kind == StatementKind::Insert && stmt.on_conflict.is_some()
+        || stmt.kind == StatementKind::Update && guards_status(q, stmt, cx)
+}
+
+/// An UPDATE that sets a status to a final value with no guard on its current one.
+fn completion(q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
+    let k = cx.knowledge;
+    if stmt.kind != StatementKind::Update || guards_status(q, stmt, cx) {
+        return None;
+    }
+    let status = stmt.set_columns.iter().find(|c| {
+        k.is_status_column(&c.column)
+            && matches!(&c.value, Value::Text(v) if !k.is_in_progress_status(v))
+    })?;
+    let in_progress = k.in_progress_statuses.first()?;
+    let fix = (stmt.returning.is_none()).then(|| {
+        let at = q.file_span(&(stmt.end..stmt.end)).start;
+        Fix {
+            description: format!(
+                "complete only the attempt that owns the record: add `AND {} = '{in_progress}'`",
+                status.column
+            ),
+            edits: vec![Edit {
+                span: at..at,
+                replacement: format!(" AND {} = '{in_progress}'", status.column),
+            }],
+        }
+    });
+    Some(Effect::Completion {
+        column: status.column.clone(),
+        fix,
+    })
+}
+
+/// What a script's status reads ask about the statements and the text after them, found
+/// once per unit.
+struct Script<'s> {
+    /// The positions of the claims and completions, by table and by each column they could
+    /// key the record by (a WHERE equality, an inserted column), in order.
+    record_writes: HashMap<(&'s str, &'s str), Vec<usize>>,
+    named_queries: NamedQueries<'s>,
+    status_literals: StatusLiterals,
+}
+
+impl<'s> Script<'s> {
+    fn new(unit: &Unit, sequence: &Sequence<'_, 's>, cx: &Context<'s>) -> Script<'s> {
+        let mut record_writes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (position, q, stmt) in sequence.iter() {
+            let Some(table) = stmt.table.as_deref() else {
+                continue;
+            };
+            if !is_claim(q, stmt, cx) && completion(q, stmt, cx).is_none() {
+                continue;
+            }
+            let columns = (stmt.where_equals.iter().map(|c| c.column.as_str()))
+                .chain(stmt.insert_columns.iter().map(String::as_str));
+            for column in columns {
+                let positions = record_writes.entry((table, column)).or_default();
+                if positions.last() != Some(&position) {
+                    positions.push(position);
+                }
+            }
+        }
+        Script {
+            record_writes,
+            named_queries: NamedQueries::new(cx.source, &unit.span),
+            status_literals: StatusLiterals::new(cx.source, &unit.span, cx.knowledge),
+        }
+    }
+
+    /// The first claim or completion after `position` of a record of `table` keyed by one
+    /// of `keys`.
+    fn next_record_write(&self, table: &str, keys: &[&str], position: usize) -> Option<usize> {
+        keys.iter()
+            .filter_map(|key| {
+                let positions = self.record_writes.get(&(table, *key))?;
+                flow::first_after(positions, position)
+            })
+            .min()
+    }
+}
+
+/// The in-progress statuses quoted in a script's text (a PL/pgSQL `IF v_status =
+/// 'in_progress' THEN RAISE …`, which the model does not carry), found once, so that asking
+/// whether the code between two statements compares one does not read that code again.
+struct StatusLiterals {
+    /// Each one, in order.
+    found: Vec<StatusLiteral>,
+    /// The indices in `found` of those with no `--` before them on their line.
+    in_code: Vec<usize>,
+}
+
+struct StatusLiteral {
+    span: Span,
+    /// The last `--` before it on its line.
+    comment_before: Option<usize>,
+}
+
+impl StatusLiterals {
+    fn new(source: &str, span: &Span, k: &Knowledge) -> StatusLiterals {
+        let text = source
+            .get(span.clone())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        crate::work::step(text.len() / 64);
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for status in &k.in_progress_statuses {
+            let quoted = format!("'{status}'");
+            let mut from = 0;
+            // Overlapping ones too: `'a'a'` quotes `a` twice.
+            while let Some(at) = text[from..].find(&quoted) {
+                starts.push((from + at, quoted.len()));
+                from += at + 1;
+            }
+        }
+        starts.sort_unstable();
+        // The last `--` of the line so far, read once up to each literal.
+        let bytes = text.as_bytes();
+        let mut comment_before = None;
+        let mut scanned = 0;
+        let mut found = Vec::with_capacity(starts.len());
+        for (start, len) in starts {
+            while scanned < start {
+                if bytes[scanned] == b'\n' {
+                    comment_before = None;
+                } else if bytes[scanned..].starts_with(b"--") {
+                    comment_before = Some(span.start + scanned);
+                }
+                scanned += 1;
+            }
+            found.push(StatusLiteral {
+                span: span.start + start..span.start + start + len,
+                comment_before,
+            });
+        }
+        let in_code = (found.iter().enumerate())
+            .filter(|(_, literal)| literal.comment_before.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        StatusLiterals { found, in_code }
+    }
+
+    /// Whether the code between two offsets, comments aside, holds one: on the first line
+    /// from `from`, before any `--` after `from`; on the others, before any `--`.
+    fn between(&self, from: usize, to: usize) -> bool {
+        crate::work::step(1);
+        if from > to {
+            return false;
+        }
+        let first = self.found.partition_point(|l| l.span.start < from);
+        let in_code = |literal: &&StatusLiteral| literal.comment_before.is_none_or(|c| c < from);
+        // Literals do not nest: the first one in code is the first to end.
+        let literal = self.found.get(first).filter(in_code).or_else(|| {
+            let next = self.in_code.partition_point(|&i| i < first);
+            self.in_code.get(next).map(|&i| &self.found[i])
+        });
+        literal.is_some_and(|l| l.span.end <= to)
     }
 }
 
@@ -371,28 +534,6 @@ fn guards_status(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
     lower[at..]
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|word| k.is_status_column(word))
-}
-
-/// Whether the script between two offsets, comments aside, compares anything with an
-/// in-progress status: a PL/pgSQL `IF v_status = 'in_progress' THEN RAISE …`, which the
-/// model does not carry.
-fn checks_in_progress_between(from: usize, to: usize, cx: &Context) -> bool {
-    let Some(text) = cx.source.get(from..to) else {
-        return false;
-    };
-    text.lines()
-        .map(|line| {
-            line.split("--")
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        })
-        .any(|code| {
-            cx.knowledge
-                .in_progress_statuses
-                .iter()
-                .any(|status| code.contains(&format!("'{status}'")))
-        })
 }
 
 /// What a condition says about the record's status: `status == "completed"` (may hold

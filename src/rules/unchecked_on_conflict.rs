@@ -1,9 +1,11 @@
 //! `unchecked-on-conflict`: an `INSERT … ON CONFLICT DO NOTHING` used as a dedup or claim
 //! whose outcome nothing checks, so the business write after it runs for duplicates too.
 
+use std::collections::HashMap;
+
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, QuerySite};
+use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
 use crate::prefilter::Need;
@@ -26,26 +28,30 @@ impl Rule for UncheckedOnConflict {
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let queries = flow::queries(unit);
+        let sequence = Sequence::new(&queries);
+        let later = Later {
+            sequence: &sequence,
+            stops: first_stops(&sequence),
+            side_effects: side_effects(unit, cx),
+        };
         let mut findings = Vec::new();
-        for (qi, query) in queries.iter().enumerate() {
-            for (si, stmt) in query.statements().iter().enumerate() {
-                if let Some(f) = ungated_cte(query, stmt, cx) {
-                    findings.push(f);
-                }
-                if !stmt.is_insert_do_nothing() || !is_dedup(stmt, cx) {
-                    continue;
-                }
-                if query
-                    .call
-                    .is_some_and(|site| outcome_checked(unit, query, &site, stmt))
-                {
-                    continue;
-                }
-                let Some(later) = later_effect(unit, &queries, qi, si, stmt, cx) else {
-                    continue;
-                };
-                findings.extend(report(query, stmt, later, cx));
+        for (position, query, stmt) in sequence.iter() {
+            if let Some(f) = ungated_cte(query, stmt, cx) {
+                findings.push(f);
             }
+            if !stmt.is_insert_do_nothing() || !is_dedup(stmt, cx) {
+                continue;
+            }
+            if query
+                .call
+                .is_some_and(|site| outcome_checked(unit, query, &site, stmt))
+            {
+                continue;
+            }
+            let Some(effect) = later.effect(position, query, stmt) else {
+                continue;
+            };
+            findings.extend(report(query, stmt, effect, cx));
         }
         findings
     }
@@ -111,56 +117,112 @@ fn outcome_checked(unit: &Unit, query: &QuerySite, site: &flow::Site, insert: &S
     flow::first_test(unit, &vars, after).is_some()
 }
 
-/// The first write (to another table, not reading the dedup table) or once-only side effect
-/// after the insert, within its transaction.
-fn later_effect(
-    unit: &Unit,
-    queries: &[QuerySite],
-    qi: usize,
-    si: usize,
-    insert: &Statement,
-    cx: &Context,
-) -> Option<LaterEffect> {
-    let dedup_table = insert.table.as_deref()?;
-    let same_query = queries[qi].statements()[si + 1..]
-        .iter()
-        .map(|s| (&queries[qi], s));
-    let later_queries = queries[qi + 1..]
-        .iter()
-        .flat_map(|q| q.statements().iter().map(move |s| (q, s)));
-    let mut first_write = None;
-    for (query, stmt) in same_query.chain(later_queries) {
-        if matches!(stmt.kind, StatementKind::Commit | StatementKind::Rollback) {
-            break;
-        }
-        let gated = stmt.table.as_deref() == Some(dedup_table)
-            || stmt.reads_from.iter().any(|t| t == dedup_table);
-        if is_business_write(stmt, insert) && !gated {
-            first_write = Some(LaterEffect {
+/// What runs after a statement, found once for the whole unit.
+struct Later<'s, 'q, 'a> {
+    sequence: &'s Sequence<'q, 'a>,
+    /// See [`first_stops`].
+    stops: Vec<Option<usize>>,
+    /// The once-only side-effect calls of the unit, in source order.
+    side_effects: Vec<flow::Site<'a>>,
+}
+
+impl Later<'_, '_, '_> {
+    /// The first write (to another table, not reading the dedup table) or once-only side
+    /// effect after the insert at `position`, within its transaction.
+    fn effect(
+        &self,
+        position: usize,
+        query: &QuerySite,
+        insert: &Statement,
+    ) -> Option<LaterEffect> {
+        insert.table.as_ref()?;
+        let first_write = self.stops[position].and_then(|stop| {
+            let (query, stmt) = self.sequence.get(stop);
+            is_business_write(stmt, insert).then(|| LaterEffect {
                 span: query.file_span(&stmt.keyword_span),
                 what: format!("the {}", keyword(stmt)),
-            });
-            break;
+            })
+        });
+        let insert_end = query.span.end;
+        let after = self
+            .side_effects
+            .partition_point(|site| site.expr.span.start < insert_end);
+        let side_effect = self.side_effects.get(after).map(|site| LaterEffect {
+            span: site.expr.span.clone(),
+            what: format!("`{}(…)`", site.call.callee.dotted().unwrap_or_default()),
+        });
+        match (first_write, side_effect) {
+            (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
+            (w, s) => w.or(s),
         }
     }
-    let insert_end = queries[qi].span.end;
-    let side_effect = flow::calls(unit).into_iter().find(|site| {
-        site.expr.span.start >= insert_end
-            && matches!(site.call.role, CallRole::Unknown)
-            && site
-                .call
-                .callee
-                .dotted()
-                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
-    });
-    let side_effect = side_effect.map(|site| LaterEffect {
-        span: site.expr.span.clone(),
-        what: format!("`{}(…)`", site.call.callee.dotted().unwrap_or_default()),
-    });
-    match (first_write, side_effect) {
-        (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
-        (w, s) => w.or(s),
+}
+
+/// For each statement that writes a table, the first later statement that either ends the
+/// transaction or writes without touching that table (writing it or reading it): where a
+/// duplicate's run through the transaction meets its first ungated write, if it does.
+///
+/// Computed backwards in one pass: `nearest` is the closest later statement that ends a
+/// transaction or writes (inserts that skip duplicates aside), and for each table that `nearest` touches, `past_touching` holds
+/// the first such statement after the run of writes touching that table.
+fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
+    let mut stops = vec![None; sequence.positions().len()];
+    let mut nearest: Option<usize> = None;
+    let mut past_touching: HashMap<&str, Option<usize>> = HashMap::new();
+    let stop_for = |nearest: Option<usize>, table: &str, past: &HashMap<&str, Option<usize>>| {
+        let n = nearest?;
+        let (_, stmt) = sequence.get(n);
+        if stmt.is_write() && touches(stmt).any(|t| t == table) {
+            past.get(table).copied().flatten()
+        } else {
+            Some(n)
+        }
+    };
+    for position in sequence.positions().rev() {
+        let (_, stmt) = sequence.get(position);
+        if flow::ends_transaction(stmt) {
+            nearest = Some(position);
+        } else if stmt.is_write() {
+            if let Some(table) = stmt.table.as_deref() {
+                stops[position] = stop_for(nearest, table, &past_touching);
+            }
+            // An insert that skips duplicates itself harms nothing when a duplicate runs
+            // it (see [`is_business_write`]): earlier statements look past it.
+            if stmt.is_insert_do_nothing() {
+                continue;
+            }
+            let past: Vec<(&str, Option<usize>)> = touches(stmt)
+                .map(|t| (t, stop_for(nearest, t, &past_touching)))
+                .collect();
+            past_touching.extend(past);
+            nearest = Some(position);
+        }
     }
+    stops
+}
+
+/// The tables a statement writes or reads.
+fn touches(stmt: &Statement) -> impl Iterator<Item = &str> {
+    stmt.table
+        .as_deref()
+        .into_iter()
+        .chain(stmt.reads_from.iter().map(String::as_str))
+}
+
+/// The calls of the unit that do something once-only (send, charge, publish), in source
+/// order.
+fn side_effects<'a>(unit: &'a Unit, cx: &Context) -> Vec<flow::Site<'a>> {
+    flow::calls(unit)
+        .into_iter()
+        .filter(|site| {
+            matches!(site.call.role, CallRole::Unknown)
+                && site
+                    .call
+                    .callee
+                    .dotted()
+                    .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+        })
+        .collect()
 }
 
 /// Whether `write`, run after `insert` for a duplicate too, does harm: not when it skips

@@ -51,23 +51,27 @@ pub(crate) struct Lexed {
     pub unread: Option<(Range<usize>, String)>,
 }
 
-/// PostgreSQL first, unless the text has MySQL's backticks; MySQL also reads backslash
-/// escapes in strings and `#` comments; the generic dialect is the most permissive last resort.
-fn lexing_dialects(text: &str) -> [&'static dyn Dialect; 3] {
-    if text.contains('`') {
-        [&MySqlDialect {}, &PostgreSqlDialect {}, &GenericDialect {}]
-    } else {
-        [&PostgreSqlDialect {}, &MySqlDialect {}, &GenericDialect {}]
-    }
-}
-
 /// Tokenizes `text` with the first dialect that reads all of it, or else with the one that
-/// reads the most.
+/// reads the most: PostgreSQL first, unless MySQL's backticks quote something in the code;
+/// MySQL also reads backslash escapes in strings and `#` comments; the generic dialect is
+/// the most permissive last resort.
 pub(crate) fn lex(text: &str) -> Lexed {
+    let postgres = lex_with(text, &PostgreSqlDialect {});
+    // A backtick in a comment or a string says nothing about the dialect.
+    let backtick_in_code = postgres.toks.iter().any(|t| t.token == Token::Char('`'));
+    if postgres.unread.is_none() && !backtick_in_code {
+        return postgres;
+    }
+    let mysql = lex_with(text, &MySqlDialect {});
+    let first_two = if backtick_in_code {
+        [mysql, postgres]
+    } else {
+        [postgres, mysql]
+    };
+    let generic = std::iter::once_with(|| lex_with(text, &GenericDialect {}));
+    let read = |l: &Lexed| l.unread.as_ref().map_or(text.len(), |(r, _)| r.start);
     let mut best: Option<Lexed> = None;
-    for dialect in lexing_dialects(text) {
-        let lexed = lex_with(text, dialect);
-        let read = |l: &Lexed| l.unread.as_ref().map_or(text.len(), |(r, _)| r.start);
+    for lexed in first_two.into_iter().chain(generic) {
         if lexed.unread.is_none() {
             return lexed;
         }
@@ -75,11 +79,7 @@ pub(crate) fn lex(text: &str) -> Lexed {
             best = Some(lexed);
         }
     }
-    best.unwrap_or(Lexed {
-        toks: Vec::new(),
-        dialect: &PostgreSqlDialect {},
-        unread: None,
-    })
+    best.expect("three dialects were tried")
 }
 
 fn lex_with(text: &str, dialect: &'static dyn Dialect) -> Lexed {

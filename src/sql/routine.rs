@@ -32,12 +32,13 @@ const BOUNDARIES: &[&str] = &[
 const READ_LANGUAGES: &[&str] = &["plpgsql", "sql"];
 
 /// The routine a CREATE FUNCTION/PROCEDURE or DO statement defines, and the comments of its
-/// body (a dollar-quoted body is a string to the script's tokenizer).
+/// body (a dollar-quoted body is a string to the script's tokenizer); `Err` with the reason
+/// for a routine in a language read here whose body could not be found.
 pub(crate) fn routine(
     text: &str,
     toks: &[&Tok],
     lexed_with: &'static dyn Dialect,
-) -> Option<(Routine, Vec<Comment>)> {
+) -> Option<Result<(Routine, Vec<Comment>), &'static str>> {
     if !toks.first().is_some_and(|t| t.is("create") || t.is("do")) {
         return None;
     }
@@ -63,7 +64,9 @@ pub(crate) fn routine(
         matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
     });
     let (statements, comments) = if let Some(body) = dollar_quoted {
-        let body = inside_dollar_quotes(text, statement.toks[body].span.clone())?;
+        let Some(body) = inside_dollar_quotes(text, statement.toks[body].span.clone()) else {
+            return Some(Err("its dollar-quoted body is cut short"));
+        };
         let lexed = lex::lex(&text[body.clone()]);
         reader.dialect = lexed.dialect;
         let shifted: Vec<Tok> = lexed
@@ -83,19 +86,26 @@ pub(crate) fn routine(
     } else {
         let begin = statement.find_top(0, |i| {
             statement.is(i, "begin") && statement.is(i + 1, "atomic")
-        })?;
+        });
+        let Some(begin) = begin else {
+            // A body after AS that is not dollar-quoted (a string literal, or one the
+            // tokenizer did not see as a dollar quote) holds statements that go unread; a
+            // SQL-standard `RETURN expression` holds none.
+            let has_body = statement.is(0, "do") || statement.find_top_word(0, &["as"]).is_some();
+            return has_body.then_some(Err("its body is not dollar-quoted or BEGIN ATOMIC"));
+        };
         let end = statement.len() - usize::from(statement.is(statement.len() - 1, "end"));
         let body = &toks[(begin + 2).min(end)..end];
         (inner_statements(&mut reader, body), Vec::new())
     };
-    Some((
+    Some(Ok((
         Routine {
             name,
             params,
             statements,
         },
         comments,
-    ))
+    )))
 }
 
 /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE name (params)`: the name as written (last part)
