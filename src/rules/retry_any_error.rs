@@ -288,8 +288,9 @@ impl Walk<'_> {
         (used <= STEP_BUDGET).then_some(())
     }
 
-    fn stmt(&self, stmt: &Stmt, path: Path) -> Option<Outcomes> {
+    fn stmt(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
         self.step()?;
+        fill_out_params(stmt, &mut path);
         let end = |e| Some((vec![(e, path.clone())], Vec::new()));
         match &stmt.kind {
             StmtKind::Return(_) | StmtKind::Expr(_) if std::ptr::eq(stmt, self.attempt.stmt) => {
@@ -794,6 +795,103 @@ impl Walk<'_> {
     }
 }
 
+/// Whether the attempt calls a closure of this unit or a function of this file that turns
+/// some failures into success itself: an arm guarded by an error test (`errors.Is`, a retry
+/// predicate) that returns nothing, `nil` or `Ok`. What it still fails with was classified
+/// there (`if errors.Is(err, context.Canceled) { return nil }`).
+fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -> bool {
+    let Some(call) = flow::strip(attempt).as_call() else {
+        return false;
+    };
+    let local = call
+        .callee
+        .dotted()
+        .filter(|n| !n.contains('.'))
+        .and_then(|name| {
+            flow::assignments(&unit.body, &name)
+                .into_iter()
+                .find_map(|a| match &a.value.kind {
+                    ExprKind::Closure { body, .. } => Some(body),
+                    _ => None,
+                })
+        });
+    let Some(body) =
+        local.or_else(|| flow::same_file_unit(cx.units, &call.callee).map(|u| &u.body))
+    else {
+        return false;
+    };
+    let k = cx.knowledge;
+    let tests_error = |e: &Expr| {
+        e.walk().iter().filter_map(|x| x.as_call()).any(|c| {
+            let name = callee_name(c);
+            k.is_error_is_call(cx.lang, &name) || k.is_retry_predicate(&name)
+        })
+    };
+    let succeeds = |b: &Block| {
+        b.stmts.first().is_some_and(|s| match &s.kind {
+            StmtKind::Return(None) => true,
+            StmtKind::Return(Some(v)) => {
+                matches!(&v.kind, ExprKind::Name(n) if n == "nil")
+                    || v.as_call().and_then(|c| c.callee.last_segment()) == Some("Ok")
+            }
+            _ => false,
+        })
+    };
+    // The closure may hand its work to a helper as a closure of its own
+    // (`withTimeout(ctx, d, func(ctx) error { … })`): its statements count too.
+    let nested = flow::every_stmt(body)
+        .into_iter()
+        .flat_map(|stmt| stmt.exprs())
+        .flat_map(Expr::walk)
+        .filter_map(|e| match &e.kind {
+            ExprKind::Closure { body, .. } => Some(flow::every_stmt(body)),
+            _ => None,
+        })
+        .flatten();
+    let stmts = flow::every_stmt(body).into_iter().chain(nested);
+    stmts.into_iter().any(|stmt| match &stmt.kind {
+        StmtKind::Branch { arms, .. } => arms.iter().any(|arm| {
+            let guard = match &arm.guard {
+                Guard::Cond(e) => Some(e),
+                Guard::Pattern { extra, .. } => extra.as_ref(),
+                Guard::Else => None,
+            };
+            guard.is_some_and(tests_error) && succeeds(&arm.body)
+        }),
+        _ => false,
+    })
+}
+
+/// A call handed the attempt's outcome or response that also takes `&x` fills `x` from it
+/// (`json.NewDecoder(resp.Body).Decode(&apiErr)`): `x` is derived from the outcome.
+fn fill_out_params(stmt: &Stmt, path: &mut Path) {
+    let filled: Vec<String> = stmt
+        .exprs()
+        .into_iter()
+        .flat_map(Expr::walk)
+        .filter_map(Expr::as_call)
+        .filter(|call| {
+            let receiver = match &call.callee.kind {
+                ExprKind::Field { base, .. } => Some(&**base),
+                _ => None,
+            };
+            receiver
+                .into_iter()
+                .chain(&call.args)
+                .any(|e| path.reads_outcome(e))
+        })
+        .flat_map(|call| &call.args)
+        .filter_map(|arg| match &arg.kind {
+            ExprKind::Unary {
+                op: UnOp::Ref,
+                operand,
+            } => operand.dotted(),
+            _ => None,
+        })
+        .collect();
+    path.derived.extend(filled);
+}
+
 fn is_comparison(op: BinOp) -> bool {
     matches!(
         op,
@@ -1148,7 +1246,10 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
             .flat_map(|(stmt, _)| stmt.exprs())
             .filter_map(outermost_call);
         let retried: Vec<&Expr> = std::iter::once(attempt.call).chain(same_try).collect();
-        if inputs_vary(l, attempt, cx) || waits_for_dependency(unit, &retried, cx) {
+        if inputs_vary(l, attempt, cx)
+            || waits_for_dependency(unit, &retried, cx)
+            || settles_some_failures(unit, attempt.call, cx)
+        {
             continue;
         }
         let others: Vec<&Attempt> = attempts
