@@ -401,6 +401,20 @@ func send(ctx context.Context, c *Client, msg *Message) error {
 }
 ";
 
+/// The same retry in TypeScript.
+const TS_RETRY: &[u8] = b"export async function send(client: Client, msg: Message): Promise<void> {
+  let delay = 1000;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await client.send(msg);
+    } catch (err) {
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+";
+
 /// The same retry in a Rust test module.
 const RUST_TEST_MODULE: &[u8] = b"#[cfg(test)]
 mod tests {
@@ -451,6 +465,9 @@ fn retry_rules_are_off_in_test_code_by_default() {
             "src/wait.rs",
             RUST_TEST_MODULE.strip_prefix(b"#[cfg(test)]\n").unwrap(),
         ),
+        ("web/src/send.test.ts", TS_RETRY),
+        ("web/src/__tests__/send.ts", TS_RETRY),
+        ("web/src/send.ts", TS_RETRY),
     ]);
     let output = check_in(dir.path())
         .args(["--format", "json"])
@@ -465,6 +482,8 @@ fn retry_rules_are_off_in_test_code_by_default() {
             "src/wait.rs: \"retry-any-error\" (\"warning\")",
             "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
             "svc/send.go: \"retry-any-error\" (\"warning\")",
+            "web/src/send.ts: \"backoff-without-jitter\" (\"warning\")",
+            "web/src/send.ts: \"retry-any-error\" (\"warning\")",
         ]
     );
 }

@@ -8,7 +8,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
-use crate::model::{CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::prefilter::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -83,7 +83,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         };
         if values.carries_randomness(duration)
             || values.is_random_helper(&site.call.callee)
-            || paced_by_server(unit, &growth.span, cx)
+            || paced_by_server(unit, body, &growth.var, cx)
         {
             continue;
         }
@@ -115,10 +115,21 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Whether the delay grows only where the server asks for a slower pace: in an arm whose
-/// condition or pattern names its signal (an OAuth device flow's `slow_down`, a
-/// `Retry-After` header). The server sets that schedule; the client only follows it.
-fn paced_by_server(unit: &Unit, growth: &Span, cx: &Context) -> bool {
+/// Whether the delay grows only where the server asks for a slower pace: every update of
+/// the growing variable in the loop is in an arm whose condition or pattern names its
+/// signal (an OAuth device flow's `slow_down`, a `Retry-After` header). The server sets
+/// that schedule; the client only follows it.
+fn paced_by_server(unit: &Unit, loop_body: &Block, var: &str, cx: &Context) -> bool {
+    let updates = flow::assignments(loop_body, var);
+    !updates.is_empty()
+        && updates
+            .iter()
+            .all(|update| in_server_paced_arm(unit, &update.stmt.span, cx))
+}
+
+/// Whether `growth` lies in an arm whose condition or pattern names a server's pacing
+/// signal.
+fn in_server_paced_arm(unit: &Unit, growth: &Span, cx: &Context) -> bool {
     flow::every_stmt(&unit.body).into_iter().any(|stmt| {
         let StmtKind::Branch { arms, .. } = &stmt.kind else {
             return false;
