@@ -8,6 +8,7 @@ pub mod go;
 pub mod markdown;
 pub mod rust;
 pub mod sql;
+mod treesitter;
 pub mod typescript;
 
 /// Deeper nesting than this is lowered as an opaque [`crate::model::ExprKind::Other`] with no

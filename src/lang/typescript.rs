@@ -47,7 +47,7 @@ mod imports;
 
 use super::MAX_DEPTH;
 use super::gaps;
-use super::go::{StrBuilder, collect_comments_and_errors, named_children, opaque, text};
+use super::treesitter::{StrBuilder, collect_comments_and_errors, named_children, opaque, text};
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Module, ParseNote,
     Stmt, StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,

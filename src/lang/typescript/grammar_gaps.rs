@@ -5,7 +5,7 @@
 use tree_sitter::{Node, Tree};
 
 use crate::lang::gaps::{self, Patch};
-use crate::lang::go::named_children;
+use crate::lang::treesitter::named_children;
 
 /// The patches for every gap `tree` (parsed from `text`) shows.
 pub(super) fn find(tree: &Tree, text: &str) -> Vec<Patch> {

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::super::go::{named_children, text};
+use crate::lang::treesitter::{named_children, text};
 use crate::model::Import;
 
 /// The imports among `statements`, the top-level statement nodes of a file.

@@ -1,0 +1,133 @@
+//! What the tree-sitter front-ends (Go, TypeScript/JavaScript) share: reading nodes' text
+//! and children, comments and syntax-error notes, opaque expressions, and string literals
+//! built piece by piece with their origins in the file.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::model::{Comment, Expr, ExprKind, Module, ParseNote, StrLit};
+
+/// Walks the whole tree once (iteratively: the tree may be arbitrarily deep) for comments,
+/// which may sit anywhere, and for syntax errors, one note per outermost error region.
+pub(super) fn collect_comments_and_errors(root: Node, source: &str, module: &mut Module) {
+    let mut cursor = root.walk();
+    let mut last_region: Range<usize> = 0..0;
+    loop {
+        let node = cursor.node();
+        let range = node.byte_range();
+        if node.kind() == "comment" {
+            // A line comment's node takes the `\r` of a CRLF line ending.
+            let comment = text(source, node);
+            let comment = comment.strip_suffix('\r').unwrap_or(comment);
+            module.comments.push(Comment {
+                span: range.start..range.start + comment.len(),
+                text: comment_text(comment).to_owned(),
+            });
+        } else if (node.is_error() || node.is_missing())
+            && !(last_region.start <= range.start && range.end <= last_region.end)
+        {
+            module.diagnostics.push(ParseNote::warning(
+                range.clone(),
+                syntax_error_message(node, source),
+            ));
+            last_region = range;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+fn comment_text(comment: &str) -> &str {
+    if let Some(line) = comment.strip_prefix("//") {
+        return line;
+    }
+    let inner = comment.strip_prefix("/*").unwrap_or(comment);
+    inner.strip_suffix("*/").unwrap_or(inner)
+}
+
+fn syntax_error_message(node: Node, source: &str) -> String {
+    if node.is_missing() {
+        return format!("syntax error: missing `{}`", node.kind());
+    }
+    let first_line = text(source, node).trim().lines().next().unwrap_or("");
+    let mut shown: String = first_line.chars().take(30).collect();
+    if shown.len() < first_line.len() {
+        shown.push('…');
+    }
+    if shown.is_empty() {
+        "syntax error".to_owned()
+    } else {
+        format!("syntax error: unexpected `{shown}`")
+    }
+}
+
+pub(super) fn text<'s>(source: &'s str, node: Node) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The named children of `node`, comments left out.
+pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| !child.is_extra())
+        .collect()
+}
+
+/// The named children of `node` under `field`, comments and punctuation left out.
+pub(super) fn field_children<'t>(node: Node<'t>, field: &str) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children_by_field_name(field, &mut cursor)
+        .filter(|child| child.is_named() && !child.is_extra())
+        .collect()
+}
+
+pub(super) fn opaque(span: Range<usize>) -> Expr {
+    Expr::new(span, ExprKind::Other(Vec::new()))
+}
+
+/// Builds a [`StrLit`] piece by piece.
+#[derive(Default)]
+pub(super) struct StrBuilder {
+    value: String,
+    origin: Vec<usize>,
+}
+
+impl StrBuilder {
+    /// `text` copied from the file at `start`, byte for byte.
+    pub(super) fn push_file(&mut self, text: &str, start: usize) {
+        self.value.push_str(text);
+        self.origin.extend(start..start + text.len());
+    }
+
+    /// `text` produced by the construct at `at` (an escape, an interpolation).
+    pub(super) fn push_at(&mut self, text: &str, at: usize) {
+        self.value.push_str(text);
+        self.origin.extend(std::iter::repeat_n(at, text.len()));
+    }
+
+    pub(super) fn push_lit(&mut self, lit: &StrLit) {
+        self.push_lit_range(lit, 0..lit.value.len());
+    }
+
+    pub(super) fn push_lit_range(&mut self, lit: &StrLit, range: Range<usize>) {
+        if let (Some(piece), Some(origin)) = (lit.value.get(range.clone()), lit.origin.get(range)) {
+            self.value.push_str(piece);
+            self.origin.extend_from_slice(origin);
+        }
+    }
+
+    pub(super) fn finish(mut self, end: usize) -> StrLit {
+        self.origin.push(end);
+        StrLit {
+            value: self.value,
+            origin: self.origin,
+        }
+    }
+}
