@@ -185,7 +185,7 @@ impl Done {
 /// Runs the command line and returns the exit status.
 pub fn main() -> u8 {
     let cli = Cli::parse();
-    run::install_panic_hook();
+    idemlint::panic_boundary::install_panic_hook();
     let mut out = BufWriter::new(io::stdout().lock());
     let done = match cli.command {
         Command::Check(args) => check(&args, &mut out),
@@ -477,8 +477,8 @@ fn print_message(line: &str) {
 mod tests {
     use super::*;
     use idemlint::finding::Label;
+    use idemlint::message::Message;
     use idemlint::report::FileFindings;
-    use idemlint::run::Message;
 
     fn outcome(severities: &[Severity], errors: usize) -> Outcome {
         let finding = |severity| {

@@ -27,7 +27,7 @@
 //! a bad glob) is an error that names the file, line and column.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
@@ -35,6 +35,7 @@ use toml::Spanned;
 
 use crate::finding::Severity;
 use crate::knowledge::{CallPattern, Knowledge, SleepApi};
+use crate::paths::normalize;
 use crate::report::position::LineIndex;
 use crate::rules;
 
@@ -315,23 +316,6 @@ impl TestCode {
     }
 }
 
-/// `path` with `.` and `..` resolved lexically: `/a/./b/../c` → `/a/c`.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(component);
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 impl Config {
     /// The configuration for a run in `cwd`: the file named by `--config`, else the first
     /// `idemlint.toml` in `cwd` or above it, else the defaults.
@@ -353,7 +337,7 @@ impl Config {
                 })?;
                 let root = normalize(&cwd.join(&path));
                 let root = root.parent().unwrap_or(Path::new("/"));
-                let shown = crate::discover::display_path(&path, Some(cwd));
+                let shown = crate::paths::display_path(&path, Some(cwd));
                 Config::parse(&text, root, &shown)
             }
             None => Ok(Config {

@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::config::normalize;
+use crate::paths::normalize;
 
 /// Which lines of which files are new since the base revision.
 #[derive(Debug, Default, PartialEq, Eq)]

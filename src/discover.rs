@@ -7,14 +7,15 @@
 //! names a language. Symbolic links met in a walk are not followed (as git and ripgrep do),
 //! so a broken link or a link loop inside a tree cannot stop or stall the walk.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::Exclude;
+use crate::message::Message;
 use crate::model::Lang;
-use crate::run::Message;
+use crate::paths::display_path;
 
 /// A file to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,24 +203,6 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
     }
 }
 
-/// `path` as output shows it: `./` dropped, and relative to `cwd` if it lies under it.
-pub fn display_path(path: &Path, cwd: Option<&Path>) -> PathBuf {
-    let relative = cwd
-        .filter(|_| path.is_absolute())
-        .and_then(|cwd| path.strip_prefix(cwd).ok())
-        .filter(|rest| !rest.as_os_str().is_empty())
-        .unwrap_or(path);
-    let cleaned: PathBuf = relative
-        .components()
-        .filter(|c| *c != Component::CurDir)
-        .collect();
-    if cleaned.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        cleaned
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,18 +243,5 @@ mod tests {
             ]
         );
         assert_eq!(found.messages, []);
-    }
-
-    #[test]
-    fn display_paths_drop_dot_and_the_working_directory() {
-        let cwd = Some(Path::new("/home/me/project"));
-        let shown = |p: &str| display_path(Path::new(p), cwd);
-        assert_eq!(shown("./src/a.go"), Path::new("src/a.go"));
-        assert_eq!(shown("src/./a.go"), Path::new("src/a.go"));
-        assert_eq!(shown("/home/me/project/db/x.sql"), Path::new("db/x.sql"));
-        assert_eq!(shown("/elsewhere/x.sql"), Path::new("/elsewhere/x.sql"));
-        assert_eq!(shown("../other/x.sql"), Path::new("../other/x.sql"));
-        assert_eq!(shown("."), Path::new("."));
-        assert_eq!(shown("/home/me/project"), Path::new("/home/me/project"));
     }
 }

@@ -2,11 +2,8 @@
 //! findings and messages in a deterministic order. The binary only parses arguments and
 //! prints what this returns.
 
-use std::cell::{Cell, RefCell};
-use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,7 +14,9 @@ use crate::diff::ChangedLines;
 use crate::discover::{self, Target};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
+use crate::message::{Level, Message};
 use crate::model::{Lang, NoteWeight};
+use crate::panic_boundary::guarded;
 use crate::prefilter::Prefilter;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
@@ -59,62 +58,6 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 << 20;
 /// The stack of each checking thread. The front-ends bound the depth they recurse to (see
 /// [`crate::lang::MAX_DEPTH`]); this leaves a wide margin over what that needs.
 const CHECKER_STACK: usize = 16 << 20;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// A detail of how something was read, shown only with `--verbose`.
-    Note,
-    /// Something was read only in part (a parse problem, a file skipped as binary).
-    Warning,
-    /// Something could not be checked at all: the run exits with status 2.
-    Error,
-}
-
-/// A message for stderr about one path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Message {
-    pub level: Level,
-    /// The path it is about, as shown; messages are ordered by it.
-    pub path: PathBuf,
-    pub text: String,
-}
-
-impl Message {
-    pub fn error(path: PathBuf, text: impl Into<String>) -> Message {
-        Message {
-            level: Level::Error,
-            path,
-            text: text.into(),
-        }
-    }
-
-    pub fn warning(path: PathBuf, text: impl Into<String>) -> Message {
-        Message {
-            level: Level::Warning,
-            path,
-            text: text.into(),
-        }
-    }
-
-    pub fn note(path: PathBuf, text: impl Into<String>) -> Message {
-        Message {
-            level: Level::Note,
-            path,
-            text: text.into(),
-        }
-    }
-}
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.level {
-            Level::Note => "note",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        };
-        write!(f, "{level}: {}", self.text)
-    }
-}
 
 /// Everything a run found.
 #[derive(Debug, Default)]
@@ -371,47 +314,6 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
     outcome
 }
 
-thread_local! {
-    /// Set while this thread runs [`guarded`]: its panics are reported as messages.
-    static GUARDED: Cell<bool> = const { Cell::new(false) };
-    /// Where the last guarded panic on this thread happened, if the hook saw it.
-    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Makes panics inside [`guarded`] silent: their message and location then show up once,
-/// in the run's `internal error` message, instead of as a raw panic report in the middle
-/// of the output. Panics anywhere else are reported as before. For binaries.
-pub fn install_panic_hook() {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        if GUARDED.get() {
-            PANIC_LOCATION.set(info.location().map(ToString::to_string));
-        } else {
-            previous(info);
-        }
-    }));
-}
-
-/// Runs `f`, turning a panic into its message, so that one file that trips a bug does not
-/// end the run.
-pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    GUARDED.set(true);
-    PANIC_LOCATION.set(None);
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
-    GUARDED.set(false);
-    result.map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic with a non-text payload".to_owned());
-        match PANIC_LOCATION.take() {
-            Some(location) => format!("{message} (at {location})"),
-            None => message,
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,19 +338,6 @@ mod tests {
             prefilter: None,
             verbose: false,
         }
-    }
-
-    #[test]
-    fn a_panic_becomes_its_message() {
-        assert_eq!(guarded(|| 7), Ok(7));
-        assert_eq!(
-            guarded(|| -> () { panic!("boom {}", 1) }),
-            Err("boom 1".to_owned())
-        );
-        assert_eq!(
-            guarded(|| -> () { std::panic::panic_any(3) }),
-            Err("panic with a non-text payload".to_owned())
-        );
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn on_parser_stack<T: Send>(work: impl FnOnce() -> T + Send + Copy) -> T {
         let spawned = std::thread::Builder::new()
             .name("idemlint-rust".to_owned())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, move || crate::run::guarded(work));
+            .spawn_scoped(scope, move || crate::panic_boundary::guarded(work));
         spawned.map(|handle| handle.join())
     });
     match joined {
@@ -69,9 +69,12 @@ mod tests {
 
     #[test]
     fn a_panic_on_the_parser_thread_reaches_the_caller_with_its_message() {
-        assert_eq!(crate::run::guarded(|| on_parser_stack(|| 7)), Ok(7));
         assert_eq!(
-            crate::run::guarded(|| on_parser_stack(|| -> () { panic!("deep {}", 1) })),
+            crate::panic_boundary::guarded(|| on_parser_stack(|| 7)),
+            Ok(7)
+        );
+        assert_eq!(
+            crate::panic_boundary::guarded(|| on_parser_stack(|| -> () { panic!("deep {}", 1) })),
             Err("deep 1".to_owned())
         );
     }
