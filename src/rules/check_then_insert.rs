@@ -9,7 +9,7 @@ use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
-use crate::prefilter::Need;
+use crate::rules::need::Need;
 use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct CheckThenInsert;

@@ -4,11 +4,12 @@
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
-use crate::prefilter::Need;
+use need::Need;
 
 mod backoff_without_jitter;
 mod check_then_insert;
 mod in_progress_reentry;
+pub mod need;
 mod retry_any_error;
 mod retry_marks;
 mod unchecked_on_conflict;

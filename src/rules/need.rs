@@ -1,0 +1,185 @@
+//! What a file must hold for a rule to find anything in it: each rule states its
+//! [`Need`] as part of its contract, and the prefilter (`crate::prefilter`) skips the files
+//! that hold the needs of no enabled rule.
+
+use crate::knowledge::CallPattern;
+use crate::model::Lang;
+use crate::sql;
+
+/// How a hit of a word's text must stand in the file to count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WordKind {
+    /// Anywhere, in any case: a part of a name (`idempot` in `IdempotencyKeys`).
+    Text,
+    /// A keyword in any case, not part of a longer word (`INSERT`, `"SET"`). Glued on the left
+    /// to a letter that follows `\` or `%`, it still counts: an escape (`\nINSERT`) or a
+    /// format verb (`%sINSERT`) ends there.
+    Keyword,
+    /// An identifier in its exact case, not part of a longer identifier, in code (not in a
+    /// comment or a string): the last segment of a call pattern (`Sleep`).
+    Ident,
+    /// In code, in any case, at the start of a word of a variable's name, where the knowledge
+    /// table's name hints split names: at `_`, at other non-alphanumerics, and where a
+    /// lower-case letter or a digit is followed by an upper-case one (`Retries` in
+    /// `maxRetries`, not in `HTTPRetries`). A name followed at once by `(`, `<`, `!` or `::`
+    /// is a function, a type or a path (`try_from(`, `TryFrom<`): every variable stands
+    /// somewhere without them, where it is declared or assigned. In Rust, an UpperCamelCase
+    /// name is a type, a trait or a variant (`ExprTry`), as rustc's naming lints have it.
+    NameWord,
+    /// A whole string literal in any case (`"SET"`).
+    Quoted,
+    /// A keyword that starts a string literal, in any case, after spaces, escapes (`\n`) and
+    /// format holes (`%s`, `{}`): where the analysis looks for SQL in host code. In a file
+    /// whose SQL is not in strings (`.sql`), it is always there.
+    StringStart,
+}
+
+impl WordKind {
+    /// Whether a hit counts only in code, outside comments and strings: names of calls and
+    /// variables.
+    pub(crate) fn in_code(self) -> bool {
+        matches!(self, WordKind::Ident | WordKind::NameWord)
+    }
+}
+
+/// A word a file may hold.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Word {
+    pub kind: WordKind,
+    /// Lower-case, except for an [`WordKind::Ident`].
+    pub text: String,
+    /// For an identifier: the path segment that must stand before it, across `.` or `::`
+    /// (`time` for `time.Sleep`). When something other than an identifier stands there
+    /// (`)`, `>`), the hit counts.
+    pub qualifier: Option<String>,
+    /// The only language whose files (and Markdown code blocks) it counts in: a call
+    /// pattern's.
+    pub lang: Option<Lang>,
+    /// For an identifier: the number of arguments it must be called with, when the
+    /// argument list is plain enough to count (see [`argument_count`]).
+    pub arity: Option<usize>,
+}
+
+/// What a file must hold for a rule to find anything in it.
+#[derive(Clone, Debug)]
+pub enum Need {
+    /// Nothing: the rule cannot tell from words, so every file is parsed.
+    Always,
+    Word(Word),
+    /// Every one of these.
+    All(Vec<Need>),
+    /// At least one of these (none: no file can hold a finding).
+    Any(Vec<Need>),
+}
+
+impl Need {
+    pub fn all(needs: impl IntoIterator<Item = Need>) -> Need {
+        Need::All(needs.into_iter().collect())
+    }
+
+    pub fn any(needs: impl IntoIterator<Item = Need>) -> Need {
+        Need::Any(needs.into_iter().collect())
+    }
+
+    fn word(kind: WordKind, text: &str) -> Need {
+        let text = match kind {
+            WordKind::Ident => text.to_owned(),
+            _ => text.to_ascii_lowercase(),
+        };
+        if text.is_empty() {
+            return Need::Always;
+        }
+        Need::Word(Word {
+            kind,
+            text,
+            qualifier: None,
+            lang: None,
+            arity: None,
+        })
+    }
+
+    /// Any of `words`, anywhere, in any case.
+    pub fn text<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Text, w.as_ref())),
+        )
+    }
+
+    /// Any of `words` as a keyword, in any case.
+    pub fn keywords<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Keyword, w.as_ref())),
+        )
+    }
+
+    /// Any of `words` as a whole string literal, in any case.
+    pub fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::Quoted, w.as_ref())),
+        )
+    }
+
+    /// SQL the analysis reads: in host code, a string that starts with a statement keyword.
+    pub fn sql() -> Need {
+        Need::any(
+            sql::STATEMENT_WORDS
+                .iter()
+                .map(|w| Need::word(WordKind::StringStart, w)),
+        )
+    }
+
+    /// Any of `hints` at the start of a word of a name, in any case.
+    pub fn name_words<S: AsRef<str>>(hints: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            hints
+                .into_iter()
+                .map(|w| Need::word(WordKind::NameWord, w.as_ref())),
+        )
+    }
+
+    /// What a call matching `pattern` needs: its last segment as an identifier, behind its
+    /// qualifier if the pattern has one, in a file of the pattern's language. A pattern whose last segment is not a plain
+    /// identifier cannot be told from words.
+    pub fn call(pattern: &CallPattern) -> Need {
+        Need::call_taking(pattern, None)
+    }
+
+    /// What a call matching `pattern` with `arity` arguments (any number when `None`) needs.
+    pub fn call_taking(pattern: &CallPattern, arity: Option<usize>) -> Need {
+        let dotted = pattern.pattern.replace("::", ".");
+        let (qualifier, last) = match dotted.strip_prefix('.') {
+            Some(method) => (None, method),
+            None => match dotted.rsplit_once('.') {
+                Some((head, last)) => (head.rsplit('.').next(), last),
+                None => (None, dotted.as_str()),
+            },
+        };
+        let is_identifier = |s: &str| !s.is_empty() && s.bytes().all(is_identifier_byte);
+        if !is_identifier(last) {
+            return Need::Always;
+        }
+        Need::Word(Word {
+            kind: WordKind::Ident,
+            text: last.to_owned(),
+            qualifier: qualifier.filter(|q| is_identifier(q)).map(str::to_owned),
+            lang: pattern.lang,
+            arity,
+        })
+    }
+
+    /// Any call matching one of `patterns`.
+    pub fn calls<'a>(patterns: impl IntoIterator<Item = &'a CallPattern>) -> Need {
+        Need::any(patterns.into_iter().map(Need::call))
+    }
+}
+
+/// A byte of an identifier in every language idemlint reads.
+pub(crate) fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
