@@ -164,7 +164,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
-use crate::prefilter::Need;
+use crate::rules::Need;
 
 pub struct @CAMEL@;
 
@@ -198,7 +198,7 @@ impl Rule for @CAMEL@ {
     fn needs(&self, _knowledge: &Knowledge) -> Need {
         // TODO: what a file must hold for the rule to find anything in it, e.g.
         // `Need::all([Need::sql(), Need::keywords(["insert"])])` or `Need::calls(…)` (see
-        // src/prefilter.rs). It must hold for every finding; `Need::Always` if the rule
+        // src/rules/need.rs). It must hold for every finding; `Need::Always` if the rule
         // cannot tell (every file is then parsed). Until then, no file: no words at all.
         Need::any([])
     }

@@ -23,7 +23,7 @@ use regions::Regions;
 use crate::knowledge::Knowledge;
 use crate::model::Lang;
 use crate::rules::Rule;
-use crate::rules::need::{Need, Word, WordKind, is_identifier_byte};
+use crate::rules::{Need, Word, WordKind, is_identifier_byte};
 
 /// The comment directive of inline suppressions: a file with one is always parsed, so that
 /// a suppression that suppresses nothing is still reported.

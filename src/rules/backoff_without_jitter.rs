@@ -9,7 +9,7 @@ use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
 use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
-use crate::rules::need::Need;
+use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
 pub struct BackoffWithoutJitter;

@@ -9,7 +9,7 @@ use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
-use crate::rules::need::Need;
+use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct CheckThenInsert;

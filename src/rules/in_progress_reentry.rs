@@ -12,7 +12,7 @@ use crate::flow::{
 };
 use crate::knowledge::Knowledge;
 use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
-use crate::rules::need::Need;
+use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct InProgressReentry;

@@ -4,12 +4,12 @@
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Unit};
-use need::Need;
+pub use need::{Need, Word, WordKind, is_identifier_byte};
 
 mod backoff_without_jitter;
 mod check_then_insert;
 mod in_progress_reentry;
-pub mod need;
+mod need;
 mod retry_any_error;
 mod retry_marks;
 mod unchecked_on_conflict;

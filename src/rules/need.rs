@@ -180,6 +180,6 @@ impl Need {
 }
 
 /// A byte of an identifier in every language idemlint reads.
-pub(crate) fn is_identifier_byte(b: u8) -> bool {
+pub fn is_identifier_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }

@@ -20,7 +20,7 @@ use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Span, Stmt,
     StmtKind, TargetKind, UnOp, Unit,
 };
-use crate::rules::need::Need;
+use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
 pub struct RetryAnyError;

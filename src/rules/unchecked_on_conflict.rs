@@ -8,7 +8,7 @@ use crate::finding::{Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
-use crate::rules::need::Need;
+use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind};
 
 pub struct UncheckedOnConflict;
