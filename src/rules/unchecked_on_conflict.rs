@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Edit, Finding, Fix, Label, Severity};
+use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
@@ -382,8 +382,11 @@ fn help(lang: Lang, signal: Signal, key: &str) -> String {
     }
 }
 
-/// In host code, `RETURNING <key>` makes the driver say whether the insert happened; adding
-/// it changes nothing else, so the edit is safe. MySQL's `INSERT IGNORE` has no RETURNING.
+/// In host code, `RETURNING <key>` makes the driver say whether the insert happened.
+/// MySQL's `INSERT IGNORE` has no RETURNING.
+///
+/// Safe: the driver call that ran the insert discards the returned row or hands it back
+/// unread, and the affected-row count stays the same, so nothing else changes.
 fn returning_fix(
     query: &QuerySite,
     insert: &Statement,
@@ -404,5 +407,6 @@ fn returning_fix(
             span: at..at,
             replacement: format!(" RETURNING {key}"),
         }],
+        applicability: Applicability::Safe,
     })
 }
