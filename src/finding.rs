@@ -43,11 +43,33 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// How to close the hazard: always described, with the edits where a text edit is safe.
+/// Whether a fix may be applied without review, as ruff's and clippy's fixes say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Cannot change what correct code does: it only closes the hazard.
+    Safe,
+    /// Changes behaviour the author must review: what a statement returns or when it
+    /// matches, which the code around it may need to branch on.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// How to close the hazard: always described, with the edits where a text edit makes the
+/// change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub description: String,
     pub edits: Vec<Edit>,
+    pub applicability: Applicability,
 }
 
 /// One hazard found in one file.

@@ -5,29 +5,16 @@
 //! Under `fixtures/<rule>/<lang>/`, a `tp_*` file must get at least one finding of `<rule>`
 //! and a `tn_*` file none, so a bad bless cannot turn a miss into an expectation.
 
+mod golden;
+
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use idemlint::finding::Finding;
 use idemlint::knowledge::Knowledge;
 use idemlint::model::Lang;
 use idemlint::report::position::LineIndex;
 use idemlint::rules;
-
-fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            fixture_files(&path, out);
-        } else if Lang::from_path(&path).is_some() {
-            out.push(path);
-        }
-    }
-}
 
 fn render(source: &str, findings: &[Finding]) -> String {
     let index = LineIndex::new(source);
@@ -71,19 +58,12 @@ fn filed_under(path: &Path) -> Option<(String, bool)> {
 
 #[test]
 fn fixtures_match_their_expectations() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut files = Vec::new();
-    fixture_files(&root, &mut files);
+    let files = golden::fixture_files();
     assert!(files.len() > 30, "fixtures went missing: {}", files.len());
-    let bless = std::env::var_os("IDEMLINT_BLESS").is_some();
     let knowledge = Knowledge::builtin();
     let mut failures = Vec::new();
     for path in &files {
-        let rel = path
-            .strip_prefix(&root)
-            .expect("under fixtures/")
-            .display()
-            .to_string();
+        let rel = golden::relative(path);
         let source = std::fs::read_to_string(path).expect("fixtures are UTF-8");
         let lang = Lang::from_path(path).expect("filtered by language");
         let result = idemlint::check_source(&source, lang, rules::ALL, &knowledge);
@@ -97,18 +77,8 @@ fn fixtures_match_their_expectations() {
             }
         }
         let actual = render(&source, &result.findings);
-        let expected_path = PathBuf::from(format!("{}.expected", path.display()));
-        if bless {
-            std::fs::write(&expected_path, &actual).expect("write expectation");
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => failures.push(format!(
-                "{rel}: findings differ\n--- expected\n{expected}--- actual\n{actual}"
-            )),
-            Err(_) => failures.push(format!("{rel}: no .expected file (bless to create)")),
-        }
+        let expected_path = golden::golden_path(path, "expected");
+        failures.extend(golden::compare(&expected_path, &actual, "findings"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -76,6 +76,19 @@ func handle(ctx context.Context, tx *sql.Tx, id string) error {
 ```python
 db.execute("INSERT INTO processed_events (event_id) VALUES (%s) ON CONFLICT DO NOTHING")
 ```
+
+2. A check before the insert, whose fix edits the insert:
+
+   ```js
+   async function handle(client, id) {
+     const res = await client.query("SELECT 1 FROM processed_events WHERE event_id = $1", [id]);
+     const row = res.rows[0];
+     if (!row) {
+       await client.query("INSERT INTO processed_events (event_id) VALUES ($1)", [id]);
+       await applyEvent(id);
+     }
+   }
+   ```
 "#;
 
 #[test]
@@ -85,12 +98,14 @@ fn findings_point_at_lines_and_columns_of_the_markdown_file() {
         [
             "14:85 unchecked-on-conflict",
             "  label 18:32",
-            "  fix 14:118",
             "26:74 unchecked-on-conflict",
             "  label 27:22",
-            "  fix 26:96",
             "34:55 unchecked-on-conflict",
             "  label 35:3",
+            "50:28 check-then-insert",
+            "  label 47:38",
+            "  label 49:10",
+            "  fix 50:79",
         ]
     );
 }

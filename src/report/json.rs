@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::position::{LineIndex, Position};
 use super::{FileFindings, slash_path};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Applicability, Finding, Severity};
 use crate::model::Span;
 
 pub const VERSION: u32 = 1;
@@ -58,6 +58,7 @@ struct JsonLabel<'a> {
 #[derive(Serialize)]
 struct JsonFix<'a> {
     description: &'a str,
+    applicability: Applicability,
     edits: Vec<JsonEdit<'a>>,
 }
 
@@ -111,6 +112,7 @@ fn json_finding<'a>(finding: &'a Finding, path: String, index: &LineIndex) -> Js
         help: Some(finding.help.as_str()).filter(|help| !help.is_empty()),
         fix: finding.fix.as_ref().map(|fix| JsonFix {
             description: &fix.description,
+            applicability: fix.applicability,
             edits: fix
                 .edits
                 .iter()

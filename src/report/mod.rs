@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Fix};
 
 pub mod github;
 pub mod json;
@@ -79,9 +79,14 @@ pub(crate) fn trailer_lines(finding: &Finding) -> Vec<String> {
         lines.push(format!("help: {}", finding.help));
     }
     if let Some(fix) = &finding.fix {
-        lines.push(format!("fix: {}", fix.description));
+        lines.push(fix_line(fix));
     }
     lines
+}
+
+/// `fix (unsafe): <description>`: whether the fix needs review, before what it does.
+pub(crate) fn fix_line(fix: &Fix) -> String {
+    format!("fix ({}): {}", fix.applicability.name(), fix.description)
 }
 
 /// A path as text, with `/` between components whatever the platform uses.
@@ -95,7 +100,7 @@ pub(crate) fn slash_path(path: &Path) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::FileFindings;
-    use crate::finding::{Edit, Finding, Fix, Label, Severity};
+    use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
     use crate::model::Span;
 
     const CHARGE_GO: &str = "package billing
@@ -140,6 +145,7 @@ UPDATE accounts SET balance = balance + $2 WHERE id = $3;
                 span: on_conflict,
                 replacement: "ON CONFLICT DO NOTHING RETURNING key".to_owned(),
             }],
+            applicability: Applicability::Safe,
         })
     }
 
@@ -182,6 +188,7 @@ UPDATE accounts SET balance = balance + $2 WHERE id = $3
   AND EXISTS (SELECT 1 FROM fresh);"
                     .to_owned(),
             }],
+            applicability: Applicability::Unsafe,
         });
         unguarded.severity = Severity::Warning;
         let where_id = span_of(CLAIM_SQL, "WHERE id = $3");
@@ -196,6 +203,7 @@ UPDATE accounts SET balance = balance + $2 WHERE id = $3
                 span: where_id.end..where_id.end,
                 replacement: " AND status = 'in_progress'".to_owned(),
             }],
+            applicability: Applicability::Unsafe,
         });
         let mut files = vec![FileFindings {
             path: "app/claim.sql".into(),

@@ -168,6 +168,8 @@ fn escape_brackets(text: &str) -> String {
         .replace(']', "\\]")
 }
 
+/// SARIF's fix object has no field for applicability: it goes in the fix's property bag
+/// (SARIF 2.1.0 §3.8), under the name and with the values the JSON format uses.
 fn sarif_fix(fix: &Fix, artifact: &Value, index: &LineIndex) -> Value {
     let replacements: Vec<Value> = fix
         .edits
@@ -182,6 +184,7 @@ fn sarif_fix(fix: &Fix, artifact: &Value, index: &LineIndex) -> Value {
     json!({
         "description": { "text": fix.description },
         "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
+        "properties": { "applicability": fix.applicability },
     })
 }
 
@@ -372,7 +375,7 @@ mod tests {
              [so this charge runs for duplicates too](1)\n\
              note: a retried request takes this path again\n\
              help: sleep a random duration in \\[0, cap\\] (see a\\\\b)\n\
-             fix: return the key and proceed only when a row comes back"
+             fix (safe): return the key and proceed only when a row comes back"
         );
         assert_eq!(results[0]["relatedLocations"][0]["id"], 1);
     }

@@ -9,7 +9,7 @@ use codespan_reporting::files::{self, Files, Location, SimpleFile};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
 
 use super::position::LineIndex;
-use super::{FileFindings, ReportOptions};
+use super::{FileFindings, ReportOptions, fix_line};
 use crate::finding::{Edit, Finding, Fix, Severity};
 
 /// Lines longer than this (minified or generated code) are cut down, in a diagnostic, to the
@@ -299,9 +299,9 @@ pub fn printable(text: &str) -> Cow<'_, str> {
         .collect()
 }
 
-/// `fix: <description>`, then each edit as the text it puts where.
+/// The fix line, then each edit as the text it puts where.
 fn fix_note(fix: &Fix, index: &LineIndex) -> String {
-    let mut note = format!("fix: {}", fix.description);
+    let mut note = fix_line(fix);
     for edit in &fix.edits {
         note.push('\n');
         note.push_str(&edit_line(edit, index));

@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Edit, Finding, Fix, Label, Severity};
+use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
@@ -439,6 +439,10 @@ impl Race<'_, '_> {
 
     /// Adds `ON CONFLICT (key) DO NOTHING RETURNING key` at the end of the insert, when it
     /// has no RETURNING of its own to keep the clause in front of.
+    ///
+    /// Unsafe: a duplicate no longer fails with a unique violation but inserts nothing and
+    /// returns no row, so the code after it goes on as if it had created the row until the
+    /// author makes it branch on the returned row, which no text edit here can write.
     fn fix(&self, mysql: bool) -> Option<Fix> {
         if mysql || self.insert.returning.is_some() {
             return None;
@@ -459,6 +463,7 @@ impl Race<'_, '_> {
                 span: at..at,
                 replacement: clause,
             }],
+            applicability: Applicability::Unsafe,
         })
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::check_then_insert::lookup_keys;
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Edit, Finding, Fix, Label, Severity};
+use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{
     self, Atom, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site, Test,
 };
@@ -331,6 +331,9 @@ fn completion(q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
             && matches!(&c.value, Value::Text(v) if !k.is_in_progress_status(v))
     })?;
     let in_progress = k.in_progress_statuses.first()?;
+    // Unsafe: the guard names the first in-progress status idemlint knows, which may not be
+    // the one this code claims with, and a completion that no longer matches its row updates
+    // nothing without an error: the author must check the status and the rows affected.
     let fix = (stmt.returning.is_none()).then(|| {
         let at = q.file_span(&(stmt.end..stmt.end)).start;
         Fix {
@@ -342,6 +345,7 @@ fn completion(q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
                 span: at..at,
                 replacement: format!(" AND {} = '{in_progress}'", status.column),
             }],
+            applicability: Applicability::Unsafe,
         }
     });
     Some(Effect::Completion {

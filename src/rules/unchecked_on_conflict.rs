@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta};
-use crate::finding::{Edit, Finding, Fix, Label, Severity};
+use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
@@ -382,8 +382,13 @@ fn help(lang: Lang, signal: Signal, key: &str) -> String {
     }
 }
 
-/// In host code, `RETURNING <key>` makes the driver say whether the insert happened; adding
-/// it changes nothing else, so the edit is safe. MySQL's `INSERT IGNORE` has no RETURNING.
+/// In host code, `RETURNING <key>` makes the driver say whether the insert happened, but
+/// the duplicate is only handled once the code branches on it (reads the row instead of
+/// discarding it, returns before the write): that is no edit of the query text, so the fix
+/// is described, with no edits. MySQL's `INSERT IGNORE` has no RETURNING.
+///
+/// Unsafe: the branch it asks for skips the write for a duplicate, which is the point, but
+/// changes what the code does.
 fn returning_fix(
     query: &QuerySite,
     insert: &Statement,
@@ -394,15 +399,12 @@ fn returning_fix(
     if cx.lang == Lang::Sql || signal(query, insert) != Signal::OnConflict {
         return None;
     }
-    let at = query.file_span(&(insert.end..insert.end)).start;
     Some(Fix {
         description: format!(
             "add `RETURNING {key}` so the insert reports whether it created the row, then skip \
              the write when it did not"
         ),
-        edits: vec![Edit {
-            span: at..at,
-            replacement: format!(" RETURNING {key}"),
-        }],
+        edits: Vec::new(),
+        applicability: Applicability::Unsafe,
     })
 }
