@@ -10,16 +10,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::knowledge::Knowledge;
 use crate::model::{
     BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Outcome, Query,
-    Span, SqlText, Stmt, StmtKind, TargetKind, UnOp, Unit, UnitKind,
+    Span, SqlText, Stmt, StmtKind, TargetKind, UnOp, Unit,
 };
 use crate::sql;
 
 mod named_queries;
 mod sequence;
+mod units;
 mod walk;
 
 pub use named_queries::NamedQueries;
 pub use sequence::{Sequence, ends_transaction, first_after};
+pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use walk::{
     Assignment, assigned_vars, assignments, bound_names, chain_above, contains, deep_block_exprs,
     deep_walk, enclosing_loops, every_stmt, is_var, reads, returned_values, stmts_after, strip,
@@ -1199,64 +1201,6 @@ fn returned(unit: &Unit, vars: &BTreeSet<String>, after: usize) -> bool {
     })
 }
 
-/// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
-/// and values are not part of the enclosing unit's flow, but rules look at them too.
-pub fn closure_units(unit: &Unit) -> Vec<Unit> {
-    deep_block_exprs(&unit.body)
-        .into_iter()
-        .filter_map(closure_unit)
-        .collect()
-}
-
-/// A function literal or closure as a unit of its own.
-pub fn closure_unit(e: &Expr) -> Option<Unit> {
-    match &e.kind {
-        ExprKind::Closure { params, body } => Some(Unit {
-            name: String::new(),
-            kind: UnitKind::Function,
-            span: e.span.clone(),
-            params: params.clone(),
-            body: body.clone(),
-        }),
-        _ => None,
-    }
-}
-
-/// The same-file function a callee names: a bare name calls a free function (`backoff`),
-/// a qualified one a method (`c.backoff`, `self.backoff`, `Self::backoff`). A path into
-/// another module (`tokio::time::sleep`) names no function of this file.
-pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
-    let (qualified, name) = match &callee.kind {
-        ExprKind::Name(n) => match n.rsplit_once('.') {
-            Some((_, last)) => (true, last),
-            None => (false, n.as_str()),
-        },
-        ExprKind::Field { name, .. } => (true, name.as_str()),
-        _ => return None,
-    };
-    // Called for many calls of many units: the cheap test rules out most units first.
-    units.iter().filter(|u| u.name.ends_with(name)).find(|u| {
-        let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
-            Some((owner, last)) => (Some(owner), last),
-            None => (None, u.name.as_str()),
-        };
-        own_name == name && owner.is_some() == qualified
-    })
-}
-
-/// The parameter of `unit` that receives argument `arg` of a call to it (a method's
-/// receiver parameter is not an argument).
-pub fn param_for_arg(unit: &Unit, args: usize, arg: usize) -> Option<&str> {
-    let skip = usize::from(
-        unit.params.len() == args + 1
-            && unit
-                .params
-                .first()
-                .is_some_and(|p| p.trim_start_matches(['&', ' ']).ends_with("self")),
-    );
-    unit.params.get(arg + skip).map(String::as_str)
-}
-
 /// Whether a string literal in `expr` names an address of the machine itself: what it calls
 /// is a local setup (a dev tool's database, a test's container), not a shared service.
 pub fn mentions_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
@@ -1826,6 +1770,14 @@ pub fn is_numeric_range(iterated: &Expr) -> bool {
     }
 }
 
+/// A module lowered and classified, for the tests of flow's parts.
+#[cfg(test)]
+fn module(lang: Lang, source: &str) -> crate::model::Module {
+    let mut m = crate::lang::lower(lang, source);
+    crate::analysis::classify(&mut m, lang, &Knowledge::builtin());
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1974,13 +1926,6 @@ mod tests {
 #[cfg(test)]
 mod value_flow_tests {
     use super::*;
-    use crate::analysis;
-
-    fn module(lang: Lang, source: &str) -> crate::model::Module {
-        let mut m = crate::lang::lower(lang, source);
-        analysis::classify(&mut m, lang, &Knowledge::builtin());
-        m
-    }
 
     /// The variable a sleep's duration grows with, in the unit named `unit`.
     fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
@@ -2049,19 +1994,5 @@ mod value_flow_tests {
             .map(|s| values.carries_randomness(&s.call.args[0]))
             .collect();
         assert_eq!(durations, vec![true, false]);
-    }
-
-    #[test]
-    fn only_bare_names_call_free_functions_of_the_file() {
-        let m = module(
-            Lang::Rust,
-            "fn sleep(n: u64) {}\nstruct S;\nimpl S {\n    fn delay(&self, n: u32) {}\n}\n",
-        );
-        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
-        let found = |callee: &str| same_file_unit(&m.units, &name(callee)).map(|u| u.name.as_str());
-        assert_eq!(found("sleep"), Some("sleep"));
-        assert_eq!(found("tokio.time.sleep"), None);
-        assert!(found("self.delay").is_some_and(|n| n.ends_with("delay")));
-        assert_eq!(found("delay"), None);
     }
 }
