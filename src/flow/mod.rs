@@ -16,6 +16,7 @@ use crate::sql;
 
 mod binding;
 mod named_queries;
+mod retry;
 mod sequence;
 mod sites;
 mod units;
@@ -26,6 +27,7 @@ pub use binding::{
     Binding, binding, derived, error_exits, error_ignored, first_test, is_error_name,
 };
 pub use named_queries::NamedQueries;
+pub use retry::{mentions_local_host, observes_failure};
 pub use sequence::{Sequence, ends_transaction, first_after};
 pub use sites::{QuerySite, Site, calls, queries};
 pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
@@ -873,47 +875,6 @@ fn is_catch_all(name: &str) -> bool {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_lowercase() || c == '_')
-}
-
-/// Whether a string literal in `expr` names an address of the machine itself: what it calls
-/// is a local setup (a dev tool's database, a test's container), not a shared service.
-pub fn mentions_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
-    expr.walk().iter().any(|e| match &e.kind {
-        ExprKind::Str(s) => knowledge.names_local_host(&s.value),
-        _ => false,
-    })
-}
-
-/// Whether a block does something that can fail and looks at whether it did: an error it
-/// binds (`n, err :=`), `?`, a `try` with a handler, an `Err`/`Ok` pattern or an `is_err()`
-/// test, a `.catch`, or it awaits an operation. A loop that only waits for a local state to
-/// change (a poller of a process or a counter) does not.
-pub fn observes_failure(block: &Block, knowledge: &Knowledge) -> bool {
-    let failure_word = |name: &str| knowledge.failure_tests.iter().any(|t| t == name);
-    let is_sleep = |e: &Expr| matches!(e.as_call().map(|c| &c.role), Some(CallRole::Sleep { .. }));
-    every_stmt(block).into_iter().any(|stmt| {
-        if let StmtKind::Try {
-            handler: Some(_), ..
-        } = &stmt.kind
-        {
-            return true;
-        }
-        stmt.exprs()
-            .into_iter()
-            .flat_map(Expr::walk)
-            .any(|expr| match &expr.kind {
-                ExprKind::Try(_) => true,
-                ExprKind::Unary {
-                    op: UnOp::Await,
-                    operand,
-                } => !is_sleep(strip(operand)),
-                ExprKind::Call(call) => {
-                    call.callee.last_segment().is_some_and(failure_word)
-                        || binding(&Site { stmt, expr, call }).error.is_some()
-                }
-                _ => false,
-            })
-    })
 }
 
 /// Where a value grows from one iteration to the next.
