@@ -2,8 +2,8 @@
 //! whether a read found anything (`err == sql.ErrNoRows`, `None =>`, `Ok(Some(_))`,
 //! `len(rows) == 0`, `count > 0`, `if exists`), as a `Test` on the read's outcomes.
 
-use super::Read;
 use super::outcomes::{Atom, Outcomes, Test};
+use super::reach::Read;
 use super::walk::strip;
 use crate::knowledge::Knowledge;
 use crate::model::{BinOp, Expr, ExprKind, Lang};
