@@ -228,8 +228,9 @@ fn stmt_key(stmt: &Stmt) -> usize {
 }
 
 /// Follows `read` through `unit`: which of its outcomes reach each later statement, given
-/// the branches on the way, classified by `classify` (see [`existence_test`](super::existence_test) for the usual
-/// one). A path that leaves a loop the read is in is not followed.
+/// the branches on the way, classified by `classify` (see
+/// [`existence_test`](super::existence_test) for the usual one). A path that leaves a loop
+/// the read is in is not followed.
 pub fn reach<'a>(unit: &'a Unit, read: Read<'a>, classify: &dyn Fn(Atom, &Read) -> Test) -> Reach {
     let mut walker = Walker {
         read,
