@@ -1,0 +1,84 @@
+//! The other units a unit leads to: each closure in it as a unit of its own, the same-file
+//! function a callee names, and which of that function's parameters receives an argument.
+
+use super::walk::deep_block_exprs;
+use crate::model::{Expr, ExprKind, Unit, UnitKind};
+
+/// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
+/// and values are not part of the enclosing unit's flow, but rules look at them too.
+pub fn closure_units(unit: &Unit) -> Vec<Unit> {
+    deep_block_exprs(&unit.body)
+        .into_iter()
+        .filter_map(closure_unit)
+        .collect()
+}
+
+/// A function literal or closure as a unit of its own.
+pub fn closure_unit(e: &Expr) -> Option<Unit> {
+    match &e.kind {
+        ExprKind::Closure { params, body } => Some(Unit {
+            name: String::new(),
+            kind: UnitKind::Function,
+            span: e.span.clone(),
+            params: params.clone(),
+            body: body.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The same-file function a callee names: a bare name calls a free function (`backoff`),
+/// a qualified one a method (`c.backoff`, `self.backoff`, `Self::backoff`). A path into
+/// another module (`tokio::time::sleep`) names no function of this file.
+pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
+    let (qualified, name) = match &callee.kind {
+        ExprKind::Name(n) => match n.rsplit_once('.') {
+            Some((_, last)) => (true, last),
+            None => (false, n.as_str()),
+        },
+        ExprKind::Field { name, .. } => (true, name.as_str()),
+        _ => return None,
+    };
+    // Called for many calls of many units: the cheap test rules out most units first.
+    units.iter().filter(|u| u.name.ends_with(name)).find(|u| {
+        let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
+            Some((owner, last)) => (Some(owner), last),
+            None => (None, u.name.as_str()),
+        };
+        own_name == name && owner.is_some() == qualified
+    })
+}
+
+/// The parameter of `unit` that receives argument `arg` of a call to it (a method's
+/// receiver parameter is not an argument).
+pub fn param_for_arg(unit: &Unit, args: usize, arg: usize) -> Option<&str> {
+    let skip = usize::from(
+        unit.params.len() == args + 1
+            && unit
+                .params
+                .first()
+                .is_some_and(|p| p.trim_start_matches(['&', ' ']).ends_with("self")),
+    );
+    unit.params.get(arg + skip).map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::module;
+    use crate::model::Lang;
+
+    #[test]
+    fn only_bare_names_call_free_functions_of_the_file() {
+        let m = module(
+            Lang::Rust,
+            "fn sleep(n: u64) {}\nstruct S;\nimpl S {\n    fn delay(&self, n: u32) {}\n}\n",
+        );
+        let name = |n: &str| Expr::new(0..0, ExprKind::Name(n.to_owned()));
+        let found = |callee: &str| same_file_unit(&m.units, &name(callee)).map(|u| u.name.as_str());
+        assert_eq!(found("sleep"), Some("sleep"));
+        assert_eq!(found("tokio.time.sleep"), None);
+        assert!(found("self.delay").is_some_and(|n| n.ends_with("delay")));
+        assert_eq!(found("delay"), None);
+    }
+}

@@ -1,0 +1,616 @@
+//! How values flow inside one unit of a file (`ValueFlow`): which variables change steadily
+//! from one iteration of a loop to the next (`Trend`), where a value grows with them
+//! (`Growth`), and whether a value carries randomness, through local variables and
+//! same-file helpers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::units::{param_for_arg, same_file_unit};
+use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, every_stmt};
+use crate::knowledge::Knowledge;
+use crate::model::{
+    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Span, Stmt, StmtKind, UnOp, Unit,
+};
+
+/// Where a value grows from one iteration to the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Growth {
+    /// The variable that grows (`delay`, `attempt`).
+    pub var: String,
+    /// The growth itself: `delay *= 2`, `1 << attempt`, `attempt++`.
+    pub span: Span,
+    /// `span` is where the variable itself grows (`delay *= 2`), not an expression that
+    /// grows with it (`1 << attempt`).
+    pub at_variable: bool,
+}
+
+/// How a variable appears in an expression, following only positions where the
+/// expression moves the same way as the variable (sums, products, shifts, powers,
+/// conversions, caps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Presence {
+    Absent,
+    /// Only through a subtraction or division: it shrinks.
+    Shrinks,
+    /// Passed on unchanged (`min(d, cap)`, `time.Duration(d)`).
+    Flat,
+    /// Made bigger (`d * 2`, `d + step`, `1 << d`, `d.saturating_mul(2)`).
+    Grows,
+}
+
+/// A variable reached through monotone positions of an expression.
+struct Leaf {
+    name: String,
+    /// The innermost operation on the way that makes the value bigger.
+    amplifier: Option<Span>,
+    damped: bool,
+    /// Reached through the right side of a subtraction or division: the expression grows as
+    /// the variable shrinks (`max - retries_left`).
+    inverted: bool,
+}
+
+impl Leaf {
+    /// What the expression does as the variable grows.
+    fn presence(&self) -> Presence {
+        if self.inverted || (self.damped && self.amplifier.is_none()) {
+            Presence::Shrinks
+        } else if self.amplifier.is_some() {
+            Presence::Grows
+        } else {
+            Presence::Flat
+        }
+    }
+}
+
+/// Where in an expression the walk for leaves is.
+#[derive(Clone, Default)]
+struct Position {
+    amplifier: Option<Span>,
+    damped: bool,
+    inverted: bool,
+}
+
+impl Position {
+    fn amplified_by(&self, span: &Span) -> Position {
+        Position {
+            amplifier: Some(span.clone()),
+            ..self.clone()
+        }
+    }
+
+    fn damp(&self) -> Position {
+        Position {
+            damped: true,
+            ..self.clone()
+        }
+    }
+
+    fn invert(&self) -> Position {
+        Position {
+            inverted: !self.inverted,
+            ..self.clone()
+        }
+    }
+}
+
+/// How a variable changes from one iteration to the next, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trend {
+    pub span: Span,
+    /// It grows (`attempt++`, `d *= 2`); otherwise it shrinks (`retries--`).
+    pub rising: bool,
+}
+
+/// How values flow inside one unit of a file: which variables grow each iteration of a loop,
+/// and whether a value carries randomness. Follows local variables and same-file helpers.
+pub struct ValueFlow<'a> {
+    pub unit: &'a Unit,
+    pub units: &'a [Unit],
+    pub lang: Lang,
+    pub knowledge: &'a Knowledge,
+}
+
+/// How far definitions and helpers are followed.
+const FOLLOW_DEPTH: usize = 6;
+
+impl<'a> ValueFlow<'a> {
+    fn for_unit(&self, unit: &'a Unit) -> ValueFlow<'a> {
+        ValueFlow { unit, ..*self }
+    }
+
+    /// The variables that change steadily from one iteration to the next of the loops
+    /// enclosing `span` (or from one recursive call to the next), with how and where.
+    pub fn trends_at(&self, span: &Span) -> BTreeMap<String, Trend> {
+        let mut out = BTreeMap::new();
+        for (stmt, l) in enclosing_loops(self.unit, span) {
+            for (var, trend) in self.trends_in_loop(stmt, l) {
+                out.entry(var).or_insert(trend);
+            }
+        }
+        for (var, span) in self.growing_by_recursion() {
+            out.entry(var).or_insert(Trend { span, rising: true });
+        }
+        out
+    }
+
+    /// Variables assigned inside the loop only in ways that make them bigger (or only
+    /// smaller), and the bindings of a loop over a numeric range.
+    pub fn trends_in_loop(&self, loop_stmt: &Stmt, l: &Loop) -> Vec<(String, Trend)> {
+        let mut out = Vec::new();
+        if l.kind == LoopKind::Each
+            && let Some(binding) = l.bindings.first()
+            && (l.cond.as_ref().is_some_and(is_numeric_range)
+                || self.knowledge.is_attempt_name(binding))
+        {
+            let header = l
+                .cond
+                .as_ref()
+                .map_or(loop_stmt.span.clone(), |c| c.span.clone());
+            out.push((
+                binding.clone(),
+                Trend {
+                    span: header,
+                    rising: true,
+                },
+            ));
+        }
+        let inside: Vec<&Stmt> = every_stmt(&l.body)
+            .into_iter()
+            .chain(l.post.iter().flat_map(|s| {
+                let mut v = vec![s];
+                v.extend(s.child_blocks().into_iter().flat_map(|b| every_stmt(b)));
+                v
+            }))
+            .collect();
+        let mut vars: Vec<String> = inside.iter().flat_map(|s| assigned_vars(s)).collect();
+        vars.sort();
+        vars.dedup();
+        for var in vars {
+            let mut growth = None;
+            let mut shrink = None;
+            let mut reset = false;
+            for stmt in &inside {
+                let StmtKind::Assign { op, value, .. } = &stmt.kind else {
+                    continue;
+                };
+                if !assigned_vars(stmt).contains(&var) {
+                    continue;
+                }
+                match self.step(&var, *op, value) {
+                    Presence::Grows => {
+                        growth.get_or_insert(stmt.span.clone());
+                    }
+                    Presence::Shrinks => {
+                        shrink.get_or_insert(stmt.span.clone());
+                    }
+                    Presence::Flat => {}
+                    Presence::Absent => reset = true,
+                }
+            }
+            let trend = match (growth, shrink, reset) {
+                (Some(span), None, false) => Trend { span, rising: true },
+                (None, Some(span), false) => Trend {
+                    span,
+                    rising: false,
+                },
+                _ => continue,
+            };
+            out.push((var, trend));
+        }
+        out
+    }
+
+    /// What `var op= value` does to `var`.
+    fn step(&self, var: &str, op: Option<BinOp>, value: &Expr) -> Presence {
+        let number = number_value(value);
+        match op {
+            None => self.presence(value, var),
+            Some(BinOp::Add) => match number {
+                Some(n) if n <= 0.0 => Presence::Shrinks,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Mul | BinOp::Pow) => match number {
+                Some(n) if n < 1.0 => Presence::Shrinks,
+                Some(1.0) => Presence::Flat,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Shl) => match number {
+                Some(0.0) => Presence::Flat,
+                _ => Presence::Grows,
+            },
+            Some(BinOp::Sub | BinOp::Div | BinOp::Shr) => Presence::Shrinks,
+            Some(_) => Presence::Absent,
+        }
+    }
+
+    /// How `var` appears in `expr`.
+    fn presence(&self, expr: &Expr, var: &str) -> Presence {
+        self.leaves(expr, 0)
+            .iter()
+            .filter(|leaf| leaf.name == var)
+            .map(Leaf::presence)
+            .max()
+            .unwrap_or(Presence::Absent)
+    }
+
+    /// A unit that calls itself with a bigger argument: that parameter grows per call.
+    fn growing_by_recursion(&self) -> Vec<(String, Span)> {
+        let own = self.unit.name.rsplit(['.', ':']).next().unwrap_or_default();
+        let mut out = Vec::new();
+        for e in self.unit.all_exprs() {
+            let ExprKind::Call(call) = &e.kind else {
+                continue;
+            };
+            if own.is_empty() || call.callee.last_segment() != Some(own) {
+                continue;
+            }
+            for (i, arg) in call.args.iter().enumerate() {
+                if let Some(param) = param_for_arg(self.unit, call.args.len(), i)
+                    && self.presence(arg, param) == Presence::Grows
+                {
+                    out.push((param.to_owned(), arg.span.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Where `expr` grows with one of the `trends` (a rising variable in a position that
+    /// follows it, a falling one in a position that goes against it), directly or through
+    /// the local variables and same-file helpers it is computed from.
+    pub fn growth_in(&self, expr: &Expr, trends: &BTreeMap<String, Trend>) -> Option<Growth> {
+        let mut seen = BTreeSet::new();
+        self.growth_from(expr, false, trends, &mut seen, 0)
+    }
+
+    fn growth_from(
+        &self,
+        expr: &Expr,
+        inverted: bool,
+        trends: &BTreeMap<String, Trend>,
+        seen: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Option<Growth> {
+        if depth > FOLLOW_DEPTH {
+            return None;
+        }
+        for leaf in self.leaves(expr, 0) {
+            let inverted = inverted != leaf.inverted;
+            if let Some(trend) = trends.get(&leaf.name) {
+                if trend.rising == inverted {
+                    continue;
+                }
+                return Some(Growth {
+                    var: leaf.name,
+                    at_variable: leaf.amplifier.is_none(),
+                    span: leaf.amplifier.unwrap_or_else(|| trend.span.clone()),
+                });
+            }
+            if !seen.insert(leaf.name.clone()) {
+                continue;
+            }
+            for def in assignments(&self.unit.body, &leaf.name) {
+                if def.op.is_none()
+                    && let Some(g) = self.growth_from(def.value, inverted, trends, seen, depth + 1)
+                {
+                    return Some(g);
+                }
+            }
+        }
+        None
+    }
+
+    /// The variables reached through monotone positions of `expr`.
+    fn leaves(&self, expr: &Expr, depth: usize) -> Vec<Leaf> {
+        let mut out = Vec::new();
+        self.collect_leaves(expr, Position::default(), depth, &mut out);
+        out
+    }
+
+    fn collect_leaves(&self, expr: &Expr, at: Position, depth: usize, out: &mut Vec<Leaf>) {
+        if depth > crate::lang::MAX_DEPTH {
+            return;
+        }
+        let mut go = |e: &Expr, at: Position| self.collect_leaves(e, at, depth + 1, out);
+        if let Some(name) = expr.dotted() {
+            out.push(Leaf {
+                name,
+                amplifier: at.amplifier,
+                damped: at.damped,
+                inverted: at.inverted,
+            });
+            return;
+        }
+        let amplified = at.amplified_by(&expr.span);
+        match &expr.kind {
+            ExprKind::Binary { op, lhs, rhs } => match op {
+                // A sum grows with either side, but points at an enclosing product or shift
+                // when there is one: `(i + 1) * 1000` grows by the product.
+                BinOp::Add => {
+                    for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                        let grows = at.amplifier.is_none() && grows_unless(other, 0.0);
+                        go(side, if grows { amplified.clone() } else { at.clone() });
+                    }
+                }
+                BinOp::Mul => {
+                    for (side, other) in [(lhs, rhs), (rhs, lhs)] {
+                        match number_value(other) {
+                            Some(n) if n < 1.0 => go(side, at.damp()),
+                            Some(1.0) => go(side, at.clone()),
+                            _ => go(side, amplified.clone()),
+                        }
+                    }
+                }
+                BinOp::Shl | BinOp::Pow => {
+                    go(lhs, amplified.clone());
+                    go(rhs, amplified);
+                }
+                BinOp::Sub | BinOp::Div | BinOp::Shr => {
+                    go(lhs, at.damp());
+                    go(rhs, at.invert());
+                }
+                _ => {}
+            },
+            ExprKind::Unary {
+                op: UnOp::Ref | UnOp::Deref | UnOp::Await,
+                operand,
+            }
+            | ExprKind::Try(operand) => go(operand, at),
+            ExprKind::Other(items) => {
+                for item in items {
+                    go(item, at.clone());
+                }
+            }
+            ExprKind::Call(call) => {
+                let name = crate::analysis::callee_name(call);
+                let receiver = match &call.callee.kind {
+                    ExprKind::Field { base, .. } => Some(&**base),
+                    _ => None,
+                };
+                let inputs = receiver.into_iter().chain(call.args.iter());
+                if self.knowledge.is_growth_call(self.lang, &name) {
+                    inputs.for_each(|e| go(e, amplified.clone()));
+                } else if self.knowledge.is_passthrough(self.lang, &name) {
+                    inputs.for_each(|e| go(e, at.clone()));
+                } else if let Some(helper) = self.helper(&call.callee)
+                    && depth < FOLLOW_DEPTH
+                {
+                    let helper_flow = self.for_unit(helper);
+                    for (i, arg) in call.args.iter().enumerate() {
+                        let Some(param) = param_for_arg(helper, call.args.len(), i) else {
+                            continue;
+                        };
+                        match helper_flow.returns_presence(param) {
+                            Presence::Grows => go(arg, amplified.clone()),
+                            Presence::Flat => go(arg, at.clone()),
+                            Presence::Shrinks => go(arg, at.damp()),
+                            Presence::Absent => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A same-file function other than this unit.
+    fn helper(&self, callee: &Expr) -> Option<&'a Unit> {
+        same_file_unit(self.units, callee).filter(|u| !std::ptr::eq(*u, self.unit))
+    }
+
+    /// How `param` appears in what this unit returns, through its local variables.
+    fn returns_presence(&self, param: &str) -> Presence {
+        let returned: Vec<&Expr> = every_stmt(&self.unit.body)
+            .into_iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Return(Some(e)) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let mut best = Presence::Absent;
+        let mut seen = BTreeSet::new();
+        let mut work: Vec<(&Expr, bool)> = returned.into_iter().map(|e| (e, false)).collect();
+        while let Some((e, amplified)) = work.pop() {
+            for leaf in self.leaves(e, FOLLOW_DEPTH) {
+                let grows = amplified || leaf.amplifier.is_some();
+                if leaf.name == param {
+                    best = best.max(match leaf.presence() {
+                        Presence::Flat if grows => Presence::Grows,
+                        presence => presence,
+                    });
+                } else if seen.insert(leaf.name.clone()) && seen.len() < 32 {
+                    for def in assignments(&self.unit.body, &leaf.name) {
+                        if def.op.is_none() {
+                            work.push((def.value, grows));
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether the value of `expr` is drawn at random, in part: a random call, a variable
+    /// named like a jitter, or a local variable or same-file helper that draws one.
+    pub fn carries_randomness(&self, expr: &Expr) -> bool {
+        let mut seen = BTreeSet::new();
+        self.random_from(expr, &mut seen, &mut Vec::new(), 0)
+    }
+
+    fn random_from(
+        &self,
+        expr: &Expr,
+        seen: &mut BTreeSet<String>,
+        helpers: &mut Vec<(&'a Unit, usize)>,
+        depth: usize,
+    ) -> bool {
+        if depth > FOLLOW_DEPTH {
+            return false;
+        }
+        expr.walk().into_iter().any(|e| match &e.kind {
+            ExprKind::Call(call) => {
+                matches!(call.role, CallRole::Random)
+                    || self
+                        .helper(&call.callee)
+                        .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
+            }
+            _ => e.dotted().is_some_and(|name| {
+                self.knowledge.is_random_name(&name)
+                    || (seen.insert(name.clone())
+                        && assignments(&self.unit.body, &name)
+                            .iter()
+                            .any(|def| self.random_from(def.value, seen, helpers, depth + 1)))
+            }),
+        })
+    }
+
+    /// Whether `callee` names a same-file function that draws randomness (a local `sleep`
+    /// helper that adds its own jitter).
+    pub fn is_random_helper(&self, callee: &Expr) -> bool {
+        self.helper(callee)
+            .is_some_and(|h| self.for_unit(h).draws_randomness(&mut Vec::new(), 0))
+    }
+
+    /// Whether this unit draws randomness anywhere, or calls a same-file helper that does.
+    /// `helpers` holds the units already looked into, each with the least depth it was
+    /// reached at: a unit is looked into again only when reached at a lesser depth (which
+    /// lets it follow its helpers further), so helpers that call each other cost a number of
+    /// looks bounded by their count times `FOLLOW_DEPTH`, not exponential in it.
+    fn draws_randomness(&self, helpers: &mut Vec<(&'a Unit, usize)>, depth: usize) -> bool {
+        if depth > FOLLOW_DEPTH {
+            return false;
+        }
+        match helpers
+            .iter_mut()
+            .find(|(u, _)| std::ptr::eq(*u, self.unit))
+        {
+            Some((_, reached)) if *reached <= depth => return false,
+            Some((_, reached)) => *reached = depth,
+            None => helpers.push((self.unit, depth)),
+        }
+        deep_block_exprs(&self.unit.body)
+            .into_iter()
+            .any(|e| match &e.kind {
+                ExprKind::Call(call) => {
+                    matches!(call.role, CallRole::Random)
+                        || self
+                            .helper(&call.callee)
+                            .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
+                }
+                _ => false,
+            })
+    }
+}
+
+/// The value of a numeric literal (through `-`).
+pub fn number_value(expr: &Expr) -> Option<f64> {
+    match &expr.kind {
+        ExprKind::Number { value, .. } => *value,
+        ExprKind::Unary {
+            op: UnOp::Neg,
+            operand,
+        } => number_value(operand).map(|v| -v),
+        _ => None,
+    }
+}
+
+/// Whether adding `other` makes a value bigger: anything but a literal at or below `floor`.
+fn grows_unless(other: &Expr, floor: f64) -> bool {
+    number_value(other).is_none_or(|n| n > floor)
+}
+
+/// Whether a loop header iterates over numbers (`0..n`, Go's `range 5`) rather than a
+/// collection.
+pub fn is_numeric_range(iterated: &Expr) -> bool {
+    match &iterated.kind {
+        ExprKind::Number { .. } => true,
+        ExprKind::Other(items) => {
+            !items.is_empty()
+                && items.iter().all(|i| {
+                    matches!(
+                        i.kind,
+                        ExprKind::Number { .. } | ExprKind::Name(_) | ExprKind::Field { .. }
+                    )
+                })
+                && items
+                    .iter()
+                    .any(|i| matches!(i.kind, ExprKind::Number { .. }))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::{calls, module};
+
+    /// The variable a sleep's duration grows with, in the unit named `unit`.
+    fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
+        let m = module(lang, source);
+        let k = Knowledge::builtin();
+        let u = m.units.iter().find(|u| u.name == unit)?;
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang,
+            knowledge: &k,
+        };
+        calls(u).into_iter().find_map(|site| {
+            let CallRole::Sleep { duration_arg } = site.call.role else {
+                return None;
+            };
+            let trends = values.trends_at(&site.expr.span);
+            values
+                .growth_in(&site.call.args[duration_arg], &trends)
+                .map(|g| g.var)
+        })
+    }
+
+    #[test]
+    fn a_doubled_delay_grows_and_a_reset_one_does_not() {
+        let doubled = "func f() {\n\td := time.Second\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, doubled, "f").as_deref(), Some("d"));
+        let reset = "func f() {\n\td := time.Second\n\tfor {\n\t\tif op() {\n\t\t\td = time.Second\n\t\t}\n\t\ttime.Sleep(d)\n\t\td *= 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, reset, "f"), None);
+        let halved = "func f() {\n\td := time.Minute\n\tfor {\n\t\top()\n\t\ttime.Sleep(d)\n\t\td = d / 2\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, halved, "f"), None);
+    }
+
+    #[test]
+    fn growth_is_followed_through_locals_and_helpers() {
+        let local = "fn f() {\n    for n in 0..5 {\n        let ms = 100 * 2u64.pow(n);\n        std::thread::sleep(Duration::from_millis(ms));\n    }\n}\n";
+        assert_eq!(sleep_growth(Lang::Rust, local, "f").as_deref(), Some("n"));
+        let helper = "func backoff(n int) time.Duration {\n\treturn time.Second << n\n}\n\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\top()\n\t\ttime.Sleep(backoff(i))\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, helper, "f").as_deref(), Some("i"));
+        let countdown = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(math.Pow(2, float64(3-left))) * time.Second)\n\t}\n}\n";
+        assert_eq!(
+            sleep_growth(Lang::Go, countdown, "f").as_deref(),
+            Some("left")
+        );
+        let shrinking = "func f() {\n\tfor left := 3; left > 0; left-- {\n\t\top()\n\t\ttime.Sleep(time.Duration(left) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, shrinking, "f"), None);
+        let remainder = "func f() {\n\tfor i := 0; i < 9; i++ {\n\t\top()\n\t\ttime.Sleep(time.Duration(i%3) * time.Second)\n\t}\n}\n";
+        assert_eq!(sleep_growth(Lang::Go, remainder, "f"), None);
+    }
+
+    #[test]
+    fn randomness_is_followed_through_locals_and_helpers() {
+        let k = Knowledge::builtin();
+        let source = "func spread(d time.Duration) time.Duration {\n\treturn time.Duration(rand.Int63n(int64(d)))\n}\n\nfunc f(d time.Duration) {\n\tj := spread(d)\n\ttime.Sleep(j)\n\ttime.Sleep(d)\n}\n";
+        let m = module(Lang::Go, source);
+        let u = m.units.iter().find(|u| u.name == "f").expect("f");
+        let values = ValueFlow {
+            unit: u,
+            units: &m.units,
+            lang: Lang::Go,
+            knowledge: &k,
+        };
+        let durations: Vec<bool> = calls(u)
+            .into_iter()
+            .filter(|s| matches!(s.call.role, CallRole::Sleep { .. }))
+            .map(|s| values.carries_randomness(&s.call.args[0]))
+            .collect();
+        assert_eq!(durations, vec![true, false]);
+    }
+}

@@ -1,0 +1,202 @@
+//! Walks over a unit that the model's own (`Block::all_stmts`, `Expr::walk`) do not give:
+//! loop headers and closure bodies included, the statements after a point, the expressions
+//! above one, the variables a statement writes and whether an expression reads one.
+//! Language-blind, and blind to what the calls do.
+
+use crate::model::{
+    BinOp, Block, Expr, ExprKind, Loop, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
+};
+
+/// `expr` without `&`, `*`, `.await` and `?` around it.
+pub fn strip(expr: &Expr) -> &Expr {
+    match &expr.kind {
+        ExprKind::Unary {
+            op: UnOp::Ref | UnOp::Deref | UnOp::Await,
+            operand,
+        }
+        | ExprKind::Try(operand) => strip(operand),
+        _ => expr,
+    }
+}
+
+/// Whether `outer` is or contains `inner` (by identity).
+pub fn contains(outer: &Expr, inner: &Expr) -> bool {
+    outer.walk().iter().any(|e| std::ptr::eq(*e, inner))
+}
+
+/// The expressions of `stmt` that enclose `target`, innermost first (the call chain above it:
+/// `.Scan(…)`, `?`, `.await`, `.rows_affected()`).
+pub fn chain_above<'a>(stmt: &'a Stmt, target: &Expr) -> Vec<&'a Expr> {
+    let mut out = Vec::new();
+    for root in stmt.exprs() {
+        let mut path: Vec<&Expr> = Vec::new();
+        if find_path(root, target, &mut path) {
+            path.pop();
+            out.extend(path.into_iter().rev());
+            break;
+        }
+    }
+    out
+}
+
+/// Fills `path` with the expressions from `from` down to `target`; iterative over siblings,
+/// bounded in depth by the front-ends' nesting limit.
+fn find_path<'a>(from: &'a Expr, target: &Expr, path: &mut Vec<&'a Expr>) -> bool {
+    path.push(from);
+    if std::ptr::eq(from, target) {
+        return true;
+    }
+    if from.span.start <= target.span.start && target.span.end <= from.span.end {
+        for child in from.children() {
+            if find_path(child, target, path) {
+                return true;
+            }
+        }
+    }
+    path.pop();
+    false
+}
+
+/// The statements of `block` (and nested blocks) that start at or after `after`.
+pub fn stmts_after(block: &Block, after: usize) -> impl Iterator<Item = &Stmt> {
+    block
+        .all_stmts()
+        .into_iter()
+        .filter(move |s| s.span.start >= after)
+}
+
+/// Every statement of `block` and the blocks nested in it, loop `init` and `post` statements
+/// included, in source order. Closure bodies are not entered.
+pub fn every_stmt(block: &Block) -> Vec<&Stmt> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Stmt> = block.stmts.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        out.push(stmt);
+        let mut nested: Vec<&Stmt> = Vec::new();
+        if let StmtKind::Loop(l) = &stmt.kind {
+            nested.extend(l.init.iter());
+            nested.extend(l.body.stmts.iter());
+            nested.extend(l.post.iter());
+        } else {
+            for b in stmt.child_blocks() {
+                nested.extend(b.stmts.iter());
+            }
+        }
+        stack.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+/// Whether `expr` is the variable `var`: a plain name, or a field path (`b.delay`).
+pub fn is_var(expr: &Expr, var: &str) -> bool {
+    expr.dotted().is_some_and(|d| d == var)
+}
+
+/// Whether `var` (a name or a field path) is read anywhere in `expr`.
+pub fn reads(expr: &Expr, var: &str) -> bool {
+    expr.walk().iter().any(|e| is_var(e, var)) || (!var.contains('.') && expr.mentions(var))
+}
+
+/// The variables (names and field paths) an assignment statement writes.
+pub fn assigned_vars(stmt: &Stmt) -> Vec<String> {
+    let StmtKind::Assign { targets, .. } = &stmt.kind else {
+        return Vec::new();
+    };
+    targets
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TargetKind::Name(n) => Some(n.clone()),
+            TargetKind::Place(p) => p.dotted(),
+            TargetKind::Discard => None,
+        })
+        .collect()
+}
+
+/// The variables assigned the value of `expr` by `stmt` (`b := retry.NewExponential(…)`).
+pub fn bound_names(stmt: &Stmt, expr: &Expr) -> Vec<String> {
+    match &stmt.kind {
+        StmtKind::Assign { value, .. } if contains(value, expr) => assigned_vars(stmt),
+        _ => Vec::new(),
+    }
+}
+
+/// An assignment somewhere in a unit: `var op= value`.
+pub struct Assignment<'a> {
+    pub stmt: &'a Stmt,
+    pub op: Option<BinOp>,
+    pub value: &'a Expr,
+}
+
+/// Every assignment to `var` in `block` (loop headers included, closures not).
+pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
+    every_stmt(block)
+        .into_iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Assign { op, value, .. } if assigned_vars(stmt).iter().any(|v| v == var) => {
+                Some(Assignment {
+                    stmt,
+                    op: *op,
+                    value,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every sub-expression of `expr`, closure bodies included: what a function value does
+/// when it runs (a retried operation, a helper passed by name).
+pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for e in expr.walk() {
+        out.push(e);
+        if let ExprKind::Closure { body, .. } = &e.kind {
+            out.extend(deep_block_exprs(body));
+        }
+    }
+    out
+}
+
+/// Every expression of `block` and its nested blocks, closure bodies included.
+pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for stmt in every_stmt(block) {
+        for e in stmt.exprs() {
+            out.extend(deep_walk(e));
+        }
+        if let StmtKind::Assign { targets, .. } = &stmt.kind {
+            for t in targets {
+                if let TargetKind::Place(p) = &t.kind {
+                    out.extend(deep_walk(p));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The values a function body returns, at any depth outside nested closures.
+pub fn returned_values(body: &Block) -> Vec<&Expr> {
+    every_stmt(body)
+        .into_iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Return(value) => value.as_ref(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The loop statements of `unit` that enclose `span`, innermost first.
+pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Loop)> {
+    let mut out: Vec<(&Stmt, &Loop)> = every_stmt(&unit.body)
+        .into_iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Loop(l) if stmt.span.start <= span.start && span.end <= stmt.span.end => {
+                Some((stmt, l))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|(stmt, _)| std::cmp::Reverse(stmt.span.start));
+    out
+}
