@@ -222,6 +222,19 @@ impl Statement {
     }
 
     /// An INSERT whose duplicates are silently dropped.
+    /// The columns a SELECT looks its row up by: equalities with a bind parameter (or a
+    /// routine's argument or variable, which the SQL facts count as parameters).
+    pub fn lookup_keys(&self) -> Vec<&str> {
+        if self.kind != StatementKind::Select || self.table.is_none() {
+            return Vec::new();
+        }
+        self.where_equals
+            .iter()
+            .filter(|c| matches!(c.value, Value::Param(_)))
+            .map(|c| c.column.as_str())
+            .collect()
+    }
+
     pub fn is_insert_do_nothing(&self) -> bool {
         self.kind == StatementKind::Insert
             && self

@@ -83,20 +83,6 @@ fn on_absent_path(reach: &Reach, site: &Site) -> Option<Option<Span>> {
     absent_only.then(|| reached.test.clone())
 }
 
-/// The columns a SELECT looks its row up by: equalities with a bind parameter (or a
-/// routine's argument or variable, which the SQL facts count as parameters).
-pub(super) fn lookup_keys(select: &Statement) -> Vec<&str> {
-    if select.kind != StatementKind::Select || select.table.is_none() {
-        return Vec::new();
-    }
-    select
-        .where_equals
-        .iter()
-        .filter(|c| matches!(c.value, Value::Param(_)))
-        .map(|c| c.column.as_str())
-        .collect()
-}
-
 /// Whether a read's table or a key column is named like an idempotency or dedup record
 /// (`idempotency_keys`, `processed_events`, `event_id`). With a once-only effect after the
 /// read (see [`last_once_only_effect`]), this is the evidence that a read guards something
@@ -187,7 +173,7 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     let last_effect = last_once_only_effect(unit, cx);
     for (read_at, read_q, select) in sequence.iter() {
-        let keys = lookup_keys(select);
+        let keys = select.lookup_keys();
         let Some(table) = select.table.as_deref().filter(|_| !keys.is_empty()) else {
             continue;
         };

@@ -4,7 +4,6 @@
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 
-use super::check_then_insert::lookup_keys;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{
@@ -38,7 +37,7 @@ impl Rule for InProgressReentry {
         let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
         for (position, read_q, select) in sequence.iter() {
-            let keys = lookup_keys(select);
+            let keys = select.lookup_keys();
             if keys.is_empty() || !reads_status(select, cx) {
                 continue;
             }
