@@ -71,7 +71,11 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
     {
         CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id,
-            facts: retry.facts.clone(),
+            api: knowledge
+                .retries
+                .iter()
+                .position(|api| std::ptr::eq(api, retry))
+                .expect("an entry of the table"),
         }))
     } else if knowledge.is_random(lang, &name) {
         CallRole::Random

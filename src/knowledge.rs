@@ -7,7 +7,7 @@
 //! dot) matches a method of that name on any receiver; `sleep` matches a bare `sleep` or
 //! any path ending in `.sleep`.
 
-use crate::model::{Expr, ExprKind, KvOp, Lang, Outcome};
+use crate::model::{Expr, ExprKind, KvOp, Lang, Outcome, RetryCall};
 
 /// A call pattern for one language (or all when `lang` is `None`).
 #[derive(Clone, Debug)]
@@ -1133,6 +1133,11 @@ impl Knowledge {
                 && r.call.matches(lang, dotted)
                 && r.shape.admits(args)
         })
+    }
+
+    /// What the library a classified retry call belongs to does.
+    pub fn facts_of(&self, call: &RetryCall) -> &RetryFacts {
+        &self.retries[call.api].facts
     }
 
     /// The retry-library strategy a struct literal of type `type_name` is (`wait.Backoff`,

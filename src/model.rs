@@ -408,7 +408,9 @@ pub enum Outcome {
 pub struct RetryCall {
     /// The knowledge entry's id (e.g. `tokio-retry.spawn`).
     pub entry: &'static str,
-    pub facts: crate::knowledge::RetryFacts,
+    /// Where the entry stands in the knowledge table's retry APIs: what the library does
+    /// (`Knowledge::facts_of`).
+    pub api: usize,
 }
 
 /// SQL text resolved from a string literal (or several, concatenated), with its facts.
@@ -677,34 +679,6 @@ impl Stmt {
             }
             StmtKind::Loop(l) => l.cond.iter().collect(),
             _ => Vec::new(),
-        }
-    }
-
-    /// Whether control never falls through the end of this statement list:
-    /// it ends in `return`, `throw`, `break`, `continue`, a `panic`-like call, or a branch
-    /// whose every arm (with an `else`) diverges.
-    pub fn block_diverges(block: &Block) -> bool {
-        block.stmts.last().is_some_and(Stmt::diverges)
-    }
-
-    /// Whether this statement never completes normally.
-    pub fn diverges(&self) -> bool {
-        match &self.kind {
-            StmtKind::Return(_)
-            | StmtKind::Throw(_)
-            | StmtKind::Break(_)
-            | StmtKind::Continue(_) => true,
-            StmtKind::Expr(e) => e.as_call().is_some_and(|c| {
-                c.callee.last_segment().is_some_and(|name| {
-                    crate::knowledge::DIVERGING_CALLS.contains(&name.trim_end_matches('!'))
-                })
-            }),
-            StmtKind::Branch { arms, .. } => {
-                arms.iter().any(|a| matches!(a.guard, Guard::Else))
-                    && arms.iter().all(|a| Stmt::block_diverges(&a.body))
-            }
-            StmtKind::Block(b) => Stmt::block_diverges(b),
-            _ => false,
         }
     }
 }

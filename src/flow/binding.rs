@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use super::divergence::block_diverges;
 use super::sites::Site;
 use super::walk::{chain_above, contains, stmts_after};
 use crate::model::{
@@ -57,7 +58,7 @@ pub fn binding(site: &Site) -> Binding {
                     _ => None,
                 })
                 .collect();
-            b.tested_in_place = else_block.as_ref().is_some_and(Stmt::block_diverges);
+            b.tested_in_place = else_block.as_ref().is_some_and(block_diverges);
             match names.as_slice() {
                 [only] => match only {
                     Some(n) if is_error_name(n) => b.error = Some((*n).to_owned()),
@@ -203,7 +204,7 @@ pub fn error_exits(unit: &Unit, error: &str, after: usize) -> bool {
                         }
                         Guard::Else => false,
                     };
-                    reads && Stmt::block_diverges(&arm.body)
+                    reads && block_diverges(&arm.body)
                 }),
                 _ => false,
             }
@@ -243,7 +244,7 @@ fn swallowed(unit: &Unit, stmt: &Stmt) -> bool {
             handler: Some(handler),
             ..
         } => {
-            !Stmt::block_diverges(handler)
+            !block_diverges(handler)
                 && body
                     .all_stmts()
                     .into_iter()

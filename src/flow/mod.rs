@@ -18,6 +18,7 @@
 //! - `sequence`, `named_queries`: the SQL statements of a unit, in order.
 
 mod binding;
+mod divergence;
 mod existence;
 mod named_queries;
 mod outcomes;
@@ -32,6 +33,7 @@ mod walk;
 pub use binding::{
     Binding, binding, derived, error_exits, error_ignored, first_test, is_error_name,
 };
+pub use divergence::{block_diverges, diverges};
 pub use existence::existence_test;
 pub use named_queries::NamedQueries;
 pub use outcomes::{Atom, Outcomes, Test};

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::binding::{binding, is_error_name, pattern_names};
+use super::divergence::diverges;
 use super::outcomes::{Atom, Outcomes, Test};
 use super::sites::Site;
 use super::walk::strip;
@@ -318,7 +319,7 @@ impl<'a> Walker<'a, '_> {
             } => self.let_else(targets, value, else_block, flow),
             _ => flow,
         };
-        if stmt.diverges() {
+        if diverges(stmt) {
             out.map(|f| Reached {
                 outcomes: Outcomes::NONE,
                 test: f.test,

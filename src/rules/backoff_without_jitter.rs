@@ -197,10 +197,10 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
                     // A same-file function that shares a library's name is not the library.
                     ExprKind::Call(call) => match &call.role {
                         CallRole::Retry(r)
-                            if r.facts.role != RetryRole::StrategyLiteral
+                            if cx.knowledge.facts_of(r).role != RetryRole::StrategyLiteral
                                 && flow::same_file_unit(cx.units, &call.callee).is_none() =>
                         {
-                            Some(r.facts.clone())
+                            Some(cx.knowledge.facts_of(r).clone())
                         }
                         _ => None,
                     },

@@ -506,7 +506,7 @@ fn answers_conflict_before(
             && arms.iter().any(|arm| {
                 let entered = arm.body.stmts.first().and_then(|first| reach.at(first));
                 entered.is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
-                    && Stmt::block_diverges(&arm.body)
+                    && flow::block_diverges(&arm.body)
                     && arm
                         .body
                         .all_stmts()

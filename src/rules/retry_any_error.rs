@@ -303,7 +303,7 @@ impl Walk<'_> {
             } else {
                 End::Exit
             }),
-            StmtKind::Expr(_) if stmt.diverges() => end(End::Abort),
+            StmtKind::Expr(_) if flow::diverges(stmt) => end(End::Abort),
             StmtKind::Assign { .. } => self.assign(stmt, path),
             StmtKind::Branch { subject, arms } => self.branch(subject.as_ref(), arms, path),
             StmtKind::Block(b) => self.block(b, vec![path]),
@@ -1481,14 +1481,14 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let CallRole::Retry(retry) = &site.call.role else {
             continue;
         };
-        let facts = &retry.facts;
+        let facts = cx.knowledge.facts_of(retry);
         if facts.role != RetryRole::Entry
             || flow::same_file_unit(cx.units, &site.call.callee).is_some()
         {
             continue;
         }
         if let Some(library) = facts.needs_strategy_of
-            && !uses_strategy_of(unit, site.call, library)
+            && !uses_strategy_of(unit, site.call, library, cx)
         {
             continue;
         }
@@ -1537,11 +1537,14 @@ fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
 
 /// Whether one of the call's arguments is a strategy of `library`, built in place or held
 /// in a variable.
-fn uses_strategy_of(unit: &Unit, call: &Call, library: &str) -> bool {
+fn uses_strategy_of(unit: &Unit, call: &Call, library: &str, cx: &Context) -> bool {
     let is_strategy = |e: &Expr| {
-        e.walk().iter().any(|x| {
-            matches!(x.as_call().map(|c| &c.role),
-                Some(CallRole::Retry(r)) if r.facts.library == library && r.facts.role == RetryRole::Strategy)
+        e.walk().iter().any(|x| match x.as_call().map(|c| &c.role) {
+            Some(CallRole::Retry(r)) => {
+                let facts = cx.knowledge.facts_of(r);
+                facts.library == library && facts.role == RetryRole::Strategy
+            }
+            _ => false,
         })
     };
     call.args.iter().any(|arg| {
