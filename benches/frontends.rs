@@ -7,6 +7,7 @@ mod common;
 use divan::Bencher;
 use divan::counter::BytesCount;
 use idemlint::knowledge::Knowledge;
+use idemlint::model::FileKind;
 use idemlint::prefilter::Prefilter;
 use idemlint::rules;
 
@@ -56,7 +57,7 @@ fn prefilter(bencher: Bencher, name: &str) {
     bencher.counter(total_bytes(&sources)).bench(|| {
         sources
             .iter()
-            .filter(|(_, text)| prefilter.admits(text.as_bytes(), lang))
+            .filter(|(_, text)| prefilter.admits(text.as_bytes(), FileKind::Code(lang)))
             .count()
     });
 }

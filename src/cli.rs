@@ -14,7 +14,7 @@ use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::{Lang, Unit};
+use idemlint::model::{FileKind, Lang, Unit};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Context, Rule, RuleMeta};
@@ -53,7 +53,7 @@ enum Command {
         file: PathBuf,
         /// The file's language, if its extension does not say.
         #[arg(long, value_name = "LANG", value_parser = parse_lang)]
-        lang: Option<Lang>,
+        lang: Option<FileKind>,
     },
     /// Print the words the prefilter looks for with every rule enabled, one per line, for
     /// benchmarks that scan for the same words with another tool.
@@ -75,7 +75,7 @@ struct CheckArgs {
     /// The language (go, rust, sql, ts, js, markdown) of stdin and of files named on the command line,
     /// whatever their extension. Files found in directories go by their extension.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
-    lang: Option<Lang>,
+    lang: Option<FileKind>,
     /// The path stdin is shown as; its extension gives the language when --lang is absent.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
@@ -141,8 +141,9 @@ enum ColorWhen {
     Never,
 }
 
-fn parse_lang(name: &str) -> Result<Lang, String> {
-    Lang::from_name(name).ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
+fn parse_lang(name: &str) -> Result<FileKind, String> {
+    FileKind::from_name(name)
+        .ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
 }
 
 /// `4194304`, `512K`, `4M`, `1G` (also `4MiB`, `4mb`): binary multiples.
@@ -240,7 +241,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
-        lang: args.lang,
+        kind: args.lang,
         levels: &levels,
         test_code: &config.test_code,
         exclude: &config.exclude,
@@ -362,15 +363,15 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, Stri
     if args.paths.len() > 1 {
         return Err("'-' (stdin) cannot be combined with other paths".to_owned());
     }
-    let lang = options
-        .lang
-        .or_else(|| args.stdin_filename.as_deref().and_then(Lang::from_path))
+    let kind = options
+        .kind
+        .or_else(|| args.stdin_filename.as_deref().and_then(FileKind::from_path))
         .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
     let shown = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdin>"));
-    Ok(run::check_reader(&shown, io::stdin().lock(), lang, options))
+    Ok(run::check_reader(&shown, io::stdin().lock(), kind, options))
 }
 
 fn use_color(when: ColorWhen) -> bool {
@@ -414,8 +415,8 @@ fn explain(name: &str, out: &mut dyn Write) -> Done {
     }
 }
 
-fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
-    let Some(lang) = lang.or_else(|| Lang::from_path(path)) else {
+fn dump_model(path: &Path, kind: Option<FileKind>, out: &mut dyn Write) -> Done {
+    let Some(kind) = kind.or_else(|| FileKind::from_path(path)) else {
         return Done::error(&format!(
             "cannot tell the language of '{}' (use --lang)",
             path.display()
@@ -432,8 +433,16 @@ fn dump_model(path: &Path, lang: Option<Lang>, out: &mut dyn Write) -> Done {
         Ok(knowledge) => knowledge,
         Err(message) => return Done::error(&message),
     };
-    let mut module = idemlint::lang::lower(lang, &source);
-    idemlint::analysis::classify(&mut module, lang, &knowledge);
+    let classified = |text: &str, lang: Lang| {
+        let mut module = idemlint::lang::lower(lang, text);
+        idemlint::analysis::classify(&mut module, lang, &knowledge);
+        module
+    };
+    // A Markdown file's blocks, each classified in its own language.
+    let module = match kind {
+        FileKind::Code(lang) => classified(&source, lang),
+        FileKind::Markdown => idemlint::lang::markdown::blocks_model(&source, classified),
+    };
     Done {
         status: SUCCESS,
         written: write!(out, "{}", idemlint::dump::module(&module)),

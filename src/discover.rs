@@ -14,7 +14,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::config::Exclude;
 use crate::message::Message;
-use crate::model::Lang;
+use crate::model::FileKind;
 use crate::paths::display_path;
 
 /// A file to check.
@@ -22,7 +22,7 @@ use crate::paths::display_path;
 pub struct Target {
     /// The path as the user sees it: see [`display_path`].
     pub path: PathBuf,
-    pub lang: Lang,
+    pub kind: FileKind,
 }
 
 /// The files to check, sorted by path without duplicates, and what went wrong finding them.
@@ -32,13 +32,13 @@ pub struct Discovery {
     pub messages: Vec<Message>,
 }
 
-/// Finds the files under `paths`. `lang` forces the language of files named explicitly.
+/// Finds the files under `paths`. `kind` forces what the files named explicitly are.
 /// `exclude` applies to what a directory holds, and with `exclude_named` to the paths named
 /// too (for pre-commit and editors, which name every file they want checked). Directories
 /// are walked on `threads` threads (0: as many as suit the machine).
 pub fn discover(
     paths: &[PathBuf],
-    lang: Option<Lang>,
+    kind: Option<FileKind>,
     exclude: &Exclude,
     exclude_named: bool,
     threads: usize,
@@ -69,11 +69,11 @@ pub fn discover(
                 discovery.messages.push(Message::warning(shown_path, text));
                 continue;
             }
-            Ok(_) => match lang.or_else(|| Lang::from_path(path)) {
-                Some(lang) => {
+            Ok(_) => match kind.or_else(|| FileKind::from_path(path)) {
+                Some(kind) => {
                     discovery.targets.push(Target {
                         path: shown_path,
-                        lang,
+                        kind,
                     });
                     continue;
                 }
@@ -162,10 +162,10 @@ fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if let Some(lang) = Lang::from_path(entry.path()).filter(|_| is_file) {
+                    if let Some(kind) = FileKind::from_path(entry.path()).filter(|_| is_file) {
                         walked.files.push(Target {
                             path: entry.into_path(),
-                            lang,
+                            kind,
                         });
                     }
                 }
@@ -206,6 +206,7 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Lang;
 
     #[test]
     fn directories_yield_known_languages_sorted_and_unignored() {
@@ -225,21 +226,21 @@ mod tests {
         }
         let found = discover(
             &[dir.path().to_owned()],
-            Some(Lang::Sql),
+            Some(FileKind::Code(Lang::Sql)),
             &Exclude::default(),
             false,
             0,
         );
-        let target = |path: &str, lang| Target {
+        let target = |path: &str, kind| Target {
             path: dir.path().join(path),
-            lang,
+            kind,
         };
         assert_eq!(
             found.targets,
             [
-                target("a.sql", Lang::Sql),
-                target("b/a.rs", Lang::Rust),
-                target("b/z.go", Lang::Go),
+                target("a.sql", FileKind::Code(Lang::Sql)),
+                target("b/a.rs", FileKind::Code(Lang::Rust)),
+                target("b/z.go", FileKind::Code(Lang::Go)),
             ]
         );
         assert_eq!(found.messages, []);

@@ -26,7 +26,7 @@ pub mod work;
 
 use finding::Finding;
 use knowledge::Knowledge;
-use model::{Lang, ParseNote};
+use model::{FileKind, Lang, ParseNote};
 use rules::{Context, Rule};
 
 /// What checking one file found.
@@ -52,6 +52,19 @@ pub fn classified_model(source: &str, lang: Lang, knowledge: &Knowledge) -> mode
     module
 }
 
+/// Checks one file's text, of whatever kind, with the given rules.
+pub fn check_file(
+    source: &str,
+    kind: FileKind,
+    rules: &[&dyn Rule],
+    knowledge: &Knowledge,
+) -> FileResult {
+    match kind {
+        FileKind::Code(lang) => check_source(source, lang, rules, knowledge),
+        FileKind::Markdown => check_markdown(source, rules, knowledge),
+    }
+}
+
 /// Checks one file's text with the given rules. Findings covered by an inline
 /// suppression are left out, and stale suppressions are reported (see [`suppress`]).
 pub fn check_source(
@@ -60,9 +73,6 @@ pub fn check_source(
     rules: &[&dyn Rule],
     knowledge: &Knowledge,
 ) -> FileResult {
-    if lang == Lang::Markdown {
-        return check_code_blocks(source, rules, knowledge);
-    }
     let module = classified_model(source, lang, knowledge);
     if is_generated(&module) {
         // The generated code hands its results to its callers: whatever it leaves unchecked
@@ -125,7 +135,7 @@ fn is_generated(module: &model::Module) -> bool {
 /// A Markdown file: each fenced code block in a language idemlint reads is checked as a
 /// snippet of its own (its suppressions included), and what it gives is moved to where the
 /// block stands in the file.
-fn check_code_blocks(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
+pub fn check_markdown(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
     let mut result = FileResult::default();
     for block in lang::markdown::code_blocks(source) {
         let inner = check_source(&block.text, block.lang, rules, knowledge);

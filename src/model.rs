@@ -29,9 +29,6 @@ pub enum Lang {
     /// TypeScript and JavaScript (`.ts`, `.tsx`, `.mts`, `.cts`, `.js`, `.jsx`, `.mjs`, `.cjs`):
     /// one front-end reads both.
     TypeScript,
-    /// Markdown: not a language of its own but a container of fenced code blocks, each
-    /// checked in the language its info string names.
-    Markdown,
 }
 
 impl Lang {
@@ -41,7 +38,6 @@ impl Lang {
             Lang::Rust => "rust",
             Lang::Sql => "sql",
             Lang::TypeScript => "typescript",
-            Lang::Markdown => "markdown",
         }
     }
 
@@ -59,20 +55,60 @@ impl Lang {
             "rs" => Some(Lang::Rust),
             "sql" => Some(Lang::Sql),
             "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::TypeScript),
-            "md" | "markdown" => Some(Lang::Markdown),
             _ => None,
         }
     }
 
-    /// The language named on the command line (`--lang`).
+    /// The language a name means, on the command line (`--lang`) or in a Markdown code
+    /// block's info string.
     pub fn from_name(name: &str) -> Option<Lang> {
         match name {
             "go" | "golang" => Some(Lang::Go),
             "rust" | "rs" => Some(Lang::Rust),
             "sql" | "postgresql" | "psql" => Some(Lang::Sql),
             "ts" | "typescript" | "tsx" | "js" | "javascript" | "jsx" => Some(Lang::TypeScript),
-            "markdown" | "md" => Some(Lang::Markdown),
             _ => None,
+        }
+    }
+}
+
+/// What a file idemlint checks is: source code in one language, or Markdown, a container of
+/// fenced code blocks each checked in the language its info string names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Code(Lang),
+    Markdown,
+}
+
+impl FileKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Code(lang) => lang.name(),
+            FileKind::Markdown => "markdown",
+        }
+    }
+
+    /// The language of the file's code, unless it is a container of several.
+    pub fn lang(self) -> Option<Lang> {
+        match self {
+            FileKind::Code(lang) => Some(lang),
+            FileKind::Markdown => None,
+        }
+    }
+
+    /// What a file is, from its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<FileKind> {
+        match path.extension()?.to_str()? {
+            "md" | "markdown" => Some(FileKind::Markdown),
+            _ => Lang::from_path(path).map(FileKind::Code),
+        }
+    }
+
+    /// What a name on the command line (`--lang`) means.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        match name {
+            "markdown" | "md" => Some(FileKind::Markdown),
+            _ => Lang::from_name(name).map(FileKind::Code),
         }
     }
 }

@@ -21,7 +21,7 @@ use aho_corasick::AhoCorasick;
 use regions::Regions;
 
 use crate::knowledge::Knowledge;
-use crate::model::Lang;
+use crate::model::{FileKind, Lang};
 use crate::rules::Rule;
 use crate::rules::{Need, Word, WordKind, is_identifier_byte};
 
@@ -93,17 +93,18 @@ impl Prefilter {
         }
     }
 
-    /// Whether `text`, written in `lang`, holds the words of at least one rule, so that it
+    /// Whether `text`, a file of `kind`, holds the words of at least one rule, so that it
     /// must be parsed.
-    pub fn admits(&self, text: &[u8], lang: Lang) -> bool {
+    pub fn admits(&self, text: &[u8], kind: FileKind) -> bool {
         let (node, searcher) = match (&self.need, &self.searcher) {
             (Simplified::Node(node), Some(searcher)) => (node, searcher),
             (Simplified::Never, _) => return false,
             _ => return true,
         };
-        let sql_in_strings = matches!(lang, Lang::Go | Lang::Rust | Lang::TypeScript);
+        let lang = kind.lang();
+        let sql_in_strings = lang != Some(Lang::Sql);
         // Markdown holds code blocks of every language.
-        let counts_in = |word: &Word| lang == Lang::Markdown || word.lang.is_none_or(|l| l == lang);
+        let counts_in = |word: &Word| lang.is_none() || word.lang.is_none_or(|l| Some(l) == lang);
         let mut found: Vec<bool> = (self.words.iter())
             .map(|w| w.kind == WordKind::StringStart && !sql_in_strings)
             .collect();
@@ -259,11 +260,11 @@ fn rest_of_word(text: &[u8], at: usize) -> String {
 /// by what makes it a call, a macro, a generic type or a path. In Rust, a name followed by a
 /// type (`retries: u32`, a field, a parameter, a typed `let`) is declared there: a rule
 /// reads it where it is used, and a use is a hit of its own.
-fn names_variable(text: &[u8], mut at: usize, lang: Lang) -> bool {
+fn names_variable(text: &[u8], mut at: usize, lang: Option<Lang>) -> bool {
     while text.get(at).copied().is_some_and(is_identifier_byte) {
         at += 1;
     }
-    let typed = lang == Lang::Rust && {
+    let typed = lang == Some(Lang::Rust) && {
         let after = text[at..].trim_ascii_start();
         after.first() == Some(&b':') && after.get(1) != Some(&b':')
     };
@@ -379,7 +380,7 @@ fn comment_line_before(text: &[u8], newline: usize) -> Option<usize> {
 
 impl Word {
     /// Whether the hit `start..end` of this word's text (in any case) counts.
-    fn stands_at(&self, text: &[u8], start: usize, end: usize, lang: Lang) -> bool {
+    fn stands_at(&self, text: &[u8], start: usize, end: usize, lang: Option<Lang>) -> bool {
         let before = start.checked_sub(1).map(|i| text[i]);
         let after = text.get(end).copied();
         let free_after = !after.is_some_and(is_identifier_byte);
@@ -417,7 +418,7 @@ impl Word {
                     && crate::knowledge::is_inflection(&rest_of_word(text, end))
                     && names_variable(text, end, lang)
                     && !defines_constant(text, start)
-                    && !(lang == Lang::Rust && is_type_name(text, start))
+                    && !(lang == Some(Lang::Rust) && is_type_name(text, start))
             }
             WordKind::Quoted => {
                 before.is_some_and(is_quote) && text.get(end).copied().is_some_and(is_quote)
@@ -493,7 +494,7 @@ mod tests {
             need: Simplified::Node(node),
             words,
         };
-        prefilter.admits(text.as_bytes(), lang)
+        prefilter.admits(text.as_bytes(), FileKind::Code(lang))
     }
 
     fn call(pattern: &str) -> Need {

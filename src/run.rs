@@ -15,7 +15,7 @@ use crate::discover::{self, Target};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::message::{Level, Message};
-use crate::model::{Lang, NoteWeight};
+use crate::model::{FileKind, NoteWeight};
 use crate::panic_boundary::guarded;
 use crate::prefilter::Prefilter;
 use crate::report::FileFindings;
@@ -26,9 +26,9 @@ use crate::rules::Rule;
 pub struct CheckOptions<'a> {
     pub rules: &'a [&'static dyn Rule],
     pub knowledge: &'a Knowledge,
-    /// The language of stdin and of the files named on the command line, whatever their
-    /// extension. Files found by walking a directory always go by their extension.
-    pub lang: Option<Lang>,
+    /// What stdin and the files named on the command line are, whatever their extension.
+    /// Files found by walking a directory always go by their extension.
+    pub kind: Option<FileKind>,
     /// The severity of each enabled rule; findings of the others are dropped.
     pub levels: &'a Levels,
     /// Where test code is and the levels there.
@@ -89,7 +89,7 @@ impl Outcome {
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
     let discovery = discover::discover(
         paths,
-        options.lang,
+        options.kind,
         options.exclude,
         options.exclude_named,
         options.threads,
@@ -122,15 +122,20 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
 }
 
 /// Checks what `input` (stdin) holds, shown as `path`.
-pub fn check_reader(path: &Path, input: impl Read, lang: Lang, options: &CheckOptions) -> Outcome {
+pub fn check_reader(
+    path: &Path,
+    input: impl Read,
+    kind: FileKind,
+    options: &CheckOptions,
+) -> Outcome {
     let mut outcome = Outcome::default();
-    outcome.add(check_input(path, input, None, lang, options));
+    outcome.add(check_input(path, input, None, kind, options));
     outcome
 }
 
 /// Checks text that came from elsewhere than a file, shown as `path`.
-pub fn check_bytes(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> Outcome {
-    check_reader(path, bytes.as_slice(), lang, options)
+pub fn check_bytes(path: &Path, bytes: Vec<u8>, kind: FileKind, options: &CheckOptions) -> Outcome {
+    check_reader(path, bytes.as_slice(), kind, options)
 }
 
 /// What checking one file gave.
@@ -158,7 +163,7 @@ fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
         Ok((file, size))
     });
     match opened {
-        Ok((file, size)) => check_input(&target.path, file, Some(size), target.lang, options),
+        Ok((file, size)) => check_input(&target.path, file, Some(size), target.kind, options),
         Err(error) => unreadable(&target.path, &error),
     }
 }
@@ -178,12 +183,12 @@ fn check_input(
     path: &Path,
     input: impl Read,
     size: Option<u64>,
-    lang: Lang,
+    kind: FileKind,
     options: &CheckOptions,
 ) -> FileOutcome {
     let started = Instant::now();
     let mut outcome = match read_limited(input, size, options.max_file_size) {
-        Ok(Some(bytes)) => check_contents(path, bytes, lang, options),
+        Ok(Some(bytes)) => check_contents(path, bytes, kind, options),
         Ok(None) => FileOutcome {
             messages: vec![Message::warning(
                 path.to_owned(),
@@ -232,7 +237,12 @@ pub fn byte_size(bytes: u64) -> String {
     format!("{shown} {}", UNITS[unit])
 }
 
-fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOptions) -> FileOutcome {
+fn check_contents(
+    path: &Path,
+    bytes: Vec<u8>,
+    kind: FileKind,
+    options: &CheckOptions,
+) -> FileOutcome {
     let shown = path.display();
     let mut outcome = FileOutcome::default();
     if bytes.contains(&0) {
@@ -256,8 +266,8 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
     let checked = guarded(|| {
         let skipped = options
             .prefilter
-            .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), lang));
-        (!skipped).then(|| crate::check_source(&source, lang, options.rules, options.knowledge))
+            .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind));
+        (!skipped).then(|| crate::check_file(&source, kind, options.rules, options.knowledge))
     });
     let result = match checked {
         Ok(Some(result)) => result,
@@ -317,6 +327,7 @@ fn check_contents(path: &Path, bytes: Vec<u8>, lang: Lang, options: &CheckOption
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Lang;
     use crate::rules;
 
     static LEVELS: std::sync::LazyLock<Levels> = std::sync::LazyLock::new(Levels::default);
@@ -327,7 +338,7 @@ mod tests {
         CheckOptions {
             rules: rules::ALL,
             knowledge,
-            lang: None,
+            kind: None,
             levels: &LEVELS,
             test_code: &TEST_CODE,
             exclude: &EXCLUDE,
@@ -361,7 +372,7 @@ mod tests {
         let outcome = check_bytes(
             Path::new("x.sql"),
             b"SELECT 1;\n".to_vec(),
-            Lang::Sql,
+            FileKind::Code(Lang::Sql),
             &options,
         );
         assert_eq!(outcome.files_checked, 0);
@@ -375,7 +386,7 @@ mod tests {
         let at_the_limit = check_bytes(
             Path::new("x.sql"),
             b"SELECT 1;".to_vec(),
-            Lang::Sql,
+            FileKind::Code(Lang::Sql),
             &options,
         );
         assert_eq!(at_the_limit.files_checked, 1);
@@ -388,7 +399,7 @@ mod tests {
         let outcome = check_bytes(
             Path::new("x.sql"),
             b"SELECT\0".to_vec(),
-            Lang::Sql,
+            FileKind::Code(Lang::Sql),
             &options(&knowledge),
         );
         assert_eq!(outcome.files_checked, 0);
@@ -408,7 +419,7 @@ mod tests {
         let outcome = check_bytes(
             Path::new("x.sql"),
             b"SELECT 1; -- caf\xe9\n".to_vec(),
-            Lang::Sql,
+            FileKind::Code(Lang::Sql),
             &options(&knowledge),
         );
         assert_eq!(outcome.files_checked, 1);

@@ -576,3 +576,17 @@ fn details_of_reading_are_notes_shown_only_with_verbose() {
              no problems found (3 files checked)\n"
         ));
 }
+
+#[test]
+fn dump_model_classifies_each_markdown_block_in_its_own_language() {
+    let dir = tree(&[(
+        "guide.md",
+        b"# Guide\n\n```go\nfunc f() {\n\ttime.Sleep(d)\n}\n```\n",
+    )]);
+    idemlint()
+        .current_dir(dir.path())
+        .args(["dump-model", "guide.md"])
+        .assert()
+        .code(0)
+        .stdout("fn f()\n  (call [sleep] time.Sleep d)\n");
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use idemlint::config::{Config, Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::Lang;
+use idemlint::model::{FileKind, Lang};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Rule};
@@ -18,7 +18,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
     let options = CheckOptions {
         rules: rules::ALL,
         knowledge,
-        lang: None,
+        kind: None,
         levels: &levels,
         test_code: &TestCode::default(),
         exclude: &exclude,
@@ -68,7 +68,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
             let options = CheckOptions {
                 rules: &only,
                 knowledge: &knowledge,
-                lang: None,
+                kind: None,
                 levels: &levels,
                 test_code: &TestCode::default(),
                 exclude: &exclude,
@@ -98,7 +98,9 @@ fn the_prefilter_skips_files_without_the_words_and_reads_config_extensions() {
     let source = "INSERT INTO ledger_marks (mark) VALUES ($1) ON CONFLICT (mark) DO NOTHING;\n\
                   UPDATE accounts SET balance = balance + 1;\n";
     let builtin = Knowledge::builtin();
-    assert!(!Prefilter::new(rules::ALL, &builtin).admits(source.as_bytes(), Lang::Sql));
+    assert!(
+        !Prefilter::new(rules::ALL, &builtin).admits(source.as_bytes(), FileKind::Code(Lang::Sql))
+    );
     let config = Config::parse(
         "[knowledge]\ndedup-tables = [\"ledger_marks\"]\n",
         Path::new("."),
@@ -106,7 +108,9 @@ fn the_prefilter_skips_files_without_the_words_and_reads_config_extensions() {
     )
     .expect("a valid configuration");
     let extended = config.knowledge();
-    assert!(Prefilter::new(rules::ALL, &extended).admits(source.as_bytes(), Lang::Sql));
+    assert!(
+        Prefilter::new(rules::ALL, &extended).admits(source.as_bytes(), FileKind::Code(Lang::Sql))
+    );
     let findings = idemlint::check_source(source, Lang::Sql, rules::ALL, &extended).findings;
     assert_eq!(
         findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
@@ -119,6 +123,6 @@ fn a_suppression_comment_alone_makes_a_file_worth_parsing() {
     let knowledge = Knowledge::builtin();
     let prefilter = Prefilter::new(rules::ALL, &knowledge);
     let source = "package p\n\n// idemlint-ignore: check-then-insert -- stale\nfunc f() {}\n";
-    assert!(prefilter.admits(source.as_bytes(), Lang::Go));
-    assert!(!prefilter.admits(b"package p\n\nfunc f() {}\n", Lang::Go));
+    assert!(prefilter.admits(source.as_bytes(), FileKind::Code(Lang::Go)));
+    assert!(!prefilter.admits(b"package p\n\nfunc f() {}\n", FileKind::Code(Lang::Go)));
 }

@@ -13,7 +13,7 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use clap::ValueEnum;
 use idemlint::config::{Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::Lang;
+use idemlint::model::FileKind;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
@@ -111,7 +111,7 @@ fn check_in_process(path: &Path) -> run::Outcome {
     let options = CheckOptions {
         rules: rules::ALL,
         knowledge: &knowledge,
-        lang: None,
+        kind: None,
         levels: &Levels::default(),
         test_code: &TestCode::default(),
         exclude: &Exclude::default(),
@@ -806,7 +806,7 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/robustness");
     let inputs = fs::read_dir(&corpus)
         .unwrap()
-        .filter(|entry| Lang::from_path(&entry.as_ref().unwrap().path()).is_some())
+        .filter(|entry| FileKind::from_path(&entry.as_ref().unwrap().path()).is_some())
         .count();
     let outcome = check_in_process(&corpus);
     assert_eq!(outcome.files_checked, inputs);

@@ -6,7 +6,7 @@
 mod common;
 
 use clap::ValueEnum;
-use idemlint::model::Lang;
+use idemlint::model::{FileKind, Lang};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, FileFindings, Format, ReportOptions};
 use idemlint::rules;
@@ -20,18 +20,18 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let langs = [
-        Lang::Go,
-        Lang::Rust,
-        Lang::Sql,
-        Lang::TypeScript,
-        Lang::Markdown,
+    let kinds = [
+        FileKind::Code(Lang::Go),
+        FileKind::Code(Lang::Rust),
+        FileKind::Code(Lang::Sql),
+        FileKind::Code(Lang::TypeScript),
+        FileKind::Markdown,
     ];
-    let lang = langs[usize::from(selector) % langs.len()];
+    let kind = kinds[usize::from(selector) % kinds.len()];
     let source = common::text(rest).into_owned();
-    let result = idemlint::check_source(&source, lang, rules::ALL, &common::KNOWLEDGE);
+    let result = idemlint::check_file(&source, kind, rules::ALL, &common::KNOWLEDGE);
     // The prefilter may skip a file only if checking it finds nothing.
-    if !PREFILTER.admits(source.as_bytes(), lang) {
+    if !PREFILTER.admits(source.as_bytes(), kind) {
         assert_eq!(
             result.findings,
             [],

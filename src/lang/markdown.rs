@@ -151,10 +151,7 @@ fn opening_fence(line: &str) -> Option<Fence> {
         .split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}')
         .find(|w| !w.is_empty())
         .map(|w| w.trim_start_matches('.').to_ascii_lowercase());
-    let lang = first_word
-        .as_deref()
-        .and_then(Lang::from_name)
-        .filter(|l| *l != Lang::Markdown);
+    let lang = first_word.as_deref().and_then(Lang::from_name);
     Some(Fence {
         marker,
         length,
@@ -187,13 +184,12 @@ fn blank_quote_markers(text: &mut String, at: usize, prefix: usize) {
     text.replace_range(at..at + prefix, &blanked);
 }
 
-/// The units, comments and parse notes of every block, lowered in its own language and
-/// moved to where the block stands in the file. Calls are not classified: that needs each
-/// block's language, which [`crate::check_source`] gives it.
-pub fn lower(source: &str) -> Module {
+/// The units, comments and parse notes of every block, each made by `model` from the
+/// block's text in its own language, moved to where the block stands in the file.
+pub fn blocks_model(source: &str, model: impl Fn(&str, Lang) -> Module) -> Module {
     let mut module = Module::default();
     for block in code_blocks(source) {
-        let mut inner = super::lower(block.lang, &block.text);
+        let mut inner = model(&block.text, block.lang);
         let by = block.start;
         for unit in &mut inner.units {
             shift_unit(unit, by);

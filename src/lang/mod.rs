@@ -22,6 +22,5 @@ pub fn lower(lang: Lang, source: &str) -> Module {
         Lang::Rust => rust::lower(source),
         Lang::Sql => sql::lower(source),
         Lang::TypeScript => typescript::lower(source),
-        Lang::Markdown => markdown::lower(source),
     }
 }

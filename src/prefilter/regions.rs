@@ -24,10 +24,12 @@ pub struct Regions<'t> {
 
 impl<'t> Regions<'t> {
     /// The regions of `text`; only Go and Rust are read, other files are all code.
-    pub fn new(text: &'t [u8], lang: Lang) -> Regions<'t> {
+    /// `lang` is `None` for a file of code blocks in several languages (Markdown): all of
+    /// it counts as code.
+    pub fn new(text: &'t [u8], lang: Option<Lang>) -> Regions<'t> {
         Regions {
             text,
-            lang: matches!(lang, Lang::Go | Lang::Rust).then_some(lang),
+            lang: lang.filter(|l| matches!(l, Lang::Go | Lang::Rust)),
             found: Vec::new(),
             read_to: 0,
         }
@@ -175,7 +177,7 @@ mod tests {
 
     /// The text with every byte that is not code replaced by `.`.
     fn code(text: &str, lang: Lang) -> String {
-        let mut regions = Regions::new(text.as_bytes(), lang);
+        let mut regions = Regions::new(text.as_bytes(), Some(lang));
         text.char_indices()
             .map(|(i, c)| if regions.is_code(i) { c } else { '.' })
             .collect()

@@ -479,8 +479,7 @@ fn sql_help(lang: Lang, key: &str, first: &str, mysql: bool) -> String {
         Lang::Sql if mysql => format!(
             "create the row atomically with {insert}, and go on only when it inserted a row"
         ),
-        // A Markdown code block is checked in the language it names, never as Markdown.
-        Lang::Sql | Lang::Markdown => format!(
+        Lang::Sql => format!(
             "create the row atomically with {insert}, and go on only when it returned a row"
         ),
     }

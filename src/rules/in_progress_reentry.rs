@@ -645,8 +645,7 @@ fn help(lang: Lang) -> String {
             "answer 409 Conflict when the status is `in_progress` (`if (rec.status === \
              \"in_progress\") throw new ConflictError()`) before doing the work, and {cas}"
         ),
-        // A Markdown code block is checked in the language it names, never as Markdown.
-        Lang::Sql | Lang::Markdown => format!(
+        Lang::Sql => format!(
             "answer 409 on `in_progress` instead of doing the work (raise, or return nothing to \
              the caller), and {cas}"
         ),

@@ -374,8 +374,7 @@ fn help(lang: Lang, signal: Signal, key: &str) -> String {
             the insert added a row (`ROW_COUNT()` in MySQL, `changes()` in SQLite), or branch on \
             the affected-row count in the application"
             .to_owned(),
-        // A Markdown code block is checked in the language it names, never as Markdown.
-        (Lang::Sql | Lang::Markdown, _) => format!(
+        (Lang::Sql, _) => format!(
             "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
              ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
         ),
