@@ -6,6 +6,7 @@ use crate::model::{Lang, Module};
 mod gaps;
 pub mod go;
 pub mod markdown;
+pub mod profile;
 pub mod rust;
 pub mod sql;
 mod treesitter;

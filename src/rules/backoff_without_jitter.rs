@@ -161,30 +161,7 @@ fn full_jitter_help(cx: &Context, duration: &Expr) -> String {
         .get(duration.span.clone())
         .filter(|t| t.len() <= 48 && !t.contains('\n'))
         .unwrap_or("delay");
-    match cx.lang {
-        Lang::Go => format!(
-            "use full jitter: sleep a random duration between 0 and the delay, \
-             `time.Sleep(rand.N({text}))` (math/rand/v2)"
-        ),
-        Lang::TypeScript => {
-            let simple = text
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'));
-            let factor = if simple {
-                text.to_owned()
-            } else {
-                format!("({text})")
-            };
-            format!(
-                "use full jitter: sleep a random duration between 0 and the delay, \
-                 `Math.random() * {factor}`"
-            )
-        }
-        _ => format!(
-            "use full jitter: sleep a random fraction of the delay, \
-             `sleep(({text}).mul_f64(rand::random::<f64>()))`"
-        ),
-    }
+    cx.profile().full_jitter_help(text)
 }
 
 /// Library strategies (builder calls and struct literals) whose schedule grows with no jitter.

@@ -263,7 +263,7 @@ impl Protection {
         };
         let first_lock_name = first_named(&|name| k.names_advisory_lock(name));
         let first_serializable_name = first_named(&|name| k.names_serializable(name));
-        let last_unique_check = if cx.lang == Lang::Sql {
+        let last_unique_check = if cx.profile().code_is_sql() {
             script_words(unit, cx)
                 .filter(|(_, word)| k.is_unique_violation(word))
                 .map(|(at, _)| at)
@@ -310,7 +310,7 @@ impl Protection {
         }
         // In a script, the word `from` falls in counts from there on.
         let end = unit.span.end.min(cx.source.len());
-        cx.lang == Lang::Sql
+        cx.profile().code_is_sql()
             && cx.source.get(from.min(end)..end).is_some_and(|rest| {
                 rest.split(|c: char| !is_word_char(c))
                     .next()
@@ -408,7 +408,7 @@ impl Race<'_, '_> {
             );
         }
         let mysql = self.uses_question_marks();
-        finding = finding.with_help(sql_help(cx.lang, &key, self.keys[0], mysql));
+        finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql));
         if let Some(fix) = self.fix(mysql) {
             finding = finding.with_fix(fix);
         }
@@ -454,35 +454,15 @@ impl Race<'_, '_> {
     }
 }
 
-fn sql_help(lang: Lang, key: &str, first: &str, mysql: bool) -> String {
+/// The help of a race over a table: the atomic insert, spelled for the dialect, in the
+/// language's words.
+fn sql_help(cx: &Context, key: &str, first: &str, mysql: bool) -> String {
     let insert = if mysql {
         "`INSERT IGNORE …` (SQLite: `INSERT … ON CONFLICT DO NOTHING`)".to_owned()
     } else {
         format!("`INSERT … ON CONFLICT ({key}) DO NOTHING RETURNING {first}`")
     };
-    match lang {
-        Lang::Go => format!(
-            "create the row atomically with {insert}; when it creates nothing (`sql.ErrNoRows`, \
-             or `RowsAffected() == 0`) another request holds the key: replay its result or \
-             answer 409 instead of going on"
-        ),
-        Lang::Rust => format!(
-            "create the row atomically with {insert} and `fetch_optional`; on `None` (or \
-             `rows_affected() == 0`) another request holds the key: replay its result or answer \
-             409 instead of going on"
-        ),
-        Lang::TypeScript => format!(
-            "create the row atomically with {insert}; when it creates nothing (`rows.length === \
-             0`, or `rowCount === 0`) another request holds the key: replay its result or \
-             answer 409 instead of going on"
-        ),
-        Lang::Sql if mysql => format!(
-            "create the row atomically with {insert}, and go on only when it inserted a row"
-        ),
-        Lang::Sql => format!(
-            "create the row atomically with {insert}, and go on only when it returned a row"
-        ),
-    }
+    cx.profile().atomic_insert_help(&insert, mysql)
 }
 
 /// Labels the "not found" test, unless it is the read itself tested in place
@@ -546,7 +526,7 @@ fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         if let Some(test) = test {
             finding = with_test_label(finding, test);
         }
-        findings.push(finding.with_help(kv_help(cx.lang)));
+        findings.push(finding.with_help(cx.profile().atomic_set_help()));
     }
     findings
 }
@@ -570,18 +550,4 @@ fn kv_key(site: &Site, op: KvOp, cx: &Context) -> Option<String> {
         .split_whitespace()
         .collect();
     (!text.is_empty()).then_some(text)
-}
-
-fn kv_help(lang: Lang) -> String {
-    match lang {
-        Lang::Go => "set the key atomically with `SetNX(ctx, key, value, ttl)` (or `SetArgs` with \
-                     `Mode: \"NX\"`), and go on only when it reports the key was set"
-            .to_owned(),
-        Lang::TypeScript => "set the key atomically with `set(key, value, 'NX')` (node-redis: \
-                             `{ NX: true }`), and go on only when it answers `'OK'`"
-            .to_owned(),
-        _ => "set the key atomically with `set_nx(key, value)` (or `SET key value NX`), and go on \
-              only when it reports the key was set"
-            .to_owned(),
-    }
 }

@@ -291,7 +291,7 @@ impl Record<'_, '_> {
                 "this checks other states only: `in_progress` goes on",
             ));
         }
-        finding = finding.with_help(help(cx.lang));
+        finding = finding.with_help(help(cx));
         if let Some(fix) = fix {
             finding = finding.with_fix(fix);
         }
@@ -629,25 +629,8 @@ fn holds_status(expr: &Expr, cx: &Context) -> bool {
     })
 }
 
-fn help(lang: Lang) -> String {
+fn help(cx: &Context) -> String {
     let cas = "make completion a compare-and-set: `UPDATE … SET status = 'completed' … WHERE key \
                = $1 AND status = 'in_progress'`";
-    match lang {
-        Lang::Go => format!(
-            "answer 409 Conflict when the status is `in_progress` (`if rec.Status == \
-             \"in_progress\" {{ return nil, ErrConflict }}`) before doing the work, and {cas}"
-        ),
-        Lang::Rust => format!(
-            "return a 409 Conflict error when the status is `in_progress` (`if rec.status == \
-             \"in_progress\" {{ return Err(Error::Conflict) }}`) before doing the work, and {cas}"
-        ),
-        Lang::TypeScript => format!(
-            "answer 409 Conflict when the status is `in_progress` (`if (rec.status === \
-             \"in_progress\") throw new ConflictError()`) before doing the work, and {cas}"
-        ),
-        Lang::Sql => format!(
-            "answer 409 on `in_progress` instead of doing the work (raise, or return nothing to \
-             the caller), and {cas}"
-        ),
-    }
+    cx.profile().in_progress_help(cas)
 }

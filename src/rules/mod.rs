@@ -3,6 +3,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
+use crate::lang::profile::Profile;
 use crate::model::{Lang, Unit};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
@@ -36,6 +37,13 @@ pub struct Context<'a> {
     pub source: &'a str,
     /// Every unit of the file, for rules that follow a value into a same-file helper.
     pub units: &'a [Unit],
+}
+
+impl Context<'_> {
+    /// What the file's language says in its own words (see [`crate::lang::profile`]).
+    pub fn profile(&self) -> &'static dyn Profile {
+        crate::lang::profile::of(self.lang)
+    }
 }
 
 pub trait Rule: Sync {

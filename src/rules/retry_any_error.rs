@@ -1373,23 +1373,7 @@ fn error_finding(
             "`error_for_status()` turns every 4xx response into an `Err`, so 4xx are retried too",
         ));
     }
-    let help = match cx.lang {
-        Lang::Go => {
-            "retry only transient failures and return the rest at once: `if !isTransient(err) \
-             { return err }`, where `isTransient` checks e.g. `errors.As(err, &netErr) && \
-             netErr.Timeout()`, a 5xx or 429 status, or your own error type"
-        }
-        Lang::TypeScript => {
-            "retry only transient failures and rethrow the rest at once: `if \
-             (!isTransient(err)) throw err;` first thing in the catch, where `isTransient` \
-             checks e.g. a network error code (`ECONNRESET`, `ETIMEDOUT`), a 5xx or 429 status"
-        }
-        _ => {
-            "retry only transient failures and return the rest at once: `Err(e) if \
-             !is_transient(&e) => return Err(e)`, where `is_transient` checks e.g. \
-             `e.is_timeout() || e.is_connect()`, a 5xx or 429 status, or your error's variants"
-        }
-    };
+    let help = cx.profile().transient_errors_help();
     finding.with_help(help).with_severity(META.default_severity)
 }
 
@@ -1406,20 +1390,7 @@ fn status_finding(
     } else {
         format!("a `{status}` fails this test and falls through to the next attempt")
     };
-    let help = match cx.lang {
-        Lang::Go => {
-            "retry only `resp.StatusCode >= 500 || resp.StatusCode == \
-             http.StatusTooManyRequests` (and transport errors); return any other status at once"
-        }
-        Lang::TypeScript => {
-            "retry only `res.status >= 500 || res.status === 429` (and network errors); return \
-             or throw any other status at once"
-        }
-        _ => {
-            "retry only `status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS` \
-             (and transport errors); return any other status at once"
-        }
-    };
+    let help = cx.profile().transient_statuses_help();
     Finding::new(
         META.name,
         format!(

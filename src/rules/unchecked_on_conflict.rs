@@ -300,7 +300,7 @@ fn report(
         "this runs for duplicates too: it is not gated on the insert",
     ))
     .with_help(help(
-        cx.lang,
+        cx,
         signal(query, insert),
         key.as_deref().unwrap_or("key"),
     ));
@@ -337,47 +337,12 @@ fn signal(query: &QuerySite, insert: &Statement) -> Signal {
     }
 }
 
-fn help(lang: Lang, signal: Signal, key: &str) -> String {
-    match (lang, signal) {
-        (Lang::Go, Signal::Returning) => "a duplicate makes the RETURNING row come back empty: \
-            treat `sql.ErrNoRows` from `Scan` as \"already handled\" and return before the write"
-            .to_owned(),
-        (Lang::Go, Signal::IgnoreKeyword) => {
-            "gate the write on the insert: return early when `res.RowsAffected()` is 0".to_owned()
-        }
-        (Lang::Go, Signal::OnConflict) => format!(
-            "gate the write on the insert: return early when `res.RowsAffected()` is 0, or add \
-             `RETURNING {key}` and treat `sql.ErrNoRows` as a duplicate"
-        ),
-        (Lang::Rust, Signal::Returning) => "a duplicate returns no row: use `fetch_optional` \
-            (or `query_opt`) and return on `None` before the write"
-            .to_owned(),
-        (Lang::Rust, Signal::IgnoreKeyword) => {
-            "gate the write on the insert: return early when `.rows_affected()` is 0".to_owned()
-        }
-        (Lang::Rust, Signal::OnConflict) => format!(
-            "gate the write on the insert: return early when `.rows_affected()` is 0, or add \
-             `RETURNING {key}`, use `fetch_optional` and return on `None`"
-        ),
-        (Lang::TypeScript, Signal::Returning) => "a duplicate makes the RETURNING row come \
-            back empty: return before the write when `rows.length === 0` (`rowCount === 0`)"
-            .to_owned(),
-        (Lang::TypeScript, Signal::IgnoreKeyword) => "gate the write on the insert: return early \
-            when `affectedRows` (mysql2) or `rowCount` is 0"
-            .to_owned(),
-        (Lang::TypeScript, Signal::OnConflict) => format!(
-            "gate the write on the insert: return early when `rowCount` is 0 (the count \
-             `$executeRaw` returns, in Prisma), or add `RETURNING {key}` and return when \
-             `rows.length === 0`"
-        ),
-        (Lang::Sql, Signal::IgnoreKeyword) => "gate the write on the insert: run it only when \
-            the insert added a row (`ROW_COUNT()` in MySQL, `changes()` in SQLite), or branch on \
-            the affected-row count in the application"
-            .to_owned(),
-        (Lang::Sql, _) => format!(
-            "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
-             ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
-        ),
+fn help(cx: &Context, signal: Signal, key: &str) -> String {
+    let profile = cx.profile();
+    match signal {
+        Signal::Returning => profile.gate_on_returned_row_help(key),
+        Signal::IgnoreKeyword => profile.gate_on_affected_rows_help(),
+        Signal::OnConflict => profile.gate_on_conflict_help(key),
     }
 }
 
@@ -395,7 +360,7 @@ fn returning_fix(
     cx: &Context,
 ) -> Option<Fix> {
     let key = key?;
-    if cx.lang == Lang::Sql || signal(query, insert) != Signal::OnConflict {
+    if cx.profile().code_is_sql() || signal(query, insert) != Signal::OnConflict {
         return None;
     }
     Some(Fix {

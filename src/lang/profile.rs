@@ -1,0 +1,61 @@
+//! What each language says in its own words, for the rules to ask without naming it: the
+//! phrasing of each fix in the language's idiom, and the facts about the language a rule's
+//! reasoning needs. One implementation per language ([`of`] picks it, exhaustively: a new
+//! language does not compile until it has its own).
+
+mod go;
+mod rust;
+mod sql;
+mod typescript;
+
+use crate::model::Lang;
+
+/// A language's words and facts.
+pub trait Profile: Sync {
+    /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
+    fn code_is_sql(&self) -> bool {
+        false
+    }
+
+    /// `backoff-without-jitter`: sleep a random part of `delay` (the code's own expression).
+    fn full_jitter_help(&self, delay: &str) -> String;
+
+    /// `check-then-insert`: create the row with `insert` (the atomic statement, spelled for
+    /// the dialect; `mysql` when the placeholders say MySQL or SQLite) and branch on whether
+    /// it created one.
+    fn atomic_insert_help(&self, insert: &str, mysql: bool) -> String;
+
+    /// `check-then-insert`: set a key-value key atomically and branch on whether it was set.
+    fn atomic_set_help(&self) -> &'static str;
+
+    /// `in-progress-reentry`: answer 409 on `in_progress`, and `cas` (making completion a
+    /// compare-and-set).
+    fn in_progress_help(&self, cas: &str) -> String;
+
+    /// `retry-any-error`: retry only transient failures.
+    fn transient_errors_help(&self) -> &'static str;
+
+    /// `retry-any-error`: retry only 5xx and 429 statuses.
+    fn transient_statuses_help(&self) -> &'static str;
+
+    /// `unchecked-on-conflict`, when the insert returns a row (`RETURNING key`): branch on it.
+    fn gate_on_returned_row_help(&self, key: &str) -> String;
+
+    /// `unchecked-on-conflict`, when the insert skips duplicates by a keyword (`INSERT
+    /// IGNORE`, `OR IGNORE`): branch on the affected-row count.
+    fn gate_on_affected_rows_help(&self) -> String;
+
+    /// `unchecked-on-conflict`, for `ON CONFLICT (key) DO NOTHING`: branch on the count, or
+    /// on the row `RETURNING key` gives back.
+    fn gate_on_conflict_help(&self, key: &str) -> String;
+}
+
+/// The profile of `lang`.
+pub fn of(lang: Lang) -> &'static dyn Profile {
+    match lang {
+        Lang::Go => &go::Go,
+        Lang::Rust => &rust::Rust,
+        Lang::Sql => &sql::Sql,
+        Lang::TypeScript => &typescript::TypeScript,
+    }
+}

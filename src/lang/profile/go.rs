@@ -1,0 +1,62 @@
+//! Go's words.
+
+use super::Profile;
+
+pub struct Go;
+
+impl Profile for Go {
+    fn full_jitter_help(&self, delay: &str) -> String {
+        format!(
+            "use full jitter: sleep a random duration between 0 and the delay, \
+             `time.Sleep(rand.N({delay}))` (math/rand/v2)"
+        )
+    }
+
+    fn atomic_insert_help(&self, insert: &str, _mysql: bool) -> String {
+        format!(
+            "create the row atomically with {insert}; when it creates nothing (`sql.ErrNoRows`, \
+             or `RowsAffected() == 0`) another request holds the key: replay its result or \
+             answer 409 instead of going on"
+        )
+    }
+
+    fn atomic_set_help(&self) -> &'static str {
+        "set the key atomically with `SetNX(ctx, key, value, ttl)` (or `SetArgs` with \
+         `Mode: \"NX\"`), and go on only when it reports the key was set"
+    }
+
+    fn in_progress_help(&self, cas: &str) -> String {
+        format!(
+            "answer 409 Conflict when the status is `in_progress` (`if rec.Status == \
+             \"in_progress\" {{ return nil, ErrConflict }}`) before doing the work, and {cas}"
+        )
+    }
+
+    fn transient_errors_help(&self) -> &'static str {
+        "retry only transient failures and return the rest at once: `if !isTransient(err) \
+         { return err }`, where `isTransient` checks e.g. `errors.As(err, &netErr) && \
+         netErr.Timeout()`, a 5xx or 429 status, or your own error type"
+    }
+
+    fn transient_statuses_help(&self) -> &'static str {
+        "retry only `resp.StatusCode >= 500 || resp.StatusCode == \
+         http.StatusTooManyRequests` (and transport errors); return any other status at once"
+    }
+
+    fn gate_on_returned_row_help(&self, _key: &str) -> String {
+        "a duplicate makes the RETURNING row come back empty: treat `sql.ErrNoRows` from \
+         `Scan` as \"already handled\" and return before the write"
+            .to_owned()
+    }
+
+    fn gate_on_affected_rows_help(&self) -> String {
+        "gate the write on the insert: return early when `res.RowsAffected()` is 0".to_owned()
+    }
+
+    fn gate_on_conflict_help(&self, key: &str) -> String {
+        format!(
+            "gate the write on the insert: return early when `res.RowsAffected()` is 0, or add \
+             `RETURNING {key}` and treat `sql.ErrNoRows` as a duplicate"
+        )
+    }
+}

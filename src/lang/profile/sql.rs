@@ -1,0 +1,70 @@
+//! SQL's words: a script or a PL/pgSQL body, where the fix is a statement rather than a
+//! branch in host code. The retry rules do not read SQL; their phrasing here is the
+//! language-neutral one.
+
+use super::Profile;
+
+pub struct Sql;
+
+impl Profile for Sql {
+    fn code_is_sql(&self) -> bool {
+        true
+    }
+
+    fn full_jitter_help(&self, delay: &str) -> String {
+        format!(
+            "use full jitter: sleep a random duration between 0 and the delay (`{delay}`), not \
+             the delay itself"
+        )
+    }
+
+    fn atomic_insert_help(&self, insert: &str, mysql: bool) -> String {
+        if mysql {
+            format!(
+                "create the row atomically with {insert}, and go on only when it inserted a row"
+            )
+        } else {
+            format!(
+                "create the row atomically with {insert}, and go on only when it returned a row"
+            )
+        }
+    }
+
+    fn atomic_set_help(&self) -> &'static str {
+        "set the key atomically (`SET key value NX`), and go on only when it reports the key was \
+         set"
+    }
+
+    fn in_progress_help(&self, cas: &str) -> String {
+        format!(
+            "answer 409 on `in_progress` instead of doing the work (raise, or return nothing to \
+             the caller), and {cas}"
+        )
+    }
+
+    fn transient_errors_help(&self) -> &'static str {
+        "retry only transient failures (timeouts, refused connections, a 5xx or 429 status) and \
+         return the rest at once"
+    }
+
+    fn transient_statuses_help(&self) -> &'static str {
+        "retry only 5xx and 429 statuses (and transport errors); return any other status at once"
+    }
+
+    fn gate_on_returned_row_help(&self, key: &str) -> String {
+        self.gate_on_conflict_help(key)
+    }
+
+    fn gate_on_affected_rows_help(&self) -> String {
+        "gate the write on the insert: run it only when the insert added a row (`ROW_COUNT()` in \
+         MySQL, `changes()` in SQLite), or branch on the affected-row count in the application"
+            .to_owned()
+    }
+
+    fn gate_on_conflict_help(&self, key: &str) -> String {
+        format!(
+            "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
+             ({key}) DO NOTHING RETURNING {key}) UPDATE … WHERE … AND EXISTS (SELECT 1 FROM fresh)`"
+        )
+    }
+}
