@@ -8,6 +8,7 @@ use divan::Bencher;
 use idemlint::knowledge::Knowledge;
 use idemlint::model::{Lang, Module};
 use idemlint::rules::{self, Context};
+use idemlint::semantic::Semantic;
 
 fn main() {
     divan::main();
@@ -41,11 +42,13 @@ fn check(bencher: Bencher, name: &str) {
             .iter()
             .filter(|(lang, _, _)| rule.meta().langs.contains(lang))
             .map(|(lang, text, module)| {
+                let semantic = Semantic::new(&module.units);
                 let cx = Context {
                     lang: *lang,
                     knowledge: &knowledge,
                     source: text,
                     units: &module.units,
+                    semantic: &semantic,
                 };
                 module
                     .units

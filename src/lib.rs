@@ -19,6 +19,7 @@ pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod semantic;
 pub mod sql;
 pub mod suppress;
 #[doc(hidden)]
@@ -28,6 +29,7 @@ use finding::Finding;
 use knowledge::Knowledge;
 use model::{FileKind, Lang, ParseNote};
 use rules::{Context, Rule};
+use semantic::Semantic;
 
 /// What checking one file found.
 #[derive(Debug, Default)]
@@ -82,11 +84,13 @@ pub fn check_source(
             ..FileResult::default()
         };
     }
+    let semantic = Semantic::new(&module.units);
     let cx = Context {
         lang,
         knowledge,
         source,
         units: &module.units,
+        semantic: &semantic,
     };
     // A rule sees only the languages it is written for.
     let applicable: Vec<&dyn Rule> = rules

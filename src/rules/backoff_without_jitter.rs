@@ -54,7 +54,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         knowledge: cx.knowledge,
     };
     let mut findings = Vec::new();
-    for site in flow::calls(unit) {
+    for &site in cx.facts(unit).calls() {
         let CallRole::Sleep { duration_arg } = site.call.role else {
             continue;
         };

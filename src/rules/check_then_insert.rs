@@ -100,7 +100,8 @@ fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
 /// Where the unit's last call with a once-only effect (a charge, a message, an email)
 /// starts: what a duplicate would do twice, if it comes after a read.
 fn last_once_only_effect(unit: &Unit, cx: &Context) -> Option<usize> {
-    flow::calls(unit)
+    cx.facts(unit)
+        .calls()
         .iter()
         .filter(|site| {
             matches!(site.call.role, CallRole::Unknown)
@@ -164,8 +165,8 @@ impl<'a> Creators<'a> {
 }
 
 fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
-    let queries = flow::queries(unit);
-    let sequence = Sequence::new(&queries);
+    let queries = cx.facts(unit).queries();
+    let sequence = Sequence::new(queries);
     let mut creators = Creators::new(&sequence);
     let named_queries = OnceCell::new();
     let protection = OnceCell::new();
@@ -480,7 +481,7 @@ fn with_test_label(finding: Finding, test: Span) -> Finding {
 
 /// A key-value GET whose "no such key" path SETs the same key without NX.
 fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
-    let calls = flow::calls(unit);
+    let calls = cx.facts(unit).calls();
     let last_effect = last_once_only_effect(unit, cx);
     let mut findings = Vec::new();
     for (i, get) in calls.iter().enumerate() {

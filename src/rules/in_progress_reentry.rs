@@ -30,8 +30,8 @@ impl Rule for InProgressReentry {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let queries = flow::queries(unit);
-        let sequence = Sequence::new(&queries);
+        let queries = cx.facts(unit).queries();
+        let sequence = Sequence::new(queries);
         let script = OnceCell::new();
         let side_effects = OnceCell::new();
         let mut reported: HashSet<Span> = HashSet::new();
@@ -301,9 +301,11 @@ impl Record<'_, '_> {
 
 /// The calls of the unit that do something once-only (send, charge, publish), in source
 /// order, with their names.
-fn side_effect_calls<'a>(unit: &'a Unit, cx: &Context) -> Vec<(Site<'a>, String)> {
-    flow::calls(unit)
-        .into_iter()
+fn side_effect_calls<'a>(unit: &Unit, cx: &'a Context) -> Vec<(Site<'a>, String)> {
+    cx.facts(unit)
+        .calls()
+        .iter()
+        .copied()
         .filter(|call| matches!(call.call.role, CallRole::Unknown))
         .filter_map(|call| {
             let name = call.call.callee.dotted().unwrap_or_default();

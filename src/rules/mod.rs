@@ -5,6 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Lang, Unit};
+use crate::semantic::{FactsOf, UnitFacts};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
 mod backoff_without_jitter;
@@ -37,9 +38,16 @@ pub struct Context<'a> {
     pub source: &'a str,
     /// Every unit of the file, for rules that follow a value into a same-file helper.
     pub units: &'a [Unit],
+    /// The facts of each unit, computed once and shared by every rule.
+    pub semantic: &'a dyn FactsOf,
 }
 
 impl Context<'_> {
+    /// The facts of `unit` (see [`crate::semantic`]).
+    pub fn facts(&self, unit: &Unit) -> &UnitFacts<'_> {
+        self.semantic.of(unit)
+    }
+
     /// What the file's language says in its own words (see [`crate::lang::profile`]).
     pub fn profile(&self) -> &'static dyn Profile {
         crate::lang::profile::of(self.lang)

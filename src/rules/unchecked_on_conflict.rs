@@ -27,8 +27,8 @@ impl Rule for UncheckedOnConflict {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let queries = flow::queries(unit);
-        let sequence = Sequence::new(&queries);
+        let queries = cx.facts(unit).queries();
+        let sequence = Sequence::new(queries);
         let later = Later {
             sequence: &sequence,
             stops: first_stops(&sequence),
@@ -211,9 +211,11 @@ fn touches(stmt: &Statement) -> impl Iterator<Item = &str> {
 
 /// The calls of the unit that do something once-only (send, charge, publish), in source
 /// order.
-fn side_effects<'a>(unit: &'a Unit, cx: &Context) -> Vec<flow::Site<'a>> {
-    flow::calls(unit)
-        .into_iter()
+fn side_effects<'a>(unit: &Unit, cx: &'a Context) -> Vec<flow::Site<'a>> {
+    cx.facts(unit)
+        .calls()
+        .iter()
+        .copied()
         .filter(|site| {
             matches!(site.call.role, CallRole::Unknown)
                 && site
