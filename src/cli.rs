@@ -18,7 +18,7 @@ use idemlint::model::{FileKind, Lang, Unit};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Context, Rule, RuleMeta};
-use idemlint::run::{self, CheckOptions, Outcome};
+use idemlint::run::{self, CheckOptions, RunResult};
 
 const SUCCESS: u8 = 0;
 const FINDINGS: u8 = 1;
@@ -343,7 +343,7 @@ impl Rule for PanicOn {
 
 /// 2 if a path could not be checked; else 1 if a finding is at least as severe as
 /// `fail_on` (`None`: `--exit-zero`); else 0.
-fn status(outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
+fn status(outcome: &RunResult, fail_on: Option<Severity>) -> u8 {
     let failing = |severity: Severity| fail_on.is_some_and(|lowest| severity >= lowest);
     if outcome.has_errors() {
         FAILURE
@@ -359,7 +359,7 @@ fn status(outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
     }
 }
 
-fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<Outcome, String> {
+fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<RunResult, String> {
     if args.paths.len() > 1 {
         return Err("'-' (stdin) cannot be combined with other paths".to_owned());
     }
@@ -489,13 +489,13 @@ mod tests {
     use idemlint::message::Message;
     use idemlint::report::FileFindings;
 
-    fn outcome(severities: &[Severity], errors: usize) -> Outcome {
+    fn outcome(severities: &[Severity], errors: usize) -> RunResult {
         let finding = |severity| {
             let mut finding = Finding::new("unchecked-on-conflict", "m", Label::new(0..1, "l"));
             finding.severity = severity;
             finding
         };
-        Outcome {
+        RunResult {
             files: vec![FileFindings {
                 path: "a.sql".into(),
                 source: "x".to_owned(),

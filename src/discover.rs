@@ -19,7 +19,7 @@ use crate::paths::display_path;
 
 /// A file to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub struct SourceFile {
     /// The path as the user sees it: see [`display_path`].
     pub path: PathBuf,
     pub kind: FileKind,
@@ -28,7 +28,7 @@ pub struct Target {
 /// The files to check, sorted by path without duplicates, and what went wrong finding them.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    pub targets: Vec<Target>,
+    pub targets: Vec<SourceFile>,
     pub messages: Vec<Message>,
 }
 
@@ -71,7 +71,7 @@ pub fn discover(
             }
             Ok(_) => match kind.or_else(|| FileKind::from_path(path)) {
                 Some(kind) => {
-                    discovery.targets.push(Target {
+                    discovery.targets.push(SourceFile {
                         path: shown_path,
                         kind,
                     });
@@ -99,7 +99,7 @@ pub fn discover(
     let walked = walk(&directories, exclude, base, threads);
     discovery
         .targets
-        .extend(walked.files.into_iter().map(|target| Target {
+        .extend(walked.files.into_iter().map(|target| SourceFile {
             path: shown(&target.path),
             ..target
         }));
@@ -135,7 +135,7 @@ fn unopenable(_: &std::fs::FileType) -> Option<&'static str> {
 
 #[derive(Default)]
 struct Walked {
-    files: Vec<Target>,
+    files: Vec<SourceFile>,
     errors: Vec<ignore::Error>,
 }
 
@@ -163,7 +163,7 @@ fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if let Some(kind) = FileKind::from_path(entry.path()).filter(|_| is_file) {
-                        walked.files.push(Target {
+                        walked.files.push(SourceFile {
                             path: entry.into_path(),
                             kind,
                         });
@@ -231,7 +231,7 @@ mod tests {
             false,
             0,
         );
-        let target = |path: &str, kind| Target {
+        let target = |path: &str, kind| SourceFile {
             path: dir.path().join(path),
             kind,
         };

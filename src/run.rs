@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Exclude, Levels, TestCode};
 use crate::diff::ChangedLines;
-use crate::discover::{self, Target};
+use crate::discover::{self, SourceFile};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::message::{Level, Message};
@@ -61,7 +61,7 @@ const CHECKER_STACK: usize = 16 << 20;
 
 /// Everything a run found.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub struct RunResult {
     /// The files with findings, sorted by path; their findings sorted by position.
     pub files: Vec<FileFindings>,
     /// Sorted by path; for one path, in the order they arose.
@@ -72,7 +72,7 @@ pub struct Outcome {
     pub timings: Vec<(PathBuf, Duration)>,
 }
 
-impl Outcome {
+impl RunResult {
     pub fn finding_count(&self) -> usize {
         self.files.iter().map(|file| file.findings.len()).sum()
     }
@@ -86,7 +86,7 @@ impl Outcome {
 }
 
 /// Checks the files named by `paths` and the files under the directories among them.
-pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
+pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     let discovery = discover::discover(
         paths,
         options.kind,
@@ -110,9 +110,9 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Outcome {
         Ok(pool) => pool.install(check_all),
         Err(_) => check_all(),
     };
-    let mut outcome = Outcome {
+    let mut outcome = RunResult {
         messages: discovery.messages,
-        ..Outcome::default()
+        ..RunResult::default()
     };
     for file in checked {
         outcome.add(file);
@@ -127,14 +127,19 @@ pub fn check_reader(
     input: impl Read,
     kind: FileKind,
     options: &CheckOptions,
-) -> Outcome {
-    let mut outcome = Outcome::default();
+) -> RunResult {
+    let mut outcome = RunResult::default();
     outcome.add(check_input(path, input, None, kind, options));
     outcome
 }
 
 /// Checks text that came from elsewhere than a file, shown as `path`.
-pub fn check_bytes(path: &Path, bytes: Vec<u8>, kind: FileKind, options: &CheckOptions) -> Outcome {
+pub fn check_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    kind: FileKind,
+    options: &CheckOptions,
+) -> RunResult {
     check_reader(path, bytes.as_slice(), kind, options)
 }
 
@@ -148,7 +153,7 @@ struct FileOutcome {
     elapsed: Option<(PathBuf, Duration)>,
 }
 
-impl Outcome {
+impl RunResult {
     fn add(&mut self, file: FileOutcome) {
         self.files.extend(file.findings);
         self.messages.extend(file.messages);
@@ -157,7 +162,7 @@ impl Outcome {
     }
 }
 
-fn check_file(target: &Target, options: &CheckOptions) -> FileOutcome {
+fn check_file(target: &SourceFile, options: &CheckOptions) -> FileOutcome {
     let opened = File::open(&target.path).and_then(|file| {
         let size = file.metadata()?.len();
         Ok((file, size))

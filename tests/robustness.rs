@@ -106,7 +106,7 @@ fn ts(body: &str) -> Vec<u8> {
 }
 
 /// What a check of `path` with every rule finds, run in this process.
-fn check_in_process(path: &Path) -> run::Outcome {
+fn check_in_process(path: &Path) -> run::RunResult {
     let knowledge = Knowledge::builtin();
     let options = CheckOptions {
         rules: rules::ALL,

@@ -2,7 +2,7 @@
 //! whether a read found anything (`err == sql.ErrNoRows`, `None =>`, `Ok(Some(_))`,
 //! `len(rows) == 0`, `count > 0`, `if exists`), as a `Test` on the read's outcomes.
 
-use super::outcomes::{Atom, Outcomes, Test};
+use super::outcomes::{Atom, ReadOutcomes, Test};
 use super::reach::Read;
 use super::walk::strip;
 use crate::knowledge::Knowledge;
@@ -61,7 +61,7 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
                     .iter()
                     .any(|a| read.is_error(a) || read.carries(a))
             {
-                return Test::exact(Outcomes::ABSENT);
+                return Test::exact(ReadOutcomes::ABSENT);
             }
             let ExprKind::Field { base, .. } = &call.callee.kind else {
                 return Test::UNRELATED;
@@ -70,15 +70,15 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
             if !read.is_value(base) {
                 Test::UNRELATED
             } else if k.is_absent_check(lang, &method) {
-                Test::exact(Outcomes::ABSENT)
+                Test::exact(ReadOutcomes::ABSENT)
             } else if k.is_present_check(lang, &method) {
-                Test::exact(Outcomes::FOUND)
+                Test::exact(ReadOutcomes::FOUND)
             } else {
                 Test::UNRELATED
             }
         }
         // The value itself as the condition (`if found`, `if (await redis.exists(k))`).
-        _ if read.is_value(cond) => Test::exact(Outcomes::FOUND),
+        _ if read.is_value(cond) => Test::exact(ReadOutcomes::FOUND),
         _ => Test::UNRELATED,
     }
 }
@@ -93,12 +93,12 @@ fn equality_test(x: &Expr, y: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> 
     let chained = !is_value && read.carries(x);
     match &strip(y).kind {
         ExprKind::Number { value: Some(v), .. } if *v == 0.0 && (is_value || chained) => {
-            Some(Test::exact(Outcomes::ABSENT))
+            Some(Test::exact(ReadOutcomes::ABSENT))
         }
         ExprKind::Str(s) if s.value.is_empty() && (is_value || chained) => {
-            Some(Test::at_most(Outcomes::ABSENT))
+            Some(Test::at_most(ReadOutcomes::ABSENT))
         }
-        ExprKind::Name(n) if is_nothing(n) && is_value => Some(Test::exact(Outcomes::ABSENT)),
+        ExprKind::Name(n) if is_nothing(n) && is_value => Some(Test::exact(ReadOutcomes::ABSENT)),
         _ if chained => Some(error_value_test(y, read, lang, k)),
         _ => None,
     }
@@ -112,7 +112,7 @@ fn error_value_test(value: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Tes
     if is_nothing(&name) {
         read.succeeded()
     } else if k.is_not_found_error(lang, &name) {
-        Test::exact(Outcomes::ABSENT)
+        Test::exact(ReadOutcomes::ABSENT)
     } else {
         Test::UNRELATED
     }
@@ -190,12 +190,12 @@ fn count_test(
     let some_positive = holds(1.0) || holds(1e18);
     let every_positive = holds(1.0) && holds(1e18);
     let pick = |zero: bool, positive: bool| {
-        let mut o = Outcomes::NONE;
+        let mut o = ReadOutcomes::NONE;
         if zero {
-            o = o.union(Outcomes::ABSENT);
+            o = o.union(ReadOutcomes::ABSENT);
         }
         if positive {
-            o = o.union(Outcomes::FOUND);
+            o = o.union(ReadOutcomes::FOUND);
         }
         o
     };
@@ -208,28 +208,28 @@ fn count_test(
 /// A pattern matched against the read's value: `None`, `Some(_)`, `Ok(None)`,
 /// `Err(sqlx::Error::RowNotFound)`, `Err(e)`, `_`.
 fn pattern_test(pattern: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
-    let found_or_absent = Outcomes::FOUND.union(Outcomes::ABSENT);
+    let found_or_absent = ReadOutcomes::FOUND.union(ReadOutcomes::ABSENT);
     match &pattern.kind {
         ExprKind::Name(n) if is_nothing(n.rsplit('.').next().unwrap_or(n)) => {
-            Test::exact(Outcomes::ABSENT)
+            Test::exact(ReadOutcomes::ABSENT)
         }
-        ExprKind::Name(n) if k.is_not_found_error(lang, n) => Test::exact(Outcomes::ABSENT),
-        ExprKind::Name(n) if is_catch_all(n) => Test::exact(Outcomes::ALL),
+        ExprKind::Name(n) if k.is_not_found_error(lang, n) => Test::exact(ReadOutcomes::ABSENT),
+        ExprKind::Name(n) if is_catch_all(n) => Test::exact(ReadOutcomes::ALL),
         ExprKind::Call(call) => {
             let inner = call.args.first();
             match call.callee.dotted().as_deref() {
                 Some("Some") => match inner.map(|p| &p.kind) {
-                    Some(ExprKind::Name(n)) if is_catch_all(n) => Test::exact(Outcomes::FOUND),
+                    Some(ExprKind::Name(n)) if is_catch_all(n) => Test::exact(ReadOutcomes::FOUND),
                     // `Some(Record { status: Done, .. })`: only some found records match.
-                    _ => Test::at_most(Outcomes::FOUND),
+                    _ => Test::at_most(ReadOutcomes::FOUND),
                 },
                 Some("Ok") => match inner.map(|p| &p.kind) {
                     Some(ExprKind::Name(n)) if is_catch_all(n) => match read.absent_is_error {
-                        Some(true) => Test::exact(Outcomes::FOUND),
+                        Some(true) => Test::exact(ReadOutcomes::FOUND),
                         Some(false) => Test::exact(found_or_absent),
                         None => Test {
                             may: found_or_absent,
-                            must: Outcomes::FOUND,
+                            must: ReadOutcomes::FOUND,
                         },
                     },
                     Some(_) => pattern_test(inner.unwrap_or(pattern), read, lang, k)
@@ -239,20 +239,20 @@ fn pattern_test(pattern: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test 
                 Some("Err") => match inner {
                     Some(inner) => match &inner.kind {
                         ExprKind::Name(n) if k.is_not_found_error(lang, n) => {
-                            Test::exact(Outcomes::ABSENT)
+                            Test::exact(ReadOutcomes::ABSENT)
                         }
                         ExprKind::Name(n) if is_catch_all(n) => {
-                            let failed = Outcomes::FAILED;
+                            let failed = ReadOutcomes::FAILED;
                             match read.absent_is_error {
-                                Some(true) => Test::exact(failed.union(Outcomes::ABSENT)),
+                                Some(true) => Test::exact(failed.union(ReadOutcomes::ABSENT)),
                                 Some(false) => Test::exact(failed),
                                 None => Test {
-                                    may: failed.union(Outcomes::ABSENT),
+                                    may: failed.union(ReadOutcomes::ABSENT),
                                     must: failed,
                                 },
                             }
                         }
-                        _ => Test::at_most(Outcomes::FAILED),
+                        _ => Test::at_most(ReadOutcomes::FAILED),
                     },
                     None => Test::UNRELATED,
                 },

@@ -36,7 +36,7 @@ pub use binding::{
 pub use divergence::{block_diverges, diverges};
 pub use existence::existence_test;
 pub use named_queries::NamedQueries;
-pub use outcomes::{Atom, Outcomes, Test};
+pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
 pub use sequence::{Sequence, ends_transaction, first_after};

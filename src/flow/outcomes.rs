@@ -1,4 +1,4 @@
-//! What a read can have found (`Outcomes`: absent, failed, in progress, settled), and what
+//! What a read can have found (`ReadOutcomes`: absent, failed, in progress, settled), and what
 //! a condition says about it (`Test`: the outcomes under which it may hold, and those under
 //! which it must), with the conditions a classifier is asked about (`Atom`).
 
@@ -7,40 +7,40 @@ use crate::model::Expr;
 /// A set of things a read can have found, as bits: used to follow which outcomes of a read
 /// reach a statement.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Outcomes(u8);
+pub struct ReadOutcomes(u8);
 
-impl Outcomes {
-    pub const NONE: Outcomes = Outcomes(0);
+impl ReadOutcomes {
+    pub const NONE: ReadOutcomes = ReadOutcomes(0);
     /// Nothing was found: no row, no key.
-    pub const ABSENT: Outcomes = Outcomes(1);
+    pub const ABSENT: ReadOutcomes = ReadOutcomes(1);
     /// The read itself failed.
-    pub const FAILED: Outcomes = Outcomes(2);
+    pub const FAILED: ReadOutcomes = ReadOutcomes(2);
     /// A record was found whose status says a request is still working on it.
-    pub const IN_PROGRESS: Outcomes = Outcomes(4);
+    pub const IN_PROGRESS: ReadOutcomes = ReadOutcomes(4);
     /// A record was found in any other state.
-    pub const SETTLED: Outcomes = Outcomes(8);
+    pub const SETTLED: ReadOutcomes = ReadOutcomes(8);
     /// A record was found, whatever its state.
-    pub const FOUND: Outcomes = Outcomes(4 | 8);
-    pub const ALL: Outcomes = Outcomes(15);
+    pub const FOUND: ReadOutcomes = ReadOutcomes(4 | 8);
+    pub const ALL: ReadOutcomes = ReadOutcomes(15);
 
-    pub fn union(self, other: Outcomes) -> Outcomes {
-        Outcomes(self.0 | other.0)
+    pub fn union(self, other: ReadOutcomes) -> ReadOutcomes {
+        ReadOutcomes(self.0 | other.0)
     }
 
-    pub fn intersect(self, other: Outcomes) -> Outcomes {
-        Outcomes(self.0 & other.0)
+    pub fn intersect(self, other: ReadOutcomes) -> ReadOutcomes {
+        ReadOutcomes(self.0 & other.0)
     }
 
-    pub fn without(self, other: Outcomes) -> Outcomes {
-        Outcomes(self.0 & !other.0)
+    pub fn without(self, other: ReadOutcomes) -> ReadOutcomes {
+        ReadOutcomes(self.0 & !other.0)
     }
 
-    pub fn complement(self) -> Outcomes {
-        Outcomes::ALL.without(self)
+    pub fn complement(self) -> ReadOutcomes {
+        ReadOutcomes::ALL.without(self)
     }
 
     /// Whether some outcome of `other` is in this set.
-    pub fn overlaps(self, other: Outcomes) -> bool {
+    pub fn overlaps(self, other: ReadOutcomes) -> bool {
         self.0 & other.0 != 0
     }
 
@@ -54,19 +54,19 @@ impl Outcomes {
 /// for a settled record, but need not (the record may have failed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Test {
-    pub may: Outcomes,
-    pub must: Outcomes,
+    pub may: ReadOutcomes,
+    pub must: ReadOutcomes,
 }
 
 impl Test {
     /// A condition that says nothing about the read.
     pub const UNRELATED: Test = Test {
-        may: Outcomes::ALL,
-        must: Outcomes::NONE,
+        may: ReadOutcomes::ALL,
+        must: ReadOutcomes::NONE,
     };
 
     /// Holds exactly under `outcomes`.
-    pub fn exact(outcomes: Outcomes) -> Test {
+    pub fn exact(outcomes: ReadOutcomes) -> Test {
         Test {
             may: outcomes,
             must: outcomes,
@@ -74,10 +74,10 @@ impl Test {
     }
 
     /// Holds at most under `outcomes`, and not surely under any.
-    pub fn at_most(outcomes: Outcomes) -> Test {
+    pub fn at_most(outcomes: ReadOutcomes) -> Test {
         Test {
             may: outcomes,
-            must: Outcomes::NONE,
+            must: ReadOutcomes::NONE,
         }
     }
 
@@ -128,24 +128,27 @@ mod tests {
 
     #[test]
     fn negation_swaps_what_may_and_must_hold() {
-        let completed = Test::at_most(Outcomes::SETTLED);
+        let completed = Test::at_most(ReadOutcomes::SETTLED);
         assert_eq!(
             !completed,
             Test {
-                may: Outcomes::ALL,
-                must: Outcomes::ABSENT
-                    .union(Outcomes::FAILED)
-                    .union(Outcomes::IN_PROGRESS),
+                may: ReadOutcomes::ALL,
+                must: ReadOutcomes::ABSENT
+                    .union(ReadOutcomes::FAILED)
+                    .union(ReadOutcomes::IN_PROGRESS),
             }
         );
-        let absent = Test::exact(Outcomes::ABSENT);
+        let absent = Test::exact(ReadOutcomes::ABSENT);
         assert_eq!(!!absent, absent);
-        assert_eq!(absent.and(Test::UNRELATED), Test::at_most(Outcomes::ABSENT));
+        assert_eq!(
+            absent.and(Test::UNRELATED),
+            Test::at_most(ReadOutcomes::ABSENT)
+        );
         assert_eq!(
             absent.or(Test::UNRELATED),
             Test {
-                may: Outcomes::ALL,
-                must: Outcomes::ABSENT,
+                may: ReadOutcomes::ALL,
+                must: ReadOutcomes::ABSENT,
             }
         );
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::binding::{binding, is_error_name, pattern_names};
 use super::divergence::diverges;
-use super::outcomes::{Atom, Outcomes, Test};
+use super::outcomes::{Atom, ReadOutcomes, Test};
 use super::sites::Site;
 use super::walk::strip;
 use crate::model::{
@@ -95,11 +95,11 @@ impl<'a> Read<'a> {
     /// The condition "the read succeeded" (`err == nil`).
     pub(super) fn succeeded(&self) -> Test {
         match self.absent_is_error {
-            Some(true) => Test::exact(Outcomes::FOUND),
-            Some(false) => Test::exact(Outcomes::FOUND.union(Outcomes::ABSENT)),
+            Some(true) => Test::exact(ReadOutcomes::FOUND),
+            Some(false) => Test::exact(ReadOutcomes::FOUND.union(ReadOutcomes::ABSENT)),
             None => Test {
-                may: Outcomes::FOUND.union(Outcomes::ABSENT),
-                must: Outcomes::FOUND,
+                may: ReadOutcomes::FOUND.union(ReadOutcomes::ABSENT),
+                must: ReadOutcomes::FOUND,
             },
         }
     }
@@ -207,7 +207,7 @@ fn destination_args(call: &Call) -> Vec<String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reached {
     /// The outcomes of the read under which the statement runs.
-    pub outcomes: Outcomes,
+    pub outcomes: ReadOutcomes,
     /// The condition that last narrowed them on the way here, if any did.
     pub test: Option<Span>,
 }
@@ -278,7 +278,7 @@ impl<'a> Walker<'a, '_> {
     fn stmt(&mut self, stmt: &'a Stmt, flow: Option<Reached>) -> Option<Reached> {
         let flow = if std::ptr::eq(stmt, self.read.stmt) {
             Some(Reached {
-                outcomes: Outcomes::ALL,
+                outcomes: ReadOutcomes::ALL,
                 test: None,
             })
         } else {
@@ -321,7 +321,7 @@ impl<'a> Walker<'a, '_> {
         };
         if diverges(stmt) {
             out.map(|f| Reached {
-                outcomes: Outcomes::NONE,
+                outcomes: ReadOutcomes::NONE,
                 test: f.test,
             })
         } else {
@@ -352,7 +352,7 @@ impl<'a> Walker<'a, '_> {
                 }
             }
         }
-        let mut excluded = Outcomes::NONE;
+        let mut excluded = ReadOutcomes::NONE;
         let mut last_test: Option<Span> = None;
         let mut out: Option<Reached> = None;
         let mut has_else = false;
@@ -383,7 +383,7 @@ impl<'a> Walker<'a, '_> {
                 }
                 Guard::Else => {
                     has_else = true;
-                    (Test::exact(Outcomes::ALL), arm.span.clone())
+                    (Test::exact(ReadOutcomes::ALL), arm.span.clone())
                 }
             };
             let arm_test = if !test.is_unrelated() && !matches!(arm.guard, Guard::Else) {
@@ -489,7 +489,7 @@ mod tests {
     }
 
     /// The outcomes of the unit's first key-value read that reach each call, by callee name.
-    fn outcomes_at_calls(source: &str) -> Vec<(String, Outcomes)> {
+    fn outcomes_at_calls(source: &str) -> Vec<(String, ReadOutcomes)> {
         let knowledge = Knowledge::builtin();
         let module = lower_go(source);
         let unit = &module.units[0];
@@ -526,8 +526,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                ("create".to_owned(), Outcomes::ABSENT),
-                ("after".to_owned(), Outcomes::ALL),
+                ("create".to_owned(), ReadOutcomes::ABSENT),
+                ("after".to_owned(), ReadOutcomes::ALL),
             ]
         );
     }
@@ -551,8 +551,11 @@ mod tests {
             found,
             vec![
                 // A key-value client may report a missing key as a value or as an error.
-                ("replay".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
-                ("create".to_owned(), Outcomes::ABSENT),
+                (
+                    "replay".to_owned(),
+                    ReadOutcomes::FOUND.union(ReadOutcomes::ABSENT)
+                ),
+                ("create".to_owned(), ReadOutcomes::ABSENT),
             ]
         );
     }
@@ -575,8 +578,11 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                ("seen".to_owned(), Outcomes::FOUND),
-                ("create".to_owned(), Outcomes::FOUND.union(Outcomes::ABSENT)),
+                ("seen".to_owned(), ReadOutcomes::FOUND),
+                (
+                    "create".to_owned(),
+                    ReadOutcomes::FOUND.union(ReadOutcomes::ABSENT)
+                ),
             ]
         );
     }
@@ -593,6 +599,9 @@ mod tests {
 	return nil
 }"#,
         );
-        assert_eq!(found.last(), Some(&("create".to_owned(), Outcomes::ALL)));
+        assert_eq!(
+            found.last(),
+            Some(&("create".to_owned(), ReadOutcomes::ALL))
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site};
+use crate::flow::{self, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
 use crate::rules::Need;
@@ -78,8 +78,8 @@ fn reach_of(unit: &Unit, site: &Site, cx: &Context) -> Reach {
 /// the test that sent it there, if one did.
 fn on_absent_path(reach: &Reach, site: &Site) -> Option<Option<Span>> {
     let reached = reach.at(site.stmt)?;
-    let absent_only =
-        reached.outcomes.overlaps(Outcomes::ABSENT) && !reached.outcomes.overlaps(Outcomes::FOUND);
+    let absent_only = reached.outcomes.overlaps(ReadOutcomes::ABSENT)
+        && !reached.outcomes.overlaps(ReadOutcomes::FOUND);
     absent_only.then(|| reached.test.clone())
 }
 

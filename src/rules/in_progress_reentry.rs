@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{
-    self, Atom, NamedQueries, Outcomes, QuerySite, Reach, Read, Sequence, Site, Test,
+    self, Atom, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site, Test,
 };
 use crate::knowledge::Knowledge;
 use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
@@ -179,7 +179,7 @@ impl Record<'_, '_> {
         let step = steps.into_iter().find(|step| {
             reach
                 .at(step.stmt)
-                .is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
+                .is_some_and(|r| r.outcomes.overlaps(ReadOutcomes::IN_PROGRESS))
         })?;
         let (span, what) = step.effect?;
         if answers_conflict_before(unit, &reach, after, span.start, cx) {
@@ -507,7 +507,7 @@ fn answers_conflict_before(
         stmt.span.end <= to
             && arms.iter().any(|arm| {
                 let entered = arm.body.stmts.first().and_then(|first| reach.at(first));
-                entered.is_some_and(|r| r.outcomes.overlaps(Outcomes::IN_PROGRESS))
+                entered.is_some_and(|r| r.outcomes.overlaps(ReadOutcomes::IN_PROGRESS))
                     && flow::block_diverges(&arm.body)
                     && arm
                         .body
@@ -592,9 +592,11 @@ fn compared_status(
     let k = cx.knowledge;
     let test = match &flow::strip(value).kind {
         ExprKind::Str(s) if k.is_in_progress_status(&s.value) => {
-            Some(Test::exact(Outcomes::IN_PROGRESS))
+            Some(Test::exact(ReadOutcomes::IN_PROGRESS))
         }
-        ExprKind::Str(s) if k.is_settled_status(&s.value) => Some(Test::at_most(Outcomes::SETTLED)),
+        ExprKind::Str(s) if k.is_settled_status(&s.value) => {
+            Some(Test::at_most(ReadOutcomes::SETTLED))
+        }
         ExprKind::Name(_) | ExprKind::Field { .. } => {
             value.dotted().and_then(|name| status_name_test(&name, cx))
         }
@@ -611,9 +613,9 @@ fn compared_status(
 fn status_name_test(name: &str, cx: &Context) -> Option<Test> {
     let k = cx.knowledge;
     if k.names_in_progress(name) {
-        Some(Test::exact(Outcomes::IN_PROGRESS))
+        Some(Test::exact(ReadOutcomes::IN_PROGRESS))
     } else if k.names_settled(name) {
-        Some(Test::at_most(Outcomes::SETTLED))
+        Some(Test::at_most(ReadOutcomes::SETTLED))
     } else {
         None
     }
