@@ -1,0 +1,449 @@
+//! The queries rules and the analysis pass ask the table: whether a callee's dotted name
+//! matches a [`CallPattern`], and what a call, type or name is ([`Knowledge::sleep`],
+//! [`Knowledge::retry_call`], [`Knowledge::facts_of`], [`Knowledge::names_once_only`]…).
+//! Names are read with the helpers of `names`; argument shapes are checked in `evaluate`.
+
+use super::names::{contains_any, ends_with_any, is_inflection, squashed_contains_any, words};
+use super::{
+    CallPattern, Knowledge, KvApi, KvCommandApi, QueryApi, RetryApi, RetryFacts, RetryRole,
+    SleepApi,
+};
+use crate::model::{Expr, KvOp, Lang, RetryCall};
+
+impl CallPattern {
+    /// Whether `dotted` (a callee's dotted name) in `lang` matches this pattern.
+    pub fn matches(&self, lang: Lang, dotted: &str) -> bool {
+        if self.lang.is_some_and(|l| l != lang) {
+            return false;
+        }
+        if let Some(method) = self.pattern.strip_prefix('.') {
+            return dotted
+                .rsplit_once('.')
+                .is_some_and(|(_, last)| last == method);
+        }
+        dotted == self.pattern
+            || dotted
+                .strip_suffix(self.pattern.as_str())
+                .is_some_and(|head| head.ends_with('.'))
+    }
+}
+
+impl Knowledge {
+    pub fn sleep(&self, lang: Lang, dotted: &str) -> Option<&SleepApi> {
+        self.sleeps.iter().find(|s| s.call.matches(lang, dotted))
+    }
+
+    /// The sleep a call with `args` arguments is: the first entry for its name whose
+    /// duration argument is there (`setTimeout(cb, d)` and, from `timers/promises`,
+    /// `setTimeout(d)`).
+    pub fn sleep_call(&self, lang: Lang, dotted: &str, args: usize) -> Option<&SleepApi> {
+        self.sleeps
+            .iter()
+            .find(|s| s.duration_arg < args && s.call.matches(lang, dotted))
+    }
+
+    pub fn is_sleep_wrapper(&self, lang: Lang, dotted: &str) -> bool {
+        self.sleep_wrappers.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_random(&self, lang: Lang, dotted: &str) -> bool {
+        self.randoms.iter().any(|p| p.matches(lang, dotted)) || self.is_random_name(dotted)
+    }
+
+    /// Whether a function's name says it returns a random or jittered value: one of its words
+    /// starts with a hint (`withJitter`, `rand_delay`, `randomized`, but not `brand`).
+    pub fn is_random_name(&self, dotted: &str) -> bool {
+        let last = dotted.rsplit('.').next().unwrap_or(dotted);
+        words(last).iter().any(|w| {
+            self.random_name_hints
+                .iter()
+                .any(|h| w.starts_with(h.as_str()))
+        })
+    }
+
+    /// Whether a variable's name says it counts attempts (`attempt`, `maxRetries`,
+    /// `num_tries`), a word of it being a hint or an inflection of one (`attempts`,
+    /// `trying`, `try2`); `MAP_TRYFIXED` is not.
+    pub fn is_attempt_name(&self, name: &str) -> bool {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        words(last).iter().any(|w| {
+            self.attempt_name_hints
+                .iter()
+                .any(|h| w.strip_prefix(h.as_str()).is_some_and(is_inflection))
+        })
+    }
+
+    pub fn is_passthrough(&self, lang: Lang, dotted: &str) -> bool {
+        self.passthrough_calls
+            .iter()
+            .any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_growth_call(&self, lang: Lang, dotted: &str) -> bool {
+        self.growth_calls.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    /// The code of an HTTP status constant (`http.StatusOK`, `StatusCode::NOT_FOUND`).
+    pub fn status_code(&self, lang: Lang, dotted: &str) -> Option<u16> {
+        self.status_names
+            .iter()
+            .find(|s| s.name.matches(lang, dotted))
+            .map(|s| s.code)
+    }
+
+    /// The codes a status class method accepts (`is_success` → 200..=299).
+    pub fn status_class(&self, method: &str) -> Option<&std::ops::RangeInclusive<u16>> {
+        self.status_classes
+            .iter()
+            .find(|c| c.method == method)
+            .map(|c| &c.codes)
+    }
+
+    pub fn is_status_accessor(&self, name: &str) -> bool {
+        self.status_accessors.iter().any(|a| a == name)
+    }
+
+    pub fn query(&self, lang: Lang, dotted: &str) -> Option<&QueryApi> {
+        self.queries.iter().find(|q| q.call.matches(lang, dotted))
+    }
+
+    pub fn kv(&self, lang: Lang, dotted: &str) -> Option<&KvApi> {
+        self.kv.iter().find(|k| k.call.matches(lang, dotted))
+    }
+
+    /// The key-value operation a call with `arg_count` arguments is, honouring arities.
+    /// The key-value client method a call with `arg_count` arguments is; `awaited` tells
+    /// whether its result is awaited where it is made.
+    pub fn kv_call(
+        &self,
+        lang: Lang,
+        dotted: &str,
+        arg_count: usize,
+        awaited: bool,
+    ) -> Option<&KvApi> {
+        self.kv.iter().find(|k| {
+            k.call.matches(lang, dotted)
+                && k.arity.is_none_or(|arity| arity == arg_count)
+                && (awaited || !k.awaited)
+        })
+    }
+
+    pub fn kv_command(&self, lang: Lang, dotted: &str) -> Option<&KvCommandApi> {
+        self.kv_commands
+            .iter()
+            .find(|k| k.call.matches(lang, dotted))
+    }
+
+    /// What the key-value command named `name` does.
+    pub fn kv_command_op(&self, name: &str) -> Option<KvOp> {
+        self.kv_command_ops
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, op)| *op)
+    }
+
+    pub fn is_kv_arg_step(&self, lang: Lang, dotted: &str) -> bool {
+        self.kv_arg_steps.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_kv_if_absent_flag(&self, word: &str) -> bool {
+        self.kv_if_absent_flags
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(word))
+    }
+
+    /// Whether a name (a constant, an enum variant, a method) says "in progress":
+    /// `StatusInProgress`, `Status::Pending`, `is_processing`.
+    pub fn names_in_progress(&self, name: &str) -> bool {
+        ends_with_any(name, &self.in_progress_statuses)
+    }
+
+    /// Whether a name says "finished": `StatusCompleted`, `State::Done`, `IsFailed`.
+    pub fn names_settled(&self, name: &str) -> bool {
+        ends_with_any(name, &self.settled_statuses)
+    }
+
+    pub fn is_settled_status(&self, value: &str) -> bool {
+        self.settled_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(value))
+    }
+
+    /// Whether a column holds a record's state.
+    pub fn is_status_column(&self, column: &str) -> bool {
+        let column = column.to_ascii_lowercase();
+        self.status_columns
+            .iter()
+            .any(|c| column == *c || column.ends_with(&format!("_{c}")))
+    }
+
+    pub fn is_not_found_error(&self, lang: Lang, dotted: &str) -> bool {
+        self.not_found_errors
+            .iter()
+            .any(|p| p.matches(lang, dotted))
+    }
+
+    /// Whether a called function's name says it tests for "nothing found" (`IsNoRows`).
+    pub fn is_not_found_predicate(&self, callee: &str) -> bool {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        squashed_contains_any(last, &self.not_found_predicate_hints)
+    }
+
+    pub fn is_error_is_call(&self, lang: Lang, dotted: &str) -> bool {
+        self.error_is_calls.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_absent_check(&self, lang: Lang, dotted: &str) -> bool {
+        self.absent_checks.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_present_check(&self, lang: Lang, dotted: &str) -> bool {
+        self.present_checks.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    pub fn is_length_call(&self, lang: Lang, dotted: &str) -> bool {
+        self.length_calls.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    /// Whether field `name` gives a result's row count.
+    pub fn is_length_field(&self, lang: Lang, name: &str) -> bool {
+        let dotted = format!(".{name}");
+        self.length_fields.iter().any(|p| p.matches(lang, &dotted))
+    }
+
+    /// Whether a name, string or number identifies a unique-key violation.
+    pub fn is_unique_violation(&self, text: &str) -> bool {
+        squashed_contains_any(text, &self.unique_violation_hints)
+    }
+
+    /// Whether a name, string or number is a conflict answer (`http.StatusConflict`, `409`).
+    pub fn is_conflict_answer(&self, text: &str) -> bool {
+        squashed_contains_any(text, &self.conflict_hints)
+    }
+
+    pub fn names_serializable(&self, name: &str) -> bool {
+        contains_any(name, &self.serializable_hints)
+    }
+
+    pub fn names_advisory_lock(&self, callee: &str) -> bool {
+        contains_any(callee, &self.advisory_lock_hints)
+    }
+
+    pub fn retry(&self, lang: Lang, dotted: &str) -> Option<&RetryApi> {
+        self.retries.iter().find(|r| r.call.matches(lang, dotted))
+    }
+
+    /// The retry-library entry a call is, by its callee and the shape of its arguments.
+    pub fn retry_call(&self, lang: Lang, dotted: &str, args: &[Expr]) -> Option<&RetryApi> {
+        self.retries.iter().find(|r| {
+            r.facts.role != RetryRole::StrategyLiteral
+                && r.call.matches(lang, dotted)
+                && r.shape.admits(args)
+        })
+    }
+
+    /// What the library a classified retry call belongs to does.
+    pub fn facts_of(&self, call: &RetryCall) -> &RetryFacts {
+        &self.retries[call.api].facts
+    }
+
+    /// The retry-library strategy a struct literal of type `type_name` is (`wait.Backoff`,
+    /// `backoff::ExponentialBackoff`).
+    pub fn retry_literal(&self, lang: Lang, type_name: &str) -> Option<&RetryApi> {
+        let dotted = type_name.replace("::", ".");
+        self.retries
+            .iter()
+            .find(|r| r.facts.role == RetryRole::StrategyLiteral && r.call.matches(lang, &dotted))
+    }
+
+    pub fn is_in_progress_status(&self, value: &str) -> bool {
+        self.in_progress_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(value))
+    }
+
+    /// Whether a table or column name says it records handled requests or events.
+    pub fn is_dedup_name(&self, name: &str) -> bool {
+        contains_any(name, &self.dedup_name_hints)
+    }
+
+    /// Whether a string names an address of the machine itself (`mysql://…@localhost:3306`).
+    pub fn names_local_host(&self, text: &str) -> bool {
+        let text = text.to_ascii_lowercase();
+        self.local_hosts
+            .iter()
+            .any(|host| text.contains(host.as_str()))
+    }
+
+    /// Whether code text names a server's pacing signal (`"slow_down"`, `SlowDown`,
+    /// `"Retry-After"`); see [`Knowledge::server_pace_hints`].
+    pub fn names_server_pace(&self, text: &str) -> bool {
+        let joined: String = text
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        self.server_pace_hints
+            .iter()
+            .any(|hint| joined.contains(hint.as_str()))
+    }
+
+    /// Whether `source`, an import's origin, is one of `modules` or inside one of them
+    /// (`github.com/avast/retry-go/v4`, `backon::Retryable`, `p-retry/index.js`).
+    pub fn is_from(source: &str, modules: &[&str]) -> bool {
+        modules.iter().any(|module| {
+            source
+                .strip_prefix(module)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', ':']))
+        })
+    }
+
+    /// Whether a function's name says it waits for a dependency (see
+    /// [`Knowledge::dependency_wait_words`]): `connectWithRetry`, `Receive`, `loadFromDatabase`.
+    pub fn names_dependency_wait(&self, name: &str) -> bool {
+        words(name).iter().any(|word| {
+            self.dependency_wait_words
+                .iter()
+                .any(|wait| word.strip_prefix(wait.as_str()).is_some_and(is_inflection))
+        })
+    }
+
+    /// Whether a name, written in any case style (`messageId`, `message_id`,
+    /// `SentNotifications`), says it records or claims something that must happen once:
+    /// a dedup hint inside it, or a dedup word (or its inflection) among its words.
+    pub fn names_once_only(&self, name: &str) -> bool {
+        let joined: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let hinted = self.dedup_name_hints.iter().any(|hint| {
+            let hint: String = hint.chars().filter(|c| *c != '_').collect();
+            joined.contains(&hint)
+        });
+        hinted
+            || words(name).iter().any(|word| {
+                self.dedup_words
+                    .iter()
+                    .any(|dedup| word.strip_prefix(dedup.as_str()).is_some_and(is_inflection))
+            })
+    }
+
+    /// Whether a called function's name says it has an external, once-only effect: a hint
+    /// starts one of the words of its last segment (`ChargeCustomer`, `send_email`), so
+    /// `replay` is not taken for `pay`.
+    pub fn is_side_effect(&self, callee: &str) -> bool {
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        let words = words(last);
+        let database = |word: &String| self.database_call_words.contains(word);
+        !words.iter().any(database)
+            && words.iter().any(|word| {
+                self.side_effect_hints
+                    .iter()
+                    .any(|h| word.starts_with(h.as_str()))
+            })
+    }
+
+    pub fn is_retry_predicate(&self, name: &str) -> bool {
+        contains_any(name, &self.retry_predicate_hints)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::builtin::pat;
+
+    #[test]
+    fn attempt_names_hold_a_hint_as_a_word_of_their_own() {
+        let k = Knowledge::builtin();
+        for name in [
+            "attempt",
+            "attempts",
+            "maxRetries",
+            "num_tries",
+            "trying",
+            "try2",
+            "self.retry",
+        ] {
+            assert!(k.is_attempt_name(name), "{name}");
+        }
+        for name in [
+            "MAP_TRYFIXED",
+            "retryable",
+            "entries",
+            "tryhard",
+            "Meretricious",
+        ] {
+            assert!(!k.is_attempt_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn patterns_match_trailing_segments_only() {
+        let p = pat(Some(Lang::Rust), "time.sleep");
+        assert!(p.matches(Lang::Rust, "tokio.time.sleep"));
+        assert!(p.matches(Lang::Rust, "time.sleep"));
+        assert!(!p.matches(Lang::Rust, "tokio.mytime.sleep"));
+        assert!(!p.matches(Lang::Go, "time.sleep"));
+        let m = pat(None, ".ExecContext");
+        assert!(m.matches(Lang::Go, "tx.ExecContext"));
+        assert!(!m.matches(Lang::Go, "ExecContext"));
+    }
+
+    #[test]
+    fn random_name_hints_match_whole_words() {
+        let k = Knowledge::builtin();
+        assert!(k.is_random_name("withJitter"));
+        assert!(k.is_random_name("b.rand_delay"));
+        assert!(k.is_random_name("Randomized"));
+        assert!(!k.is_random_name("brandName"));
+        assert!(!k.is_random_name("operand"));
+    }
+
+    #[test]
+    fn side_effect_hints_start_a_word() {
+        let k = Knowledge::builtin();
+        assert!(k.is_side_effect("h.billing.ChargeCustomer"));
+        assert!(k.is_side_effect("charge_customer"));
+        assert!(k.is_side_effect("processPayment"));
+        assert!(!k.is_side_effect("replay"));
+        assert!(!k.is_side_effect("replayOrConflict"));
+    }
+
+    #[test]
+    fn status_names_are_read_from_constants_and_variants() {
+        let k = Knowledge::builtin();
+        assert!(k.names_in_progress("StatusInProgress"));
+        assert!(k.names_in_progress("Status.Pending"));
+        assert!(!k.names_in_progress("StatusCompleted"));
+        assert!(k.names_settled("models.StatusCompleted"));
+        assert!(k.is_status_column("status"));
+        assert!(k.is_status_column("payment_status"));
+        assert!(!k.is_status_column("statuses_seen"));
+    }
+
+    #[test]
+    fn kv_arity_tells_clients_apart() {
+        let k = Knowledge::builtin();
+        assert_eq!(
+            k.kv_call(Lang::Go, "rdb.Get", 2, false).map(|a| a.op),
+            Some(KvOp::Get)
+        );
+        assert!(k.kv_call(Lang::Go, "c.Get", 1, false).is_none());
+        assert_eq!(
+            k.kv_call(Lang::Rust, "con.set_nx", 2, false).map(|a| a.op),
+            Some(KvOp::SetIfAbsent)
+        );
+    }
+
+    #[test]
+    fn unique_violations_are_recognised_by_name_code_and_message() {
+        let k = Knowledge::builtin();
+        assert!(k.is_unique_violation("pgerrcode.UniqueViolation"));
+        assert!(k.is_unique_violation("is_unique_violation"));
+        assert!(k.is_unique_violation("23505"));
+        assert!(k.is_unique_violation("duplicate key value violates unique constraint"));
+        assert!(!k.is_unique_violation("23503"));
+    }
+}

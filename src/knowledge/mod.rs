@@ -1,0 +1,27 @@
+//! What idemlint knows about libraries: which calls run SQL, sleep, draw randomness,
+//! touch a key-value store, or retry. Rules and the analysis pass read this table;
+//! no rule names a library function itself. The config file extends it.
+//!
+//! Call patterns match a callee's dotted name (`tokio.time.sleep`, `db.ExecContext`)
+//! by its trailing segments: `time.Sleep` matches `time.Sleep`; `.ExecContext` (a leading
+//! dot) matches a method of that name on any receiver; `sleep` matches a bare `sleep` or
+//! any path ending in `.sleep`.
+//!
+//! The module is split by idea: `schema` (the types), `lookup` (the queries on the table),
+//! `evaluate` (what reads model expressions: argument shapes and tests), `names` (how
+//! names are split into words and compared with hints), and the data: `builtin` (the
+//! built-in table) and `retry_libraries` (the retry and backoff libraries in it).
+
+mod builtin;
+mod evaluate;
+mod lookup;
+mod names;
+mod retry_libraries;
+mod schema;
+
+pub use builtin::DIVERGING_CALLS;
+pub use names::is_inflection;
+pub use schema::{
+    ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, QueryApi,
+    RetryApi, RetryFacts, RetryRole, SleepApi, StatusClass, StatusName,
+};

@@ -1,0 +1,302 @@
+//! The schema of the table: the types that say what a library call, type or name is
+//! ([`CallPattern`], [`SleepApi`], [`QueryApi`], [`KvApi`], [`RetryApi`] and the
+//! [`RetryFacts`] of a retry library, the [`Mark`]s and [`ArgTest`]s that change them, HTTP
+//! status names and classes), and [`Knowledge`], the whole table. Only types here: the
+//! queries are in `lookup`, what reads model expressions in `evaluate`, the built-in entries
+//! in `builtin` and `retry_libraries`.
+
+use crate::model::{KvOp, Lang, Outcome};
+
+/// A call pattern for one language (or all when `lang` is `None`).
+#[derive(Clone, Debug)]
+pub struct CallPattern {
+    pub lang: Option<Lang>,
+    pub pattern: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SleepApi {
+    pub call: CallPattern,
+    pub duration_arg: usize,
+}
+
+/// A driver method whose return value tells how the query went.
+#[derive(Clone, Debug)]
+pub struct QueryApi {
+    pub call: CallPattern,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug)]
+pub struct KvApi {
+    pub call: CallPattern,
+    pub op: KvOp,
+    pub key_arg: usize,
+    /// The number of arguments the call takes, when it tells the client's method apart from
+    /// a same-named one elsewhere (a request context's `Get(key)`, a cache's `Set(k, v, d)`).
+    pub arity: Option<usize>,
+    /// The call counts only when its result is awaited: a promise-returning client, told
+    /// from a same-named synchronous map (`await redis.get(k)`, not `cache.get(k)`).
+    pub awaited: bool,
+}
+
+/// A client call that runs a key-value command named by a string argument
+/// (`rdb.Do(ctx, "SET", key, v, "NX")`, `redis::cmd("SET").arg(key)`).
+#[derive(Clone, Debug)]
+pub struct KvCommandApi {
+    pub call: CallPattern,
+    /// The argument that names the command; the key is the next argument, or, when the call
+    /// has none, the first argument of the builder step chained on it ([`Knowledge::kv_arg_steps`]).
+    pub command_arg: usize,
+}
+
+/// What a retry-library call or type is to the code that uses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryRole {
+    /// Builds a backoff schedule (`backoff.NewExponentialBackOff()`,
+    /// `ExponentialBuilder::default()`).
+    #[default]
+    Strategy,
+    /// A struct literal type that is a backoff schedule (`wait.Backoff{…}`); matched against
+    /// [`crate::model::ExprKind::Composite`] type names, never against calls.
+    StrategyLiteral,
+    /// Runs an operation and retries it (`backoff.Retry(op, b)`, `Retry::spawn(s, action)`).
+    /// An entry with `exponential` set also carries its own schedule (avast's `retry.Do`).
+    Entry,
+}
+
+/// A test on the argument of a [`Mark`], or on the value a [`Mark::Field`] is set to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgTest {
+    /// Anything, or no argument at all.
+    Any,
+    /// A numeric literal equal to 0.
+    Zero,
+    /// A numeric literal equal to 1 (a growth factor that keeps the delay constant).
+    One,
+    /// Anything but a literal 0 or `false`.
+    NonZero,
+    True,
+    False,
+    /// A name whose last segment is exactly this (`retry.BackOffDelay`).
+    Is(&'static str),
+    /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
+    Mentions(&'static str),
+    /// A function literal whose every return answers true for a response with this status:
+    /// a literal `true`, or comparisons of a value with numbers that this status passes
+    /// (`() => true`, `e => e.response.status >= 400` for 404).
+    TrueForStatus(u16),
+}
+
+/// Something in the code that changes what a retry call does: turns jitter on or off, or
+/// makes the retry classify errors. Call names follow the [`CallPattern`] rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A method called on the value, in its builder chain or later on a variable holding it
+    /// (`.with_jitter()`, `.map(jitter)`, `.when(…)`); its first argument must pass `arg`.
+    Method { name: &'static str, arg: ArgTest },
+    /// A call that takes the value as an argument (`retry.WithJitter(d, b)`).
+    Wrapper(&'static str),
+    /// A call among the call's own arguments (`retry.RetryIf(…)`,
+    /// `backoff.WithRandomizationFactor(0)`); its first argument must pass `arg`.
+    Option { call: &'static str, arg: ArgTest },
+    /// A field set in the struct literal, or assigned later on a variable holding the value
+    /// (`Jitter: true`, `b.RandomizationFactor = 0`).
+    Field { name: &'static str, value: ArgTest },
+}
+
+/// The field of a struct literal strategy that makes the delay grow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrowthField {
+    pub name: &'static str,
+    /// The library's default for a missing field grows the delay (jpillora's `Factor` 2).
+    pub absent_grows: bool,
+}
+
+/// What a retry library does when the code does not say otherwise, and what changes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RetryFacts {
+    /// The library's name as users know it (`tokio-retry`, `cenkalti/backoff`).
+    pub library: &'static str,
+    /// Where code imports it from: npm packages, Go module paths, Rust crates. A name the
+    /// file imports from anywhere else is not this library, whatever it is called (a
+    /// project's own `retry` package, a generated SDK's `./retries.js`).
+    pub modules: &'static [&'static str],
+    pub role: RetryRole,
+    /// The delay grows (exponentially, or Fibonacci).
+    pub exponential: bool,
+    /// Jitter is applied unless switched off.
+    pub jitters_by_default: bool,
+    /// Every error is retried unless the code opts out.
+    pub retries_all_by_default: bool,
+    /// What turns jitter on.
+    pub jitter_on: &'static [Mark],
+    /// What turns jitter off; it wins over `jitter_on`.
+    pub jitter_off: &'static [Mark],
+    /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
+    pub classifiers: &'static [Mark],
+    /// What makes an entry that classifies errors by default retry every one of them
+    /// (axios-retry's `retryCondition: () => true`).
+    pub retries_all_when: &'static [Mark],
+    /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
+    pub permanent: &'static [&'static str],
+    /// For a struct literal strategy: the field that makes the delay grow.
+    pub growth_field: Option<GrowthField>,
+    /// What keeps the delay from growing (p-retry's `factor: 1`): a poll at a fixed interval.
+    pub constant_when: &'static [Mark],
+    /// An option field set to a function from the attempt number to the delay (axios-retry's
+    /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
+    /// has no jitter.
+    pub delay_fn_field: Option<&'static str>,
+    /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
+    /// arguments is a strategy of this library.
+    pub needs_strategy_of: Option<&'static str>,
+    /// How to add jitter, in the library's terms.
+    pub jitter_fix: &'static str,
+    /// How to retry only transient errors, in the library's terms.
+    pub classify_fix: &'static str,
+}
+
+/// The argument shape that tells apart libraries whose entry points share a name
+/// (sethvargo's `retry.Do(ctx, b, f)` and avast's `retry.Do(f, opts…)`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallShape {
+    /// The exact number of arguments.
+    pub arity: Option<usize>,
+    /// This argument is the retried operation: a function literal or a function's name.
+    pub operation_arg: Option<usize>,
+    /// The arguments from this one on are functional options: calls.
+    pub options_from: Option<usize>,
+    /// The operation is a function literal written in place: tells a library entry with a
+    /// generic name (async-retry's `retry(async (bail) => …)`) from a same-named helper
+    /// called with a function's name.
+    pub operation_literal: bool,
+    /// The first argument passes this test: tells cockatiel's `retry(handleAll, …)` from
+    /// another library's `retry(…)`.
+    pub first_arg: Option<ArgTest>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RetryApi {
+    pub id: &'static str,
+    /// The callee, or for [`RetryRole::StrategyLiteral`] the struct type.
+    pub call: CallPattern,
+    pub shape: CallShape,
+    pub facts: RetryFacts,
+}
+
+/// An HTTP status constant by name (`http.StatusOK`, `StatusCode::TOO_MANY_REQUESTS`).
+#[derive(Clone, Debug)]
+pub struct StatusName {
+    pub name: CallPattern,
+    pub code: u16,
+}
+
+/// A method of a status value that tests its class (`is_success()` is 200..=299).
+#[derive(Clone, Debug)]
+pub struct StatusClass {
+    pub method: String,
+    pub codes: std::ops::RangeInclusive<u16>,
+}
+
+/// The whole table.
+#[derive(Clone, Debug)]
+pub struct Knowledge {
+    pub sleeps: Vec<SleepApi>,
+    /// Calls that run a callback and complete when it is done (`new Promise(executor)`): one
+    /// whose callback only sleeps is a sleep itself.
+    pub sleep_wrappers: Vec<CallPattern>,
+    pub randoms: Vec<CallPattern>,
+    /// Words that, in a function's name, say it returns a random or jittered value.
+    pub random_name_hints: Vec<String>,
+    pub queries: Vec<QueryApi>,
+    pub kv: Vec<KvApi>,
+    pub kv_commands: Vec<KvCommandApi>,
+    /// Key-value command names (upper case) and what they do.
+    pub kv_command_ops: Vec<(String, KvOp)>,
+    /// Builder steps that add one argument to a generic command (`.arg(x)`).
+    pub kv_arg_steps: Vec<CallPattern>,
+    /// Flags that turn a key-value write into set-if-absent wherever they are passed along
+    /// the write (`"NX"`, `SetArgs{Mode: "NX"}`, `ExistenceCheck::NX`).
+    pub kv_if_absent_flags: Vec<String>,
+    /// Retry and backoff libraries: strategies, entry points, and what toggles their jitter
+    /// and error classification.
+    pub retries: Vec<RetryApi>,
+    /// Calls that pass a number on without turning its growth around: conversions, unit
+    /// constructors, caps (`time.Duration(x)`, `Duration::from_millis(x)`, `min(x, cap)`).
+    pub passthrough_calls: Vec<CallPattern>,
+    /// Calls that make a number grow with their arguments or receiver: powers, checked or
+    /// saturating multiplication (`math.Pow(2, n)`, `2u64.pow(n)`, `d.saturating_mul(2)`).
+    pub growth_calls: Vec<CallPattern>,
+    /// Words that, in a variable's name, say it counts attempts.
+    pub attempt_name_hints: Vec<String>,
+    /// Names whose call or pattern looks at whether something failed: Rust's `Err`/`Ok`
+    /// patterns and `is_err()`/`is_ok()`, a promise's `.catch`.
+    pub failure_tests: Vec<String>,
+    /// Fields and methods of an HTTP response that give its status code.
+    pub status_accessors: Vec<String>,
+    pub status_names: Vec<StatusName>,
+    pub status_classes: Vec<StatusClass>,
+    /// Status values that mean a request with that key is still being processed.
+    pub in_progress_statuses: Vec<String>,
+    /// Status values that mean a request with that key has finished, one way or another.
+    pub settled_statuses: Vec<String>,
+    /// Column names that hold an idempotency record's state.
+    pub status_columns: Vec<String>,
+    /// Errors (and their patterns) a read returns when no row or key exists:
+    /// `sql.ErrNoRows`, `sqlx::Error::RowNotFound`, `redis.Nil`.
+    pub not_found_errors: Vec<CallPattern>,
+    /// Words that, in a function's name, say it tests an error for "nothing found":
+    /// `IsNoRows(err)`, `db.IsNotFound(err)`.
+    pub not_found_predicate_hints: Vec<String>,
+    /// Calls that test whether an error is (or wraps) a given one: `errors.Is(err, target)`.
+    pub error_is_calls: Vec<CallPattern>,
+    /// Methods that, called on a read's result, are true when nothing was found.
+    pub absent_checks: Vec<CallPattern>,
+    /// Methods that, called on a read's result, are true when something was found.
+    pub present_checks: Vec<CallPattern>,
+    /// Calls that give the length of a read's result (`len(rows)`, `rows.len()`).
+    pub length_calls: Vec<CallPattern>,
+    /// Fields that give how many rows a result holds (`rows.length`, node-postgres's
+    /// `res.rowCount`), as `.name` patterns.
+    pub length_fields: Vec<CallPattern>,
+    /// Names, codes and messages that identify a unique-key violation (`23505`,
+    /// `is_unique_violation`, `pgerrcode.UniqueViolation`, MySQL `1062`), compared
+    /// lower-case with everything but letters and digits removed.
+    pub unique_violation_hints: Vec<String>,
+    /// Words that, in a name, say a transaction runs at SERIALIZABLE isolation
+    /// (`sql.LevelSerializable`, `IsolationLevel::Serializable`).
+    pub serializable_hints: Vec<String>,
+    /// Words that, in a called function's name, say it takes an advisory lock.
+    pub advisory_lock_hints: Vec<String>,
+    /// Words that, in a function's name, say it classifies an error as retryable.
+    pub retry_predicate_hints: Vec<String>,
+    /// Words that, in a table or column name, say it records handled requests or events
+    /// (an idempotency or dedup table, an inbox, a claim).
+    pub dedup_name_hints: Vec<String>,
+    /// Whole words that, in a table, column, key or function name, say it records or claims
+    /// something that must happen once (`sent_notifications`, `transfers`, `acquire_lock`,
+    /// `once`); whole words, since `sent` is inside `consent`.
+    pub dedup_words: Vec<String>,
+    /// Words that, in the name of a retried call or of the function retrying it, say it waits
+    /// for a dependency of the service (its database, broker, socket, or its own start-up)
+    /// rather than asking another service for something a 4xx could refuse. Retrying every
+    /// failure there is how a service waits for what it needs.
+    pub dependency_wait_words: Vec<String>,
+    /// What a server says when it sets the client's pace (RFC 8628's `slow_down`, the
+    /// `Retry-After` header), lower-case letters and digits only: a wait that grows only
+    /// when the server says so is the server's schedule, not a backoff.
+    pub server_pace_hints: Vec<String>,
+    /// Addresses of the machine itself: a retry that waits for a server there waits for a
+    /// local setup (a dev tool's database, a test's container), not a shared service.
+    pub local_hosts: Vec<String>,
+    /// Words that, in a function's name, say it has an effect outside the database that must
+    /// happen once (a charge, a message, an email).
+    pub side_effect_hints: Vec<String>,
+    /// Words that make a call the database's own, whatever else its name says (pgx's
+    /// `SendBatch` runs queued queries; it sends no message).
+    pub database_call_words: Vec<String>,
+    /// Names, codes and messages of a "someone else is on it" answer (`http.StatusConflict`,
+    /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
+    pub conflict_hints: Vec<String>,
+}
