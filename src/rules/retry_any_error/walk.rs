@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Attempt, Catch};
+use super::attempt::{Attempt, Catch};
 use crate::analysis::callee_name;
 use crate::flow;
 use crate::model::{
