@@ -1,6 +1,6 @@
-//! The attempts of a loop: the calls of its body whose outcome it binds or tests, each the
-//! attempt being retried if the loop is a retry, and where a failure thrown inside a `try`
-//! of the body lands.
+//! The attempts of a loop: the calls of its body whose outcome it binds or tests, each
+//! judged as the call the loop may retry, and where a failure thrown inside a `try` of the
+//! body lands.
 
 use crate::flow;
 use crate::model::{

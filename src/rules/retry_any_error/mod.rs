@@ -8,6 +8,14 @@
 //! the permanent failure reaches the next iteration through conditions that only ask "did it
 //! fail?". Conditions that look at what the error is make the walk unsure, and an unsure path
 //! is never reported.
+//!
+//! This file is the rule: the judgment of a loop from its walks (`check_loop`) and the
+//! findings. One idea a file besides:
+//! - `attempt`: the calls a loop body binds or tests, one of which is the attempt retried.
+//! - `shape`: whether a loop is a retry, and which attempts are no retry of a remote call's
+//!   failures (inputs that vary, a wait for a dependency, failures settled in the operation).
+//! - `walk`: the scenario walk, one iteration interpreted path by path.
+//! - `library`: retry-library entry points that retry every error.
 
 mod attempt;
 mod library;
@@ -62,7 +70,7 @@ impl Rule for RetryAnyError {
         findings
     }
 
-    /// A loop that sleeps or names its attempts (see [`retry_shaped`](shape::retry_shaped)), or a retry library's
+    /// A loop that sleeps or names its attempts (see [`retry_shaped`]), or a retry library's
     /// entry point.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         Need::any([
