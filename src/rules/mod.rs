@@ -1,5 +1,5 @@
-//! The rules: one file per rule, each a value with its metadata and a `check` over one
-//! [`Unit`]. [`ALL`] is the registry.
+//! The rules: one file per rule (a folder for one too large for a file), each a value with
+//! its metadata and a `check` over one [`Unit`]. [`ALL`] is the registry.
 
 use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;

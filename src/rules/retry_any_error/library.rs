@@ -1,0 +1,162 @@
+//! Retry-library entry points (cenkalti/backoff, backon, p-retry, …) that retry every error
+//! the operation returns: by the library's default, when nothing classifies the errors and
+//! the operation marks none permanent, or because a condition says yes to every error
+//! (axios-retry's `retryCondition: () => true`).
+
+use super::META;
+use super::shape::waits_for_dependency;
+use crate::finding::{Finding, Label};
+use crate::flow;
+use crate::knowledge::RetryRole;
+use crate::model::{Call, CallRole, Expr, ExprKind, Unit};
+use crate::rules::Context;
+use crate::rules::retry_marks::{self, MarkSite};
+
+/// Retry-library entry points that retry every error the operation returns.
+pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for site in flow::calls(unit) {
+        let CallRole::Retry(retry) = &site.call.role else {
+            continue;
+        };
+        let facts = cx.knowledge.facts_of(retry);
+        if facts.role != RetryRole::Entry
+            || flow::same_file_unit(cx.units, &site.call.callee).is_some()
+        {
+            continue;
+        }
+        if let Some(library) = facts.needs_strategy_of
+            && !uses_strategy_of(unit, site.call, library, cx)
+        {
+            continue;
+        }
+        if waits_for_dependency(unit, &operation_calls(site.call), cx) {
+            continue;
+        }
+        let marks = MarkSite {
+            unit,
+            stmt: site.stmt,
+            expr: site.expr,
+            lang: cx.lang,
+            source: cx.source,
+        };
+        let opted_in = retry_marks::find(&marks, facts.retries_all_when);
+        if opted_in.is_none()
+            && (!facts.retries_all_by_default
+                || retry_marks::find(&marks, facts.classifiers).is_some()
+                || marks_permanent(unit, site.call, facts.permanent, cx))
+        {
+            continue;
+        }
+        let mut finding = Finding::new(
+            META.name,
+            format!(
+                "`{}` retries every error here: a 400 or a validation error is retried until \
+                 the attempts run out, multiplying load and latency",
+                facts.library
+            ),
+            Label::new(
+                retry_marks::callee_span(site.call, cx.source),
+                "retries whatever error the operation returns",
+            ),
+        )
+        .with_help(facts.classify_fix)
+        .with_severity(META.default_severity);
+        if let Some(condition) = opted_in {
+            finding = finding.with_secondary(Label::new(
+                condition,
+                "this condition says yes to a 4xx such as 404 as well",
+            ));
+        }
+        findings.push(finding);
+    }
+    findings
+}
+
+/// Whether one of the call's arguments is a strategy of `library`, built in place or held
+/// in a variable.
+fn uses_strategy_of(unit: &Unit, call: &Call, library: &str, cx: &Context) -> bool {
+    let is_strategy = |e: &Expr| {
+        e.walk().iter().any(|x| match x.as_call().map(|c| &c.role) {
+            Some(CallRole::Retry(r)) => {
+                let facts = cx.knowledge.facts_of(r);
+                facts.library == library && facts.role == RetryRole::Strategy
+            }
+            _ => false,
+        })
+    };
+    call.args.iter().any(|arg| {
+        is_strategy(arg)
+            || flow::strip(arg).dotted().is_some_and(|var| {
+                flow::assignments(&unit.body, &var)
+                    .iter()
+                    .any(|a| is_strategy(a.value))
+            })
+    })
+}
+
+/// The calls an operation handed to a retry library makes: a function passed by name, or
+/// the calls in a closure's body.
+fn operation_calls(entry: &Call) -> Vec<&Expr> {
+    entry
+        .args
+        .iter()
+        .flat_map(|arg| match &arg.kind {
+            ExprKind::Closure { body, .. } => body
+                .all_stmts()
+                .into_iter()
+                .flat_map(|stmt| stmt.exprs())
+                .flat_map(|e| e.walk())
+                .filter(|e| e.as_call().is_some())
+                .collect(),
+            ExprKind::Name(_) | ExprKind::Field { .. } => vec![arg],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
+/// a closure argument, in the receiver (backon's `op.retry(…)`), or in a same-file function
+/// passed by name.
+fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -> bool {
+    if permanent.is_empty() {
+        return false;
+    }
+    let marked = |exprs: Vec<&Expr>| {
+        exprs.iter().any(|e| {
+            e.dotted().is_some_and(|d| {
+                permanent.iter().any(|p| {
+                    crate::knowledge::CallPattern {
+                        lang: None,
+                        pattern: (*p).to_owned(),
+                    }
+                    .matches(cx.lang, &d)
+                })
+            })
+        })
+    };
+    let receiver = match &call.callee.kind {
+        ExprKind::Field { base, .. } => Some(&**base),
+        _ => None,
+    };
+    // A function of this file that the operation calls may mark the error itself
+    // (`() => getToken(code)`, where `getToken` throws `AbortError` on a 4xx).
+    let marked_in_callee = |exprs: Vec<&Expr>| {
+        exprs.iter().filter_map(|e| e.as_call()).any(|c| {
+            flow::same_file_unit(cx.units, &c.callee)
+                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+        })
+    };
+    receiver.into_iter().chain(call.args.iter()).any(|arg| {
+        let arg = flow::strip(arg);
+        let Some(name) = arg.dotted() else {
+            let inside = flow::deep_walk(arg);
+            return marked(inside.clone()) || marked_in_callee(inside);
+        };
+        flow::assignments(&unit.body, &name)
+            .iter()
+            .any(|a| marked(flow::deep_walk(a.value)))
+            || flow::same_file_unit(cx.units, arg)
+                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+    })
+}
