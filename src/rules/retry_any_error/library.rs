@@ -15,7 +15,7 @@ use crate::rules::retry_marks::{self, MarkSite};
 /// Retry-library entry points that retry every error the operation returns.
 pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for site in flow::calls(unit) {
+    for &site in cx.facts(unit).calls() {
         let CallRole::Retry(retry) = &site.call.role else {
             continue;
         };

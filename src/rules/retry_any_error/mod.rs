@@ -31,7 +31,7 @@ use crate::rules::Need;
 use attempt::{Attempt, caught_stmts, outermost_call, tested_attempts};
 use library::library_entries;
 use shape::{inputs_vary, retry_shaped, settles_some_failures, waits_for_dependency};
-use walk::{End, Path, Scenario, iteration_ends};
+use walk::{End, PathState, Scenario, iteration_ends};
 
 pub struct RetryAnyError;
 
@@ -118,7 +118,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         // do with the attempt (a `ctx.Done()` arm, a worker's shutdown), or that goes on
         // after a success (a poller, a consumer), is not one; a success that goes on or not
         // by what came back (`if resp != nil { return }`) is a poll for that answer.
-        let decided = |p: &Path| p.error_decision.is_some() || p.status_decision.is_some();
+        let decided = |p: &PathState| p.error_decision.is_some() || p.status_decision.is_some();
         let leaves_on_success = success
             .iter()
             .any(|(end, p)| *end == End::Exit && decided(p))

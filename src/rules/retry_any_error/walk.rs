@@ -41,7 +41,7 @@ impl Scenario {
 
 /// What one path through an iteration knows.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub(super) struct Path {
+pub(super) struct PathState {
     /// Variables that hold the attempt's error (Go) or `Result` (Rust).
     outcome: BTreeSet<String>,
     /// Variables that hold the attempt's response, when it succeeded.
@@ -59,7 +59,7 @@ pub(super) struct Path {
     pub(super) status_decision: Option<(Span, bool)>,
 }
 
-impl Path {
+impl PathState {
     fn reads_outcome(&self, e: &Expr) -> bool {
         self.outcome
             .iter()
@@ -168,7 +168,7 @@ pub(super) fn iteration_ends<'a>(
     attempt: &'a Attempt<'a>,
     others: &'a [&'a Attempt<'a>],
     scenario: Scenario,
-) -> Option<Vec<(End, Path)>> {
+) -> Option<Vec<(End, PathState)>> {
     Walk {
         cx,
         l,
@@ -181,12 +181,12 @@ pub(super) fn iteration_ends<'a>(
 }
 
 /// The paths that ended in a statement (and how), and those that went past it.
-type Outcomes = (Vec<(End, Path)>, Vec<Path>);
+type Ends = (Vec<(End, PathState)>, Vec<PathState>);
 
 impl Walk<'_> {
     /// The ends of every path through the loop body; `None` when there are too many to follow.
-    fn run(&self) -> Option<Vec<(End, Path)>> {
-        let (mut ended, through) = self.block(&self.l.body, vec![Path::default()])?;
+    fn run(&self) -> Option<Vec<(End, PathState)>> {
+        let (mut ended, through) = self.block(&self.l.body, vec![PathState::default()])?;
         for (end, _) in &mut ended {
             if *end == End::Throw {
                 *end = End::Abort;
@@ -196,7 +196,7 @@ impl Walk<'_> {
         Some(ended)
     }
 
-    fn block(&self, block: &Block, mut live: Vec<Path>) -> Option<Outcomes> {
+    fn block(&self, block: &Block, mut live: Vec<PathState>) -> Option<Ends> {
         let mut ended = Vec::new();
         for stmt in &block.stmts {
             let mut next = Vec::new();
@@ -225,7 +225,7 @@ impl Walk<'_> {
         (used <= STEP_BUDGET).then_some(())
     }
 
-    fn stmt(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
+    fn stmt(&self, stmt: &Stmt, mut path: PathState) -> Option<Ends> {
         self.step()?;
         fill_out_params(stmt, &mut path);
         let end = |e| Some((vec![(e, path.clone())], Vec::new()));
@@ -262,8 +262,8 @@ impl Walk<'_> {
         body: &Block,
         handler: Option<&Block>,
         binding: Option<&str>,
-        path: Path,
-    ) -> Option<Outcomes> {
+        path: PathState,
+    ) -> Option<Ends> {
         let (ended, mut through) = self.block(body, vec![path])?;
         let Some(handler) = handler else {
             return Some((ended, through));
@@ -285,7 +285,7 @@ impl Walk<'_> {
     }
 
     /// The attempt fails with a throw: its handler decides. Records that decision.
-    fn throw_failure(&self, catch: &Catch, path: &mut Path) {
+    fn throw_failure(&self, catch: &Catch, path: &mut PathState) {
         path.error_decision = Some((catch.landing.clone(), self.scenario.failed()));
         if self.scenario.failed() {
             path.outcome.extend(catch.binding.iter().cloned());
@@ -294,7 +294,7 @@ impl Walk<'_> {
 
     /// An attempt whose value is returned or dropped (`return await op()`), failing by a
     /// throw.
-    fn thrown_attempt(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
+    fn thrown_attempt(&self, stmt: &Stmt, mut path: PathState) -> Option<Ends> {
         let Some(catch) = &self.attempt.caught else {
             return Some((Vec::new(), vec![path]));
         };
@@ -309,7 +309,7 @@ impl Walk<'_> {
         Some((vec![(end, path)], Vec::new()))
     }
 
-    fn assign(&self, stmt: &Stmt, mut path: Path) -> Option<Outcomes> {
+    fn assign(&self, stmt: &Stmt, mut path: PathState) -> Option<Ends> {
         let StmtKind::Assign {
             targets,
             value,
@@ -395,7 +395,7 @@ impl Walk<'_> {
         Some((Vec::new(), vec![path]))
     }
 
-    fn branch(&self, subject: Option<&Expr>, arms: &[Arm], path: Path) -> Option<Outcomes> {
+    fn branch(&self, subject: Option<&Expr>, arms: &[Arm], path: PathState) -> Option<Ends> {
         let mut ended = Vec::new();
         let mut through = Vec::new();
         let mut undecided = vec![path];
@@ -436,7 +436,7 @@ impl Walk<'_> {
     }
 
     /// The answer of an arm's guard.
-    fn guard(&self, subject: Option<&Expr>, guard: &Guard, path: &mut Path) -> Answer {
+    fn guard(&self, subject: Option<&Expr>, guard: &Guard, path: &mut PathState) -> Answer {
         match guard {
             Guard::Else => Answer::known(true),
             Guard::Cond(c) => self.cond(c, path),
@@ -464,7 +464,7 @@ impl Walk<'_> {
     }
 
     /// A pattern alternative matched against the branch subject.
-    fn alternative(&self, subject: &Expr, alt: &Expr, path: &mut Path) -> Answer {
+    fn alternative(&self, subject: &Expr, alt: &Expr, path: &mut PathState) -> Answer {
         let stripped = flow::strip(subject);
         let attempt_result = std::ptr::eq(stripped, self.attempt.call)
             || flow::contains(stripped, self.attempt.call)
@@ -496,7 +496,7 @@ impl Walk<'_> {
     }
 
     /// `Ok(x)` / `Err(e)` against the attempt's result; binds what the pattern names.
-    fn pattern(&self, pattern: &Expr, failed: Option<bool>, path: &mut Path) -> Answer {
+    fn pattern(&self, pattern: &Expr, failed: Option<bool>, path: &mut PathState) -> Answer {
         let Some(failed) = failed else {
             return Answer::unsure();
         };
@@ -534,7 +534,7 @@ impl Walk<'_> {
         }
     }
 
-    fn cond(&self, e: &Expr, path: &Path) -> Answer {
+    fn cond(&self, e: &Expr, path: &PathState) -> Answer {
         let failed = self.scenario.failed();
         match &e.kind {
             ExprKind::Binary {
@@ -622,7 +622,7 @@ impl Walk<'_> {
     /// or asks a retry predicate, free (either way) otherwise. A call that is handed the
     /// response or its status classifies the status, whatever it is called
     /// (`isResponseStatusCodeEligibleForRetry(resp.StatusCode)`).
-    fn opaque(&self, e: &Expr, path: &Path) -> Answer {
+    fn opaque(&self, e: &Expr, path: &PathState) -> Answer {
         let calls: Vec<&Call> = e.walk().into_iter().filter_map(Expr::as_call).collect();
         let asks_predicate = calls
             .iter()
@@ -646,7 +646,7 @@ impl Walk<'_> {
     }
 
     /// Whether `e` is the error or result variable of another attempt, which succeeded.
-    fn is_settled_elsewhere(&self, e: &Expr, path: &Path) -> bool {
+    fn is_settled_elsewhere(&self, e: &Expr, path: &PathState) -> bool {
         let Some(v) = e.dotted() else {
             return false;
         };
@@ -669,12 +669,12 @@ impl Walk<'_> {
     }
 
     /// Whether `e` reads the attempt's response.
-    fn is_response(&self, e: &Expr, path: &Path) -> bool {
+    fn is_response(&self, e: &Expr, path: &PathState) -> bool {
         path.responses.iter().any(|r| flow::reads(e, r))
     }
 
     /// Whether `e` is the status code of the attempt's response.
-    fn is_status(&self, e: &Expr, path: &Path) -> bool {
+    fn is_status(&self, e: &Expr, path: &PathState) -> bool {
         let k = self.cx.knowledge;
         let e = flow::strip(e);
         if e.dotted().is_some_and(|v| path.statuses.contains(&v)) {
@@ -700,7 +700,7 @@ impl Walk<'_> {
 
     /// The number `e` stands for in this scenario: the status, a literal, a status constant,
     /// or arithmetic on those (`resp.StatusCode / 100`).
-    fn number(&self, e: &Expr, path: &Path) -> Option<i64> {
+    fn number(&self, e: &Expr, path: &PathState) -> Option<i64> {
         if self.is_status(e, path) {
             return self.scenario.status();
         }
@@ -734,7 +734,7 @@ impl Walk<'_> {
 
 /// A call handed the attempt's outcome or response that also takes `&x` fills `x` from it
 /// (`json.NewDecoder(resp.Body).Decode(&apiErr)`): `x` is derived from the outcome.
-fn fill_out_params(stmt: &Stmt, path: &mut Path) {
+fn fill_out_params(stmt: &Stmt, path: &mut PathState) {
     let filled: Vec<String> = stmt
         .exprs()
         .into_iter()
