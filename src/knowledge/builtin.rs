@@ -3,9 +3,8 @@
 //! [`DIVERGING_CALLS`]. The retry and backoff libraries are in `retry_libraries`.
 
 use super::retry_libraries::retry_table;
-use super::{
-    CallPattern, Knowledge, KvApi, KvCommandApi, QueryApi, SleepApi, StatusClass, StatusName,
-};
+use super::schema::pat;
+use super::{Knowledge, KvApi, KvCommandApi, QueryApi, SleepApi, StatusClass, StatusName};
 use crate::model::{KvOp, Lang, Outcome};
 
 /// Calls that never return (used to tell whether a branch leaves the unit).
@@ -25,13 +24,6 @@ pub const DIVERGING_CALLS: &[&str] = &[
     "Error",
     "Errorf",
 ];
-
-pub(super) fn pat(lang: Option<Lang>, pattern: &str) -> CallPattern {
-    CallPattern {
-        lang,
-        pattern: pattern.to_owned(),
-    }
-}
 
 impl Knowledge {
     /// The built-in table.

@@ -352,7 +352,7 @@ impl Knowledge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::builtin::pat;
+    use crate::knowledge::schema::pat;
 
     #[test]
     fn attempt_names_hold_a_hint_as_a_word_of_their_own() {

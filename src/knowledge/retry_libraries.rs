@@ -2,7 +2,7 @@
 //! library's strategies, entry points and struct literal strategies, with the
 //! [`RetryFacts`] of what it does by default and what changes that.
 
-use super::builtin::pat;
+use super::schema::pat;
 use super::{ArgTest, CallShape, GrowthField, Mark, RetryApi, RetryFacts, RetryRole};
 use crate::model::Lang;
 

@@ -300,3 +300,11 @@ pub struct Knowledge {
     /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
     pub conflict_hints: Vec<String>,
 }
+
+/// A call pattern, as the built-in tables write them.
+pub(super) fn pat(lang: Option<Lang>, pattern: &str) -> CallPattern {
+    CallPattern {
+        lang,
+        pattern: pattern.to_owned(),
+    }
+}
