@@ -6,19 +6,35 @@
 use std::cell::OnceCell;
 
 use crate::flow::{self, QuerySite, Site};
-use crate::model::Unit;
+use crate::knowledge::Knowledge;
+use crate::model::{CallRole, Unit};
 
 /// What one unit holds, in source order.
 pub struct UnitFacts<'a> {
     calls: Vec<Site<'a>>,
     queries: Vec<QuerySite<'a>>,
+    once_only_effects: Vec<Site<'a>>,
 }
 
 impl<'a> UnitFacts<'a> {
-    fn of(unit: &'a Unit) -> UnitFacts<'a> {
+    fn of(unit: &'a Unit, knowledge: &Knowledge) -> UnitFacts<'a> {
+        let calls = flow::calls(unit);
+        let once_only_effects = calls
+            .iter()
+            .copied()
+            .filter(|site| {
+                matches!(site.call.role, CallRole::Unknown)
+                    && site
+                        .call
+                        .callee
+                        .dotted()
+                        .is_some_and(|name| knowledge.is_side_effect(&name))
+            })
+            .collect();
         UnitFacts {
-            calls: flow::calls(unit),
             queries: flow::queries(unit),
+            calls,
+            once_only_effects,
         }
     }
 
@@ -32,6 +48,13 @@ impl<'a> UnitFacts<'a> {
     pub fn queries(&self) -> &[QuerySite<'a>] {
         &self.queries
     }
+
+    /// The calls with an effect outside the program that must happen once (a charge, a
+    /// message, an email), by the knowledge table's side-effect names: what a duplicate
+    /// request would do twice.
+    pub fn once_only_effects(&self) -> &[Site<'a>] {
+        &self.once_only_effects
+    }
 }
 
 /// Where rules get a unit's facts: [`Semantic`], behind a reference that does not tie the
@@ -44,13 +67,15 @@ pub trait FactsOf {
 /// The facts of every unit of one file, each computed the first time a rule asks.
 pub struct Semantic<'a> {
     units: &'a [Unit],
+    knowledge: &'a Knowledge,
     facts: Vec<OnceCell<UnitFacts<'a>>>,
 }
 
 impl<'a> Semantic<'a> {
-    pub fn new(units: &'a [Unit]) -> Semantic<'a> {
+    pub fn new(units: &'a [Unit], knowledge: &'a Knowledge) -> Semantic<'a> {
         Semantic {
             units,
+            knowledge,
             facts: units.iter().map(|_| OnceCell::new()).collect(),
         }
     }
@@ -72,6 +97,6 @@ impl<'a> Semantic<'a> {
 impl FactsOf for Semantic<'_> {
     fn of(&self, unit: &Unit) -> &UnitFacts<'_> {
         let index = self.index_of(unit);
-        self.facts[index].get_or_init(|| UnitFacts::of(&self.units[index]))
+        self.facts[index].get_or_init(|| UnitFacts::of(&self.units[index], self.knowledge))
     }
 }

@@ -101,16 +101,8 @@ fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
 /// starts: what a duplicate would do twice, if it comes after a read.
 fn last_once_only_effect(unit: &Unit, cx: &Context) -> Option<usize> {
     cx.facts(unit)
-        .calls()
+        .once_only_effects()
         .iter()
-        .filter(|site| {
-            matches!(site.call.role, CallRole::Unknown)
-                && site
-                    .call
-                    .callee
-                    .dotted()
-                    .is_some_and(|name| cx.knowledge.is_side_effect(&name))
-        })
         .map(|site| site.expr.span.start)
         .max()
 }

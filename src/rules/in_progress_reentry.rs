@@ -10,7 +10,7 @@ use crate::flow::{
     self, Atom, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site, Test,
 };
 use crate::knowledge::Knowledge;
-use crate::model::{BinOp, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{BinOp, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind, Value};
 
@@ -303,14 +303,9 @@ impl Record<'_, '_> {
 /// order, with their names.
 fn side_effect_calls<'a>(unit: &Unit, cx: &'a Context) -> Vec<(Site<'a>, String)> {
     cx.facts(unit)
-        .calls()
+        .once_only_effects()
         .iter()
-        .copied()
-        .filter(|call| matches!(call.call.role, CallRole::Unknown))
-        .filter_map(|call| {
-            let name = call.call.callee.dotted().unwrap_or_default();
-            cx.knowledge.is_side_effect(&name).then_some((call, name))
-        })
+        .map(|&site| (site, site.call.callee.dotted().unwrap_or_default()))
         .collect()
 }
 

@@ -7,7 +7,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Lang, Outcome, Span, Unit};
+use crate::model::{Lang, Outcome, Span, Unit};
 use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind};
 
@@ -32,7 +32,7 @@ impl Rule for UncheckedOnConflict {
         let later = Later {
             sequence: &sequence,
             stops: first_stops(&sequence),
-            side_effects: side_effects(unit, cx),
+            side_effects: cx.facts(unit).once_only_effects(),
         };
         let mut findings = Vec::new();
         for (position, query, stmt) in sequence.iter() {
@@ -123,7 +123,7 @@ struct Later<'s, 'q, 'a> {
     /// See [`first_stops`].
     stops: Vec<Option<usize>>,
     /// The once-only side-effect calls of the unit, in source order.
-    side_effects: Vec<flow::Site<'a>>,
+    side_effects: &'s [flow::Site<'a>],
 }
 
 impl Later<'_, '_, '_> {
@@ -207,24 +207,6 @@ fn touches(stmt: &Statement) -> impl Iterator<Item = &str> {
         .as_deref()
         .into_iter()
         .chain(stmt.reads_from.iter().map(String::as_str))
-}
-
-/// The calls of the unit that do something once-only (send, charge, publish), in source
-/// order.
-fn side_effects<'a>(unit: &Unit, cx: &'a Context) -> Vec<flow::Site<'a>> {
-    cx.facts(unit)
-        .calls()
-        .iter()
-        .copied()
-        .filter(|site| {
-            matches!(site.call.role, CallRole::Unknown)
-                && site
-                    .call
-                    .callee
-                    .dotted()
-                    .is_some_and(|name| cx.knowledge.is_side_effect(&name))
-        })
-        .collect()
 }
 
 /// Whether `write`, run after `insert` for a duplicate too, does harm: not when it skips
