@@ -21,7 +21,8 @@ use aho_corasick::AhoCorasick;
 use regions::Regions;
 
 use crate::knowledge::Knowledge;
-use crate::model::{FileKind, Lang};
+use crate::lang::profile::{self, Profile};
+use crate::model::FileKind;
 use crate::rules::Rule;
 use crate::rules::{Need, Word, WordKind, is_identifier_byte};
 
@@ -102,7 +103,10 @@ impl Prefilter {
             _ => return true,
         };
         let lang = kind.lang();
-        let sql_in_strings = lang != Some(Lang::Sql);
+        let profile = lang.map(profile::of);
+        // In host code SQL lives in strings; in a SQL file, or a Markdown file's SQL blocks,
+        // it is the code itself.
+        let sql_in_strings = profile.is_some_and(|p| !p.code_is_sql());
         // Markdown holds code blocks of every language.
         let counts_in = |word: &Word| lang.is_none() || word.lang.is_none_or(|l| Some(l) == lang);
         let mut found: Vec<bool> = (self.words.iter())
@@ -114,11 +118,11 @@ impl Prefilter {
         if node.holds(&found) {
             return true;
         }
-        let mut regions = Regions::new(text, lang);
+        let mut regions = Regions::new(text, profile.and_then(|p| p.lexical()));
         for hit in searcher.find_overlapping_iter(text) {
             for &w in &self.pattern_words[hit.pattern().as_usize()] {
                 if wanted[w]
-                    && self.words[w].stands_at(text, hit.start(), hit.end(), lang)
+                    && self.words[w].stands_at(text, hit.start(), hit.end(), profile)
                     && (!self.words[w].kind.in_code() || regions.is_code(hit.start()))
                 {
                     wanted[w] = false;
@@ -260,11 +264,11 @@ fn rest_of_word(text: &[u8], at: usize) -> String {
 /// by what makes it a call, a macro, a generic type or a path. In Rust, a name followed by a
 /// type (`retries: u32`, a field, a parameter, a typed `let`) is declared there: a rule
 /// reads it where it is used, and a use is a hit of its own.
-fn names_variable(text: &[u8], mut at: usize, lang: Option<Lang>) -> bool {
+fn names_variable(text: &[u8], mut at: usize, profile: Option<&dyn Profile>) -> bool {
     while text.get(at).copied().is_some_and(is_identifier_byte) {
         at += 1;
     }
-    let typed = lang == Some(Lang::Rust) && {
+    let typed = profile.is_some_and(|p| p.colon_declares_types()) && {
         let after = text[at..].trim_ascii_start();
         after.first() == Some(&b':') && after.get(1) != Some(&b':')
     };
@@ -380,7 +384,13 @@ fn comment_line_before(text: &[u8], newline: usize) -> Option<usize> {
 
 impl Word {
     /// Whether the hit `start..end` of this word's text (in any case) counts.
-    fn stands_at(&self, text: &[u8], start: usize, end: usize, lang: Option<Lang>) -> bool {
+    fn stands_at(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        profile: Option<&dyn Profile>,
+    ) -> bool {
         let before = start.checked_sub(1).map(|i| text[i]);
         let after = text.get(end).copied();
         let free_after = !after.is_some_and(is_identifier_byte);
@@ -416,9 +426,10 @@ impl Word {
                 };
                 word_start
                     && crate::knowledge::is_inflection(&rest_of_word(text, end))
-                    && names_variable(text, end, lang)
+                    && names_variable(text, end, profile)
                     && !defines_constant(text, start)
-                    && !(lang == Some(Lang::Rust) && is_type_name(text, start))
+                    && !(profile.is_some_and(|p| p.upper_camel_names_are_types())
+                        && is_type_name(text, start))
             }
             WordKind::Quoted => {
                 before.is_some_and(is_quote) && text.get(end).copied().is_some_and(is_quote)

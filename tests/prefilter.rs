@@ -126,3 +126,19 @@ fn a_suppression_comment_alone_makes_a_file_worth_parsing() {
     assert!(prefilter.admits(source.as_bytes(), FileKind::Code(Lang::Go)));
     assert!(!prefilter.admits(b"package p\n\nfunc f() {}\n", FileKind::Code(Lang::Go)));
 }
+
+/// A Markdown file's SQL block is SQL itself, not SQL in a host language's string: the
+/// prefilter admits it, and the finding it holds is found.
+#[test]
+fn sql_in_a_markdown_block_is_admitted_as_sql() {
+    let source = "# Inbox\n\n```sql\nINSERT INTO processed_events (event_id) VALUES ($1)\n  \
+                  ON CONFLICT (event_id) DO NOTHING;\nUPDATE inventory SET reserved = reserved + 1;\n```\n";
+    let knowledge = Knowledge::builtin();
+    let prefilter = Prefilter::new(rules::ALL, &knowledge);
+    assert!(prefilter.admits(source.as_bytes(), FileKind::Markdown));
+    let findings = idemlint::check_markdown(source, rules::ALL, &knowledge).findings;
+    assert_eq!(
+        findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        ["unchecked-on-conflict"]
+    );
+}

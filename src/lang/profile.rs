@@ -10,10 +10,41 @@ mod typescript;
 
 use crate::model::Lang;
 
+/// How a language writes comments and string literals, as far as the prefilter must tell
+/// them from code (see `crate::prefilter`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lexical {
+    /// `/* /* */ */` nests.
+    pub nested_block_comments: bool,
+    /// Raw strings with hashes (`r#"…"#`, `br"…"`).
+    pub hashed_raw_strings: bool,
+    /// Backquoted raw strings (`` `…` ``).
+    pub backquoted_raw_strings: bool,
+    /// A `"…"` string cannot span lines.
+    pub strings_end_at_newline: bool,
+}
+
 /// A language's words and facts.
 pub trait Profile: Sync {
     /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
     fn code_is_sql(&self) -> bool {
+        false
+    }
+
+    /// How comments and strings are written, if the prefilter reads them; `None` counts the
+    /// whole text as code.
+    fn lexical(&self) -> Option<Lexical> {
+        None
+    }
+
+    /// Whether an UpperCamelCase name is a type, a trait or a variant, never a variable (as
+    /// Rust's naming lints have it).
+    fn upper_camel_names_are_types(&self) -> bool {
+        false
+    }
+
+    /// Whether `name: Type` declares a variable (a parameter, a field, a `let`).
+    fn colon_declares_types(&self) -> bool {
         false
     }
 

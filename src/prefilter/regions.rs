@@ -1,4 +1,5 @@
-//! Where the comments and string literals of a Go or Rust file lie, found lazily: only as
+//! Where the comments and string literals of a file lie (as its language's
+//! [`Lexical`] syntax says), found lazily: only as
 //! far into the file as a hit that must stand in code asks. A call's name or a variable's
 //! in a comment (`// Get the row`) or a string does not make the file worth parsing.
 //!
@@ -8,14 +9,14 @@
 
 use std::ops::Range;
 
-use crate::model::Lang;
+use crate::lang::profile::Lexical;
 
 /// Longest character literal: `'\u{10FFFF}'`.
 const MAX_CHAR_LITERAL: usize = 12;
 
 pub struct Regions<'t> {
     text: &'t [u8],
-    lang: Option<Lang>,
+    syntax: Option<Lexical>,
     /// Comments and strings found so far, in order.
     found: Vec<Range<usize>>,
     /// Everything before this has been read.
@@ -23,13 +24,13 @@ pub struct Regions<'t> {
 }
 
 impl<'t> Regions<'t> {
-    /// The regions of `text`; only Go and Rust are read, other files are all code.
-    /// `lang` is `None` for a file of code blocks in several languages (Markdown): all of
+    /// The regions of `text` written with `syntax`; with none (a language whose comments
+    /// the prefilter does not read, or Markdown's code blocks in several languages) all of
     /// it counts as code.
-    pub fn new(text: &'t [u8], lang: Option<Lang>) -> Regions<'t> {
+    pub fn new(text: &'t [u8], syntax: Option<Lexical>) -> Regions<'t> {
         Regions {
             text,
-            lang: lang.filter(|l| matches!(l, Lang::Go | Lang::Rust)),
+            syntax,
             found: Vec::new(),
             read_to: 0,
         }
@@ -37,18 +38,18 @@ impl<'t> Regions<'t> {
 
     /// Whether the byte at `at` is code: outside every comment and string literal.
     pub fn is_code(&mut self, at: usize) -> bool {
-        let Some(lang) = self.lang else {
+        let Some(syntax) = self.syntax else {
             return true;
         };
         while self.read_to <= at && self.read_to < self.text.len() {
-            self.read_next(lang);
+            self.read_next(syntax);
         }
         let i = self.found.partition_point(|r| r.end <= at);
         self.found.get(i).is_none_or(|r| at < r.start)
     }
 
     /// Reads up to the end of the next comment or string, or to the end of the text.
-    fn read_next(&mut self, lang: Lang) {
+    fn read_next(&mut self, syntax: Lexical) {
         let text = self.text;
         let Some(offset) = text[self.read_to..]
             .iter()
@@ -59,23 +60,26 @@ impl<'t> Regions<'t> {
         };
         let start = self.read_to + offset;
         let end = match text[start] {
-            b'/' => comment_end(text, start, lang),
+            b'/' => comment_end(text, start, syntax),
             b'"' => {
-                let raw = (lang == Lang::Rust)
+                let raw = syntax
+                    .hashed_raw_strings
                     .then(|| raw_hashes(text, start))
                     .flatten();
                 match raw {
                     Some(hashes) => raw_string_end(text, start, hashes),
-                    None => string_end(text, start, lang),
+                    None => string_end(text, start, syntax),
                 }
             }
-            b'`' if lang == Lang::Go => find_from(text, start + 1, b"`").map(|i| i + 1),
+            b'`' if syntax.backquoted_raw_strings => {
+                find_from(text, start + 1, b"`").map(|i| i + 1)
+            }
             b'\'' => char_literal_end(text, start),
             _ => None,
         };
         match end {
             Some(end) => {
-                let opening = raw_string_opening(text, start, lang);
+                let opening = raw_string_opening(text, start, syntax);
                 self.found.push(opening..end);
                 self.read_to = end;
             }
@@ -86,8 +90,8 @@ impl<'t> Regions<'t> {
 
 /// Where a raw string's prefix (`r#`, `br`) begins, for a `"` at `quote`; the quote itself
 /// otherwise.
-fn raw_string_opening(text: &[u8], quote: usize, lang: Lang) -> usize {
-    if lang != Lang::Rust || text[quote] != b'"' {
+fn raw_string_opening(text: &[u8], quote: usize, syntax: Lexical) -> usize {
+    if !syntax.hashed_raw_strings || text[quote] != b'"' {
         return quote;
     }
     let mut i = quote;
@@ -113,23 +117,24 @@ fn find_from(text: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 /// The end of a comment opening at `slash`, if it is one and it ends.
-fn comment_end(text: &[u8], slash: usize, lang: Lang) -> Option<usize> {
+fn comment_end(text: &[u8], slash: usize, syntax: Lexical) -> Option<usize> {
     match text.get(slash + 1)? {
         b'/' => Some(find_from(text, slash, b"\n").unwrap_or(text.len())),
-        b'*' if lang == Lang::Rust => crate::lang::rust::block_comment_end(text, slash),
+        b'*' if syntax.nested_block_comments => crate::lang::rust::block_comment_end(text, slash),
         b'*' => find_from(text, slash + 2, b"*/").map(|i| i + 2),
         _ => None,
     }
 }
 
-/// The end of a `"…"` string with backslash escapes. A Go string ends at the line's end.
-fn string_end(text: &[u8], quote: usize, lang: Lang) -> Option<usize> {
+/// The end of a `"…"` string with backslash escapes (at the line's end, for a language
+/// whose strings cannot span lines).
+fn string_end(text: &[u8], quote: usize, syntax: Lexical) -> Option<usize> {
     let mut i = quote + 1;
     while i < text.len() {
         match text[i] {
             b'\\' => i += 2,
             b'"' => return Some(i + 1),
-            b'\n' if lang == Lang::Go => return None,
+            b'\n' if syntax.strings_end_at_newline => return None,
             _ => i += 1,
         }
     }
@@ -138,7 +143,11 @@ fn string_end(text: &[u8], quote: usize, lang: Lang) -> Option<usize> {
 
 /// For a `"` that opens a Rust raw string (`r"`, `r#"`, `br##"`), its number of `#`.
 fn raw_hashes(text: &[u8], quote: usize) -> Option<usize> {
-    let opening = raw_string_opening(text, quote, Lang::Rust);
+    let hashed = Lexical {
+        hashed_raw_strings: true,
+        ..Lexical::default()
+    };
+    let opening = raw_string_opening(text, quote, hashed);
     if opening == quote {
         return None;
     }
@@ -174,10 +183,12 @@ fn char_literal_end(text: &[u8], quote: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Lang;
 
     /// The text with every byte that is not code replaced by `.`.
     fn code(text: &str, lang: Lang) -> String {
-        let mut regions = Regions::new(text.as_bytes(), Some(lang));
+        let lexical = crate::lang::profile::of(lang).lexical();
+        let mut regions = Regions::new(text.as_bytes(), lexical);
         text.char_indices()
             .map(|(i, c)| if regions.is_code(i) { c } else { '.' })
             .collect()

@@ -1,10 +1,18 @@
 //! Go's words.
 
-use super::Profile;
+use super::{Lexical, Profile};
 
 pub struct Go;
 
 impl Profile for Go {
+    fn lexical(&self) -> Option<Lexical> {
+        Some(Lexical {
+            backquoted_raw_strings: true,
+            strings_end_at_newline: true,
+            ..Lexical::default()
+        })
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random duration between 0 and the delay, \

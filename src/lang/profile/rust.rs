@@ -1,10 +1,26 @@
 //! Rust's words.
 
-use super::Profile;
+use super::{Lexical, Profile};
 
 pub struct Rust;
 
 impl Profile for Rust {
+    fn lexical(&self) -> Option<Lexical> {
+        Some(Lexical {
+            nested_block_comments: true,
+            hashed_raw_strings: true,
+            ..Lexical::default()
+        })
+    }
+
+    fn upper_camel_names_are_types(&self) -> bool {
+        true
+    }
+
+    fn colon_declares_types(&self) -> bool {
+        true
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random fraction of the delay, \
