@@ -23,7 +23,8 @@ use tree_sitter::{Node, Parser, Tree};
 use super::MAX_DEPTH;
 use super::gaps::{self, Patch};
 use super::treesitter::{
-    StrBuilder, collect_comments_and_errors, field_children, named_children, opaque, text,
+    StrBuilder, StringBinding, collect_comments_and_errors, field_children, named_children, opaque,
+    text,
 };
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Import, Loop, LoopKind, Module,
@@ -239,22 +240,10 @@ fn type_text(source: &str, node: Node) -> String {
         .join(" ")
 }
 
-/// What a name stands for, as far as string folding goes.
-#[derive(Clone, Debug)]
-enum Binding {
-    /// A constant (or package-level string variable): its value replaces every use.
-    Const(StrLit),
-    /// A local variable holding a known string: its value replaces it where it is passed
-    /// to a call.
-    Var(StrLit),
-    /// Anything else: hides a constant of the same name.
-    Opaque,
-}
-
 struct Lowerer<'s> {
     source: &'s str,
     /// Innermost last; `scopes[0]` holds the package-level constants.
-    scopes: Vec<HashMap<String, Binding>>,
+    scopes: Vec<HashMap<String, StringBinding>>,
     /// How deep the lowering currently recurses (statements, blocks and expressions).
     depth: usize,
 }
@@ -331,7 +320,7 @@ impl<'s> Lowerer<'s> {
             for (name, value) in pending {
                 match self.fold(value, 0) {
                     Some(lit) => {
-                        self.scopes[0].insert(name, Binding::Const(lit));
+                        self.scopes[0].insert(name, StringBinding::Const(lit));
                     }
                     None => unresolved.push((name, value)),
                 }
@@ -343,12 +332,12 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    fn lookup(&self, name: &str) -> Option<&Binding> {
+    fn lookup(&self, name: &str) -> Option<&StringBinding> {
         self.scopes.iter().rev().find_map(|scope| scope.get(name))
     }
 
     /// Binds `name` in the innermost scope (`:=`, `var`, `const`, parameters).
-    fn declare(&mut self, name: &str, binding: Binding) {
+    fn declare(&mut self, name: &str, binding: StringBinding) {
         if name == "_" {
             return;
         }
@@ -359,7 +348,7 @@ impl<'s> Lowerer<'s> {
 
     /// Rebinds `name` where it was declared (`=`, `+=`); a package-level name is shadowed
     /// for the rest of the unit rather than changed for every later function.
-    fn reassign(&mut self, name: &str, binding: Binding) {
+    fn reassign(&mut self, name: &str, binding: StringBinding) {
         if name == "_" {
             return;
         }
@@ -407,7 +396,7 @@ impl<'s> Lowerer<'s> {
         for param in named_children(list) {
             for name in field_children(param, "name") {
                 let name = self.text(name);
-                self.declare(name, Binding::Opaque);
+                self.declare(name, StringBinding::Opaque);
                 names.push(name.to_owned());
             }
         }
@@ -564,7 +553,10 @@ impl<'s> Lowerer<'s> {
             let folded = match op {
                 None => assigned,
                 Some(BinOp::Add) => match (self.lookup(name), assigned) {
-                    (Some(Binding::Var(current) | Binding::Const(current)), Some(tail)) => {
+                    (
+                        Some(StringBinding::Var(current) | StringBinding::Const(current)),
+                        Some(tail),
+                    ) => {
                         let mut joined = current.clone();
                         joined.push(&tail);
                         Some(joined)
@@ -573,7 +565,7 @@ impl<'s> Lowerer<'s> {
                 },
                 Some(_) => None,
             };
-            let binding = folded.map_or(Binding::Opaque, Binding::Var);
+            let binding = folded.map_or(StringBinding::Opaque, StringBinding::Var);
             if declares {
                 self.declare(name, binding);
             } else {
@@ -599,7 +591,7 @@ impl<'s> Lowerer<'s> {
             BinOp::Sub
         };
         if operand.kind() == "identifier" {
-            self.reassign(self.text(operand), Binding::Opaque);
+            self.reassign(self.text(operand), StringBinding::Opaque);
         }
         StmtKind::Assign {
             targets: vec![self.target(operand)],
@@ -648,9 +640,9 @@ impl<'s> Lowerer<'s> {
                     None
                 };
                 let binding = match folded {
-                    Some(lit) if is_const => Binding::Const(lit),
-                    Some(lit) => Binding::Var(lit),
-                    None => Binding::Opaque,
+                    Some(lit) if is_const => StringBinding::Const(lit),
+                    Some(lit) => StringBinding::Var(lit),
+                    None => StringBinding::Opaque,
                 };
                 self.declare(self.text(*name), binding);
             }
@@ -729,7 +721,7 @@ impl<'s> Lowerer<'s> {
             .collect();
         if let Some(alias) = node.child_by_field_name("alias") {
             for name in &aliases {
-                self.declare(name, Binding::Opaque);
+                self.declare(name, StringBinding::Opaque);
             }
             out.push(Stmt {
                 span: alias.byte_range(),
@@ -868,7 +860,7 @@ impl<'s> Lowerer<'s> {
                 lowered.cond = clause.child_by_field_name("right").map(|r| self.expr(r));
                 for binding in list_items(clause.child_by_field_name("left")) {
                     let name = self.text(binding);
-                    self.declare(name, Binding::Opaque);
+                    self.declare(name, StringBinding::Opaque);
                     lowered.bindings.push(name.to_owned());
                 }
             }
@@ -937,7 +929,7 @@ impl<'s> Lowerer<'s> {
     fn identifier(&self, node: Node) -> ExprKind {
         let name = self.text(node);
         match self.lookup(name) {
-            Some(Binding::Const(lit)) => ExprKind::Str(lit.clone()),
+            Some(StringBinding::Const(lit)) => ExprKind::Str(lit.clone()),
             _ => ExprKind::Name(name.to_owned()),
         }
     }
@@ -1060,7 +1052,7 @@ impl<'s> Lowerer<'s> {
     /// A call argument: a local variable holding a known string is passed as that string.
     fn argument(&mut self, node: Node) -> Expr {
         if node.kind() == "identifier" {
-            if let Some(Binding::Var(lit)) = self.lookup(self.text(node)) {
+            if let Some(StringBinding::Var(lit)) = self.lookup(self.text(node)) {
                 return Expr::new(node.byte_range(), ExprKind::Str(lit.clone()));
             }
         }
@@ -1222,8 +1214,8 @@ impl<'s> Lowerer<'s> {
             "interpreted_string_literal" | "raw_string_literal" => Some(self.string_literal(node)),
             "parenthesized_expression" => self.fold(*named_children(node).first()?, depth + 1),
             "identifier" => match self.lookup(self.text(node))? {
-                Binding::Const(lit) | Binding::Var(lit) => Some(lit.clone()),
-                Binding::Opaque => None,
+                StringBinding::Const(lit) | StringBinding::Var(lit) => Some(lit.clone()),
+                StringBinding::Opaque => None,
             },
             "binary_expression" if operator(node) == "+" => self.fold_concat(node, depth),
             "call_expression" => {

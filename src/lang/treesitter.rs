@@ -131,3 +131,16 @@ impl StrBuilder {
         }
     }
 }
+
+/// What a name stands for, as far as string folding goes.
+#[derive(Clone, Debug)]
+pub(super) enum StringBinding {
+    /// A constant (Go's `const` or package-level string variable, a TS `const`): its value
+    /// replaces every use.
+    Const(StrLit),
+    /// A variable holding a known string (Go's local, a TS `let`/`var`): its value replaces
+    /// it where it is passed to a call.
+    Var(StrLit),
+    /// Anything else: hides a constant of the same name.
+    Opaque,
+}

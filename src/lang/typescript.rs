@@ -47,7 +47,9 @@ mod imports;
 
 use super::MAX_DEPTH;
 use super::gaps;
-use super::treesitter::{StrBuilder, collect_comments_and_errors, named_children, opaque, text};
+use super::treesitter::{
+    StrBuilder, StringBinding, collect_comments_and_errors, named_children, opaque, text,
+};
 use crate::model::{
     Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Module, ParseNote,
     Stmt, StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
@@ -269,22 +271,10 @@ fn is_true(node: Node) -> bool {
     unwrap_expression(node).kind() == "true"
 }
 
-/// What a name stands for, as far as string folding goes.
-#[derive(Clone, Debug)]
-enum Binding {
-    /// A `const` string: its value replaces every use.
-    Const(StrLit),
-    /// A `let`/`var` holding a known string: its value replaces it where it is passed to a
-    /// call.
-    Var(StrLit),
-    /// Anything else: hides a constant of the same name.
-    Opaque,
-}
-
 struct Lowerer<'s> {
     source: &'s str,
     /// Innermost last; `scopes[0]` holds the top-level constants.
-    scopes: Vec<HashMap<String, Binding>>,
+    scopes: Vec<HashMap<String, StringBinding>>,
     /// The names of the units being lowered, outermost first: a function declared inside
     /// one is named after it.
     path: Vec<String>,
@@ -363,7 +353,7 @@ impl<'s> Lowerer<'s> {
             for (name, value) in pending {
                 match self.fold(value, 0) {
                     Some(lit) => {
-                        self.scopes[0].insert(name, Binding::Const(lit));
+                        self.scopes[0].insert(name, StringBinding::Const(lit));
                     }
                     None => unresolved.push((name, value)),
                 }
@@ -434,7 +424,7 @@ impl<'s> Lowerer<'s> {
                         (Some(name), None)
                             if matches!(
                                 self.scopes[0].get(self.text(name)),
-                                Some(Binding::Const(_))
+                                Some(StringBinding::Const(_))
                             ) => {}
                         _ => self.declarator(node, declarator, script),
                     }
@@ -533,7 +523,7 @@ impl<'s> Lowerer<'s> {
             (Some(list), _) => self.parameters(list),
             (None, Some(single)) => {
                 let name = self.text(single);
-                self.declare(name, Binding::Opaque);
+                self.declare(name, StringBinding::Opaque);
                 vec![name.to_owned()]
             }
             (None, None) => Vec::new(),
@@ -568,7 +558,7 @@ impl<'s> Lowerer<'s> {
                 continue;
             };
             for name in self.bound_names(pattern) {
-                self.declare(&name, Binding::Opaque);
+                self.declare(&name, StringBinding::Opaque);
             }
             let pattern = match pattern.kind() {
                 "assignment_pattern" => pattern.child_by_field_name("left").unwrap_or(pattern),
@@ -583,11 +573,11 @@ impl<'s> Lowerer<'s> {
         names
     }
 
-    fn lookup(&self, name: &str) -> Option<&Binding> {
+    fn lookup(&self, name: &str) -> Option<&StringBinding> {
         self.scopes.iter().rev().find_map(|scope| scope.get(name))
     }
 
-    fn declare(&mut self, name: &str, binding: Binding) {
+    fn declare(&mut self, name: &str, binding: StringBinding) {
         if let Some(scope) = self.scopes.last_mut() {
             scope.insert(name.to_owned(), binding);
         }
@@ -595,7 +585,7 @@ impl<'s> Lowerer<'s> {
 
     /// Rebinds `name` where it was declared; a top-level name is shadowed for the rest of the
     /// unit rather than changed for every later function.
-    fn reassign(&mut self, name: &str, binding: Binding) {
+    fn reassign(&mut self, name: &str, binding: StringBinding) {
         let unit_scope = 1.min(self.scopes.len() - 1);
         let index = (unit_scope..self.scopes.len())
             .rev()
@@ -755,7 +745,10 @@ impl<'s> Lowerer<'s> {
             let folded = match op {
                 None if node.kind() == "assignment_expression" => assigned,
                 Some(BinOp::Add) => match (self.lookup(name), assigned) {
-                    (Some(Binding::Var(current) | Binding::Const(current)), Some(tail)) => {
+                    (
+                        Some(StringBinding::Var(current) | StringBinding::Const(current)),
+                        Some(tail),
+                    ) => {
                         let mut joined = current.clone();
                         joined.push(&tail);
                         Some(joined)
@@ -764,10 +757,13 @@ impl<'s> Lowerer<'s> {
                 },
                 _ => None,
             };
-            self.reassign(name, folded.map_or(Binding::Opaque, Binding::Var));
+            self.reassign(
+                name,
+                folded.map_or(StringBinding::Opaque, StringBinding::Var),
+            );
         } else {
             for name in self.bound_names(left) {
-                self.reassign(&name, Binding::Opaque);
+                self.reassign(&name, StringBinding::Opaque);
             }
         }
         StmtKind::Assign {
@@ -789,7 +785,7 @@ impl<'s> Lowerer<'s> {
             BinOp::Sub
         };
         if operand.kind() == "identifier" {
-            self.reassign(self.text(operand), Binding::Opaque);
+            self.reassign(self.text(operand), StringBinding::Opaque);
         }
         let one_at = if operand.start_byte() == node.start_byte() {
             operand.end_byte()..node.end_byte()
@@ -838,15 +834,15 @@ impl<'s> Lowerer<'s> {
             _ => None,
         };
         let binding = match folded {
-            Some(lit) if is_const_declaration(declaration) => Binding::Const(lit),
-            Some(lit) => Binding::Var(lit),
-            None => Binding::Opaque,
+            Some(lit) if is_const_declaration(declaration) => StringBinding::Const(lit),
+            Some(lit) => StringBinding::Var(lit),
+            None => StringBinding::Opaque,
         };
         if name.kind() == "identifier" {
             self.declare(self.text(name), binding);
         } else {
             for bound in self.bound_names(name) {
-                self.declare(&bound, Binding::Opaque);
+                self.declare(&bound, StringBinding::Opaque);
             }
         }
         out.push(Stmt { span, kind });
@@ -1106,7 +1102,7 @@ impl<'s> Lowerer<'s> {
         lowered.cond = node.child_by_field_name("right").map(|r| self.expr(r));
         if let Some(left) = node.child_by_field_name("left") {
             for name in self.bound_names(unwrap_expression(left)) {
-                self.declare(&name, Binding::Opaque);
+                self.declare(&name, StringBinding::Opaque);
                 lowered.bindings.push(name);
             }
         }
@@ -1145,7 +1141,7 @@ impl<'s> Lowerer<'s> {
             if let Some(param) = clause.child_by_field_name("parameter") {
                 let names = self.bound_names(param);
                 for name in &names {
-                    self.declare(name, Binding::Opaque);
+                    self.declare(name, StringBinding::Opaque);
                 }
                 if param.kind() == "identifier" {
                     catch_binding = Some(self.text(param).to_owned());
@@ -1263,7 +1259,7 @@ impl<'s> Lowerer<'s> {
     fn identifier(&self, node: Node) -> ExprKind {
         let name = self.text(node);
         match self.lookup(name) {
-            Some(Binding::Const(lit)) => ExprKind::Str(lit.clone()),
+            Some(StringBinding::Const(lit)) => ExprKind::Str(lit.clone()),
             _ => ExprKind::Name(name.to_owned()),
         }
     }
@@ -1341,7 +1337,7 @@ impl<'s> Lowerer<'s> {
             .into_iter()
             .map(|arg| {
                 if arg.kind() == "identifier" {
-                    if let Some(Binding::Var(lit)) = self.lookup(self.text(arg)) {
+                    if let Some(StringBinding::Var(lit)) = self.lookup(self.text(arg)) {
                         return Expr::new(arg.byte_range(), ExprKind::Str(lit.clone()));
                     }
                 }
@@ -1550,8 +1546,8 @@ impl<'s> Lowerer<'s> {
             "string" => Some(self.string_literal(node)),
             "template_string" => Some(self.template(node, depth)),
             "identifier" => match self.lookup(self.text(node))? {
-                Binding::Const(lit) | Binding::Var(lit) => Some(lit.clone()),
-                Binding::Opaque => None,
+                StringBinding::Const(lit) | StringBinding::Var(lit) => Some(lit.clone()),
+                StringBinding::Opaque => None,
             },
             "binary_expression" if operator(node) == "+" => self.fold_concat(node, depth),
             _ => None,
