@@ -52,9 +52,10 @@ pub trait Profile: Sync {
     fn full_jitter_help(&self, delay: &str) -> String;
 
     /// `check-then-insert`: create the row with `insert` (the atomic statement, spelled for
-    /// the dialect; `mysql` when the placeholders say MySQL or SQLite) and branch on whether
-    /// it created one.
-    fn atomic_insert_help(&self, insert: &str, mysql: bool) -> String;
+    /// the dialect) and branch on whether it created one: by the affected-row count when
+    /// `by_row_count` (MySQL and SQLite, a PL/pgSQL body's `FOUND`), else by the row it
+    /// returns.
+    fn atomic_insert_help(&self, insert: &str, by_row_count: bool) -> String;
 
     /// `check-then-insert`: set a key-value key atomically and branch on whether it was set.
     fn atomic_set_help(&self) -> &'static str;

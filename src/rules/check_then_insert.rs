@@ -8,7 +8,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit};
+use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit, UnitKind};
 use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind, Value};
 
@@ -401,8 +401,11 @@ impl Race<'_, '_> {
             );
         }
         let mysql = self.uses_question_marks();
-        finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql));
-        if let Some(fix) = self.fix(mysql) {
+        // In a PL/pgSQL body an INSERT … RETURNING needs an INTO; there the insert's outcome
+        // is FOUND (or the row count), as in MySQL and SQLite.
+        let routine = cx.profile().code_is_sql() && unit.kind == UnitKind::Function;
+        finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql, routine));
+        if let Some(fix) = self.fix(mysql, routine) {
             finding = finding.with_fix(fix);
         }
         finding
@@ -422,21 +425,31 @@ impl Race<'_, '_> {
     /// Unsafe: a duplicate no longer fails with a unique violation but inserts nothing and
     /// returns no row, so the code after it goes on as if it had created the row until the
     /// author makes it branch on the returned row, which no text edit here can write.
-    fn fix(&self, mysql: bool) -> Option<Fix> {
+    fn fix(&self, mysql: bool, routine: bool) -> Option<Fix> {
         if mysql || self.insert.returning.is_some() {
             return None;
         }
         let key = self.keys.join(", ");
         let first = self.keys.first()?;
-        let clause = format!(" ON CONFLICT ({key}) DO NOTHING RETURNING {first}");
+        let (clause, go_on) = if routine {
+            (
+                format!(" ON CONFLICT ({key}) DO NOTHING"),
+                "go on only when `FOUND` says it inserted a row",
+            )
+        } else {
+            (
+                format!(" ON CONFLICT ({key}) DO NOTHING RETURNING {first}"),
+                "go on only when it returned a row",
+            )
+        };
         let at = self
             .write_q
             .file_span(&(self.insert.end..self.insert.end))
             .start;
         Some(Fix {
             description: format!(
-                "make the insert atomic with `ON CONFLICT ({key}) DO NOTHING RETURNING {first}`, \
-                 and go on only when it returned a row"
+                "make the insert atomic with `{}`, and {go_on}",
+                clause.trim()
             ),
             edits: vec![Edit {
                 span: at..at,
@@ -449,13 +462,15 @@ impl Race<'_, '_> {
 
 /// The help of a race over a table: the atomic insert, spelled for the dialect, in the
 /// language's words.
-fn sql_help(cx: &Context, key: &str, first: &str, mysql: bool) -> String {
+fn sql_help(cx: &Context, key: &str, first: &str, mysql: bool, routine: bool) -> String {
     let insert = if mysql {
         "`INSERT IGNORE …` (SQLite: `INSERT … ON CONFLICT DO NOTHING`)".to_owned()
+    } else if routine {
+        format!("`INSERT … ON CONFLICT ({key}) DO NOTHING` (then `IF FOUND`)")
     } else {
         format!("`INSERT … ON CONFLICT ({key}) DO NOTHING RETURNING {first}`")
     };
-    cx.profile().atomic_insert_help(&insert, mysql)
+    cx.profile().atomic_insert_help(&insert, mysql || routine)
 }
 
 /// Labels the "not found" test, unless it is the read itself tested in place

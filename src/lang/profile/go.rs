@@ -20,7 +20,7 @@ impl Profile for Go {
         )
     }
 
-    fn atomic_insert_help(&self, insert: &str, _mysql: bool) -> String {
+    fn atomic_insert_help(&self, insert: &str, _by_row_count: bool) -> String {
         format!(
             "create the row atomically with {insert}; when it creates nothing (`sql.ErrNoRows`, \
              or `RowsAffected() == 0`) another request holds the key: replay its result or \

@@ -28,7 +28,7 @@ impl Profile for Rust {
         )
     }
 
-    fn atomic_insert_help(&self, insert: &str, _mysql: bool) -> String {
+    fn atomic_insert_help(&self, insert: &str, _by_row_count: bool) -> String {
         format!(
             "create the row atomically with {insert} and `fetch_optional`; on `None` (or \
              `rows_affected() == 0`) another request holds the key: replay its result or answer \

@@ -18,8 +18,8 @@ impl Profile for Sql {
         )
     }
 
-    fn atomic_insert_help(&self, insert: &str, mysql: bool) -> String {
-        if mysql {
+    fn atomic_insert_help(&self, insert: &str, by_row_count: bool) -> String {
+        if by_row_count {
             format!(
                 "create the row atomically with {insert}, and go on only when it inserted a row"
             )

@@ -20,7 +20,7 @@ impl Profile for TypeScript {
         )
     }
 
-    fn atomic_insert_help(&self, insert: &str, _mysql: bool) -> String {
+    fn atomic_insert_help(&self, insert: &str, _by_row_count: bool) -> String {
         format!(
             "create the row atomically with {insert}; when it creates nothing (`rows.length === \
              0`, or `rowCount === 0`) another request holds the key: replay its result or \
