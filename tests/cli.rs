@@ -432,24 +432,33 @@ mod tests {
 }
 ";
 
-/// The rules of each finding of a JSON report, as `path: rule (severity)`.
-fn finding_rules(output: &std::process::Output) -> Vec<String> {
+/// Checks `dir` for its JSON report, asserts the exit status, and gives each finding as
+/// `path: rule (severity)`, sorted.
+fn json_findings(dir: &Path, code: i32) -> Vec<String> {
+    let output = check_in(dir)
+        .args(["--format", "json"])
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    report["findings"]
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+    let mut findings: Vec<String> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
             format!(
                 "{}: {} ({})",
-                f["path"].as_str().unwrap(),
-                f["rule"],
-                f["severity"]
+                text(&f["path"]),
+                text(&f["rule"]),
+                text(&f["severity"])
             )
         })
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
+        .collect();
+    findings.sort();
+    findings.dedup();
+    findings
 }
 
 #[test]
@@ -469,21 +478,15 @@ fn retry_rules_are_off_in_test_code_by_default() {
         ("web/src/__tests__/send.ts", TS_RETRY),
         ("web/src/send.ts", TS_RETRY),
     ]);
-    let output = check_in(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
     assert_eq!(
-        finding_rules(&output),
+        json_findings(dir.path(), 0),
         [
-            "src/wait.rs: \"backoff-without-jitter\" (\"warning\")",
-            "src/wait.rs: \"retry-any-error\" (\"warning\")",
-            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
-            "svc/send.go: \"retry-any-error\" (\"warning\")",
-            "web/src/send.ts: \"backoff-without-jitter\" (\"warning\")",
-            "web/src/send.ts: \"retry-any-error\" (\"warning\")",
+            "src/wait.rs: backoff-without-jitter (warning)",
+            "src/wait.rs: retry-any-error (warning)",
+            "svc/send.go: backoff-without-jitter (warning)",
+            "svc/send.go: retry-any-error (warning)",
+            "web/src/send.ts: backoff-without-jitter (warning)",
+            "web/src/send.ts: retry-any-error (warning)",
         ]
     );
 }
@@ -499,19 +502,13 @@ fn test_code_paths_and_levels_come_from_the_configuration() {
             b"[test-code]\nextend-paths = [\"qa/\"]\nrules = { retry-any-error = \"error\" }\n",
         ),
     ]);
-    let output = check_in(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
     assert_eq!(
-        finding_rules(&output),
+        json_findings(dir.path(), 1),
         [
-            "qa/smoke.go: \"retry-any-error\" (\"error\")",
-            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
-            "svc/send.go: \"retry-any-error\" (\"warning\")",
-            "svc/send_test.go: \"retry-any-error\" (\"error\")",
+            "qa/smoke.go: retry-any-error (error)",
+            "svc/send.go: backoff-without-jitter (warning)",
+            "svc/send.go: retry-any-error (warning)",
+            "svc/send_test.go: retry-any-error (error)",
         ]
     );
     fs::write(
@@ -519,19 +516,13 @@ fn test_code_paths_and_levels_come_from_the_configuration() {
         "[test-code]\npaths = [\"qa/\"]\n",
     )
     .unwrap();
-    let output = check_in(dir.path())
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
     assert_eq!(
-        finding_rules(&output),
+        json_findings(dir.path(), 0),
         [
-            "svc/send.go: \"backoff-without-jitter\" (\"warning\")",
-            "svc/send.go: \"retry-any-error\" (\"warning\")",
-            "svc/send_test.go: \"backoff-without-jitter\" (\"warning\")",
-            "svc/send_test.go: \"retry-any-error\" (\"warning\")",
+            "svc/send.go: backoff-without-jitter (warning)",
+            "svc/send.go: retry-any-error (warning)",
+            "svc/send_test.go: backoff-without-jitter (warning)",
+            "svc/send_test.go: retry-any-error (warning)",
         ]
     );
 }
@@ -539,13 +530,13 @@ fn test_code_paths_and_levels_come_from_the_configuration() {
 #[test]
 fn a_checkout_inside_a_folder_named_test_is_not_test_code() {
     let dir = tree(&[("test/project/svc/send.go", GO_RETRY)]);
-    let output = check_in(&dir.path().join("test/project"))
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
-    assert_eq!(finding_rules(&output).len(), 2);
+    assert_eq!(
+        json_findings(&dir.path().join("test/project"), 0),
+        [
+            "svc/send.go: backoff-without-jitter (warning)",
+            "svc/send.go: retry-any-error (warning)",
+        ]
+    );
 }
 
 #[test]
