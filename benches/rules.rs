@@ -47,7 +47,7 @@ fn check(bencher: Bencher, name: &str) {
                     lang: *lang,
                     knowledge: &knowledge,
                     source: text,
-                    units: &module.units,
+                    functions: &idemlint::flow::SameFile(&module.units),
                     semantic: &semantic,
                 };
                 module

@@ -1,5 +1,8 @@
 //! What a rule reports: a rustc-style diagnostic with a fix.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::model::Span;
@@ -25,6 +28,10 @@ impl Severity {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The file the span is in, when it is not the finding's own: a callee defined in
+    /// another file of the project (see [`crate::project`]).
+    #[serde(skip)]
+    pub file: Option<Arc<OtherFile>>,
 }
 
 impl Label {
@@ -32,8 +39,18 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            file: None,
         }
     }
+}
+
+/// Another file of the project a label points into, with its text for the formats that
+/// show or locate the span.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OtherFile {
+    /// As shown to the user: relative to the finding's file as it was given.
+    pub path: PathBuf,
+    pub source: Arc<str>,
 }
 
 /// A text replacement in the file the finding is in.
@@ -133,7 +150,7 @@ impl Finding {
     pub fn shifted(mut self, by: usize) -> Finding {
         let moved = |span: &Span| span.start + by..span.end + by;
         self.primary.span = moved(&self.primary.span);
-        for label in &mut self.secondary {
+        for label in self.secondary.iter_mut().filter(|l| l.file.is_none()) {
             label.span = moved(&label.span);
         }
         for edit in self.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod panic_boundary;
 pub mod paths;
 pub mod prefilter;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -67,6 +68,22 @@ pub fn check_file(
     }
 }
 
+/// Checks the file at `path` (its text is `source`) as a part of `project`: rules follow
+/// its calls into the other files of the project that define them (see [`project`]).
+pub fn check_file_in_project(
+    source: &str,
+    kind: FileKind,
+    path: &std::path::Path,
+    project: &project::Project,
+    rules: &[&dyn Rule],
+    knowledge: &Knowledge,
+) -> FileResult {
+    match kind {
+        FileKind::Code(lang) => check_code(source, lang, rules, knowledge, Some((project, path))),
+        FileKind::Markdown => check_markdown(source, rules, knowledge),
+    }
+}
+
 /// Checks one file's text with the given rules. Findings covered by an inline
 /// suppression are left out, and stale suppressions are reported (see [`suppress`]).
 pub fn check_source(
@@ -74,6 +91,16 @@ pub fn check_source(
     lang: Lang,
     rules: &[&dyn Rule],
     knowledge: &Knowledge,
+) -> FileResult {
+    check_code(source, lang, rules, knowledge, None)
+}
+
+fn check_code(
+    source: &str,
+    lang: Lang,
+    rules: &[&dyn Rule],
+    knowledge: &Knowledge,
+    around: Option<(&project::Project, &std::path::Path)>,
 ) -> FileResult {
     let module = classified_model(source, lang, knowledge);
     if is_generated(&module) {
@@ -89,7 +116,7 @@ pub fn check_source(
         lang,
         knowledge,
         source,
-        units: &module.units,
+        functions: &project::Scope::new(&module.units, &module.imports, lang, around),
         semantic: &semantic,
     };
     // A rule sees only the languages it is written for.
@@ -102,6 +129,10 @@ pub fn check_source(
         .units
         .iter()
         .flat_map(|unit| applicable.iter().flat_map(|rule| rule.check(unit, &cx)))
+        .filter_map(|mut finding| {
+            let placed = around.is_none_or(|(project, _)| project.place(&mut finding));
+            placed.then_some(finding)
+        })
         .collect();
     findings.sort_by(|a, b| {
         (a.primary.span.start, a.primary.span.end, a.rule).cmp(&(

@@ -18,6 +18,7 @@ use crate::message::{Level, Message};
 use crate::model::{FileKind, NoteWeight};
 use crate::panic_boundary::guarded;
 use crate::prefilter::Prefilter;
+use crate::project::Project;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
 use crate::rules::Rule;
@@ -94,11 +95,12 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
         options.exclude_named,
         options.threads,
     );
+    let project = Project::new(options.knowledge, options.max_file_size);
     let check_all = || -> Vec<FileOutcome> {
         discovery
             .targets
             .par_iter()
-            .map(|target| check_file(target, options))
+            .map(|target| check_file(target, &project, options))
             .collect()
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -129,7 +131,7 @@ pub fn check_reader(
     options: &CheckOptions,
 ) -> RunResult {
     let mut outcome = RunResult::default();
-    outcome.add(check_input(path, input, None, kind, options));
+    outcome.add(check_input(path, input, None, kind, None, options));
     outcome
 }
 
@@ -162,13 +164,20 @@ impl RunResult {
     }
 }
 
-fn check_file(target: &SourceFile, options: &CheckOptions) -> FileOutcome {
+fn check_file(target: &SourceFile, project: &Project, options: &CheckOptions) -> FileOutcome {
     let opened = File::open(&target.path).and_then(|file| {
         let size = file.metadata()?.len();
         Ok((file, size))
     });
     match opened {
-        Ok((file, size)) => check_input(&target.path, file, Some(size), target.kind, options),
+        Ok((file, size)) => check_input(
+            &target.path,
+            file,
+            Some(size),
+            target.kind,
+            Some(project),
+            options,
+        ),
         Err(error) => unreadable(&target.path, &error),
     }
 }
@@ -183,17 +192,19 @@ fn unreadable(path: &Path, error: &io::Error) -> FileOutcome {
     }
 }
 
-/// Reads and checks one input whose size, if known, is `size`.
+/// Reads and checks one input whose size, if known, is `size`: a file of `project`, or
+/// stdin.
 fn check_input(
     path: &Path,
     input: impl Read,
     size: Option<u64>,
     kind: FileKind,
+    project: Option<&Project>,
     options: &CheckOptions,
 ) -> FileOutcome {
     let started = Instant::now();
     let mut outcome = match read_limited(input, size, options.max_file_size) {
-        Ok(Some(bytes)) => check_contents(path, bytes, kind, options),
+        Ok(Some(bytes)) => check_contents(path, bytes, kind, project, options),
         Ok(None) => FileOutcome {
             messages: vec![Message::warning(
                 path.to_owned(),
@@ -246,6 +257,7 @@ fn check_contents(
     path: &Path,
     bytes: Vec<u8>,
     kind: FileKind,
+    project: Option<&Project>,
     options: &CheckOptions,
 ) -> FileOutcome {
     let shown = path.display();
@@ -272,7 +284,17 @@ fn check_contents(
         let skipped = options
             .prefilter
             .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind));
-        (!skipped).then(|| crate::check_file(&source, kind, options.rules, options.knowledge))
+        (!skipped).then(|| match project {
+            Some(project) => crate::check_file_in_project(
+                &source,
+                kind,
+                path,
+                project,
+                options.rules,
+                options.knowledge,
+            ),
+            None => crate::check_file(&source, kind, options.rules, options.knowledge),
+        })
     });
     let result = match checked {
         Ok(Some(result)) => result,
@@ -312,10 +334,9 @@ fn check_contents(
             if test_file || result.test_code.iter().any(|span| span.contains(&start)) {
                 finding.severity = options.test_code.severity(finding.rule, finding.severity)?;
             }
-            let line = index.position(finding.primary.span.start).line;
             let changed = options
                 .changed
-                .is_none_or(|changed| changed.contains(path, line));
+                .is_none_or(|changed| touches_changed_lines(&finding, path, &index, changed));
             changed.then_some(finding)
         })
         .collect();
@@ -327,6 +348,25 @@ fn check_contents(
         });
     }
     outcome
+}
+
+/// Whether the finding's primary label, or one of its secondary labels (in this file or
+/// in a callee's), is on a line changed since the diff base.
+fn touches_changed_lines(
+    finding: &Finding,
+    path: &Path,
+    index: &LineIndex,
+    changed: &ChangedLines,
+) -> bool {
+    std::iter::once(&finding.primary)
+        .chain(&finding.secondary)
+        .any(|label| match label.file.as_deref() {
+            None => changed.contains(path, index.position(label.span.start).line),
+            Some(file) => {
+                let line = LineIndex::new(&file.source).position(label.span.start).line;
+                changed.contains(&file.path, line)
+            }
+        })
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
 pub use sequence::{Sequence, ends_transaction, first_after};
 pub use sites::{QuerySite, Site, calls, queries};
-pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
+pub use units::{Functions, SameFile, closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{
     Assignment, assigned_vars, assignments, bound_names, chain_above, contains, deep_block_exprs,

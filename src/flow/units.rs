@@ -49,6 +49,23 @@ pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> 
     })
 }
 
+/// Where the functions a unit calls are defined: the file's own, or, with a project around
+/// the file, also those of the files its calls reach (`crate::project::Scope`).
+pub trait Functions {
+    /// The function `callee` names, as seen from `caller`: a unit of the file being checked,
+    /// or of another file reached before.
+    fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
+}
+
+/// The functions of one file, with nothing around it: a snippet, stdin, a test.
+pub struct SameFile<'a>(pub &'a [Unit]);
+
+impl Functions for SameFile<'_> {
+    fn function(&self, callee: &Expr, _caller: &Unit) -> Option<&Unit> {
+        same_file_unit(self.0, callee)
+    }
+}
+
 /// The parameter of `unit` that receives argument `arg` of a call to it (a method's
 /// receiver parameter is not an argument).
 pub fn param_for_arg(unit: &Unit, args: usize, arg: usize) -> Option<&str> {

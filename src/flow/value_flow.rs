@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::units::{param_for_arg, same_file_unit};
+use super::units::{Functions, param_for_arg};
 use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, every_stmt};
 use crate::knowledge::Knowledge;
 use crate::model::{
@@ -22,6 +22,9 @@ pub struct Growth {
     /// `span` is where the variable itself grows (`delay *= 2`), not an expression that
     /// grows with it (`1 << attempt`).
     pub at_variable: bool,
+    /// Where a function the value goes through makes it bigger, when one does: in this
+    /// file or in another (see [`crate::project`]).
+    pub computed: Option<Span>,
 }
 
 /// How a variable appears in an expression, following only positions where the
@@ -43,6 +46,8 @@ struct Leaf {
     name: String,
     /// The innermost operation on the way that makes the value bigger.
     amplifier: Option<Span>,
+    /// Where a helper on the way makes it bigger.
+    computed: Option<Span>,
     damped: bool,
     /// Reached through the right side of a subtraction or division: the expression grows as
     /// the variable shrinks (`max - retries_left`).
@@ -66,6 +71,9 @@ impl Leaf {
 #[derive(Clone, Default)]
 struct Position {
     amplifier: Option<Span>,
+    /// Where a helper the value went through makes it bigger (`delay_for(attempt)`'s
+    /// `base << attempt`), possibly in another file.
+    computed: Option<Span>,
     damped: bool,
     inverted: bool,
 }
@@ -74,6 +82,13 @@ impl Position {
     fn amplified_by(&self, span: &Span) -> Position {
         Position {
             amplifier: Some(span.clone()),
+            ..self.clone()
+        }
+    }
+
+    fn computed_at(&self, inside: Option<Span>) -> Position {
+        Position {
+            computed: inside.or_else(|| self.computed.clone()),
             ..self.clone()
         }
     }
@@ -105,7 +120,7 @@ pub struct Trend {
 /// and whether a value carries randomness. Follows local variables and same-file helpers.
 pub struct ValueFlow<'a> {
     pub unit: &'a Unit,
-    pub units: &'a [Unit],
+    pub functions: &'a dyn Functions,
     pub lang: Lang,
     pub knowledge: &'a Knowledge,
 }
@@ -284,6 +299,7 @@ impl<'a> ValueFlow<'a> {
                     var: leaf.name,
                     at_variable: leaf.amplifier.is_none(),
                     span: leaf.amplifier.unwrap_or_else(|| trend.span.clone()),
+                    computed: leaf.computed,
                 });
             }
             if !seen.insert(leaf.name.clone()) {
@@ -316,6 +332,7 @@ impl<'a> ValueFlow<'a> {
             out.push(Leaf {
                 name,
                 amplifier: at.amplifier,
+                computed: at.computed,
                 damped: at.damped,
                 inverted: at.inverted,
             });
@@ -381,10 +398,10 @@ impl<'a> ValueFlow<'a> {
                             continue;
                         };
                         match helper_flow.returns_presence(param) {
-                            Presence::Grows => go(arg, amplified.clone()),
-                            Presence::Flat => go(arg, at.clone()),
-                            Presence::Shrinks => go(arg, at.damp()),
-                            Presence::Absent => {}
+                            (Presence::Grows, inside) => go(arg, amplified.computed_at(inside)),
+                            (Presence::Flat, _) => go(arg, at.clone()),
+                            (Presence::Shrinks, _) => go(arg, at.damp()),
+                            (Presence::Absent, _) => {}
                         }
                     }
                 }
@@ -393,13 +410,14 @@ impl<'a> ValueFlow<'a> {
         }
     }
 
-    /// A same-file function other than this unit.
+    /// A function of the file, or of the project around it, other than this unit.
     fn helper(&self, callee: &Expr) -> Option<&'a Unit> {
-        same_file_unit(self.units, callee).filter(|u| !std::ptr::eq(*u, self.unit))
+        (self.functions.function(callee, self.unit)).filter(|u| !std::ptr::eq(*u, self.unit))
     }
 
-    /// How `param` appears in what this unit returns, through its local variables.
-    fn returns_presence(&self, param: &str) -> Presence {
+    /// How `param` appears in what this unit returns, through its local variables, and
+    /// where it is made bigger when it grows.
+    fn returns_presence(&self, param: &str) -> (Presence, Option<Span>) {
         let returned: Vec<&Expr> = every_stmt(&self.unit.body)
             .into_iter()
             .filter_map(|s| match &s.kind {
@@ -407,21 +425,25 @@ impl<'a> ValueFlow<'a> {
                 _ => None,
             })
             .collect();
-        let mut best = Presence::Absent;
+        let mut best = (Presence::Absent, None);
         let mut seen = BTreeSet::new();
-        let mut work: Vec<(&Expr, bool)> = returned.into_iter().map(|e| (e, false)).collect();
+        let mut work: Vec<(&Expr, Option<Span>)> =
+            returned.into_iter().map(|e| (e, None)).collect();
         while let Some((e, amplified)) = work.pop() {
             for leaf in self.leaves(e, FOLLOW_DEPTH) {
-                let grows = amplified || leaf.amplifier.is_some();
+                let grows_at = leaf.amplifier.clone().or_else(|| amplified.clone());
                 if leaf.name == param {
-                    best = best.max(match leaf.presence() {
-                        Presence::Flat if grows => Presence::Grows,
+                    let presence = match leaf.presence() {
+                        Presence::Flat if grows_at.is_some() => Presence::Grows,
                         presence => presence,
-                    });
+                    };
+                    if presence > best.0 {
+                        best = (presence, grows_at.filter(|_| presence == Presence::Grows));
+                    }
                 } else if seen.insert(leaf.name.clone()) && seen.len() < 32 {
                     for def in assignments(&self.unit.body, &leaf.name) {
                         if def.op.is_none() {
-                            work.push((def.value, grows));
+                            work.push((def.value, grows_at.clone()));
                         }
                     }
                 }
@@ -543,7 +565,7 @@ pub fn is_numeric_range(iterated: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{calls, module};
+    use crate::flow::{SameFile, calls, module};
 
     /// The variable a sleep's duration grows with, in the unit named `unit`.
     fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
@@ -552,7 +574,7 @@ mod tests {
         let u = m.units.iter().find(|u| u.name == unit)?;
         let values = ValueFlow {
             unit: u,
-            units: &m.units,
+            functions: &SameFile(&m.units),
             lang,
             knowledge: &k,
         };
@@ -602,7 +624,7 @@ mod tests {
         let u = m.units.iter().find(|u| u.name == "f").expect("f");
         let values = ValueFlow {
             unit: u,
-            units: &m.units,
+            functions: &SameFile(&m.units),
             lang: Lang::Go,
             knowledge: &k,
         };

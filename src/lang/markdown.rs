@@ -220,7 +220,8 @@ pub fn shift(span: &Range<usize>, by: usize) -> Range<usize> {
     span.start + by..span.end + by
 }
 
-fn shift_unit(unit: &mut Unit, by: usize) {
+/// Moves every span of `unit` `by` bytes further.
+pub fn shift_unit(unit: &mut Unit, by: usize) {
     unit.span = shift(&unit.span, by);
     shift_block(&mut unit.body, by);
 }

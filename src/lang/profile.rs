@@ -8,7 +8,9 @@ mod rust;
 mod sql;
 mod typescript;
 
-use crate::model::Lang;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Expr, Import, Lang};
 
 /// How a language writes comments and string literals, as far as the prefilter must tell
 /// them from code (see `crate::prefilter`).
@@ -24,8 +26,54 @@ pub struct Lexical {
     pub strings_end_at_newline: bool,
 }
 
+/// Where a function that a file's call names may be defined in another file of the project,
+/// by the language's rules of scope and import (see `crate::project`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalleeHome {
+    pub files: HomeFiles,
+    /// The function's name there.
+    pub function: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HomeFiles {
+    /// The first of these files that exists (a module's file, or its `index`/`mod.rs`).
+    FirstOf(Vec<PathBuf>),
+    /// Any file of this folder that shares a scope with the calling file (a Go package).
+    Package(PathBuf),
+}
+
+/// What the project's manifests say, for the languages whose imports name a module rather
+/// than a file.
+pub trait Manifests {
+    /// The Go module a folder belongs to: the folder of its `go.mod`, and the module path.
+    fn go_module(&self, dir: &Path) -> Option<(PathBuf, String)>;
+    /// The `src` folder of the Rust crate a file belongs to (beside the nearest
+    /// `Cargo.toml`).
+    fn crate_source_root(&self, file: &Path) -> Option<PathBuf>;
+}
+
 /// A language's words and facts.
 pub trait Profile: Sync {
+    /// Where the function that a call of `callee` (`save`, `store.save`, `crate::db::get`) in
+    /// `file` reaches may be defined outside the file, if the language says: `None` when it
+    /// names something outside the project, a method, or nothing the language can tell.
+    fn callee_home(
+        &self,
+        _file: &Path,
+        _callee: &Expr,
+        _imports: &[Import],
+        _manifests: &dyn Manifests,
+    ) -> Option<CalleeHome> {
+        None
+    }
+
+    /// Whether `other`, a file in the folder of `file`, shares its scope (a Go package's
+    /// files, but a test file only with test files).
+    fn shares_package(&self, _file: &Path, _other: &Path) -> bool {
+        false
+    }
+
     /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
     fn code_is_sql(&self) -> bool {
         false

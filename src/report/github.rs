@@ -56,7 +56,15 @@ fn annotation_text(finding: &Finding, index: &LineIndex) -> String {
     lines.extend(
         std::iter::once(&finding.primary)
             .chain(&finding.secondary)
-            .map(|label| format!("{}: {}", index.position(label.span.start), label.message)),
+            .map(|label| match label.file.as_deref() {
+                None => format!("{}: {}", index.position(label.span.start), label.message),
+                Some(file) => format!(
+                    "{}:{}: {}",
+                    slash_path(&file.path),
+                    LineIndex::new(&file.source).position(label.span.start),
+                    label.message
+                ),
+            }),
     );
     lines.extend(trailer_lines(finding));
     lines.join("\n")

@@ -51,6 +51,9 @@ struct ByteSpan {
 struct JsonLabel<'a> {
     primary: bool,
     message: &'a str,
+    /// Only for a label in another file than the finding's (a callee's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
     #[serde(flatten)]
     location: Location,
 }
@@ -94,13 +97,26 @@ fn json_finding<'a>(finding: &'a Finding, path: String, index: &LineIndex) -> Js
     let primary = JsonLabel {
         primary: true,
         message: &finding.primary.message,
+        path: None,
         location: location(&finding.primary.span, index),
     };
-    let secondary = finding.secondary.iter().map(|label| JsonLabel {
-        primary: false,
-        message: &label.message,
-        location: location(&label.span, index),
-    });
+    let secondary = finding
+        .secondary
+        .iter()
+        .map(|label| match label.file.as_deref() {
+            None => JsonLabel {
+                primary: false,
+                message: &label.message,
+                path: None,
+                location: location(&label.span, index),
+            },
+            Some(file) => JsonLabel {
+                primary: false,
+                message: &label.message,
+                path: Some(slash_path(&file.path)),
+                location: location(&label.span, &LineIndex::new(&file.source)),
+            },
+        });
     JsonFinding {
         rule: finding.rule,
         severity: finding.severity,

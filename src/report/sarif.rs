@@ -130,7 +130,14 @@ fn file_results(file: &FileFindings, registry: &[&RuleMeta]) -> Vec<Value> {
                     .map(|(i, label)| {
                         json!({
                             "id": i + 1,
-                            "physicalLocation": physical_location(&artifact, &label.span, &index),
+                            "physicalLocation": match label.file.as_deref() {
+                                None => physical_location(&artifact, &label.span, &index),
+                                Some(file) => physical_location(
+                                    &artifact_location(&file.path),
+                                    &label.span,
+                                    &LineIndex::new(&file.source),
+                                ),
+                            },
                             "message": { "text": label.message },
                         })
                     })

@@ -10,7 +10,7 @@ use codespan_reporting::term::{self, Config, termcolor::Ansi};
 
 use super::position::LineIndex;
 use super::{FileFindings, ReportOptions, fix_line};
-use crate::finding::{Edit, Finding, Fix, Severity};
+use crate::finding::{Edit, Finding, Fix, OtherFile, Severity};
 
 /// Lines longer than this (minified or generated code) are cut down, in a diagnostic, to the
 /// text around the finding's labels: a line of megabytes would otherwise be printed whole,
@@ -37,12 +37,25 @@ pub fn write(
         let source = printable(&file.source);
         let whole = SimpleFile::new(name.clone(), source.as_ref());
         for finding in &file.findings {
-            let diagnostic = diagnostic(finding, &index);
+            let others = OtherFiles::of(finding);
+            let diagnostic = diagnostic(finding, &index, &others);
             if has_long_lines {
                 let (excerpt, diagnostic) = Excerpt::cut(name.clone(), &source, &index, diagnostic);
-                emit(out, options.color, &config, &excerpt, &diagnostic)?;
+                emit(
+                    out,
+                    options.color,
+                    &config,
+                    &others.with(&excerpt),
+                    &diagnostic,
+                )?;
             } else {
-                emit(out, options.color, &config, &whole, &diagnostic)?;
+                emit(
+                    out,
+                    options.color,
+                    &config,
+                    &others.with(&whole),
+                    &diagnostic,
+                )?;
             }
         }
     }
@@ -53,8 +66,8 @@ fn emit<'f>(
     out: &mut dyn Write,
     color: bool,
     config: &Config,
-    files: &'f impl Files<'f, FileId = ()>,
-    diagnostic: &Diagnostic<()>,
+    files: &'f impl Files<'f, FileId = usize>,
+    diagnostic: &Diagnostic<usize>,
 ) -> io::Result<()> {
     let emitted = if color {
         term::emit_to_write_style(&mut Ansi::new(&mut *out), config, files, diagnostic)
@@ -65,6 +78,91 @@ fn emit<'f>(
         files::Error::Io(io_error) => io_error,
         other => io::Error::other(other.to_string()),
     })
+}
+
+/// The files other than its own that a finding's labels point into (a callee's), each
+/// shown whole; file id 0 is the finding's own file, `i` is the `i`-th of these.
+struct OtherFiles<'a> {
+    files: Vec<(&'a OtherFile, SimpleFile<String, String>)>,
+}
+
+impl<'a> OtherFiles<'a> {
+    fn of(finding: &'a Finding) -> OtherFiles<'a> {
+        let mut files: Vec<(&'a OtherFile, SimpleFile<String, String>)> = Vec::new();
+        for file in finding.secondary.iter().filter_map(|l| l.file.as_deref()) {
+            if !files.iter().any(|(known, _)| *known == file) {
+                let name = printable(&file.path.to_string_lossy()).into_owned();
+                let source = printable(&file.source).into_owned();
+                files.push((file, SimpleFile::new(name, source)));
+            }
+        }
+        OtherFiles { files }
+    }
+
+    /// The file id of a label's file.
+    fn id(&self, file: Option<&OtherFile>) -> usize {
+        file.and_then(|file| self.files.iter().position(|(known, _)| *known == file))
+            .map_or(0, |i| i + 1)
+    }
+
+    fn with<'f, F: Files<'f, FileId = ()>>(&'f self, own: &'f F) -> Sheet<'f, F> {
+        Sheet { own, others: self }
+    }
+}
+
+/// The finding's own file (whole or an excerpt) and the other files its labels point into.
+struct Sheet<'f, F> {
+    own: &'f F,
+    others: &'f OtherFiles<'f>,
+}
+
+impl<'f, F: Files<'f, FileId = (), Name = String, Source = &'f str>> Files<'f> for Sheet<'f, F> {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'f str;
+
+    fn name(&'f self, id: usize) -> Result<String, files::Error> {
+        match id {
+            0 => self.own.name(()),
+            _ => Ok(self.other(id)?.name().clone()),
+        }
+    }
+
+    fn source(&'f self, id: usize) -> Result<&'f str, files::Error> {
+        match id {
+            0 => self.own.source(()),
+            _ => Ok(self.other(id)?.source().as_str()),
+        }
+    }
+
+    fn line_index(&'f self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
+        match id {
+            0 => self.own.line_index((), byte_index),
+            _ => self.other(id)?.line_index((), byte_index),
+        }
+    }
+
+    fn line_range(&'f self, id: usize, line_index: usize) -> Result<Range<usize>, files::Error> {
+        match id {
+            0 => self.own.line_range((), line_index),
+            _ => self.other(id)?.line_range((), line_index),
+        }
+    }
+
+    fn location(&'f self, id: usize, byte_index: usize) -> Result<Location, files::Error> {
+        match id {
+            0 => self.own.location((), byte_index),
+            _ => self.other(id)?.location((), byte_index),
+        }
+    }
+}
+
+impl<'f, F> Sheet<'f, F> {
+    fn other(&self, id: usize) -> Result<&'f SimpleFile<String, String>, files::Error> {
+        (self.others.files.get(id.wrapping_sub(1)))
+            .map(|(_, file)| file)
+            .ok_or(files::Error::FileMissing)
+    }
 }
 
 /// A file's text with its long lines cut down to the parts around a diagnostic's labels.
@@ -83,11 +181,12 @@ impl<'a> Excerpt<'a> {
         name: String,
         source: &str,
         index: &'a LineIndex<'a>,
-        mut diagnostic: Diagnostic<()>,
-    ) -> (Excerpt<'a>, Diagnostic<()>) {
+        mut diagnostic: Diagnostic<usize>,
+    ) -> (Excerpt<'a>, Diagnostic<usize>) {
         let mut ends: Vec<usize> = diagnostic
             .labels
             .iter()
+            .filter(|label| label.file_id == 0)
             .flat_map(|label| [label.range.start, label.range.end])
             .collect();
         ends.sort_unstable();
@@ -125,7 +224,7 @@ impl<'a> Excerpt<'a> {
             pieces,
             index,
         };
-        for label in &mut diagnostic.labels {
+        for label in diagnostic.labels.iter_mut().filter(|l| l.file_id == 0) {
             label.range =
                 excerpt.to_excerpt(label.range.start)..excerpt.to_excerpt(label.range.end);
         }
@@ -247,20 +346,26 @@ fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn diagnostic(finding: &Finding, index: &LineIndex) -> Diagnostic<()> {
+fn diagnostic(finding: &Finding, index: &LineIndex, others: &OtherFiles) -> Diagnostic<usize> {
     let head = match finding.severity {
         Severity::Error => Diagnostic::error(),
         Severity::Warning => Diagnostic::warning(),
     };
-    let label = |label: Label<()>, message: &str| label.with_message(printable(message));
+    let label = |label: Label<usize>, message: &str| label.with_message(printable(message));
     let primary = label(
-        Label::primary((), index.clamp(&finding.primary.span)),
+        Label::primary(0, index.clamp(&finding.primary.span)),
         &finding.primary.message,
     );
-    let secondary = finding
-        .secondary
-        .iter()
-        .map(|l| label(Label::secondary((), index.clamp(&l.span)), &l.message));
+    let secondary = finding.secondary.iter().map(|l| match l.file.as_deref() {
+        None => label(Label::secondary(0, index.clamp(&l.span)), &l.message),
+        Some(file) => label(
+            Label::secondary(
+                others.id(Some(file)),
+                LineIndex::new(&file.source).clamp(&l.span),
+            ),
+            &l.message,
+        ),
+    });
     let mut notes: Vec<String> = finding.notes.iter().map(|n| format!("note: {n}")).collect();
     if !finding.help.is_empty() {
         notes.push(format!("help: {}", finding.help));

@@ -49,7 +49,7 @@ impl Rule for BackoffWithoutJitter {
 fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
     let values = ValueFlow {
         unit,
-        units: cx.units,
+        functions: cx.functions,
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
@@ -110,6 +110,13 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             },
         ))
         .with_help(full_jitter_help(cx, duration));
+        let finding = match growth.computed {
+            Some(inside) => finding.with_secondary(Label::new(
+                inside,
+                "the delay function makes it bigger here, with no random part",
+            )),
+            None => finding,
+        };
         findings.push(finding.with_severity(META.default_severity));
     }
     findings
@@ -175,7 +182,7 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
                     ExprKind::Call(call) => match &call.role {
                         CallRole::Retry(r)
                             if cx.knowledge.facts_of(r).role != RetryRole::StrategyLiteral
-                                && flow::same_file_unit(cx.units, &call.callee).is_none() =>
+                                && cx.function(&call.callee, unit).is_none() =>
                         {
                             Some(cx.knowledge.facts_of(r).clone())
                         }
@@ -265,7 +272,7 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
     let attempt = delay_fn.params.first()?;
     let values = ValueFlow {
         unit: &delay_fn,
-        units: cx.units,
+        functions: cx.functions,
         lang: cx.lang,
         knowledge: cx.knowledge,
     };

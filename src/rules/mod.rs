@@ -2,9 +2,10 @@
 //! its metadata and a `check` over one [`Unit`]. [`ALL`] is the registry.
 
 use crate::finding::{Finding, Severity};
+use crate::flow::Functions;
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
-use crate::model::{Lang, Unit};
+use crate::model::{Expr, Lang, Unit};
 use crate::semantic::{FactsOf, UnitFacts};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
@@ -36,8 +37,9 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
     /// The whole file, for rules that need to look at text around a span.
     pub source: &'a str,
-    /// Every unit of the file, for rules that follow a value into a same-file helper.
-    pub units: &'a [Unit],
+    /// The functions a unit's calls reach: the file's own, and those of the project around
+    /// it (see [`crate::project`]).
+    pub functions: &'a dyn Functions,
     /// The facts of each unit, computed once and shared by every rule.
     pub semantic: &'a dyn FactsOf,
 }
@@ -46,6 +48,12 @@ impl Context<'_> {
     /// The facts of `unit` (see [`crate::semantic`]).
     pub fn facts(&self, unit: &Unit) -> &UnitFacts<'_> {
         self.semantic.of(unit)
+    }
+
+    /// The function `callee` names, called from `caller`: of this file or another of the
+    /// project.
+    pub fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
+        self.functions.function(callee, caller)
     }
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).

@@ -9,11 +9,18 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// Every file under `fixtures/` in a language idemlint checks, in path order.
+/// Every file under `fixtures/` in a language idemlint checks, in path order, but those of
+/// the package fixtures (`fixtures/packages/`, checked a folder at a time).
 pub fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     collect(&root(), &mut files);
     files
+}
+
+/// The folder of the package fixtures: `<rule>/<lang>/<tp|tn>_<case>/`, each a small
+/// project (a Go package or module, a crate, a tree of modules) checked as a whole.
+pub fn packages_root() -> PathBuf {
+    root().join("packages")
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -23,6 +30,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         .collect();
     entries.sort();
     for path in entries {
+        if path == packages_root() {
+            continue;
+        }
         if path.is_dir() {
             collect(&path, out);
         } else if Lang::from_path(&path).is_some() {

@@ -1,10 +1,50 @@
 //! Go's words.
 
-use super::{Lexical, Profile};
+use std::path::Path;
+
+use super::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
+use crate::model::{Expr, Import};
 
 pub struct Go;
 
 impl Profile for Go {
+    /// A bare name is a function of the package (any file of the folder); `pkg.F` one of an
+    /// imported package of the same module (its import path under go.mod's module path).
+    fn callee_home(
+        &self,
+        file: &Path,
+        callee: &Expr,
+        imports: &[Import],
+        manifests: &dyn Manifests,
+    ) -> Option<CalleeHome> {
+        let dir = file.parent()?;
+        let callee = callee.dotted()?;
+        let Some((package, function)) = callee.split_once('.') else {
+            return Some(CalleeHome {
+                files: HomeFiles::Package(dir.to_owned()),
+                function: callee,
+            });
+        };
+        if function.contains('.') {
+            return None;
+        }
+        let import = imports.iter().find(|import| import.local == package)?;
+        let (root, module) = manifests.go_module(dir)?;
+        let folder = match import.source.strip_prefix(&module)? {
+            "" => root,
+            rest => root.join(rest.strip_prefix('/')?),
+        };
+        Some(CalleeHome {
+            files: HomeFiles::Package(folder),
+            function: function.to_owned(),
+        })
+    }
+
+    fn shares_package(&self, file: &Path, other: &Path) -> bool {
+        let is_test = |path: &Path| path.to_string_lossy().ends_with("_test.go");
+        other.extension().is_some_and(|e| e == "go") && (!is_test(other) || is_test(file))
+    }
+
     fn lexical(&self) -> Option<Lexical> {
         Some(Lexical {
             backquoted_raw_strings: true,

@@ -1,10 +1,45 @@
 //! Rust's words.
 
-use super::{Lexical, Profile};
+use std::path::{Path, PathBuf};
+
+use super::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
+use crate::model::{Expr, ExprKind, Import};
 
 pub struct Rust;
 
 impl Profile for Rust {
+    /// A path into the crate: `crate::`, `super::`, a child module (`db::get`), or a name a
+    /// `use` of one of these brought in. A method call (`self.client.send()`) names no
+    /// module, and a path into another crate is not the project's.
+    fn callee_home(
+        &self,
+        file: &Path,
+        callee: &Expr,
+        imports: &[Import],
+        manifests: &dyn Manifests,
+    ) -> Option<CalleeHome> {
+        let ExprKind::Name(name) = &callee.kind else {
+            return None;
+        };
+        let path: Vec<&str> = name.split('.').collect();
+        let root = manifests.crate_source_root(file)?;
+        let here = module_path(&root, file)?;
+        let (function, module) = match path.as_slice() {
+            [only] => {
+                let import = imports.iter().find(|import| import.local == *only)?;
+                let full: Vec<&str> = import.source.split("::").collect();
+                let (function, module) = full.split_last()?;
+                (*function, crate_module(&here, module, &[])?)
+            }
+            [module @ .., function] => (*function, crate_module(&here, module, imports)?),
+            [] => return None,
+        };
+        Some(CalleeHome {
+            files: HomeFiles::FirstOf(module_files(&root, &module)),
+            function: function.to_owned(),
+        })
+    }
+
     fn lexical(&self) -> Option<Lexical> {
         Some(Lexical {
             nested_block_comments: true,
@@ -75,4 +110,65 @@ impl Profile for Rust {
              `RETURNING {key}`, use `fetch_optional` and return on `None`"
         )
     }
+}
+
+/// The module path of a file of the crate whose sources are in `root`: `[]` for `lib.rs` and
+/// `main.rs`, `[db]` for `db.rs` or `db/mod.rs`, `[db, pool]` for `db/pool.rs`.
+fn module_path(root: &Path, file: &Path) -> Option<Vec<String>> {
+    let relative = match root == Path::new(".") {
+        true => file,
+        false => file.strip_prefix(root).ok()?,
+    }
+    .with_extension("");
+    let mut path: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if matches!(path.as_slice(), [only] if only == "lib" || only == "main")
+        || path.last().is_some_and(|last| last == "mod")
+    {
+        path.pop();
+    }
+    Some(path)
+}
+
+/// The crate module a path written in module `here` names: from the crate root
+/// (`crate::`), a parent (`super::`), this module (`self::`), a module a `use` named, or a
+/// child module. A path into another crate names a child module whose file does not exist,
+/// and so reaches nothing.
+fn crate_module(here: &[String], path: &[&str], imports: &[Import]) -> Option<Vec<String>> {
+    let (first, rest) = path.split_first()?;
+    let mut module: Vec<String> = match *first {
+        "crate" => Vec::new(),
+        "self" => here.to_vec(),
+        "super" => here.split_last()?.1.to_vec(),
+        name => match imports.iter().find(|import| import.local == name) {
+            Some(import) => {
+                let full: Vec<&str> = import.source.split("::").collect();
+                crate_module(here, &full, &[])?
+            }
+            None => [here, &[name.to_owned()]].concat(),
+        },
+    };
+    for segment in rest {
+        match *segment {
+            "super" => {
+                module.pop()?;
+            }
+            segment => module.push(segment.to_owned()),
+        }
+    }
+    Some(module)
+}
+
+/// The files a module of the crate may be in: `db.rs`, or `db/mod.rs`.
+fn module_files(root: &Path, module: &[String]) -> Vec<PathBuf> {
+    let Some((last, parents)) = module.split_last() else {
+        return ["lib.rs", "main.rs"].iter().map(|f| root.join(f)).collect();
+    };
+    let folder: PathBuf = parents.iter().fold(root.to_owned(), |dir, p| dir.join(p));
+    vec![
+        folder.join(format!("{last}.rs")),
+        folder.join(last).join("mod.rs"),
+    ]
 }

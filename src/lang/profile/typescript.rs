@@ -1,10 +1,43 @@
 //! TypeScript's and JavaScript's words.
 
-use super::Profile;
+use std::path::{Path, PathBuf};
+
+use super::{CalleeHome, HomeFiles, Manifests, Profile};
+use crate::model::{Expr, Import};
 
 pub struct TypeScript;
 
+/// What a relative import without an extension may name, in the order the TypeScript
+/// compiler and bundlers try them.
+const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
 impl Profile for TypeScript {
+    /// A name imported from a relative path (`import { save } from "./store"`, or
+    /// `store.save` after `import * as store from "../store"`) is a function of that file.
+    /// Packages from `node_modules` are not the project's.
+    fn callee_home(
+        &self,
+        file: &Path,
+        callee: &Expr,
+        imports: &[Import],
+        _manifests: &dyn Manifests,
+    ) -> Option<CalleeHome> {
+        let callee = callee.dotted()?;
+        let (local, function) = match callee.split_once('.') {
+            None => (callee.as_str(), callee.as_str()),
+            Some((_, function)) if function.contains('.') => return None,
+            Some(split) => split,
+        };
+        let import = imports.iter().find(|import| import.local == local)?;
+        if !(import.source.starts_with("./") || import.source.starts_with("../")) {
+            return None;
+        }
+        Some(CalleeHome {
+            files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
+            function: function.to_owned(),
+        })
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         let simple = delay
             .chars()
@@ -70,4 +103,36 @@ impl Profile for TypeScript {
              `rows.length === 0`"
         )
     }
+}
+
+/// The files a relative module specifier may name: itself with its extension, the
+/// TypeScript source of an emitted `.js` name (`./login.js` is `./login.ts` before
+/// compiling), then with each source extension, then its folder's `index`.
+fn module_files(specifier: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let extension = specifier.extension().and_then(|e| e.to_str());
+    if let Some(extension) = extension.filter(|e| SOURCE_EXTENSIONS.contains(e)) {
+        out.push(specifier.to_owned());
+        let typed = match extension {
+            "js" => &["ts", "tsx"][..],
+            "jsx" => &["tsx"],
+            "mjs" => &["mts"],
+            "cjs" => &["cts"],
+            _ => &[],
+        };
+        out.extend(typed.iter().map(|t| specifier.with_extension(t)));
+        return out;
+    }
+    let named = specifier.as_os_str().to_owned();
+    for extension in SOURCE_EXTENSIONS {
+        let mut file = named.clone();
+        file.push(format!(".{extension}"));
+        out.push(PathBuf::from(file));
+    }
+    out.extend(
+        SOURCE_EXTENSIONS
+            .iter()
+            .map(|extension| specifier.join(format!("index.{extension}"))),
+    );
+    out
 }

@@ -20,9 +20,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             continue;
         };
         let facts = cx.knowledge.facts_of(retry);
-        if facts.role != RetryRole::Entry
-            || flow::same_file_unit(cx.units, &site.call.callee).is_some()
-        {
+        if facts.role != RetryRole::Entry || cx.function(&site.call.callee, unit).is_some() {
             continue;
         }
         if let Some(library) = facts.needs_strategy_of
@@ -143,7 +141,7 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
     // (`() => getToken(code)`, where `getToken` throws `AbortError` on a 4xx).
     let marked_in_callee = |exprs: Vec<&Expr>| {
         exprs.iter().filter_map(|e| e.as_call()).any(|c| {
-            flow::same_file_unit(cx.units, &c.callee)
+            cx.function(&c.callee, unit)
                 .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
         })
     };
@@ -156,7 +154,8 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
         flow::assignments(&unit.body, &name)
             .iter()
             .any(|a| marked(flow::deep_walk(a.value)))
-            || flow::same_file_unit(cx.units, arg)
+            || cx
+                .function(arg, unit)
                 .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
     })
 }

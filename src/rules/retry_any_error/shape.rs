@@ -16,7 +16,7 @@ use crate::rules::Context;
 pub(super) fn retry_shaped(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> bool {
     let values = ValueFlow {
         unit,
-        units: cx.units,
+        functions: cx.functions,
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
@@ -161,9 +161,7 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
                     _ => None,
                 })
         });
-    let Some(body) =
-        local.or_else(|| flow::same_file_unit(cx.units, &call.callee).map(|u| &u.body))
-    else {
+    let Some(body) = local.or_else(|| cx.function(&call.callee, unit).map(|u| &u.body)) else {
         return false;
     };
     let k = cx.knowledge;

@@ -1,0 +1,276 @@
+//! The project around a checked file: the other files its calls reach (the rest of its Go
+//! package and the module's own packages, the files a relative import names, the crate's
+//! modules), each read and lowered the first time a rule follows a call into it, and shared
+//! by every file of the run.
+//!
+//! As rustc's source map does, every file reached gets a range of offsets of its own, far
+//! above any checked file's: its units keep their spans there, so a rule can follow a call
+//! into another file and label what it finds there without knowing about files. The labels
+//! are moved back into their file's own offsets ([`Project::place`]) before findings leave
+//! the check.
+
+mod scope;
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use elsa::sync::FrozenMap;
+
+use crate::finding::{Finding, OtherFile};
+use crate::knowledge::Knowledge;
+use crate::lang::profile::Manifests;
+use crate::model::{Lang, Module, Span};
+pub use scope::Scope;
+
+/// Where the offsets of the first file reached start; the `n`-th file's start at `n + 1`
+/// times this. Far above any file that is checked (a terabyte).
+const FILE_RANGE: usize = 1 << 40;
+
+/// The files reached from the files checked in one run.
+pub struct Project<'k> {
+    knowledge: &'k Knowledge,
+    max_file_size: u64,
+    reached: FrozenMap<PathBuf, Box<OnceLock<Option<Reached>>>>,
+    /// The path of the `n`-th file reached, by `n`.
+    by_range: FrozenMap<usize, Box<PathBuf>>,
+    ranges_given: AtomicUsize,
+    /// The files of a package folder that may define a function, by folder and name.
+    definers: FrozenMap<(PathBuf, String), Vec<PathBuf>>,
+    go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
+}
+
+/// A file reached from a checked one, lowered and classified, its spans in its own range.
+pub struct Reached {
+    pub file: Arc<OtherFile>,
+    pub lang: Lang,
+    pub module: Module,
+    start: usize,
+}
+
+impl<'k> Project<'k> {
+    pub fn new(knowledge: &'k Knowledge, max_file_size: u64) -> Project<'k> {
+        Project {
+            knowledge,
+            max_file_size,
+            reached: FrozenMap::new(),
+            by_range: FrozenMap::new(),
+            ranges_given: AtomicUsize::new(0),
+            definers: FrozenMap::new(),
+            go_modules: FrozenMap::new(),
+        }
+    }
+
+    /// The file at `path` (as the user would see it), read and lowered on first use; `None`
+    /// if it cannot be read, is too large or binary, or is in no language idemlint reads.
+    pub fn reach(&self, path: &Path) -> Option<&Reached> {
+        let path = normalize(path);
+        let cell = self.reached.insert(path.clone(), Box::new(OnceLock::new()));
+        cell.get_or_init(|| self.read(&path)).as_ref()
+    }
+
+    fn read(&self, path: &Path) -> Option<Reached> {
+        let lang = Lang::from_path(path)?;
+        let metadata = std::fs::metadata(path).ok()?;
+        if !metadata.is_file() || metadata.len() > self.max_file_size {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        if bytes.contains(&0) {
+            return None;
+        }
+        let source = String::from_utf8_lossy(&bytes).into_owned();
+        // A file that cannot be lowered leaves its callers' calls unresolved, as any
+        // function outside the project does; it is reported when it is checked itself.
+        let mut module = crate::panic_boundary::guarded(|| {
+            let mut module = crate::lang::lower(lang, &source);
+            crate::analysis::classify(&mut module, lang, self.knowledge);
+            module
+        })
+        .ok()?;
+        let n = self.ranges_given.fetch_add(1, Ordering::Relaxed);
+        let start = (n + 1).checked_mul(FILE_RANGE)?;
+        for unit in &mut module.units {
+            crate::lang::markdown::shift_unit(unit, start);
+        }
+        self.by_range.insert(n, Box::new(path.to_owned()));
+        Some(Reached {
+            file: Arc::new(OtherFile {
+                path: path.to_owned(),
+                source: source.into(),
+            }),
+            lang,
+            module,
+            start,
+        })
+    }
+
+    /// The file reached whose range holds `offset`, if `offset` is not in a checked file.
+    fn reached_at(&self, offset: usize) -> Option<&Reached> {
+        let n = (offset / FILE_RANGE).checked_sub(1)?;
+        let path = self.by_range.get(&n)?;
+        self.reached.get(path)?.get()?.as_ref()
+    }
+
+    /// The files of the package folder `dir` that share a scope with `file` and may define
+    /// `function` (their text names it before a `(` or `[`), in path order.
+    fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> &[PathBuf] {
+        // A file named without a folder is in the working directory.
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let key = (normalize(dir), function.to_owned());
+        if let Some(found) = self.definers.get(&key) {
+            return found;
+        }
+        let profile = crate::lang::profile::of(lang);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| Some(normalize(&dir.join(entry.ok()?.file_name()))))
+            .filter(|other| normalize(other) != normalize(file))
+            .filter(|other| profile.shares_package(file, other))
+            .filter(|other| {
+                std::fs::read(other).is_ok_and(|text| names_before_call(&text, function))
+            })
+            .collect();
+        files.sort();
+        self.definers.insert(key, files)
+    }
+
+    /// Moves every label that points into a file reached back into that file's own offsets,
+    /// naming the file. Edits there are dropped: a fix changes only the finding's own file.
+    /// A finding whose primary label is in another file is dropped (`false`): a finding is
+    /// reported where its code is checked.
+    pub fn place(&self, finding: &mut Finding) -> bool {
+        if finding.primary.span.start >= FILE_RANGE {
+            return false;
+        }
+        for label in &mut finding.secondary {
+            if let Some(reached) = self.reached_at(label.span.start) {
+                label.span = moved(&label.span, reached.start);
+                label.file = Some(reached.file.clone());
+            }
+        }
+        if let Some(fix) = &mut finding.fix {
+            fix.edits.retain(|edit| edit.span.start < FILE_RANGE);
+        }
+        true
+    }
+}
+
+fn moved(span: &Span, back: usize) -> Span {
+    span.start - back..span.end - back
+}
+
+impl Manifests for Project<'_> {
+    fn go_module(&self, dir: &Path) -> Option<(PathBuf, String)> {
+        let dir = normalize(dir);
+        if let Some(known) = self.go_modules.get(&dir) {
+            return known.clone();
+        }
+        let found = folder_above(&dir, "go.mod").and_then(|root| {
+            let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
+            Some((root, go_module_path(&text)?))
+        });
+        self.go_modules.insert(dir, Box::new(found)).clone()
+    }
+
+    fn crate_source_root(&self, file: &Path) -> Option<PathBuf> {
+        let file = normalize(file);
+        let src = folder_above(file.parent()?, "Cargo.toml")?.join("src");
+        let src = normalize(&src);
+        (src.as_os_str() == "." || file.starts_with(&src)).then_some(src)
+    }
+}
+
+/// The nearest folder at or above `dir` that holds `manifest`, written the way `dir` is (a
+/// relative folder stays relative: `..` steps up past the working directory).
+fn folder_above(dir: &Path, manifest: &str) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(dir).ok()?;
+    let up = absolute
+        .ancestors()
+        .position(|folder| folder.join(manifest).is_file())?;
+    Some(normalize(
+        &(0..up).fold(dir.to_owned(), |path, _| path.join("..")),
+    ))
+}
+
+/// The module path a `go.mod` declares.
+fn go_module_path(go_mod: &str) -> Option<String> {
+    go_mod.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("module")?;
+        let path = rest.trim().trim_matches('"');
+        (rest.starts_with([' ', '\t']) && !path.is_empty()).then(|| path.to_owned())
+    })
+}
+
+/// Whether `text` names `function` as a whole word right before a `(` or `[`: a cheap test
+/// that rules out the files of a package that cannot define it.
+fn names_before_call(text: &[u8], function: &str) -> bool {
+    let name = function.as_bytes();
+    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+    memchr::memmem::find_iter(text, name).any(|at| {
+        let before = at.checked_sub(1).map(|i| text[i]);
+        let after = text.get(at + name.len()).copied();
+        !before.is_some_and(is_word) && matches!(after, Some(b'(' | b'['))
+    })
+}
+
+/// `path` without `.` components and with each `..` taking away the folder before it, as
+/// far as the path itself says (a leading `..` stays): the same file has one name however
+/// an import reached it.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalized_lexically() {
+        assert_eq!(
+            normalize(Path::new("./a/b/../c.ts")),
+            PathBuf::from("a/c.ts")
+        );
+        assert_eq!(
+            normalize(Path::new("../x/./y.go")),
+            PathBuf::from("../x/y.go")
+        );
+        assert_eq!(normalize(Path::new("/a/../b")), PathBuf::from("/b"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn go_mod_names_its_module() {
+        let text = "// comment\nmodule github.com/o/r\n\ngo 1.22\n";
+        assert_eq!(go_module_path(text).as_deref(), Some("github.com/o/r"));
+        assert_eq!(go_module_path("modulex y\n"), None);
+    }
+
+    #[test]
+    fn a_definition_is_a_name_before_a_parenthesis() {
+        assert!(names_before_call(b"func backoff(n int)", "backoff"));
+        assert!(names_before_call(b"func backoff[T any](n T)", "backoff"));
+        assert!(!names_before_call(b"func backoffFor(n int)", "backoff"));
+        assert!(!names_before_call(b"x := backoff", "backoff"));
+    }
+}
