@@ -613,11 +613,15 @@ $$ LANGUAGE plpgsql;";
 }
 
 /// A routine whose body holds statements that cannot be found is noted, never passed over
-/// in silence; a SQL-standard `RETURN expression` body holds none.
+/// in silence; a SQL-standard `RETURN expression` body holds none, and a trigger that
+/// executes a function (`… AS new_table … EXECUTE FUNCTION f()`) defines no routine.
 #[test]
 fn a_routine_body_that_cannot_be_read_is_noted() {
     let text = "CREATE FUNCTION f() RETURNS void AS 'BEGIN DELETE FROM t; END;' LANGUAGE plpgsql;
-CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1;";
+CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1;
+CREATE TRIGGER after_insert AFTER INSERT ON slots REFERENCING NEW TABLE AS new_table
+FOR EACH STATEMENT EXECUTE FUNCTION after_insert_function();
+CREATE TRIGGER t2 AFTER UPDATE ON posts FOR EACH ROW EXECUTE PROCEDURE post_updated();";
     let script = sql::script(text);
     let rejected: Vec<(&str, &str)> = script
         .rejected

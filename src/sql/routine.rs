@@ -28,6 +28,25 @@ const BOUNDARIES: &[&str] = &[
     "exception",
 ];
 
+/// What else a CREATE statement can create, naming a function on the way.
+const OTHER_OBJECTS: &[&str] = &[
+    "trigger",
+    "event",
+    "table",
+    "view",
+    "index",
+    "rule",
+    "policy",
+    "type",
+    "cast",
+    "operator",
+    "aggregate",
+    "domain",
+    "schema",
+    "sequence",
+    "statistics",
+];
+
 /// Languages whose bodies are read; a body in any other (`plpython3u`, `c`) is left alone.
 const READ_LANGUAGES: &[&str] = &["plpgsql", "sql"];
 
@@ -118,6 +137,12 @@ fn signature(statement: Part) -> Option<(Option<String>, Vec<String>)> {
         return None;
     }
     let keyword = statement.find_top_word(1, &["function", "procedure"])?;
+    // `CREATE TRIGGER … EXECUTE FUNCTION f()` creates another kind of object that names a
+    // function: the word must come before any other object's (`OR REPLACE`, `DEFINER = u`
+    // and the like may stand between).
+    if (1..keyword).any(|i| OTHER_OBJECTS.iter().any(|word| statement.is(i, word))) {
+        return None;
+    }
     let mut at = keyword + 1;
     let mut name = statement.toks.get(at)?.ident()?;
     while statement.token(at + 1) == Some(&Token::Period) {
