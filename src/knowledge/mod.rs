@@ -8,12 +8,12 @@
 //! any path ending in `.sleep`.
 //!
 //! The module is split by idea: `schema` (the types), `lookup` (the queries on the table),
-//! `evaluate` (what reads model expressions: argument shapes and tests), `names` (how
-//! names are split into words and compared with hints), and the data: `builtin` (the
-//! built-in table) and `retry_libraries` (the retry and backoff libraries in it).
+//! `names` (how names are split into words and compared with hints), and the data: `builtin`
+//! (the built-in table) and `retry_libraries` (the retry and backoff libraries in it). What
+//! reads model expressions against the table (argument shapes and tests) is on the analysis
+//! side, in `crate::analysis::evaluate`.
 
 mod builtin;
-mod evaluate;
 mod lookup;
 mod names;
 mod retry_libraries;

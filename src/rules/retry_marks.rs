@@ -3,6 +3,7 @@
 //! variables that hold it later in the unit.
 
 use crate::analysis::callee_name;
+use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
 use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
@@ -115,11 +116,6 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
         }),
         Mark::Option { .. } => None,
     }
-}
-
-/// Whether `arg` passes `test`.
-pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
-    test.passes(arg)
 }
 
 fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
