@@ -68,10 +68,10 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
     } else if let Some((api, retry)) = evaluate::retry_call(knowledge, lang, &name, &call.args)
-        .filter(|(_, retry)| imported_from_library(imports, &name, retry.facts.modules))
+        .filter(|(_, retry)| imported_from_library(imports, &name, &retry.facts.modules))
     {
         CallRole::Retry(Box::new(crate::model::RetryCall {
-            entry: retry.id,
+            entry: retry.id.clone(),
             api,
         }))
     } else if knowledge.is_random(lang, &name) {
@@ -84,7 +84,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
 /// Whether the root of a call's name is the library's: imported from one of its modules, or
 /// not imported at all (a snippet, a global). A name imported from anywhere else is the
 /// project's own (`import { retry } from "./retries.js"`, a local `retry` package).
-fn imported_from_library(imports: &[Import], name: &str, modules: &[&str]) -> bool {
+fn imported_from_library(imports: &[Import], name: &str, modules: &[String]) -> bool {
     let root = name.split('.').next().unwrap_or(name);
     modules.is_empty()
         || imports

@@ -44,11 +44,12 @@ pub fn admits(shape: &CallShape, args: &[Expr]) -> bool {
         })
         && shape
             .first_arg
+            .as_ref()
             .is_none_or(|test| passes(test, args.first()))
 }
 
 /// Whether `arg` passes `test`.
-pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
+pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
     let number = arg.and_then(crate::flow::number_value);
     let boolean = arg.and_then(|a| match a.kind {
         ExprKind::Bool(b) => Some(b),
@@ -61,7 +62,7 @@ pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
         ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
         ArgTest::True => boolean == Some(true),
         ArgTest::False => boolean == Some(false),
-        ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name),
+        ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name.as_str()),
         ArgTest::Mentions(word) => arg.is_some_and(|a| {
             let word = word.to_ascii_lowercase();
             crate::flow::deep_walk(a).iter().any(|e| {
@@ -77,7 +78,7 @@ pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
             !returns.is_empty()
                 && returns
                     .iter()
-                    .all(|r| answer_for_status(r, f64::from(status)) == Some(true))
+                    .all(|r| answer_for_status(r, f64::from(*status)) == Some(true))
         }),
     }
 }
@@ -156,21 +157,22 @@ mod tests {
         let sethvargo = [name("ctx"), name("b"), name("op")];
         let avast = [name("op"), call("retry.Attempts"), call("retry.Delay")];
         assert_eq!(
-            retry_call(&k, Lang::Go, "retry.Do", &sethvargo).map(|(_, r)| r.id),
+            retry_call(&k, Lang::Go, "retry.Do", &sethvargo).map(|(_, r)| r.id.as_str()),
             Some("sethvargo.do")
         );
         assert_eq!(
-            retry_call(&k, Lang::Go, "retry.Do", &avast).map(|(_, r)| r.id),
+            retry_call(&k, Lang::Go, "retry.Do", &avast).map(|(_, r)| r.id.as_str()),
             Some("avast.do")
         );
         assert_eq!(
-            k.retry_literal(Lang::Go, "wait.Backoff").map(|r| r.id),
+            k.retry_literal(Lang::Go, "wait.Backoff")
+                .map(|r| r.id.as_str()),
             Some("k8s.wait-backoff")
         );
         assert!(retry_call(&k, Lang::Go, "wait.Backoff", &[]).is_none());
         let retries_all = |args: &[Expr]| {
             retry_call(&k, Lang::TypeScript, "retry", args)
-                .map(|(_, r)| (r.id, r.facts.retries_all_by_default))
+                .map(|(_, r)| (r.id.as_str(), r.facts.retries_all_by_default))
         };
         assert_eq!(
             retries_all(&[name("handleAll")]),

@@ -282,7 +282,7 @@ impl Knowledge {
 
     /// Whether `source`, an import's origin, is one of `modules` or inside one of them
     /// (`github.com/avast/retry-go/v4`, `backon::Retryable`, `p-retry/index.js`).
-    pub fn is_from(source: &str, modules: &[&str]) -> bool {
+    pub fn is_from(source: &str, modules: &[String]) -> bool {
         modules.iter().any(|module| {
             source
                 .strip_prefix(module)
