@@ -1,6 +1,8 @@
 //! The pass between the front-ends and the rules: classifies every call from the
 //! knowledge table and reads the SQL of every query.
 
+pub(crate) mod evaluate;
+
 use crate::knowledge::Knowledge;
 use crate::model::{
     Block, Call, CallRole, Expr, ExprKind, Guard, Import, KvOp, Lang, Module, Outcome, Query,
@@ -65,17 +67,12 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
         }
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
-    } else if let Some(retry) = knowledge
-        .retry_call(lang, &name, &call.args)
-        .filter(|retry| imported_from_library(imports, &name, retry.facts.modules))
+    } else if let Some((api, retry)) = evaluate::retry_call(knowledge, lang, &name, &call.args)
+        .filter(|(_, retry)| imported_from_library(imports, &name, &retry.facts.modules))
     {
         CallRole::Retry(Box::new(crate::model::RetryCall {
-            entry: retry.id,
-            api: knowledge
-                .retries
-                .iter()
-                .position(|api| std::ptr::eq(api, retry))
-                .expect("an entry of the table"),
+            entry: retry.id.clone(),
+            api,
         }))
     } else if knowledge.is_random(lang, &name) {
         CallRole::Random
@@ -87,7 +84,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
 /// Whether the root of a call's name is the library's: imported from one of its modules, or
 /// not imported at all (a snippet, a global). A name imported from anywhere else is the
 /// project's own (`import { retry } from "./retries.js"`, a local `retry` package).
-fn imported_from_library(imports: &[Import], name: &str, modules: &[&str]) -> bool {
+fn imported_from_library(imports: &[Import], name: &str, modules: &[String]) -> bool {
     let root = name.split('.').next().unwrap_or(name);
     modules.is_empty()
         || imports

@@ -34,7 +34,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
-use crate::knowledge::{CallPattern, Knowledge, SleepApi};
+use crate::knowledge::{Knowledge, KnowledgeExtension};
 use crate::paths::normalize;
 use crate::report::position::LineIndex;
 use crate::rules;
@@ -105,85 +105,6 @@ struct RawTestCode {
     /// Levels in test code, over the defaults of [`TEST_CODE_LEVELS`].
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, RuleLevel>,
-}
-
-/// `[knowledge]`: the project's own functions and names, added to the built-in table.
-/// Function names are dotted or `::` paths matched by their trailing segments, as the
-/// built-in ones are (`clock.Sleep` matches `clock.Sleep` and `internal.clock.Sleep`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct KnowledgeExtension {
-    /// Functions that sleep for the duration given as their first argument.
-    #[serde(default)]
-    pub sleep_functions: Vec<String>,
-    /// Functions that return a random or jittered value.
-    #[serde(default)]
-    pub random_functions: Vec<String>,
-    /// Functions that tell a retryable error from a permanent one.
-    #[serde(default)]
-    pub retry_predicates: Vec<String>,
-    /// Status values that mean a request with that key is still being processed.
-    #[serde(default)]
-    pub in_progress_statuses: Vec<String>,
-    /// Status values that mean a request with that key has finished, one way or another.
-    #[serde(default)]
-    pub settled_statuses: Vec<String>,
-    /// Columns that hold an idempotency record's state.
-    #[serde(default)]
-    pub status_columns: Vec<String>,
-    /// Tables (or key columns) that record handled requests or events.
-    #[serde(default)]
-    pub dedup_tables: Vec<String>,
-    /// Functions with an effect outside the database that must happen once.
-    #[serde(default)]
-    pub side_effect_functions: Vec<String>,
-}
-
-impl KnowledgeExtension {
-    /// Adds the project's names to `knowledge`.
-    pub fn extend(&self, knowledge: &mut Knowledge) {
-        let pattern = |name: &String| CallPattern {
-            lang: None,
-            pattern: name.replace("::", "."),
-        };
-        knowledge
-            .sleeps
-            .extend(self.sleep_functions.iter().map(|name| SleepApi {
-                call: pattern(name),
-                duration_arg: 0,
-            }));
-        knowledge
-            .randoms
-            .extend(self.random_functions.iter().map(pattern));
-        // These tables hold lower-case words looked for inside names.
-        let words = |names: &[String]| -> Vec<String> {
-            names
-                .iter()
-                .map(|name| last_segment(name).to_ascii_lowercase())
-                .collect()
-        };
-        knowledge
-            .retry_predicate_hints
-            .extend(words(&self.retry_predicates));
-        knowledge
-            .side_effect_hints
-            .extend(words(&self.side_effect_functions));
-        knowledge.dedup_name_hints.extend(words(&self.dedup_tables));
-        knowledge
-            .in_progress_statuses
-            .extend(self.in_progress_statuses.iter().cloned());
-        knowledge
-            .settled_statuses
-            .extend(self.settled_statuses.iter().cloned());
-        knowledge
-            .status_columns
-            .extend(self.status_columns.iter().map(|c| c.to_ascii_lowercase()));
-    }
-}
-
-/// The last segment of a dotted or `::` path: `ledger.Post` → `Post`.
-fn last_segment(name: &str) -> &str {
-    name.rsplit(['.', ':']).next().unwrap_or(name)
 }
 
 /// The `exclude` globs, in `.gitignore` syntax, relative to the configuration file's
@@ -660,6 +581,35 @@ side-effect-functions = ["ledger.PostEntry"]
                 "idemlint.toml:2:11: unknown rule `nope`, expected one of {}",
                 quoted_list(&rules::all_meta().map(|m| m.name).collect::<Vec<_>>())
             )
+        );
+    }
+
+    #[test]
+    fn knowledge_takes_groups_of_calls_in_a_language() {
+        let config = parse(
+            r#"
+[knowledge]
+sleep-functions = ["clock.Sleep", { lang = "typescript", calls = ["pause"], duration-arg = 1 }]
+random-functions = [{ lang = "go", calls = ["jitter.Duration"] }]
+"#,
+        )
+        .unwrap();
+        let knowledge = config.knowledge();
+        use crate::model::Lang;
+        let duration_arg = |lang, name| {
+            knowledge
+                .sleep_call(lang, name, 2)
+                .map(|sleep| sleep.duration_arg)
+        };
+        assert_eq!(duration_arg(Lang::Rust, "clock.Sleep"), Some(0));
+        assert_eq!(duration_arg(Lang::TypeScript, "timers.pause"), Some(1));
+        assert_eq!(duration_arg(Lang::Go, "timers.pause"), None);
+        assert!(knowledge.is_random(Lang::Go, "jitter.Duration"));
+        assert!(!knowledge.is_random(Lang::Rust, "jitter.Duration"));
+        assert_eq!(
+            parse("[knowledge]\nrandom-functions = [{ lang = \"golang\", calls = [] }]\n")
+                .unwrap_err(),
+            "idemlint.toml:2:30: unknown language `golang`, expected one of `go`, `rust`, `typescript`"
         );
     }
 

@@ -443,7 +443,7 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct RetryCall {
     /// The knowledge entry's id (e.g. `tokio-retry.spawn`).
-    pub entry: &'static str,
+    pub entry: String,
     /// Where the entry stands in the knowledge table's retry APIs: what the library does
     /// (`Knowledge::facts_of`).
     pub api: usize,

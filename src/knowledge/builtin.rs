@@ -1,11 +1,11 @@
-//! The built-in table: [`Knowledge::builtin`], with the sleep, randomness, SQL driver,
-//! key-value, number, HTTP status and name-hint entries for Go, Rust and TypeScript, and
-//! [`DIVERGING_CALLS`]. The retry and backoff libraries are in `retry_libraries`.
+//! The built-in table: [`Knowledge::builtin`], read from the data files of `data/` (one per
+//! library family, embedded in the binary; their format is in `data`), and
+//! [`DIVERGING_CALLS`].
 
-use super::retry_libraries::retry_table;
-use super::schema::pat;
-use super::{Knowledge, KvApi, KvCommandApi, QueryApi, SleepApi, StatusClass, StatusName};
-use crate::model::{KvOp, Lang, Outcome};
+use std::sync::LazyLock;
+
+use super::Knowledge;
+use super::data::KnowledgeData;
 
 /// Calls that never return (used to tell whether a branch leaves the unit).
 pub const DIVERGING_CALLS: &[&str] = &[
@@ -25,527 +25,414 @@ pub const DIVERGING_CALLS: &[&str] = &[
     "Errorf",
 ];
 
+/// The data files by name, in the order their entries go into the table.
+pub(super) const FILES: &[(&str, &str)] = &[
+    ("sleep.toml", include_str!("data/sleep.toml")),
+    ("randomness.toml", include_str!("data/randomness.toml")),
+    ("sql-drivers.toml", include_str!("data/sql-drivers.toml")),
+    ("read-results.toml", include_str!("data/read-results.toml")),
+    ("key-value.toml", include_str!("data/key-value.toml")),
+    ("numbers.toml", include_str!("data/numbers.toml")),
+    ("http-status.toml", include_str!("data/http-status.toml")),
+    (
+        "idempotency-records.toml",
+        include_str!("data/idempotency-records.toml"),
+    ),
+    ("retry-loops.toml", include_str!("data/retry-loops.toml")),
+    ("side-effects.toml", include_str!("data/side-effects.toml")),
+    ("retry-go.toml", include_str!("data/retry-go.toml")),
+    ("retry-rust.toml", include_str!("data/retry-rust.toml")),
+    (
+        "retry-typescript.toml",
+        include_str!("data/retry-typescript.toml"),
+    ),
+];
+
+/// The table, read once.
+static BUILTIN: LazyLock<Knowledge> = LazyLock::new(|| {
+    let mut knowledge = Knowledge::default();
+    for (name, text) in FILES {
+        // The files are part of the source and a test reads each: an error is a bug here.
+        let data = KnowledgeData::parse(text)
+            .unwrap_or_else(|error| panic!("src/knowledge/data/{name}: {error}"));
+        knowledge.add(data);
+    }
+    knowledge
+});
+
 impl Knowledge {
     /// The built-in table.
     pub fn builtin() -> Knowledge {
-        use Lang::{Go, Rust, TypeScript};
-        let go = Some(Go);
-        let rust = Some(Rust);
-        let ts = Some(TypeScript);
-        let query = |lang, p: &str, outcome| QueryApi {
-            call: pat(lang, p),
-            outcome,
-        };
-        Knowledge {
-            sleeps: vec![
-                SleepApi {
-                    call: pat(go, "time.Sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(go, "time.After"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(go, "time.NewTimer"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(rust, "thread.sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(rust, "time.sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(rust, "task.sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(rust, "sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(rust, "Delay.new"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(ts, "sleep"),
-                    duration_arg: 0,
-                },
-                SleepApi {
-                    call: pat(ts, "delay"),
-                    duration_arg: 0,
-                },
-                // The callback form first: `setTimeout(resolve, d)`; then `timers/promises`'
-                // `await setTimeout(d)`, which takes the duration first.
-                SleepApi {
-                    call: pat(ts, "setTimeout"),
-                    duration_arg: 1,
-                },
-                SleepApi {
-                    call: pat(ts, "setTimeout"),
-                    duration_arg: 0,
-                },
-            ],
-            sleep_wrappers: vec![pat(ts, "Promise")],
-            randoms: vec![
-                pat(go, "rand.Int63n"),
-                pat(go, "rand.Int63"),
-                pat(go, "rand.Intn"),
-                pat(go, "rand.Int"),
-                pat(go, "rand.Int64N"),
-                pat(go, "rand.IntN"),
-                pat(go, "rand.N"),
-                pat(go, "rand.Float64"),
-                pat(go, "rand.Float32"),
-                pat(go, "rand.Uint64"),
-                pat(go, "rand.Read"),
-                pat(go, "rand.Perm"),
-                pat(go, "rand.Int31n"),
-                pat(go, "rand.Int31"),
-                pat(go, "rand.Int32N"),
-                pat(go, "rand.Uint32"),
-                pat(go, "rand.Uint64N"),
-                pat(go, "rand.Uint32N"),
-                pat(go, "rand.ExpFloat64"),
-                pat(go, "rand.NormFloat64"),
-                // Methods of a `*rand.Rand` from `rand.New(src)`.
-                pat(go, ".Int63n"),
-                pat(go, ".Int31n"),
-                pat(go, ".Intn"),
-                pat(go, ".Int64N"),
-                pat(go, ".IntN"),
-                pat(go, ".Float64"),
-                pat(go, ".Float32"),
-                pat(rust, "rand.random"),
-                pat(rust, "rand.random_range"),
-                pat(rust, "rand.rng"),
-                pat(rust, "rand.thread_rng"),
-                pat(rust, ".gen_range"),
-                pat(rust, ".random_range"),
-                pat(rust, ".gen"),
-                pat(rust, "fastrand.u64"),
-                pat(rust, "fastrand.u32"),
-                pat(rust, "fastrand.f64"),
-                pat(rust, "fastrand.usize"),
-                pat(rust, "fastrand.f32"),
-                pat(rust, "fastrand.i64"),
-                pat(rust, "fastrand.u8"),
-                pat(rust, "thread_rng"),
-                pat(rust, ".random"),
-                pat(rust, ".random_bool"),
-                pat(rust, ".gen_bool"),
-                pat(rust, ".sample"),
-                pat(ts, "Math.random"),
-                pat(ts, "crypto.randomInt"),
-                pat(ts, "crypto.getRandomValues"),
-                pat(ts, "crypto.randomBytes"),
-                pat(ts, "_.random"),
-            ],
-            random_name_hints: ["jitter", "random", "rand"].map(String::from).to_vec(),
-            queries: vec![
-                query(go, ".Exec", Outcome::Affected),
-                query(go, ".ExecContext", Outcome::Affected),
-                query(go, ".QueryRow", Outcome::OneRow),
-                query(go, ".QueryRowContext", Outcome::OneRow),
-                query(go, ".Query", Outcome::Rows),
-                query(go, ".QueryContext", Outcome::Rows),
-                query(go, ".Get", Outcome::OneRow),
-                query(go, ".GetContext", Outcome::OneRow),
-                query(go, ".Select", Outcome::Rows),
-                query(go, ".SelectContext", Outcome::Rows),
-                query(go, ".NamedExec", Outcome::Affected),
-                query(go, ".NamedExecContext", Outcome::Affected),
-                query(rust, ".execute", Outcome::Affected),
-                query(rust, ".fetch_one", Outcome::OneRow),
-                query(rust, ".fetch_optional", Outcome::OptionalRow),
-                query(rust, ".fetch_all", Outcome::Rows),
-                query(rust, ".fetch", Outcome::Rows),
-                query(rust, ".query_one", Outcome::OneRow),
-                query(rust, ".query_opt", Outcome::OptionalRow),
-                query(rust, ".query", Outcome::Rows),
-                query(rust, ".get_result", Outcome::OneRow),
-                query(rust, ".get_results", Outcome::Rows),
-                // node-postgres and mysql2 (`[rows, fields]`), knex, Prisma, pg-promise.
-                query(ts, ".query", Outcome::Rows),
-                query(ts, ".execute", Outcome::Rows),
-                query(ts, ".raw", Outcome::Rows),
-                query(ts, ".$queryRaw", Outcome::Rows),
-                query(ts, ".$queryRawUnsafe", Outcome::Rows),
-                query(ts, ".$executeRaw", Outcome::Affected),
-                query(ts, ".$executeRawUnsafe", Outcome::Affected),
-                query(ts, ".one", Outcome::OneRow),
-                query(ts, ".oneOrNone", Outcome::OptionalRow),
-                query(ts, ".many", Outcome::Rows),
-                query(ts, ".manyOrNone", Outcome::Rows),
-                query(ts, ".any", Outcome::Rows),
-                query(ts, ".none", Outcome::Affected),
-                query(ts, ".result", Outcome::Affected),
-            ],
-            kv: vec![
-                kv(go, ".Get", KvOp::Get, 1, 2),
-                kv(go, ".Exists", KvOp::Get, 1, 2),
-                kv(go, ".Set", KvOp::Set, 1, 4),
-                kv(go, ".SetEx", KvOp::Set, 1, 4),
-                kv(go, ".SetArgs", KvOp::Set, 1, 4),
-                kv(go, ".SetNX", KvOp::SetIfAbsent, 1, 4),
-                kv(rust, ".get", KvOp::Get, 0, 1),
-                kv(rust, ".exists", KvOp::Get, 0, 1),
-                kv(rust, ".set", KvOp::Set, 0, 2),
-                kv(rust, ".set_ex", KvOp::Set, 0, 3),
-                kv(rust, ".set_options", KvOp::Set, 0, 3),
-                kv(rust, ".set_nx", KvOp::SetIfAbsent, 0, 2),
-                // ioredis and node-redis: `set(k, v)`, `set(k, v, 'NX')`,
-                // `set(k, v, { NX: true })`, `set(k, v, 'EX', ttl)`, `set(k, v, 'EX', ttl, 'NX')`.
-                kv_awaited(".get", KvOp::Get, 1),
-                kv_awaited(".exists", KvOp::Get, 1),
-                kv_awaited(".set", KvOp::Set, 2),
-                kv_awaited(".set", KvOp::Set, 3),
-                kv_awaited(".set", KvOp::Set, 4),
-                kv_awaited(".set", KvOp::Set, 5),
-                kv_awaited(".setex", KvOp::Set, 3),
-                kv_awaited(".setEx", KvOp::Set, 3),
-                kv_awaited(".setnx", KvOp::SetIfAbsent, 2),
-                kv_awaited(".setNX", KvOp::SetIfAbsent, 2),
-            ],
-            kv_commands: vec![
-                KvCommandApi {
-                    call: pat(go, ".Do"),
-                    command_arg: 1,
-                },
-                KvCommandApi {
-                    call: pat(rust, "redis.cmd"),
-                    command_arg: 0,
-                },
-            ],
-            kv_command_ops: [
-                ("GET", KvOp::Get),
-                ("EXISTS", KvOp::Get),
-                ("SET", KvOp::Set),
-                ("SETEX", KvOp::Set),
-                ("PSETEX", KvOp::Set),
-                ("SETNX", KvOp::SetIfAbsent),
-            ]
-            .map(|(name, op)| (name.to_owned(), op))
-            .to_vec(),
-            kv_arg_steps: vec![pat(rust, ".arg")],
-            kv_if_absent_flags: vec!["NX".to_owned()],
-            retries: retry_table(),
-            passthrough_calls: [
-                (go, "time.Duration"),
-                (go, "float64"),
-                (go, "float32"),
-                (go, "int64"),
-                (go, "int32"),
-                (go, "int"),
-                (go, "uint64"),
-                (go, "uint32"),
-                (go, "uint"),
-                (go, "math.Min"),
-                (go, "math.Max"),
-                (go, "math.Floor"),
-                (go, "math.Ceil"),
-                (go, "math.Round"),
-                (go, ".Seconds"),
-                (go, ".Milliseconds"),
-                (None, "min"),
-                (None, "max"),
-                (ts, "Math.floor"),
-                (ts, "Math.ceil"),
-                (ts, "Math.round"),
-                (ts, "Math.trunc"),
-                (ts, "Number"),
-                (rust, "Duration.from_millis"),
-                (rust, "Duration.from_secs"),
-                (rust, "Duration.from_micros"),
-                (rust, "Duration.from_nanos"),
-                (rust, "Duration.from_secs_f64"),
-                (rust, "Duration.from_secs_f32"),
-                (rust, "from"),
-                (rust, ".clamp"),
-                (rust, ".unwrap"),
-                (rust, ".unwrap_or"),
-                (rust, ".unwrap_or_default"),
-                (rust, ".expect"),
-                (rust, ".into"),
-                (rust, ".try_into"),
-                (rust, ".as_millis"),
-                (rust, ".as_secs"),
-                (rust, ".as_secs_f64"),
-                (rust, ".as_secs_f32"),
-            ]
-            .map(|(lang, p)| pat(lang, p))
-            .to_vec(),
-            growth_calls: [
-                (go, "math.Pow"),
-                (go, "math.Exp2"),
-                (go, "math.Exp"),
-                (ts, "Math.pow"),
-                (rust, ".pow"),
-                (rust, ".powi"),
-                (rust, ".powf"),
-                (rust, ".exp2"),
-                (rust, ".checked_pow"),
-                (rust, ".saturating_pow"),
-                (rust, ".wrapping_pow"),
-                (rust, ".checked_mul"),
-                (rust, ".saturating_mul"),
-                (rust, ".wrapping_mul"),
-                (rust, ".checked_shl"),
-                (rust, ".wrapping_shl"),
-                (rust, ".mul_f64"),
-                (rust, ".mul_f32"),
-            ]
-            .map(|(lang, p)| pat(lang, p))
-            .to_vec(),
-            attempt_name_hints: ["attempt", "retry", "retries", "tries", "try"]
-                .map(String::from)
-                .to_vec(),
-            failure_tests: ["Err", "Ok", "is_err", "is_ok", "catch"]
-                .map(String::from)
-                .to_vec(),
-            status_accessors: ["StatusCode", "status", "status_code", "statusCode"]
-                .map(String::from)
-                .to_vec(),
-            status_names: status_names(),
-            status_classes: [
-                ("is_informational", 100..=199),
-                // `fetch`'s `res.ok`.
-                ("ok", 200..=299),
-                ("is_success", 200..=299),
-                ("is_redirection", 300..=399),
-                ("is_client_error", 400..=499),
-                ("is_server_error", 500..=599),
-            ]
-            .map(|(method, codes)| StatusClass {
-                method: method.to_owned(),
-                codes,
-            })
-            .to_vec(),
-            in_progress_statuses: ["in_progress", "pending", "processing", "started"]
-                .map(String::from)
-                .to_vec(),
-            settled_statuses: [
-                "completed",
-                "complete",
-                "done",
-                "succeeded",
-                "success",
-                "finished",
-                "failed",
-                "failure",
-                "errored",
-                "cancelled",
-                "canceled",
-                "expired",
-            ]
-            .map(String::from)
-            .to_vec(),
-            status_columns: ["status", "state"].map(String::from).to_vec(),
-            not_found_errors: vec![
-                pat(go, "sql.ErrNoRows"),
-                pat(go, "pgx.ErrNoRows"),
-                pat(go, "redis.Nil"),
-                pat(go, "gorm.ErrRecordNotFound"),
-                pat(rust, "RowNotFound"),
-                pat(rust, "Error.NotFound"),
-            ],
-            not_found_predicate_hints: ["norows", "norow", "notfound", "norecord"]
-                .map(String::from)
-                .to_vec(),
-            error_is_calls: vec![pat(go, "errors.Is"), pat(rust, "matches!")],
-            absent_checks: vec![pat(rust, ".is_empty"), pat(rust, ".is_none")],
-            present_checks: vec![pat(rust, ".is_some"), pat(go, ".Next")],
-            length_calls: vec![pat(go, "len"), pat(rust, ".len")],
-            length_fields: vec![pat(ts, ".length"), pat(ts, ".rowCount")],
-            unique_violation_hints: [
-                "23505",
-                "uniqueviolation",
-                "uniqueconstraint",
-                "duplicatekey",
-                "isduplicate",
-                "duplicateentry",
-                "1062",
-                "2067",
-            ]
-            .map(String::from)
-            .to_vec(),
-            serializable_hints: vec!["serializable".to_owned()],
-            advisory_lock_hints: vec!["advisory".to_owned()],
-            retry_predicate_hints: [
-                "retryable",
-                "retriable",
-                "transient",
-                "temporary",
-                "shouldretry",
-                "should_retry",
-                "isrecoverable",
-                "is_recoverable",
-                "eligibleforretry",
-            ]
-            .map(String::from)
-            .to_vec(),
-            dedup_name_hints: [
-                "idempot",
-                "dedup",
-                "processed",
-                "inbox",
-                "handled",
-                "consumed",
-                "seen",
-                "claim",
-                "event_id",
-                "message_id",
-                "delivery_id",
-                "request_id",
-                "nonce",
-                "receipt",
-            ]
-            .map(String::from)
-            .to_vec(),
-            dedup_words: [
-                "once", "sent", "lock", "acquire", "claim", "transfer", "payment", "charge",
-            ]
-            .map(String::from)
-            .to_vec(),
-            dependency_wait_words: [
-                "connect",
-                "reconnect",
-                "dial",
-                "redial",
-                "ping",
-                "receive",
-                "recv",
-                "subscribe",
-                "resubscribe",
-                "listen",
-                "accept",
-                "start",
-                "restart",
-                "bootstrap",
-                "init",
-                "initialize",
-                "load",
-                "reload",
-                "hydrate",
-                "resync",
-                "wait",
-                "watch",
-                "poll",
-                "health",
-                "healthy",
-                "ready",
-                "readiness",
-                "liveness",
-                "elect",
-                "resign",
-            ]
-            .map(String::from)
-            .to_vec(),
-            server_pace_hints: ["slowdown", "retryafter"].map(String::from).to_vec(),
-            local_hosts: ["localhost", "127.0.0.1", "[::1]"]
-                .map(String::from)
-                .to_vec(),
-            conflict_hints: ["conflict", "409", "tooearly", "425"]
-                .map(String::from)
-                .to_vec(),
-            database_call_words: ["batch", "query", "queries", "exec", "sql", "tx"]
-                .map(String::from)
-                .to_vec(),
-            side_effect_hints: [
-                "charge",
-                "pay",
-                "refund",
-                "transfer",
-                "capture",
-                "send",
-                "publish",
-                "notify",
-                "email",
-                "enqueue",
-                "emit",
-                "dispatch",
-                "deliver",
-                "ship",
-                "fulfil",
-                "credit",
-                "debit",
-                "reserve",
-                "provision",
-                "process",
-                "apply",
-                "post",
-                "call",
-                "invoke",
-                "webhook",
-                "provider",
-                "stripe",
-            ]
-            .map(String::from)
-            .to_vec(),
+        BUILTIN.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+    use std::fmt::Debug;
+
+    use super::*;
+    use crate::knowledge::{ArgTest, CallPattern, CallShape, Mark, RetryApi, RetryRole};
+
+    #[test]
+    fn every_data_file_is_read() {
+        for (name, text) in FILES {
+            if let Err(error) = KnowledgeData::parse(text) {
+                panic!("src/knowledge/data/{name}: {error}");
+            }
         }
     }
-}
 
-/// HTTP status constants of Go's `net/http` and Rust's `http::StatusCode`.
-fn status_names() -> Vec<StatusName> {
-    [
-        (200, "StatusOK", "OK"),
-        (201, "StatusCreated", "CREATED"),
-        (202, "StatusAccepted", "ACCEPTED"),
-        (204, "StatusNoContent", "NO_CONTENT"),
-        (304, "StatusNotModified", "NOT_MODIFIED"),
-        (400, "StatusBadRequest", "BAD_REQUEST"),
-        (401, "StatusUnauthorized", "UNAUTHORIZED"),
-        (403, "StatusForbidden", "FORBIDDEN"),
-        (404, "StatusNotFound", "NOT_FOUND"),
-        (405, "StatusMethodNotAllowed", "METHOD_NOT_ALLOWED"),
-        (408, "StatusRequestTimeout", "REQUEST_TIMEOUT"),
-        (409, "StatusConflict", "CONFLICT"),
-        (410, "StatusGone", "GONE"),
-        (412, "StatusPreconditionFailed", "PRECONDITION_FAILED"),
-        (413, "StatusRequestEntityTooLarge", "PAYLOAD_TOO_LARGE"),
-        (422, "StatusUnprocessableEntity", "UNPROCESSABLE_ENTITY"),
-        (425, "StatusTooEarly", "TOO_EARLY"),
-        (429, "StatusTooManyRequests", "TOO_MANY_REQUESTS"),
-        (500, "StatusInternalServerError", "INTERNAL_SERVER_ERROR"),
-        (501, "StatusNotImplemented", "NOT_IMPLEMENTED"),
-        (502, "StatusBadGateway", "BAD_GATEWAY"),
-        (503, "StatusServiceUnavailable", "SERVICE_UNAVAILABLE"),
-        (504, "StatusGatewayTimeout", "GATEWAY_TIMEOUT"),
-    ]
-    .into_iter()
-    .flat_map(|(code, go, rust)| {
-        [
-            StatusName {
-                name: pat(Some(Lang::Go), &format!("http.{go}")),
-                code,
-            },
-            StatusName {
-                name: pat(Some(Lang::Rust), &format!("StatusCode.{rust}")),
-                code,
-            },
-        ]
-    })
-    .collect()
-}
-
-fn kv(lang: Option<Lang>, pattern: &str, op: KvOp, key_arg: usize, arity: usize) -> KvApi {
-    KvApi {
-        call: pat(lang, pattern),
-        op,
-        key_arg,
-        arity: Some(arity),
-        awaited: false,
+    #[test]
+    fn the_built_in_table_is_well_formed() {
+        let problems = problems(&Knowledge::builtin());
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
-}
 
-/// A promise-returning client's method: it counts only awaited (see [`KvApi::awaited`]).
-fn kv_awaited(pattern: &str, op: KvOp, arity: usize) -> KvApi {
-    KvApi {
-        awaited: true,
-        ..kv(Some(Lang::TypeScript), pattern, op, 0, arity)
+    #[test]
+    fn mistakes_in_a_data_file_are_errors_that_say_what_is_wrong() {
+        let error = |text: &str| KnowledgeData::parse(text).unwrap_err().message().to_owned();
+        assert_eq!(
+            error("[[sleep-functions]]\nlang = \"golang\"\ncalls = [\"clock.Sleep\"]\n"),
+            "unknown language `golang`, expected one of `go`, `rust`, `typescript`"
+        );
+        assert_eq!(error("sleep-funcs = []\n"), "unknown field `sleep-funcs`");
+        assert_eq!(
+            error("queries = [{ outcome = \"many\", calls = [\".q\"] }]\n"),
+            "unknown outcome `many`, expected one of `affected`, `one-row`, `optional-row`, `rows`"
+        );
+        assert_eq!(
+            error("random-functions = [1]\n"),
+            "invalid type: integer `1`, expected a name or a table"
+        );
+        assert_eq!(
+            error(
+                "[[retry-apis]]\nid = \"x\"\nlang = \"go\"\ncalls = [\"x.Retry\"]\njitter = true\n"
+            ),
+            "unknown field `jitter`"
+        );
+    }
+
+    #[test]
+    fn broken_entries_are_found() {
+        let mut knowledge = Knowledge::default();
+        knowledge.add(
+            KnowledgeData::parse(
+                r#"
+random-name-hints = ["Jitter"]
+kv-calls = [{ op = "get", key-arg = 2, arity = 2, calls = [".get", ".get"] }]
+queries = [{ outcome = "rows", calls = ["db..query"] }]
+status-names = [{ code = 42, calls = ["http.StatusWeird"] }]
+
+[[retry-apis]]
+id = "x.retry"
+lang = "go"
+calls = [{ names = ["x.Retry"], arity = 1, operation-arg = 1 }]
+library = "x"
+role = "entry"
+retries-all-by-default = true
+"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            problems(&knowledge),
+            [
+                "queries: malformed call `db..query`",
+                "kv: `.get` again, after an entry a lookup takes first",
+                "kv: the key argument 2 of `.get` is past its 2 arguments",
+                "kv: the key argument 2 of `.get` is past its 2 arguments",
+                "status_names: `http.StatusWeird` names no HTTP status: 42",
+                "retries: `x.retry` has argument indexes past its arity",
+                "retries: `x.retry` retries every error but has no classify-fix",
+                "random_name_hints: `Jitter` is not lower-case letters and digits",
+            ]
+        );
+    }
+
+    /// What is wrong with a table: patterns and hints no name can match, entries a lookup
+    /// never reaches because an earlier one takes their place, argument indexes past a
+    /// call's arguments, retry facts a rule could not report.
+    fn problems(knowledge: &Knowledge) -> Vec<String> {
+        // Every table by name, so that a new one is not left unchecked.
+        let Knowledge {
+            sleeps,
+            sleep_wrappers,
+            randoms,
+            random_name_hints,
+            queries,
+            kv,
+            kv_commands,
+            kv_command_ops,
+            kv_arg_steps,
+            kv_if_absent_flags,
+            retries,
+            passthrough_calls,
+            growth_calls,
+            attempt_name_hints,
+            failure_tests,
+            status_accessors,
+            status_names,
+            status_classes,
+            in_progress_statuses,
+            settled_statuses,
+            status_columns,
+            not_found_errors,
+            not_found_predicate_hints,
+            error_is_calls,
+            absent_checks,
+            present_checks,
+            length_calls,
+            length_fields,
+            unique_violation_hints,
+            serializable_hints,
+            advisory_lock_hints,
+            retry_predicate_hints,
+            dedup_name_hints,
+            dedup_words,
+            dependency_wait_words,
+            server_pace_hints,
+            local_hosts,
+            side_effect_hints,
+            database_call_words,
+            conflict_hints,
+        } = knowledge;
+        let mut p = Problems::default();
+        for (table, patterns) in [
+            ("sleep_wrappers", sleep_wrappers),
+            ("randoms", randoms),
+            ("kv_arg_steps", kv_arg_steps),
+            ("passthrough_calls", passthrough_calls),
+            ("growth_calls", growth_calls),
+            ("not_found_errors", not_found_errors),
+            ("error_is_calls", error_is_calls),
+            ("absent_checks", absent_checks),
+            ("present_checks", present_checks),
+            ("length_calls", length_calls),
+            ("length_fields", length_fields),
+        ] {
+            p.calls(table, patterns.iter().map(|call| (call, ())));
+        }
+        p.calls("sleeps", sleeps.iter().map(|s| (&s.call, s.duration_arg)));
+        p.calls("queries", queries.iter().map(|q| (&q.call, ())));
+        p.calls("kv", kv.iter().map(|k| (&k.call, (k.arity, k.awaited))));
+        for api in kv {
+            p.check(api.arity.is_none_or(|arity| api.key_arg < arity), || {
+                format!(
+                    "kv: the key argument {} of `{}` is past its {} arguments",
+                    api.key_arg,
+                    api.call.pattern,
+                    api.arity.unwrap_or_default()
+                )
+            });
+        }
+        p.calls("kv_commands", kv_commands.iter().map(|k| (&k.call, ())));
+        p.calls("status_names", status_names.iter().map(|s| (&s.name, ())));
+        for name in status_names {
+            p.check(is_status(name.code), || {
+                format!(
+                    "status_names: `{}` names no HTTP status: {}",
+                    name.name.pattern, name.code
+                )
+            });
+        }
+        for class in status_classes {
+            let codes = &class.codes;
+            p.check(
+                is_status(*codes.start()) && is_status(*codes.end()) && !codes.is_empty(),
+                || format!("status_classes: `{}` has no HTTP statuses", class.method),
+            );
+        }
+        let methods: Vec<String> = status_classes.iter().map(|c| c.method.clone()).collect();
+        p.words("status_classes", &methods, "a name", is_name);
+        retry_problems(&mut p, retries);
+
+        // Looked for in the lower-case words of a name, or in text squashed to its
+        // lower-case letters and digits.
+        for (table, words) in [
+            ("random_name_hints", random_name_hints),
+            ("attempt_name_hints", attempt_name_hints),
+            ("not_found_predicate_hints", not_found_predicate_hints),
+            ("unique_violation_hints", unique_violation_hints),
+            ("server_pace_hints", server_pace_hints),
+            ("dedup_words", dedup_words),
+            ("dependency_wait_words", dependency_wait_words),
+            ("side_effect_hints", side_effect_hints),
+            ("database_call_words", database_call_words),
+            ("conflict_hints", conflict_hints),
+        ] {
+            p.words(table, words, "lower-case letters and digits", |word| {
+                word.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        }
+        // Looked for in a lower-cased name or text.
+        for (table, words) in [
+            ("status_columns", status_columns),
+            ("serializable_hints", serializable_hints),
+            ("advisory_lock_hints", advisory_lock_hints),
+            ("retry_predicate_hints", retry_predicate_hints),
+            ("dedup_name_hints", dedup_name_hints),
+            ("local_hosts", local_hosts),
+        ] {
+            p.words(table, words, "lower-case", |word| {
+                is_name(word) && !word.bytes().any(|b| b.is_ascii_uppercase())
+            });
+        }
+        // Compared with whole names and values, in any case.
+        let commands: Vec<String> = kv_command_ops.iter().map(|(c, _)| c.clone()).collect();
+        for (table, words) in [
+            ("failure_tests", failure_tests),
+            ("status_accessors", status_accessors),
+            ("in_progress_statuses", in_progress_statuses),
+            ("settled_statuses", settled_statuses),
+            ("kv_if_absent_flags", kv_if_absent_flags),
+            ("kv_command_ops", &commands),
+        ] {
+            p.words(table, words, "a name", is_name);
+        }
+        p.0
+    }
+
+    fn retry_problems(p: &mut Problems, retries: &[RetryApi]) {
+        // Entries for the same callee and shape: the first takes every call.
+        p.calls(
+            "retries",
+            retries.iter().map(|r| {
+                let literal = r.facts.role == RetryRole::StrategyLiteral;
+                (&r.call, (r.shape.clone(), literal))
+            }),
+        );
+        let mut libraries: HashMap<&str, &str> = HashMap::new();
+        for api in retries {
+            let (id, facts) = (api.id.as_str(), &api.facts);
+            p.check(!id.is_empty() && !facts.library.is_empty(), || {
+                format!("retries: `{}` has no id or library", api.call.pattern)
+            });
+            let library = *libraries.entry(id).or_insert(&facts.library);
+            p.check(library == facts.library, || {
+                format!(
+                    "retries: `{id}` is of two libraries, `{library}` and `{}`",
+                    facts.library
+                )
+            });
+            p.check(shape_fits(&api.shape), || {
+                format!("retries: `{id}` has argument indexes past its arity")
+            });
+            p.check(
+                !(facts.exponential || facts.delay_fn_field.is_some())
+                    || !facts.jitter_fix.is_empty(),
+                || format!("retries: `{id}` may lack jitter but has no jitter-fix"),
+            );
+            let retries_all = facts.retries_all_by_default || !facts.retries_all_when.is_empty();
+            p.check(
+                facts.role != RetryRole::Entry || !retries_all || !facts.classify_fix.is_empty(),
+                || format!("retries: `{id}` retries every error but has no classify-fix"),
+            );
+            if let Some(library) = &facts.needs_strategy_of {
+                p.check(
+                    retries.iter().any(|other| {
+                        other.facts.library == *library && other.facts.role == RetryRole::Strategy
+                    }),
+                    || format!("retries: `{id}` needs a strategy of `{library}`, which has none"),
+                );
+            }
+            let marks = [
+                &facts.jitter_on,
+                &facts.jitter_off,
+                &facts.classifiers,
+                &facts.retries_all_when,
+                &facts.constant_when,
+            ];
+            for mark in marks.into_iter().flatten() {
+                p.check(mark_is_well_formed(mark), || {
+                    format!("retries: `{id}` has a malformed mark: {mark:?}")
+                });
+            }
+            for name in facts.permanent.iter().chain(&facts.modules) {
+                p.check(is_pattern(name), || {
+                    format!("retries: `{id}` has a malformed name `{name}`")
+                });
+            }
+        }
+    }
+
+    /// Whether the argument indexes of a shape fall within its arity.
+    fn shape_fits(shape: &CallShape) -> bool {
+        shape.arity.is_none_or(|arity| {
+            shape.operation_arg.is_none_or(|i| i < arity)
+                && shape.options_from.is_none_or(|i| i <= arity)
+        }) && (!shape.operation_literal || shape.operation_arg.is_some())
+    }
+
+    fn mark_is_well_formed(mark: &Mark) -> bool {
+        let test_is_well_formed = |test: &ArgTest| match test {
+            ArgTest::Is(name) | ArgTest::Mentions(name) => is_name(name),
+            _ => true,
+        };
+        match mark {
+            Mark::Method { name, arg } => is_name(name) && test_is_well_formed(arg),
+            Mark::Wrapper(call) => is_pattern(call),
+            Mark::Option { call, arg } => is_pattern(call) && test_is_well_formed(arg),
+            Mark::Field { name, value } => is_name(name) && test_is_well_formed(value),
+        }
+    }
+
+    /// Whether a call pattern or module path can match a name: no empty segment (but
+    /// before a method's leading dot) and no blank.
+    fn is_pattern(pattern: &str) -> bool {
+        let path = pattern.strip_prefix('.').unwrap_or(pattern);
+        path.split('.').all(is_name)
+    }
+
+    fn is_name(name: &str) -> bool {
+        !name.is_empty() && !name.contains(char::is_whitespace)
+    }
+
+    fn is_status(code: u16) -> bool {
+        (100..=599).contains(&code)
+    }
+
+    #[derive(Default)]
+    struct Problems(Vec<String>);
+
+    impl Problems {
+        fn check(&mut self, ok: bool, problem: impl FnOnce() -> String) {
+            if !ok {
+                self.0.push(problem());
+            }
+        }
+
+        /// Checks each call's pattern, and that no call comes again with the same `key`
+        /// (what else its lookup compares), where the lookup would take the first.
+        fn calls<'a, K: Debug>(
+            &mut self,
+            table: &str,
+            calls: impl IntoIterator<Item = (&'a CallPattern, K)>,
+        ) {
+            let mut seen = HashSet::new();
+            for (call, key) in calls {
+                self.check(is_pattern(&call.pattern), || {
+                    format!("{table}: malformed call `{}`", call.pattern)
+                });
+                let again = !seen.insert(format!("{:?}", (call, key)));
+                self.check(!again, || {
+                    format!(
+                        "{table}: `{}` again, after an entry a lookup takes first",
+                        call.pattern
+                    )
+                });
+            }
+        }
+
+        /// Checks each word, and that no word comes twice.
+        fn words(&mut self, table: &str, words: &[String], what: &str, ok: fn(&str) -> bool) {
+            let mut seen = HashSet::new();
+            for word in words {
+                self.check(ok(word), || format!("{table}: `{word}` is not {what}"));
+                self.check(seen.insert(word), || format!("{table}: `{word}` twice"));
+            }
+        }
     }
 }

@@ -1,14 +1,15 @@
 //! The queries rules and the analysis pass ask the table: whether a callee's dotted name
 //! matches a [`CallPattern`], and what a call, type or name is ([`Knowledge::sleep`],
-//! [`Knowledge::retry_call`], [`Knowledge::facts_of`], [`Knowledge::names_once_only`]…).
-//! Names are read with the helpers of `names`; argument shapes are checked in `evaluate`.
+//! [`Knowledge::retry_literal`], [`Knowledge::facts_of`], [`Knowledge::names_once_only`]…).
+//! Names are read with the helpers of `names`; argument shapes are checked on the analysis
+//! side (`crate::analysis::evaluate`).
 
 use super::names::{contains_any, ends_with_any, is_inflection, squashed_contains_any, words};
 use super::{
     CallPattern, Knowledge, KvApi, KvCommandApi, QueryApi, RetryApi, RetryFacts, RetryRole,
     SleepApi,
 };
-use crate::model::{Expr, KvOp, Lang, RetryCall};
+use crate::model::{KvOp, Lang, RetryCall};
 
 impl CallPattern {
     /// Whether `dotted` (a callee's dotted name) in `lang` matches this pattern.
@@ -233,15 +234,6 @@ impl Knowledge {
         self.retries.iter().find(|r| r.call.matches(lang, dotted))
     }
 
-    /// The retry-library entry a call is, by its callee and the shape of its arguments.
-    pub fn retry_call(&self, lang: Lang, dotted: &str, args: &[Expr]) -> Option<&RetryApi> {
-        self.retries.iter().find(|r| {
-            r.facts.role != RetryRole::StrategyLiteral
-                && r.call.matches(lang, dotted)
-                && r.shape.admits(args)
-        })
-    }
-
     /// What the library a classified retry call belongs to does.
     pub fn facts_of(&self, call: &RetryCall) -> &RetryFacts {
         &self.retries[call.api].facts
@@ -290,7 +282,7 @@ impl Knowledge {
 
     /// Whether `source`, an import's origin, is one of `modules` or inside one of them
     /// (`github.com/avast/retry-go/v4`, `backon::Retryable`, `p-retry/index.js`).
-    pub fn is_from(source: &str, modules: &[&str]) -> bool {
+    pub fn is_from(source: &str, modules: &[String]) -> bool {
         modules.iter().any(|module| {
             source
                 .strip_prefix(module)

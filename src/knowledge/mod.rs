@@ -8,18 +8,19 @@
 //! any path ending in `.sleep`.
 //!
 //! The module is split by idea: `schema` (the types), `lookup` (the queries on the table),
-//! `evaluate` (what reads model expressions: argument shapes and tests), `names` (how
-//! names are split into words and compared with hints), and the data: `builtin` (the
-//! built-in table) and `retry_libraries` (the retry and backoff libraries in it).
+//! `names` (how names are split into words and compared with hints), `data` (the format of
+//! the data files, which `[knowledge]` in idemlint.toml shares) and `builtin` (the built-in
+//! table, read from the files of `data/`). What reads model expressions against the table
+//! (argument shapes and tests) is on the analysis side, in `crate::analysis::evaluate`.
 
 mod builtin;
-mod evaluate;
+mod data;
 mod lookup;
 mod names;
-mod retry_libraries;
 mod schema;
 
 pub use builtin::DIVERGING_CALLS;
+pub use data::KnowledgeExtension;
 pub use names::is_inflection;
 pub use schema::{
     ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, QueryApi,

@@ -2,8 +2,11 @@
 //! ([`CallPattern`], [`SleepApi`], [`QueryApi`], [`KvApi`], [`RetryApi`] and the
 //! [`RetryFacts`] of a retry library, the [`Mark`]s and [`ArgTest`]s that change them, HTTP
 //! status names and classes), and [`Knowledge`], the whole table. Only types here: the
-//! queries are in `lookup`, what reads model expressions in `evaluate`, the built-in entries
-//! in `builtin` and `retry_libraries`.
+//! queries are in `lookup`, the format of the data files that fill the table in `data`.
+//! The types a data file writes as they are (a retry library's facts, its marks and tests)
+//! derive their TOML form here, in kebab-case like every key of the files.
+
+use serde::Deserialize;
 
 use crate::model::{KvOp, Lang, Outcome};
 
@@ -51,7 +54,8 @@ pub struct KvCommandApi {
 }
 
 /// What a retry-library call or type is to the code that uses it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum RetryRole {
     /// Builds a backoff schedule (`backoff.NewExponentialBackOff()`,
     /// `ExponentialBuilder::default()`).
@@ -66,9 +70,12 @@ pub enum RetryRole {
 }
 
 /// A test on the argument of a [`Mark`], or on the value a [`Mark::Field`] is set to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Written `"zero"`, `"non-zero"`…, or as a one-key table: `{ is = "BackOffDelay" }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ArgTest {
     /// Anything, or no argument at all.
+    #[default]
     Any,
     /// A numeric literal equal to 0.
     Zero,
@@ -79,9 +86,9 @@ pub enum ArgTest {
     True,
     False,
     /// A name whose last segment is exactly this (`retry.BackOffDelay`).
-    Is(&'static str),
+    Is(String),
     /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
-    Mentions(&'static str),
+    Mentions(String),
     /// A function literal whose every return answers true for a response with this status:
     /// a literal `true`, or comparisons of a value with numbers that this status passes
     /// (`() => true`, `e => e.response.status >= 400` for 404).
@@ -89,39 +96,59 @@ pub enum ArgTest {
 }
 
 /// Something in the code that changes what a retry call does: turns jitter on or off, or
-/// makes the retry classify errors. Call names follow the [`CallPattern`] rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// makes the retry classify errors. Call names follow the [`CallPattern`] rules. Written as
+/// a one-key table: `{ method = { name = "with_jitter" } }`, `{ wrapper = "retry.WithJitter" }`;
+/// a missing `arg` or `value` is [`ArgTest::Any`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Mark {
     /// A method called on the value, in its builder chain or later on a variable holding it
     /// (`.with_jitter()`, `.map(jitter)`, `.when(…)`); its first argument must pass `arg`.
-    Method { name: &'static str, arg: ArgTest },
+    Method {
+        name: String,
+        #[serde(default)]
+        arg: ArgTest,
+    },
     /// A call that takes the value as an argument (`retry.WithJitter(d, b)`).
-    Wrapper(&'static str),
+    Wrapper(String),
     /// A call among the call's own arguments (`retry.RetryIf(…)`,
     /// `backoff.WithRandomizationFactor(0)`); its first argument must pass `arg`.
-    Option { call: &'static str, arg: ArgTest },
+    Option {
+        call: String,
+        #[serde(default)]
+        arg: ArgTest,
+    },
     /// A field set in the struct literal, or assigned later on a variable holding the value
     /// (`Jitter: true`, `b.RandomizationFactor = 0`).
-    Field { name: &'static str, value: ArgTest },
+    Field {
+        name: String,
+        #[serde(default)]
+        value: ArgTest,
+    },
 }
 
 /// The field of a struct literal strategy that makes the delay grow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct GrowthField {
-    pub name: &'static str,
+    pub name: String,
     /// The library's default for a missing field grows the delay (jpillora's `Factor` 2).
+    #[serde(default)]
     pub absent_grows: bool,
 }
 
 /// What a retry library does when the code does not say otherwise, and what changes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A data file writes these keys beside the entry's `id`, `lang` and `calls`; a missing key
+/// is `false`, empty or absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct RetryFacts {
     /// The library's name as users know it (`tokio-retry`, `cenkalti/backoff`).
-    pub library: &'static str,
+    pub library: String,
     /// Where code imports it from: npm packages, Go module paths, Rust crates. A name the
     /// file imports from anywhere else is not this library, whatever it is called (a
     /// project's own `retry` package, a generated SDK's `./retries.js`).
-    pub modules: &'static [&'static str],
+    pub modules: Vec<String>,
     pub role: RetryRole,
     /// The delay grows (exponentially, or Fibonacci).
     pub exponential: bool,
@@ -130,36 +157,38 @@ pub struct RetryFacts {
     /// Every error is retried unless the code opts out.
     pub retries_all_by_default: bool,
     /// What turns jitter on.
-    pub jitter_on: &'static [Mark],
+    pub jitter_on: Vec<Mark>,
     /// What turns jitter off; it wins over `jitter_on`.
-    pub jitter_off: &'static [Mark],
+    pub jitter_off: Vec<Mark>,
     /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
-    pub classifiers: &'static [Mark],
+    pub classifiers: Vec<Mark>,
     /// What makes an entry that classifies errors by default retry every one of them
     /// (axios-retry's `retryCondition: () => true`).
-    pub retries_all_when: &'static [Mark],
+    pub retries_all_when: Vec<Mark>,
     /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
-    pub permanent: &'static [&'static str],
+    pub permanent: Vec<String>,
     /// For a struct literal strategy: the field that makes the delay grow.
     pub growth_field: Option<GrowthField>,
     /// What keeps the delay from growing (p-retry's `factor: 1`): a poll at a fixed interval.
-    pub constant_when: &'static [Mark],
+    pub constant_when: Vec<Mark>,
     /// An option field set to a function from the attempt number to the delay (axios-retry's
     /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
     /// has no jitter.
-    pub delay_fn_field: Option<&'static str>,
+    pub delay_fn_field: Option<String>,
     /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
     /// arguments is a strategy of this library.
-    pub needs_strategy_of: Option<&'static str>,
+    pub needs_strategy_of: Option<String>,
     /// How to add jitter, in the library's terms.
-    pub jitter_fix: &'static str,
+    pub jitter_fix: String,
     /// How to retry only transient errors, in the library's terms.
-    pub classify_fix: &'static str,
+    pub classify_fix: String,
 }
 
 /// The argument shape that tells apart libraries whose entry points share a name
-/// (sethvargo's `retry.Do(ctx, b, f)` and avast's `retry.Do(f, opts…)`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// (sethvargo's `retry.Do(ctx, b, f)` and avast's `retry.Do(f, opts…)`). A missing key
+/// admits any argument.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct CallShape {
     /// The exact number of arguments.
     pub arity: Option<usize>,
@@ -178,7 +207,7 @@ pub struct CallShape {
 
 #[derive(Clone, Debug)]
 pub struct RetryApi {
-    pub id: &'static str,
+    pub id: String,
     /// The callee, or for [`RetryRole::StrategyLiteral`] the struct type.
     pub call: CallPattern,
     pub shape: CallShape,
@@ -192,15 +221,17 @@ pub struct StatusName {
     pub code: u16,
 }
 
-/// A method of a status value that tests its class (`is_success()` is 200..=299).
-#[derive(Clone, Debug)]
+/// A method of a status value that tests its class (`is_success()` is 200..=299), written
+/// `{ method = "is_success", codes = { start = 200, end = 299 } }`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StatusClass {
     pub method: String,
     pub codes: std::ops::RangeInclusive<u16>,
 }
 
 /// The whole table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     pub sleeps: Vec<SleepApi>,
     /// Calls that run a callback and complete when it is done (`new Promise(executor)`): one
@@ -301,10 +332,11 @@ pub struct Knowledge {
     pub conflict_hints: Vec<String>,
 }
 
-/// A call pattern, as the built-in tables write them.
+/// A call pattern from a dotted or Rust `::` path, as the data files and `[knowledge]`
+/// write them (`clock::Sleep` is `clock.Sleep`).
 pub(super) fn pat(lang: Option<Lang>, pattern: &str) -> CallPattern {
     CallPattern {
         lang,
-        pattern: pattern.to_owned(),
+        pattern: pattern.replace("::", "."),
     }
 }

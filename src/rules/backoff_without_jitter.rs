@@ -224,12 +224,12 @@ fn check_strategy(
         lang: cx.lang,
         source: cx.source,
     };
-    if retry_marks::find(&site, facts.constant_when).is_some() {
+    if retry_marks::find(&site, &facts.constant_when).is_some() {
         return None;
     }
-    let switched_off = retry_marks::find(&site, facts.jitter_off);
+    let switched_off = retry_marks::find(&site, &facts.jitter_off);
     if switched_off.is_none()
-        && (facts.jitters_by_default || retry_marks::find(&site, facts.jitter_on).is_some())
+        && (facts.jitters_by_default || retry_marks::find(&site, &facts.jitter_on).is_some())
     {
         return None;
     }
@@ -248,7 +248,7 @@ fn check_strategy(
         ),
         Label::new(strategy_span(expr, cx.source), primary),
     )
-    .with_help(facts.jitter_fix);
+    .with_help(&facts.jitter_fix);
     if let Some(off) = switched_off {
         finding = finding.with_secondary(Label::new(off, "jitter is switched off here"));
     }
@@ -258,7 +258,7 @@ fn check_strategy(
 /// A delay function passed in the options (`retryDelay: (n) => 2 ** n * 100`) whose result
 /// grows with the attempt number it is given and draws no randomness.
 fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Finding> {
-    let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field, &expr.kind) else {
+    let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field.as_deref(), &expr.kind) else {
         return None;
     };
     let closure = call.args.iter().find_map(|arg| match &arg.kind {
@@ -307,20 +307,20 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
             growth.var
         ),
     ))
-    .with_help(facts.jitter_fix);
+    .with_help(&facts.jitter_fix);
     Some(finding.with_severity(META.default_severity))
 }
 
 /// Whether a strategy's schedule grows: always for builder calls, by its growth field for a
 /// struct literal (a missing field takes the library's default; a computed one is not judged).
 fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
-    let (Some(growth), ExprKind::Composite { fields, .. }) = (facts.growth_field, &expr.kind)
+    let (Some(growth), ExprKind::Composite { fields, .. }) = (&facts.growth_field, &expr.kind)
     else {
         return true;
     };
     match fields
         .iter()
-        .find(|(name, _)| name.as_deref() == Some(growth.name))
+        .find(|(name, _)| name.as_deref() == Some(growth.name.as_str()))
     {
         None => growth.absent_grows,
         Some((_, value)) => flow::number_value(value).is_some_and(|n| n > 1.0),

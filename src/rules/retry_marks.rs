@@ -3,6 +3,7 @@
 //! variables that hold it later in the unit.
 
 use crate::analysis::callee_name;
+use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
 use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
@@ -47,15 +48,15 @@ fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
         (Mark::Option { call, arg }, ExprKind::Call(c)) => c
             .args
             .iter()
-            .find(|a| is_call_to(a, call, site.lang, *arg))
+            .find(|a| is_call_to(a, call, site.lang, arg))
             .map(|a| a.span.clone()),
         (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => {
-            field_passing(fields, name, *value)
+            field_passing(fields, name, value)
         }
         // An options literal among the call's arguments (`pRetry(op, { randomize: true })`).
         (Mark::Field { name, value }, ExprKind::Call(c)) => {
             c.args.iter().find_map(|arg| match &arg.kind {
-                ExprKind::Composite { fields, .. } => field_passing(fields, name, *value),
+                ExprKind::Composite { fields, .. } => field_passing(fields, name, value),
                 _ => None,
             })
         }
@@ -64,7 +65,7 @@ fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
 }
 
 /// The value of field `name` among `fields`, if it passes `test`.
-fn field_passing(fields: &[(Option<String>, Expr)], name: &str, test: ArgTest) -> Option<Span> {
+fn field_passing(fields: &[(Option<String>, Expr)], name: &str, test: &ArgTest) -> Option<Span> {
     fields
         .iter()
         .find(|(field, v)| field.as_deref() == Some(name) && passes(test, Some(v)))
@@ -80,7 +81,7 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .copied()
             .filter(|e| receiver(e).is_some_and(|r| flow::contains(r, site.expr)))
             .chain(receivers_below(site.expr))
-            .find(|e| is_method(e, name, *arg))
+            .find(|e| is_method(e, name, arg))
             .map(|e| call_span(e, site.source)),
         Mark::Wrapper(call) => above
             .iter()
@@ -101,11 +102,11 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
     match mark {
         Mark::Field { name, value } => flow::assignments(&site.unit.body, &format!("{var}.{name}"))
             .iter()
-            .find(|a| a.op.is_none() && passes(*value, Some(a.value)))
+            .find(|a| a.op.is_none() && passes(value, Some(a.value)))
             .map(|a| a.stmt.span.clone()),
         Mark::Method { name, arg } => site.unit.all_exprs().into_iter().find_map(|e| {
             let root = receiver(e).map(chain_root)?;
-            (flow::is_var(root, var) && is_method(e, name, *arg)).then(|| e.span.clone())
+            (flow::is_var(root, var) && is_method(e, name, arg)).then(|| e.span.clone())
         }),
         Mark::Wrapper(call) => site.unit.all_exprs().into_iter().find_map(|e| {
             let c = e.as_call()?;
@@ -117,11 +118,6 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
     }
 }
 
-/// Whether `arg` passes `test`.
-pub fn passes(test: ArgTest, arg: Option<&Expr>) -> bool {
-    test.passes(arg)
-}
-
 fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
     CallPattern {
         lang: None,
@@ -131,13 +127,13 @@ fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
 }
 
 /// Whether `e` is a call matching `call` whose first argument passes `arg`.
-fn is_call_to(e: &Expr, call: &str, lang: Lang, arg: ArgTest) -> bool {
+fn is_call_to(e: &Expr, call: &str, lang: Lang, arg: &ArgTest) -> bool {
     e.as_call()
         .is_some_and(|c| pattern(call, lang, &callee_name(c)) && passes(arg, c.args.first()))
 }
 
 /// Whether `e` is a call of method `name` whose first argument passes `arg`.
-fn is_method(e: &Expr, name: &str, arg: ArgTest) -> bool {
+fn is_method(e: &Expr, name: &str, arg: &ArgTest) -> bool {
     e.as_call().is_some_and(|c| {
         matches!(&c.callee.kind, ExprKind::Field { name: n, .. } if n == name)
             && passes(arg, c.args.first())

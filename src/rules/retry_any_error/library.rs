@@ -23,7 +23,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         if facts.role != RetryRole::Entry || cx.function(&site.call.callee, unit).is_some() {
             continue;
         }
-        if let Some(library) = facts.needs_strategy_of
+        if let Some(library) = facts.needs_strategy_of.as_deref()
             && !uses_strategy_of(unit, site.call, library, cx)
         {
             continue;
@@ -38,11 +38,11 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             lang: cx.lang,
             source: cx.source,
         };
-        let opted_in = retry_marks::find(&marks, facts.retries_all_when);
+        let opted_in = retry_marks::find(&marks, &facts.retries_all_when);
         if opted_in.is_none()
             && (!facts.retries_all_by_default
-                || retry_marks::find(&marks, facts.classifiers).is_some()
-                || marks_permanent(unit, site.call, facts.permanent, cx))
+                || retry_marks::find(&marks, &facts.classifiers).is_some()
+                || marks_permanent(unit, site.call, &facts.permanent, cx))
         {
             continue;
         }
@@ -58,7 +58,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 "retries whatever error the operation returns",
             ),
         )
-        .with_help(facts.classify_fix)
+        .with_help(&facts.classify_fix)
         .with_severity(META.default_severity);
         if let Some(condition) = opted_in {
             finding = finding.with_secondary(Label::new(
@@ -116,7 +116,7 @@ fn operation_calls(entry: &Call) -> Vec<&Expr> {
 /// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
 /// a closure argument, in the receiver (backon's `op.retry(…)`), or in a same-file function
 /// passed by name.
-fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -> bool {
+fn marks_permanent(unit: &Unit, call: &Call, permanent: &[String], cx: &Context) -> bool {
     if permanent.is_empty() {
         return false;
     }
@@ -126,7 +126,7 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
                 permanent.iter().any(|p| {
                     crate::knowledge::CallPattern {
                         lang: None,
-                        pattern: (*p).to_owned(),
+                        pattern: p.clone(),
                     }
                     .matches(cx.lang, &d)
                 })
