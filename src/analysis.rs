@@ -20,17 +20,6 @@ pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
     }
 }
 
-/// The name a call is looked up by: its dotted callee (`db.ExecContext`), or for a method
-/// called on a computed receiver, `.method`.
-pub fn callee_name(call: &Call) -> String {
-    call.callee
-        .dotted()
-        .unwrap_or_else(|| match &call.callee.kind {
-            ExprKind::Field { name, .. } => format!(".{name}"),
-            _ => String::new(),
-        })
-}
-
 /// A retry library is known by where the file imports its name from.
 fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[Import]) {
     if let ExprKind::Unary {
@@ -44,7 +33,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
     let ExprKind::Call(call) = &mut expr.kind else {
         return;
     };
-    let name = callee_name(call);
+    let name = call.lookup_name();
     if let Some(sleep) = wrapped_sleep(call, lang, &name, knowledge) {
         expr.kind = ExprKind::Call(sleep);
         return;
@@ -102,7 +91,7 @@ fn classify_awaited(operand: &mut Expr, lang: Lang, knowledge: &Knowledge) {
     if !matches!(call.role, CallRole::Unknown) {
         return;
     }
-    let name = callee_name(call);
+    let name = call.lookup_name();
     if let Some(kv) = kv_role(call, &name, lang, knowledge, true) {
         call.role = kv;
     }

@@ -389,6 +389,19 @@ pub struct Call {
     pub role: CallRole,
 }
 
+impl Call {
+    /// The name the call is looked up by: its dotted callee (`db.ExecContext`), or for a
+    /// method called on a computed receiver, `.method`.
+    pub fn lookup_name(&self) -> String {
+        self.callee
+            .dotted()
+            .unwrap_or_else(|| match &self.callee.kind {
+                ExprKind::Field { name, .. } => format!(".{name}"),
+                _ => String::new(),
+            })
+    }
+}
+
 /// What a call does, as far as the rules care.
 #[derive(Debug, Clone, Default)]
 pub enum CallRole {

@@ -74,7 +74,7 @@ fn charge_seed_query_roles_come_from_the_sql_literals() {
         .into_iter()
         .filter_map(|e| match &e.kind {
             ExprKind::Call(call) => match &call.role {
-                CallRole::Query(q) => Some((analysis::callee_name(call), q.outcome)),
+                CallRole::Query(q) => Some((call.lookup_name(), q.outcome)),
                 _ => None,
             },
             _ => None,

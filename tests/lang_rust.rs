@@ -586,7 +586,7 @@ fn queries(module: &Module) -> Vec<(String, Outcome)> {
         .flat_map(|u| u.all_exprs())
         .filter_map(|e| match &e.kind {
             ExprKind::Call(call) => match &call.role {
-                CallRole::Query(q) => Some((analysis::callee_name(call), q.outcome)),
+                CallRole::Query(q) => Some((call.lookup_name(), q.outcome)),
                 _ => None,
             },
             _ => None,

@@ -379,7 +379,7 @@ impl<'a> ValueFlow<'a> {
                 }
             }
             ExprKind::Call(call) => {
-                let name = crate::analysis::callee_name(call);
+                let name = call.lookup_name();
                 let receiver = match &call.callee.kind {
                     ExprKind::Field { base, .. } => Some(&**base),
                     _ => None,

@@ -2,7 +2,6 @@
 //! literal: in its own arguments and fields, in the builder chain around it, and on the
 //! variables that hold it later in the unit.
 
-use crate::analysis::callee_name;
 use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
@@ -87,7 +86,7 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .iter()
             .find(|e| {
                 e.as_call().is_some_and(|c| {
-                    pattern(call, site.lang, &callee_name(c))
+                    pattern(call, site.lang, &c.lookup_name())
                         && c.args.iter().any(|a| flow::contains(a, site.expr))
                 })
             })
@@ -110,7 +109,7 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
         }),
         Mark::Wrapper(call) => site.unit.all_exprs().into_iter().find_map(|e| {
             let c = e.as_call()?;
-            (pattern(call, site.lang, &callee_name(c))
+            (pattern(call, site.lang, &c.lookup_name())
                 && c.args.iter().any(|a| flow::reads(a, var)))
             .then(|| e.span.clone())
         }),
@@ -129,7 +128,7 @@ fn pattern(pattern: &str, lang: Lang, dotted: &str) -> bool {
 /// Whether `e` is a call matching `call` whose first argument passes `arg`.
 fn is_call_to(e: &Expr, call: &str, lang: Lang, arg: &ArgTest) -> bool {
     e.as_call()
-        .is_some_and(|c| pattern(call, lang, &callee_name(c)) && passes(arg, c.args.first()))
+        .is_some_and(|c| pattern(call, lang, &c.lookup_name()) && passes(arg, c.args.first()))
 }
 
 /// Whether `e` is a call of method `name` whose first argument passes `arg`.

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use super::attempt::{Attempt, own_stmts};
-use crate::analysis::callee_name;
 use crate::flow::{self, ValueFlow};
 use crate::model::{Block, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Stmt, StmtKind, Unit};
 use crate::rules::Context;
@@ -167,7 +166,7 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
     let k = cx.knowledge;
     let tests_error = |e: &Expr| {
         e.walk().iter().filter_map(|x| x.as_call()).any(|c| {
-            let name = callee_name(c);
+            let name = c.lookup_name();
             k.is_error_is_call(cx.lang, &name) || k.is_retry_predicate(&name)
         })
     };

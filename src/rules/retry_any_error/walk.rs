@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use super::attempt::{Attempt, Catch};
-use crate::analysis::callee_name;
 use crate::flow;
 use crate::model::{
     Arm, BinOp, Block, Call, Expr, ExprKind, Guard, Loop, Span, Stmt, StmtKind, TargetKind, UnOp,
@@ -626,7 +625,7 @@ impl Walk<'_> {
         let calls: Vec<&Call> = e.walk().into_iter().filter_map(Expr::as_call).collect();
         let asks_predicate = calls
             .iter()
-            .any(|c| self.cx.knowledge.is_retry_predicate(&callee_name(c)));
+            .any(|c| self.cx.knowledge.is_retry_predicate(&c.lookup_name()));
         let classifies_status = calls.iter().any(|c| {
             c.args.iter().any(|arg| {
                 path.statuses
@@ -690,7 +689,7 @@ impl Walk<'_> {
                 }
                 _ => {
                     call.args.len() == 1
-                        && k.is_passthrough(self.cx.lang, &callee_name(call))
+                        && k.is_passthrough(self.cx.lang, &call.lookup_name())
                         && self.is_status(&call.args[0], path)
                 }
             },
