@@ -41,6 +41,9 @@ pub struct FileResult {
     pub notes: Vec<ParseNote>,
     /// Code only tests run (see [`model::Module::test_code`]).
     pub test_code: Vec<model::Span>,
+    /// The names of the file's functions that a caller's finding may rest on (see
+    /// [`rules::Rule::feeds_callers`]), sorted.
+    pub feeds_callers: Vec<String>,
 }
 
 /// The model of one file as the rules see it: lowered, its calls classified, and its
@@ -142,11 +145,24 @@ fn check_code(
         ))
     });
     findings.dedup();
+    let mut feeds_callers: Vec<String> = (module.units.iter())
+        .filter(|unit| !unit.name.is_empty())
+        .filter(|unit| applicable.iter().any(|rule| rule.feeds_callers(unit, &cx)))
+        .map(|unit| own_name(&unit.name).to_owned())
+        .collect();
+    feeds_callers.sort();
+    feeds_callers.dedup();
     FileResult {
         findings: suppress::apply(findings, &module, source, rules),
         notes: module.diagnostics,
         test_code: module.test_code,
+        feeds_callers,
     }
+}
+
+/// A function's own name, without its type (`Store.save`, `Store::save`).
+fn own_name(name: &str) -> &str {
+    name.rsplit(['.', ':']).next().unwrap_or(name)
 }
 
 /// Whether the file says it is generated: Go's `// Code generated … DO NOT EDIT.` line, or

@@ -14,10 +14,12 @@
 //! an identifier in its exact case, the start of a word of a name). The pass ends as soon as
 //! one rule's need is met.
 
+mod calls;
 mod regions;
 
 use aho_corasick::AhoCorasick;
 
+pub use calls::CalledNames;
 use regions::Regions;
 
 use crate::knowledge::Knowledge;

@@ -17,7 +17,7 @@ use crate::knowledge::Knowledge;
 use crate::message::{Level, Message};
 use crate::model::{FileKind, NoteWeight};
 use crate::panic_boundary::guarded;
-use crate::prefilter::Prefilter;
+use crate::prefilter::{CalledNames, Prefilter};
 use crate::project::Project;
 use crate::report::FileFindings;
 use crate::report::position::LineIndex;
@@ -97,11 +97,35 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     );
     let project = Project::new(options.knowledge, options.max_file_size);
     let check_all = || -> Vec<FileOutcome> {
-        discovery
-            .targets
-            .par_iter()
-            .map(|target| check_file(target, &project, options))
-            .collect()
+        let first_look = Admission::Needs;
+        let mut checked: Vec<FileOutcome> = (discovery.targets.par_iter())
+            .map(|target| check_file(target, &project, &first_look, options))
+            .collect();
+        // A file the prefilter passed over may call a function of the files checked whose
+        // callers a rule reports on: it gets a second look (see `CalledNames`).
+        let mut names: Vec<String> = (checked.iter())
+            .flat_map(|file| file.feeds_callers.iter().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        if let Some(called) = CalledNames::new(&names) {
+            let second_look = Admission::Calls(&called);
+            let passed_over: Vec<usize> = (0..checked.len())
+                .filter(|&i| checked[i].passed_over)
+                .collect();
+            let again: Vec<(usize, FileOutcome)> = (passed_over.par_iter())
+                .map(|&i| {
+                    let target = &discovery.targets[i];
+                    (i, check_file(target, &project, &second_look, options))
+                })
+                .collect();
+            for (i, file) in again {
+                if !file.passed_over {
+                    checked[i] = file;
+                }
+            }
+        }
+        checked
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
@@ -131,7 +155,15 @@ pub fn check_reader(
     options: &CheckOptions,
 ) -> RunResult {
     let mut outcome = RunResult::default();
-    outcome.add(check_input(path, input, None, kind, None, options));
+    outcome.add(check_input(
+        path,
+        input,
+        None,
+        kind,
+        None,
+        &Admission::Needs,
+        options,
+    ));
     outcome
 }
 
@@ -151,6 +183,10 @@ struct FileOutcome {
     findings: Option<FileFindings>,
     messages: Vec<Message>,
     checked: bool,
+    /// Not parsed: the prefilter found none of the rules' needs in it.
+    passed_over: bool,
+    /// See [`crate::FileResult::feeds_callers`].
+    feeds_callers: Vec<String>,
     /// How long reading and checking took, if the file could be opened.
     elapsed: Option<(PathBuf, Duration)>,
 }
@@ -164,7 +200,20 @@ impl RunResult {
     }
 }
 
-fn check_file(target: &SourceFile, project: &Project, options: &CheckOptions) -> FileOutcome {
+/// What decides whether a file is parsed.
+enum Admission<'a> {
+    /// The prefilter of the options, if it is on: the rules' needs.
+    Needs,
+    /// A call to one of these names (a second look at a file the prefilter passed over).
+    Calls(&'a CalledNames),
+}
+
+fn check_file(
+    target: &SourceFile,
+    project: &Project,
+    admission: &Admission,
+    options: &CheckOptions,
+) -> FileOutcome {
     let opened = File::open(&target.path).and_then(|file| {
         let size = file.metadata()?.len();
         Ok((file, size))
@@ -176,6 +225,7 @@ fn check_file(target: &SourceFile, project: &Project, options: &CheckOptions) ->
             Some(size),
             target.kind,
             Some(project),
+            admission,
             options,
         ),
         Err(error) => unreadable(&target.path, &error),
@@ -200,11 +250,12 @@ fn check_input(
     size: Option<u64>,
     kind: FileKind,
     project: Option<&Project>,
+    admission: &Admission,
     options: &CheckOptions,
 ) -> FileOutcome {
     let started = Instant::now();
     let mut outcome = match read_limited(input, size, options.max_file_size) {
-        Ok(Some(bytes)) => check_contents(path, bytes, kind, project, options),
+        Ok(Some(bytes)) => check_contents(path, bytes, kind, project, admission, options),
         Ok(None) => FileOutcome {
             messages: vec![Message::warning(
                 path.to_owned(),
@@ -258,6 +309,7 @@ fn check_contents(
     bytes: Vec<u8>,
     kind: FileKind,
     project: Option<&Project>,
+    admission: &Admission,
     options: &CheckOptions,
 ) -> FileOutcome {
     let shown = path.display();
@@ -281,9 +333,12 @@ fn check_contents(
         String::from_utf8_lossy(error.as_bytes()).into_owned()
     });
     let checked = guarded(|| {
-        let skipped = options
-            .prefilter
-            .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind));
+        let skipped = match admission {
+            Admission::Needs => options
+                .prefilter
+                .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind)),
+            Admission::Calls(names) => !names.called_in(source.as_bytes()),
+        };
         (!skipped).then(|| match project {
             Some(project) => crate::check_file_in_project(
                 &source,
@@ -300,6 +355,7 @@ fn check_contents(
         Ok(Some(result)) => result,
         Ok(None) => {
             outcome.checked = true;
+            outcome.passed_over = true;
             return outcome;
         }
         Err(panic_message) => {
@@ -311,6 +367,7 @@ fn check_contents(
         }
     };
     outcome.checked = true;
+    outcome.feeds_callers = result.feeds_callers;
     let index = LineIndex::new(&source);
     let notes = result
         .notes

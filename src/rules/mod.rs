@@ -72,6 +72,14 @@ pub trait Rule: Sync {
     fn needs(&self, _knowledge: &Knowledge) -> Need {
         Need::Always
     }
+
+    /// Whether a call to `unit` can make a finding of this rule in the caller, even in a
+    /// file without this rule's [`needs`](Rule::needs) (a helper that drops a dedup insert's
+    /// outcome, called before a business write): the files that call it are then parsed
+    /// too, so that the prefilter never changes the findings.
+    fn feeds_callers(&self, _unit: &Unit, _cx: &Context) -> bool {
+        false
+    }
 }
 
 /// Every rule, in the order `idemlint rules` lists them.

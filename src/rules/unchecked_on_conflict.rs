@@ -7,7 +7,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Sequence};
 use crate::knowledge::Knowledge;
-use crate::model::{Lang, Outcome, Span, Unit};
+use crate::model::{CallRole, Lang, Outcome, Span, StmtKind, Unit};
 use crate::rules::Need;
 use crate::sql::{self, Statement, StatementKind};
 
@@ -53,6 +53,7 @@ impl Rule for UncheckedOnConflict {
             };
             findings.extend(report(query, stmt, effect, cx));
         }
+        findings.extend(silent_dedup_calls(unit, &sequence, cx));
         findings
     }
 
@@ -68,6 +69,12 @@ impl Rule for UncheckedOnConflict {
                 Need::keywords(["returning"]),
             ]),
         ])
+    }
+
+    /// A function that runs a dedup insert and drops its outcome: its callers are where the
+    /// business write goes on for duplicates.
+    fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
+        silent_dedup(unit, cx).is_some()
     }
 }
 
@@ -222,6 +229,139 @@ fn is_business_write(write: &Statement, insert: &Statement) -> bool {
                     .any(|source| insert.reads_from.contains(source))
         });
     write.is_write() && !write.is_insert_do_nothing() && !moves_copied_rows
+}
+
+/// Calls to a function (of this file or another of the project) that runs a dedup insert
+/// skipping duplicates and tells its caller nothing of whether it inserted (it returns only
+/// an error, or nothing), followed here by a business write or a once-only effect: the
+/// caller cannot tell a duplicate, so that effect runs for it too.
+fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let unknown =
+        (cx.facts(unit).calls().iter()).filter(|site| matches!(site.call.role, CallRole::Unknown));
+    for site in unknown {
+        let Some(helper) = cx
+            .function(&site.call.callee, unit)
+            .filter(|helper| !std::ptr::eq(*helper, unit))
+        else {
+            continue;
+        };
+        let Some((query, insert)) = silent_dedup(helper, cx) else {
+            continue;
+        };
+        let Some(later) = effect_after(unit, sequence, site.expr.span.end, cx) else {
+            continue;
+        };
+        let callee = site.call.callee.dotted().unwrap_or_default();
+        let conflict = insert.on_conflict.as_ref().map_or_else(
+            || query.span.clone(),
+            |conflict| query.file_span(&conflict.span),
+        );
+        let finding = Finding::new(
+            META.name,
+            format!(
+                "a re-delivered request inserts nothing in `{callee}(…)`, but {} below still \
+                 runs",
+                later.what
+            ),
+            Label::new(
+                site.expr.span.clone(),
+                "this call cannot tell a duplicate: it does not say whether it inserted a row",
+            ),
+        )
+        .with_secondary(Label::new(
+            conflict,
+            "a duplicate inserts nothing here, and the function drops the outcome",
+        ))
+        .with_secondary(Label::new(
+            later.span,
+            "this runs for duplicates too: it is not gated on the insert",
+        ))
+        .with_help(format!(
+            "make `{callee}` return whether it inserted the row (the affected-row count, or \
+             the row `RETURNING` gives back), and skip the write when it did not"
+        ))
+        .with_severity(META.default_severity);
+        findings.push(finding);
+    }
+    findings
+}
+
+/// The dedup insert skipping duplicates whose outcome `helper` neither checks nor returns,
+/// when it is the helper's last query and nothing once-only follows it there (else the
+/// helper itself is where the hazard is reported, or there is none).
+fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'u Statement)> {
+    let queries = flow::queries(helper);
+    let query = queries.last()?;
+    let insert = query.statements().last()?;
+    let site = query.call?;
+    if !insert.is_insert_do_nothing()
+        || !is_dedup(insert, cx)
+        || outcome_checked(helper, query, &site, insert)
+        || returns_outcome(helper, &site)
+    {
+        return None;
+    }
+    let effect_follows = flow::calls(helper).iter().any(|call| {
+        call.expr.span.start > site.expr.span.end
+            && call
+                .call
+                .callee
+                .dotted()
+                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+    });
+    (!effect_follows).then(|| (query.clone(), insert))
+}
+
+/// Whether what the query gave back leaves the function: the call itself returned, or a
+/// value derived from its result.
+fn returns_outcome(unit: &Unit, site: &flow::Site) -> bool {
+    let binding = flow::binding(site);
+    let after = site.stmt.span.end;
+    let derived = flow::derived(unit, &binding.values, after);
+    flow::every_stmt(&unit.body)
+        .iter()
+        .any(|stmt| match &stmt.kind {
+            StmtKind::Return(Some(value)) => {
+                flow::contains(value, site.expr)
+                    || derived.iter().any(|var| flow::reads(value, var))
+            }
+            _ => false,
+        })
+}
+
+/// The first business write (before the transaction ends) or once-only effect that starts
+/// after offset `end` of the unit.
+fn effect_after(unit: &Unit, sequence: &Sequence, end: usize, cx: &Context) -> Option<LaterEffect> {
+    let mut write = None;
+    for (_, query, stmt) in sequence.iter() {
+        if query.span.start < end {
+            continue;
+        }
+        if flow::ends_transaction(stmt) {
+            break;
+        }
+        if stmt.is_write() && !stmt.is_insert_do_nothing() {
+            write = Some(LaterEffect {
+                span: query.file_span(&stmt.keyword_span),
+                what: format!("the {}", keyword(stmt)),
+            });
+            break;
+        }
+    }
+    let side_effect = cx
+        .facts(unit)
+        .once_only_effects()
+        .iter()
+        .find(|site| site.expr.span.start >= end)
+        .map(|site| LaterEffect {
+            span: site.expr.span.clone(),
+            what: format!("`{}(…)`", site.call.callee.dotted().unwrap_or_default()),
+        });
+    match (write, side_effect) {
+        (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
+        (w, s) => w.or(s),
+    }
 }
 
 /// A data-modifying CTE that drops duplicates, in a statement that does not read it.

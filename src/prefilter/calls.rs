@@ -1,0 +1,54 @@
+//! The second look at the files the prefilter passed over: a file that calls a function some
+//! rule follows from its callers (see [`crate::rules::Rule::feeds_callers`]) may hold a
+//! finding at that call, whatever words it lacks itself, so it is parsed after all.
+
+use aho_corasick::AhoCorasick;
+
+use crate::rules::is_identifier_byte;
+
+/// The names of the functions the checked files define that a caller's finding may rest on.
+pub struct CalledNames {
+    searcher: AhoCorasick,
+    lengths: Vec<usize>,
+}
+
+impl CalledNames {
+    /// `None` when there are no names: no file needs a second look.
+    pub fn new(names: &[String]) -> Option<CalledNames> {
+        if names.is_empty() {
+            return None;
+        }
+        Some(CalledNames {
+            searcher: AhoCorasick::new(names).ok()?,
+            lengths: names.iter().map(String::len).collect(),
+        })
+    }
+
+    /// Whether `text` calls one of the names: the whole name, then `(` (or the `<`, `[` or
+    /// `::<` of type arguments).
+    pub fn called_in(&self, text: &[u8]) -> bool {
+        self.searcher.find_overlapping_iter(text).any(|hit| {
+            let end = hit.start() + self.lengths[hit.pattern().as_usize()];
+            let before = hit.start().checked_sub(1).map(|i| text[i]);
+            !before.is_some_and(is_identifier_byte)
+                && matches!(text.get(end), Some(b'(' | b'<' | b'[' | b':'))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_is_the_whole_name_before_its_arguments() {
+        let names =
+            CalledNames::new(&["record".to_owned(), "markProcessed".to_owned()]).expect("names");
+        assert!(names.called_in(b"inbox::record(tx, id).await?;"));
+        assert!(names.called_in(b"if err := markProcessed(ctx, tx, id); err != nil {"));
+        assert!(!names.called_in(b"recorder(tx)"));
+        assert!(!names.called_in(b"let record = 1;"));
+        assert!(!names.called_in(b"rerecord(tx)"));
+        assert!(CalledNames::new(&[]).is_none());
+    }
+}
