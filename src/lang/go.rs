@@ -1035,10 +1035,10 @@ impl<'s> Lowerer<'s> {
         let Some(callee) = node.child_by_field_name("function") else {
             return self.other(node);
         };
-        if is_sprintf(self.source, callee) {
-            if let Some(lit) = self.sprintf(&args, 0) {
-                return ExprKind::Str(lit);
-            }
+        if is_sprintf(self.source, callee)
+            && let Some(lit) = self.sprintf(&args, 0)
+        {
+            return ExprKind::Str(lit);
         }
         let callee = self.expr(callee);
         let args = args.into_iter().map(|a| self.argument(a)).collect();
@@ -1051,10 +1051,10 @@ impl<'s> Lowerer<'s> {
 
     /// A call argument: a local variable holding a known string is passed as that string.
     fn argument(&mut self, node: Node) -> Expr {
-        if node.kind() == "identifier" {
-            if let Some(StringBinding::Var(lit)) = self.lookup(self.text(node)) {
-                return Expr::new(node.byte_range(), ExprKind::Str(lit.clone()));
-            }
+        if node.kind() == "identifier"
+            && let Some(StringBinding::Var(lit)) = self.lookup(self.text(node))
+        {
+            return Expr::new(node.byte_range(), ExprKind::Str(lit.clone()));
         }
         self.expr(node)
     }
@@ -1071,10 +1071,11 @@ impl<'s> Lowerer<'s> {
                     | "call_expression"
             )
         });
-        if op == "+" && right_may_be_string {
-            if let Some(lit) = self.fold(node, 0) {
-                return ExprKind::Str(lit);
-            }
+        if op == "+"
+            && right_may_be_string
+            && let Some(lit) = self.fold(node, 0)
+        {
+            return ExprKind::Str(lit);
         }
         let lhs = match node.child_by_field_name("left") {
             Some(l) => self.expr(l),

@@ -1336,10 +1336,10 @@ impl<'s> Lowerer<'s> {
         named_children(list)
             .into_iter()
             .map(|arg| {
-                if arg.kind() == "identifier" {
-                    if let Some(StringBinding::Var(lit)) = self.lookup(self.text(arg)) {
-                        return Expr::new(arg.byte_range(), ExprKind::Str(lit.clone()));
-                    }
+                if arg.kind() == "identifier"
+                    && let Some(StringBinding::Var(lit)) = self.lookup(self.text(arg))
+                {
+                    return Expr::new(arg.byte_range(), ExprKind::Str(lit.clone()));
                 }
                 self.expr(arg)
             })
@@ -1379,10 +1379,10 @@ impl<'s> Lowerer<'s> {
 
     fn binary(&mut self, node: Node) -> ExprKind {
         let op = operator(node);
-        if op == "+" {
-            if let Some(lit) = self.fold(node, 0) {
-                return ExprKind::Str(lit);
-            }
+        if op == "+"
+            && let Some(lit) = self.fold(node, 0)
+        {
+            return ExprKind::Str(lit);
         }
         let lhs = match node.child_by_field_name("left") {
             Some(l) => self.expr(l),
