@@ -72,6 +72,13 @@ pub(super) fn text<'s>(source: &'s str, node: Node) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
 }
 
+/// The node's `operator` field as written (`+`, `&^`, `??`), or `""` when it has none.
+pub(super) fn operator<'t>(node: Node<'t>) -> &'t str {
+    node.child_by_field_name("operator")
+        .map(|op| op.kind())
+        .unwrap_or("")
+}
+
 /// The named children of `node`, comments left out.
 pub(super) fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
