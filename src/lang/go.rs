@@ -3,23 +3,27 @@
 //!
 //! tree-sitter-go accepts statements at the top level of a file (to read documentation
 //! snippets), so a snippet needs no wrapping: statements outside any function become one
-//! [`UnitKind::Script`](crate::model::UnitKind::Script) unit named [`SNIPPET_UNIT`], and
-//! every span is already a byte offset into the text as given.
+//! [`UnitKind::Script`] unit named [`SNIPPET_UNIT`], and every span is already a byte offset
+//! into the text as given.
 //!
 //! String values are folded where the program's own text fixes them, so that SQL built from
 //! pieces is still seen as SQL: literal concatenation, same-file constants, local string
-//! variables passed to a call, and `fmt.Sprintf` templates. Each folded
-//! [`StrLit`](crate::model::StrLit) maps every byte back to the file.
+//! variables passed to a call, and `fmt.Sprintf` templates. Each folded [`StrLit`] maps every
+//! byte back to the file.
 //!
 //! Parsing is here. The lowering is split by what it reads: `lower` (the file's units and
 //! the scopes of the strings it folds), `statements`, `expressions`, `strings` (string
-//! literals and their folding), `imports`, and `grammar_gaps` (the Go the grammar does not
-//! read yet).
+//! literals and their folding), `imports`, `nodes` (what the grammar's node kinds mean to
+//! the lowering) and `grammar_gaps` (the Go the grammar does not read yet).
+//!
+//! [`StrLit`]: crate::model::StrLit
+//! [`UnitKind::Script`]: crate::model::UnitKind::Script
 
 mod expressions;
 mod grammar_gaps;
 mod imports;
 mod lower;
+mod nodes;
 mod statements;
 mod strings;
 

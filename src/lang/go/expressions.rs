@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::lower::Lowerer;
+use super::nodes::is_type_kind;
 use super::strings::{decode_interpreted, is_sprintf};
 use crate::lang::MAX_DEPTH;
 use crate::lang::treesitter::{StringBinding, named_children, opaque, operator, text};
@@ -339,10 +340,6 @@ pub(super) fn binary_op(op: &str) -> Option<BinOp> {
         ">=" => BinOp::Ge,
         _ => return None,
     })
-}
-
-fn is_type_kind(kind: &str) -> bool {
-    kind.ends_with("_type") || kind == "type_identifier"
 }
 
 /// A type as written, with whitespace runs collapsed (`map[string] int` → `map[string] int`,

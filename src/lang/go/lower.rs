@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::SNIPPET_UNIT;
-use super::statements::{list_items, specs, statement_nodes};
+use super::nodes::{list_items, specs, statement_nodes};
 use crate::lang::treesitter::{StringBinding, field_children, named_children, text};
 use crate::model::{Block, Unit, UnitKind};
 
