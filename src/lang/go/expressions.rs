@@ -1,8 +1,6 @@
 //! Go expressions lowered: names (a string constant's name is its value), selectors, calls
 //! and conversions, operators, literals, closures, composite literals.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
 use super::lower::Lowerer;
@@ -69,7 +67,7 @@ impl Lowerer<'_> {
 
     fn identifier(&self, node: Node) -> ExprKind {
         let name = self.text(node);
-        match self.lookup(name) {
+        match self.scopes.lookup(name) {
             Some(StringBinding::Const(lit)) => ExprKind::Str(lit.clone()),
             _ => ExprKind::Name(name.to_owned()),
         }
@@ -114,14 +112,14 @@ impl Lowerer<'_> {
     }
 
     fn closure(&mut self, node: Node) -> ExprKind {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let params = self.parameters(node.child_by_field_name("parameters"));
         self.parameters(node.child_by_field_name("result"));
         let body = node
             .child_by_field_name("body")
             .map(|b| self.block(b))
             .unwrap_or_default();
-        self.scopes.pop();
+        self.scopes.leave();
         ExprKind::Closure { params, body }
     }
 
@@ -193,7 +191,7 @@ impl Lowerer<'_> {
     /// A call argument: a local variable holding a known string is passed as that string.
     fn argument(&mut self, node: Node) -> Expr {
         if node.kind() == "identifier"
-            && let Some(StringBinding::Var(lit)) = self.lookup(self.text(node))
+            && let Some(StringBinding::Var(lit)) = self.scopes.lookup(self.text(node))
         {
             return Expr::new(node.byte_range(), ExprKind::Str(lit.clone()));
         }

@@ -2,13 +2,11 @@
 //! (`Svc.Method`) and the script of a snippet's loose statements. A file's string
 //! constants and variables are tracked in scopes, for the string folding.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
 use super::SNIPPET_UNIT;
 use super::nodes::{list_items, specs, statement_nodes};
-use crate::lang::treesitter::{StringBinding, field_children, named_children, text};
+use crate::lang::treesitter::{Scopes, StringBinding, field_children, named_children, text};
 use crate::model::{Block, Unit, UnitKind};
 
 /// Package-level constants may be defined in terms of ones declared later in the file; each
@@ -17,8 +15,8 @@ const CONSTANT_PASSES: usize = 4;
 
 pub(super) struct Lowerer<'s> {
     pub(super) source: &'s str,
-    /// Innermost last; `scopes[0]` holds the package-level constants.
-    pub(super) scopes: Vec<HashMap<String, StringBinding>>,
+    /// The names bound to strings; the outermost scope holds the package-level constants.
+    pub(super) scopes: Scopes,
     /// How deep the lowering currently recurses (statements, blocks and expressions).
     pub(super) depth: usize,
 }
@@ -27,7 +25,7 @@ impl<'s> Lowerer<'s> {
     pub(super) fn new(source: &'s str) -> Lowerer<'s> {
         Lowerer {
             source,
-            scopes: vec![HashMap::new()],
+            scopes: Scopes::new(Some("_")),
             depth: 0,
         }
     }
@@ -95,7 +93,7 @@ impl<'s> Lowerer<'s> {
             for (name, value) in pending {
                 match self.fold(value, 0) {
                     Some(lit) => {
-                        self.scopes[0].insert(name, StringBinding::Const(lit));
+                        self.scopes.define_constant(name, lit);
                     }
                     None => unresolved.push((name, value)),
                 }
@@ -107,34 +105,6 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    pub(super) fn lookup(&self, name: &str) -> Option<&StringBinding> {
-        self.scopes.iter().rev().find_map(|scope| scope.get(name))
-    }
-
-    /// Binds `name` in the innermost scope (`:=`, `var`, `const`, parameters).
-    pub(super) fn declare(&mut self, name: &str, binding: StringBinding) {
-        if name == "_" {
-            return;
-        }
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.to_owned(), binding);
-        }
-    }
-
-    /// Rebinds `name` where it was declared (`=`, `+=`); a package-level name is shadowed
-    /// for the rest of the unit rather than changed for every later function.
-    pub(super) fn reassign(&mut self, name: &str, binding: StringBinding) {
-        if name == "_" {
-            return;
-        }
-        let unit_scope = 1.min(self.scopes.len() - 1);
-        let index = (unit_scope..self.scopes.len())
-            .rev()
-            .find(|&i| self.scopes[i].contains_key(name))
-            .unwrap_or(unit_scope);
-        self.scopes[index].insert(name.to_owned(), binding);
-    }
-
     fn function(&mut self, node: Node) -> Unit {
         let name = node
             .child_by_field_name("name")
@@ -144,7 +114,7 @@ impl<'s> Lowerer<'s> {
             Some(receiver) => format!("{}.{name}", self.text(receiver)),
             None => name.to_owned(),
         };
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let params = self.parameters(node.child_by_field_name("parameters"));
         // Named results are variables of the function too.
         self.parameters(node.child_by_field_name("result"));
@@ -152,7 +122,7 @@ impl<'s> Lowerer<'s> {
             Some(body) => self.block(body),
             None => Block::default(),
         };
-        self.scopes.pop();
+        self.scopes.leave();
         Unit {
             name,
             kind: UnitKind::Function,
@@ -171,7 +141,7 @@ impl<'s> Lowerer<'s> {
         for param in named_children(list) {
             for name in field_children(param, "name") {
                 let name = self.text(name);
-                self.declare(name, StringBinding::Opaque);
+                self.scopes.declare(name, StringBinding::Opaque);
                 names.push(name.to_owned());
             }
         }

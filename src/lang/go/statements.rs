@@ -1,7 +1,6 @@
 //! Go statements lowered: assignments and declarations (tracking the strings they bind),
 //! `if` chains, switches and `select`, `for` loops, labels and jumps.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -45,11 +44,11 @@ impl Lowerer<'_> {
             return Block { stmts };
         }
         self.depth += 1;
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         for item in items {
             self.stmt(item, &mut stmts);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         self.depth -= 1;
         Block { stmts }
     }
@@ -157,7 +156,7 @@ impl Lowerer<'_> {
                 .flatten();
             let folded = match op {
                 None => assigned,
-                Some(BinOp::Add) => match (self.lookup(name), assigned) {
+                Some(BinOp::Add) => match (self.scopes.lookup(name), assigned) {
                     (
                         Some(StringBinding::Var(current) | StringBinding::Const(current)),
                         Some(tail),
@@ -172,9 +171,9 @@ impl Lowerer<'_> {
             };
             let binding = folded.map_or(StringBinding::Opaque, StringBinding::Var);
             if declares {
-                self.declare(name, binding);
+                self.scopes.declare(name, binding);
             } else {
-                self.reassign(name, binding);
+                self.scopes.reassign(name, binding);
             }
         }
         StmtKind::Assign {
@@ -196,7 +195,8 @@ impl Lowerer<'_> {
             BinOp::Sub
         };
         if operand.kind() == "identifier" {
-            self.reassign(self.text(operand), StringBinding::Opaque);
+            self.scopes
+                .reassign(self.text(operand), StringBinding::Opaque);
         }
         StmtKind::Assign {
             targets: vec![self.target(operand)],
@@ -249,7 +249,7 @@ impl Lowerer<'_> {
                     Some(lit) => StringBinding::Var(lit),
                     None => StringBinding::Opaque,
                 };
-                self.declare(self.text(*name), binding);
+                self.scopes.declare(self.text(*name), binding);
             }
             out.push(Stmt {
                 span: spec.byte_range(),
@@ -262,7 +262,7 @@ impl Lowerer<'_> {
     /// follow the `else if` chain. An `else if` with its own initializer stays nested in
     /// the `else` arm, since its initializer only runs when the earlier conditions fail.
     fn if_statement(&mut self, node: Node, out: &mut Vec<Stmt>) {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         if let Some(init) = node.child_by_field_name("initializer") {
             self.stmt(init, out);
         }
@@ -304,7 +304,7 @@ impl Lowerer<'_> {
                 None => break,
             }
         }
-        self.scopes.pop();
+        self.scopes.leave();
         out.push(Stmt {
             span: node.byte_range(),
             kind: StmtKind::Branch {
@@ -316,7 +316,7 @@ impl Lowerer<'_> {
 
     /// Expression switches, type switches and `select`.
     fn switch(&mut self, node: Node, out: &mut Vec<Stmt>) {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         if let Some(init) = node.child_by_field_name("initializer") {
             self.stmt(init, out);
         }
@@ -326,7 +326,7 @@ impl Lowerer<'_> {
             .collect();
         if let Some(alias) = node.child_by_field_name("alias") {
             for name in &aliases {
-                self.declare(name, StringBinding::Opaque);
+                self.scopes.declare(name, StringBinding::Opaque);
             }
             out.push(Stmt {
                 span: alias.byte_range(),
@@ -374,7 +374,7 @@ impl Lowerer<'_> {
                 body,
             });
         }
-        self.scopes.pop();
+        self.scopes.leave();
         out.push(Stmt {
             span: node.byte_range(),
             kind: StmtKind::Branch { subject, arms },
@@ -431,7 +431,7 @@ impl Lowerer<'_> {
     }
 
     fn for_statement(&mut self, node: Node, label: Option<String>) -> StmtKind {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let body_node = node.child_by_field_name("body");
         let header = named_children(node)
             .into_iter()
@@ -465,7 +465,7 @@ impl Lowerer<'_> {
                 lowered.cond = clause.child_by_field_name("right").map(|r| self.expr(r));
                 for binding in list_items(clause.child_by_field_name("left")) {
                     let name = self.text(binding);
-                    self.declare(name, StringBinding::Opaque);
+                    self.scopes.declare(name, StringBinding::Opaque);
                     lowered.bindings.push(name.to_owned());
                 }
             }
@@ -478,7 +478,7 @@ impl Lowerer<'_> {
         if let Some(body) = body_node {
             lowered.body = self.block(body);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         StmtKind::Loop(lowered)
     }
 }

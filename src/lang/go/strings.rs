@@ -50,7 +50,7 @@ impl Lowerer<'_> {
         match node.kind() {
             "interpreted_string_literal" | "raw_string_literal" => Some(self.string_literal(node)),
             "parenthesized_expression" => self.fold(*named_children(node).first()?, depth + 1),
-            "identifier" => match self.lookup(self.text(node))? {
+            "identifier" => match self.scopes.lookup(self.text(node))? {
                 StringBinding::Const(lit) | StringBinding::Var(lit) => Some(lit.clone()),
                 StringBinding::Opaque => None,
             },

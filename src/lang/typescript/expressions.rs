@@ -95,7 +95,7 @@ impl Lowerer<'_> {
 
     fn identifier(&self, node: Node) -> ExprKind {
         let name = self.text(node);
-        match self.lookup(name) {
+        match self.scopes.lookup(name) {
             Some(StringBinding::Const(lit)) => ExprKind::Str(lit.clone()),
             _ => ExprKind::Name(name.to_owned()),
         }
@@ -174,7 +174,7 @@ impl Lowerer<'_> {
             .into_iter()
             .map(|arg| {
                 if arg.kind() == "identifier"
-                    && let Some(StringBinding::Var(lit)) = self.lookup(self.text(arg))
+                    && let Some(StringBinding::Var(lit)) = self.scopes.lookup(self.text(arg))
                 {
                     return Expr::new(arg.byte_range(), ExprKind::Str(lit.clone()));
                 }

@@ -3,8 +3,6 @@
 //! top-level statements. A file's string constants and variables are tracked in scopes, for
 //! the string folding.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
 use super::TOP_LEVEL_UNIT;
@@ -12,7 +10,7 @@ use super::nodes::{
     declares_nothing, field_less_children, is_const_declaration, is_function_kind, statement_nodes,
     unwrap_expression,
 };
-use crate::lang::treesitter::{StringBinding, named_children, text};
+use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
 use crate::model::{Block, Stmt, StmtKind, Unit, UnitKind};
 
 /// Top-level constants may be defined in terms of ones declared later in the file; each pass
@@ -21,8 +19,8 @@ const CONSTANT_PASSES: usize = 4;
 
 pub(super) struct Lowerer<'s> {
     pub(super) source: &'s str,
-    /// Innermost last; `scopes[0]` holds the top-level constants.
-    pub(super) scopes: Vec<HashMap<String, StringBinding>>,
+    /// The names bound to strings; the outermost scope holds the top-level constants.
+    pub(super) scopes: Scopes,
     /// The names of the units being lowered, outermost first: a function declared inside
     /// one is named after it.
     pub(super) path: Vec<String>,
@@ -36,7 +34,7 @@ impl<'s> Lowerer<'s> {
     pub(super) fn new(source: &'s str) -> Lowerer<'s> {
         Lowerer {
             source,
-            scopes: vec![HashMap::new()],
+            scopes: Scopes::new(None),
             path: Vec::new(),
             nested: Vec::new(),
             depth: 0,
@@ -52,11 +50,11 @@ impl<'s> Lowerer<'s> {
         self.top_level_constants(&items);
         let mut units = Vec::new();
         let mut script = Vec::new();
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         for item in items {
             self.item(item, &mut units, &mut script);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         if let (Some(first), Some(last)) = (script.first(), script.last()) {
             let span = first.span.start..last.span.end;
             units.push(Unit {
@@ -101,7 +99,7 @@ impl<'s> Lowerer<'s> {
             for (name, value) in pending {
                 match self.fold(value, 0) {
                     Some(lit) => {
-                        self.scopes[0].insert(name, StringBinding::Const(lit));
+                        self.scopes.define_constant(name, lit);
                     }
                     None => unresolved.push((name, value)),
                 }
@@ -169,11 +167,7 @@ impl<'s> Lowerer<'s> {
                             units.push(self.top_level_unit(&name, function));
                         }
                         // A constant is substituted where it is used; it does nothing itself.
-                        (Some(name), None)
-                            if matches!(
-                                self.scopes[0].get(self.text(name)),
-                                Some(StringBinding::Const(_))
-                            ) => {}
+                        (Some(name), None) if self.scopes.is_constant(self.text(name)) => {}
                         _ => self.declarator(node, declarator, script),
                     }
                 }
@@ -210,9 +204,9 @@ impl<'s> Lowerer<'s> {
     /// A top-level function: lowered in the scope of the top-level constants only, since the
     /// top-level statements around it may or may not have run when it is called.
     fn top_level_unit(&mut self, name: &str, node: Node) -> Unit {
-        let outer = self.scopes.split_off(1);
+        let inner = self.scopes.take_inner();
         let unit = self.function(name, node);
-        self.scopes.extend(outer);
+        self.scopes.put_back(inner);
         unit
     }
 
@@ -263,7 +257,7 @@ impl<'s> Lowerer<'s> {
 
     /// The parameters and body of a function, method or arrow, in a scope of its own.
     pub(super) fn function_parts(&mut self, node: Node) -> (Vec<String>, Block) {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let params = match (
             node.child_by_field_name("parameters"),
             node.child_by_field_name("parameter"),
@@ -271,7 +265,7 @@ impl<'s> Lowerer<'s> {
             (Some(list), _) => self.parameters(list),
             (None, Some(single)) => {
                 let name = self.text(single);
-                self.declare(name, StringBinding::Opaque);
+                self.scopes.declare(name, StringBinding::Opaque);
                 vec![name.to_owned()]
             }
             (None, None) => Vec::new(),
@@ -287,7 +281,7 @@ impl<'s> Lowerer<'s> {
             },
             None => Block::default(),
         };
-        self.scopes.pop();
+        self.scopes.leave();
         (params, body)
     }
 
@@ -306,7 +300,7 @@ impl<'s> Lowerer<'s> {
                 continue;
             };
             for name in self.bound_names(pattern) {
-                self.declare(&name, StringBinding::Opaque);
+                self.scopes.declare(&name, StringBinding::Opaque);
             }
             let pattern = match pattern.kind() {
                 "assignment_pattern" => pattern.child_by_field_name("left").unwrap_or(pattern),
@@ -319,27 +313,6 @@ impl<'s> Lowerer<'s> {
             names.push(self.dotted_text(pattern));
         }
         names
-    }
-
-    pub(super) fn lookup(&self, name: &str) -> Option<&StringBinding> {
-        self.scopes.iter().rev().find_map(|scope| scope.get(name))
-    }
-
-    pub(super) fn declare(&mut self, name: &str, binding: StringBinding) {
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.insert(name.to_owned(), binding);
-        }
-    }
-
-    /// Rebinds `name` where it was declared; a top-level name is shadowed for the rest of the
-    /// unit rather than changed for every later function.
-    pub(super) fn reassign(&mut self, name: &str, binding: StringBinding) {
-        let unit_scope = 1.min(self.scopes.len() - 1);
-        let index = (unit_scope..self.scopes.len())
-            .rev()
-            .find(|&i| self.scopes[i].contains_key(name))
-            .unwrap_or(unit_scope);
-        self.scopes[index].insert(name.to_owned(), binding);
     }
 }
 

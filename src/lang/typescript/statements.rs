@@ -1,8 +1,6 @@
 //! TypeScript and JavaScript statements lowered: assignments and declarations (tracking
 //! the strings they bind), `if` chains, switches, loops, labels and jumps, `try`.
 
-use std::collections::HashMap;
-
 use tree_sitter::Node;
 
 use super::expressions::binary_op;
@@ -42,11 +40,11 @@ impl Lowerer<'_> {
             return Block { stmts };
         }
         self.depth += 1;
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         for item in items {
             self.stmt(item, &mut stmts);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         self.depth -= 1;
         Block { stmts }
     }
@@ -163,7 +161,7 @@ impl Lowerer<'_> {
             let assigned = self.fold(right, 0);
             let folded = match op {
                 None if node.kind() == "assignment_expression" => assigned,
-                Some(BinOp::Add) => match (self.lookup(name), assigned) {
+                Some(BinOp::Add) => match (self.scopes.lookup(name), assigned) {
                     (
                         Some(StringBinding::Var(current) | StringBinding::Const(current)),
                         Some(tail),
@@ -176,13 +174,13 @@ impl Lowerer<'_> {
                 },
                 _ => None,
             };
-            self.reassign(
+            self.scopes.reassign(
                 name,
                 folded.map_or(StringBinding::Opaque, StringBinding::Var),
             );
         } else {
             for name in self.bound_names(left) {
-                self.reassign(&name, StringBinding::Opaque);
+                self.scopes.reassign(&name, StringBinding::Opaque);
             }
         }
         StmtKind::Assign {
@@ -204,7 +202,8 @@ impl Lowerer<'_> {
             BinOp::Sub
         };
         if operand.kind() == "identifier" {
-            self.reassign(self.text(operand), StringBinding::Opaque);
+            self.scopes
+                .reassign(self.text(operand), StringBinding::Opaque);
         }
         let one_at = if operand.start_byte() == node.start_byte() {
             operand.end_byte()..node.end_byte()
@@ -258,10 +257,10 @@ impl Lowerer<'_> {
             None => StringBinding::Opaque,
         };
         if name.kind() == "identifier" {
-            self.declare(self.text(name), binding);
+            self.scopes.declare(self.text(name), binding);
         } else {
             for bound in self.bound_names(name) {
-                self.declare(&bound, StringBinding::Opaque);
+                self.scopes.declare(&bound, StringBinding::Opaque);
             }
         }
         out.push(Stmt { span, kind });
@@ -386,7 +385,7 @@ impl Lowerer<'_> {
 
     /// `for (init; cond; update) body`.
     fn for_statement(&mut self, node: Node, label: Option<String>) -> StmtKind {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let mut lowered = Self::new_loop(LoopKind::Infinite, label);
         if let Some(init) = node.child_by_field_name("initializer") {
             self.stmt(init, &mut lowered.init);
@@ -412,25 +411,25 @@ impl Lowerer<'_> {
         if let Some(body) = node.child_by_field_name("body") {
             lowered.body = self.body(body);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         StmtKind::Loop(lowered)
     }
 
     /// `for (const x of xs)`, `for (k in obj)`, `for await (…)`.
     fn for_in(&mut self, node: Node, label: Option<String>) -> StmtKind {
-        self.scopes.push(HashMap::new());
+        self.scopes.enter();
         let mut lowered = Self::new_loop(LoopKind::Each, label);
         lowered.cond = node.child_by_field_name("right").map(|r| self.expr(r));
         if let Some(left) = node.child_by_field_name("left") {
             for name in self.bound_names(unwrap_expression(left)) {
-                self.declare(&name, StringBinding::Opaque);
+                self.scopes.declare(&name, StringBinding::Opaque);
                 lowered.bindings.push(name);
             }
         }
         if let Some(body) = node.child_by_field_name("body") {
             lowered.body = self.body(body);
         }
-        self.scopes.pop();
+        self.scopes.leave();
         StmtKind::Loop(lowered)
     }
 
@@ -457,12 +456,12 @@ impl Lowerer<'_> {
             .unwrap_or_default();
         let mut catch_binding = None;
         let handler = node.child_by_field_name("handler").map(|clause| {
-            self.scopes.push(HashMap::new());
+            self.scopes.enter();
             let mut prelude = Vec::new();
             if let Some(param) = clause.child_by_field_name("parameter") {
                 let names = self.bound_names(param);
                 for name in &names {
-                    self.declare(name, StringBinding::Opaque);
+                    self.scopes.declare(name, StringBinding::Opaque);
                 }
                 if param.kind() == "identifier" {
                     catch_binding = Some(self.text(param).to_owned());
@@ -476,7 +475,7 @@ impl Lowerer<'_> {
                 .child_by_field_name("body")
                 .map(|b| self.block(b))
                 .unwrap_or_default();
-            self.scopes.pop();
+            self.scopes.leave();
             prelude.append(&mut handler.stmts);
             Block { stmts: prelude }
         });

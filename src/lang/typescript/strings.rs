@@ -111,7 +111,7 @@ impl Lowerer<'_> {
         match node.kind() {
             "string" => Some(self.string_literal(node)),
             "template_string" => Some(self.template(node, depth)),
-            "identifier" => match self.lookup(self.text(node))? {
+            "identifier" => match self.scopes.lookup(self.text(node))? {
                 StringBinding::Const(lit) | StringBinding::Var(lit) => Some(lit.clone()),
                 StringBinding::Opaque => None,
             },
