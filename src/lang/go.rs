@@ -11,10 +11,11 @@
 //! variables passed to a call, and `fmt.Sprintf` templates. Each folded [`StrLit`] maps every
 //! byte back to the file.
 //!
-//! Parsing is here. The lowering is split by what it reads: `lower` (the file's units and
-//! the scopes of the strings it folds), `statements`, `expressions`, `strings` (string
-//! literals and their folding), `imports`, `nodes` (what the grammar's node kinds mean to
-//! the lowering) and `grammar_gaps` (the Go the grammar does not read yet).
+//! The folder splits by what each part reads: `parse` (tree-sitter-go, one parser a
+//! thread), `lower` (the file's units and the scopes of the strings it folds), `statements`,
+//! `expressions`, `strings` (string literals and their folding), `imports`, `nodes` (what
+//! the grammar's node kinds mean to the lowering) and `grammar_gaps` (the Go the grammar
+//! does not read yet).
 //!
 //! [`StrLit`]: crate::model::StrLit
 //! [`UnitKind::Script`]: crate::model::UnitKind::Script
@@ -24,41 +25,21 @@ mod grammar_gaps;
 mod imports;
 mod lower;
 mod nodes;
+mod parse;
 mod statements;
 mod strings;
-
-use std::cell::RefCell;
-
-use tree_sitter::{Parser, Tree};
 
 use super::gaps;
 use super::treesitter::collect_comments_and_errors;
 use crate::model::{Module, ParseNote};
 use lower::Lowerer;
 
-/// The name of the unit holding statements that stood outside any function.
-pub const SNIPPET_UNIT: &str = "<snippet>";
-
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = RefCell::new(new_parser());
-}
-
-fn new_parser() -> Option<Parser> {
-    let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_go::LANGUAGE.into()).ok()?;
-    Some(parser)
-}
-
-fn parse(source: &str) -> Option<Tree> {
-    PARSER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut parser) => parser.as_mut()?.parse(source, None),
-        Err(_) => new_parser()?.parse(source, None),
-    })
-}
+pub use lower::SNIPPET_UNIT;
 
 /// Lowers one Go file or snippet.
 pub fn lower(source: &str) -> Module {
-    let Some(tree) = gaps::parse_patched(source, parse, grammar_gaps::new_of_an_expression) else {
+    let Some(tree) = gaps::parse_patched(source, parse::parse, grammar_gaps::new_of_an_expression)
+    else {
         return Module {
             diagnostics: vec![ParseNote::warning(
                 0..source.len(),

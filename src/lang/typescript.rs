@@ -36,11 +36,11 @@
 //! concatenation with `+`, template literals, `const` strings (substituted everywhere) and
 //! local `let`/`var` strings (substituted where passed to a call).
 //!
-//! Parsing is here. The lowering is split by what it reads: `lower` (the file's units and
-//! the scopes of the strings it folds), `statements`, `patterns` (destructuring),
-//! `expressions`, `strings` (string literals, templates and their folding), `imports`,
-//! `nodes` (what the grammar's node kinds mean to the lowering) and `grammar_gaps` (the
-//! TypeScript and JSX the grammars do not read yet).
+//! The folder splits by what each part reads: `parse` (the two grammars, one parser each a
+//! thread), `lower` (the file's units and the scopes of the strings it folds),
+//! `statements`, `patterns` (destructuring), `expressions`, `strings` (string literals,
+//! templates and their folding), `imports`, `nodes` (what the grammar's node kinds mean to
+//! the lowering) and `grammar_gaps` (the TypeScript and JSX the grammars do not read yet).
 //!
 //! [`ExprKind::Closure`]: crate::model::ExprKind::Closure
 //! [`ExprKind::Other`]: crate::model::ExprKind::Other
@@ -52,84 +52,21 @@ mod grammar_gaps;
 mod imports;
 mod lower;
 mod nodes;
+mod parse;
 mod patterns;
 mod statements;
 mod strings;
 
-use std::cell::RefCell;
-
-use tree_sitter::{Parser, Tree};
-
-use super::gaps;
 use super::treesitter::collect_comments_and_errors;
 use crate::model::{Module, ParseNote};
 use lower::Lowerer;
 use nodes::statement_nodes;
 
-/// The name of the unit holding statements that stood outside any function.
-pub const TOP_LEVEL_UNIT: &str = "<top-level>";
-
-thread_local! {
-    static PARSERS: RefCell<Option<Parsers>> = RefCell::new(Parsers::new());
-}
-
-#[derive(Clone, Copy)]
-enum Grammar {
-    TypeScript,
-    Tsx,
-}
-
-struct Parsers {
-    typescript: Parser,
-    tsx: Parser,
-}
-
-impl Parsers {
-    fn new() -> Option<Parsers> {
-        let mut typescript = Parser::new();
-        typescript
-            .set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
-            .ok()?;
-        let mut tsx = Parser::new();
-        tsx.set_language(&tree_sitter_typescript::LANGUAGE_TSX.into())
-            .ok()?;
-        Some(Parsers { typescript, tsx })
-    }
-
-    fn parse(&mut self, grammar: Grammar, source: &str) -> Option<Tree> {
-        match grammar {
-            Grammar::TypeScript => self.typescript.parse(source, None),
-            Grammar::Tsx => self.tsx.parse(source, None),
-        }
-    }
-}
-
-fn parse_with(grammar: Grammar, source: &str) -> Option<Tree> {
-    PARSERS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut parsers) => parsers.as_mut()?.parse(grammar, source),
-        Err(_) => Parsers::new()?.parse(grammar, source),
-    })
-}
-
-fn parse_patched(grammar: Grammar, source: &str) -> Option<Tree> {
-    gaps::parse_patched(source, |text| parse_with(grammar, text), grammar_gaps::find)
-}
-
-fn parse(source: &str) -> Option<Tree> {
-    let typescript = parse_patched(Grammar::TypeScript, source)?;
-    if !typescript.root_node().has_error() {
-        return Some(typescript);
-    }
-    let in_error = gaps::error_weight(typescript.root_node());
-    match parse_patched(Grammar::Tsx, source) {
-        Some(tsx) if gaps::error_weight(tsx.root_node()) < in_error => Some(tsx),
-        _ => Some(typescript),
-    }
-}
+pub use lower::TOP_LEVEL_UNIT;
 
 /// Lowers one TypeScript or JavaScript file or snippet.
 pub fn lower(source: &str) -> Module {
-    let Some(tree) = parse(source) else {
+    let Some(tree) = parse::parse(source) else {
         return Module {
             diagnostics: vec![ParseNote::warning(
                 0..source.len(),

@@ -3,7 +3,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::parse;
+use super::parse::parse;
 use crate::lang::gaps::{self, Patch};
 
 /// Go 1.26 lets `new` take an expression (`new(time.Now())`, `new(0)`), where

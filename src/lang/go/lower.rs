@@ -4,10 +4,12 @@
 
 use tree_sitter::Node;
 
-use super::SNIPPET_UNIT;
 use super::nodes::{list_items, specs, statement_nodes};
 use crate::lang::treesitter::{Scopes, StringBinding, field_children, named_children, text};
 use crate::model::{Block, Unit, UnitKind};
+
+/// The name of the unit holding statements that stood outside any function.
+pub const SNIPPET_UNIT: &str = "<snippet>";
 
 /// Package-level constants may be defined in terms of ones declared later in the file; each
 /// pass resolves at least one more level of such references.

@@ -5,13 +5,15 @@
 
 use tree_sitter::Node;
 
-use super::TOP_LEVEL_UNIT;
 use super::nodes::{
     declares_nothing, field_less_children, is_const_declaration, is_function_kind, statement_nodes,
     unwrap_expression,
 };
 use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
 use crate::model::{Block, Stmt, StmtKind, Unit, UnitKind};
+
+/// The name of the unit holding statements that stood outside any function.
+pub const TOP_LEVEL_UNIT: &str = "<top-level>";
 
 /// Top-level constants may be defined in terms of ones declared later in the file; each pass
 /// resolves at least one more level of such references.
