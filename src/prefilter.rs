@@ -106,7 +106,7 @@ impl Prefilter {
         let profile = lang.map(profile::of);
         // In host code SQL lives in strings; in a SQL file, or a Markdown file's SQL blocks,
         // it is the code itself.
-        let sql_in_strings = profile.is_some_and(|p| !p.code_is_sql());
+        let sql_in_strings = lang.is_some_and(|l| !l.code_is_sql());
         // Markdown holds code blocks of every language.
         let counts_in = |word: &Word| lang.is_none() || word.lang.is_none_or(|l| Some(l) == lang);
         let mut found: Vec<bool> = (self.words.iter())

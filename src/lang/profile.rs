@@ -26,11 +26,6 @@ pub struct Lexical {
 
 /// A language's words and facts.
 pub trait Profile: Sync {
-    /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
-    fn code_is_sql(&self) -> bool {
-        false
-    }
-
     /// How comments and strings are written, if the prefilter reads them; `None` counts the
     /// whole text as code.
     fn lexical(&self) -> Option<Lexical> {

@@ -24,7 +24,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     pub default_severity: Severity,
     /// The languages the rule reads (the pipeline runs it on no other); its page has a bad
-    /// and a good example for each.
+    /// and a good example for each. [`Lang::ALL`], or [`Lang::HOSTS`] for a rule about host
+    /// code, rather than a list: a new language then reaches the rule without an edit.
     pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,
@@ -87,7 +88,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 

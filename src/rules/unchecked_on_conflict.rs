@@ -17,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     name: "unchecked-on-conflict",
     summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked before the business write",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/unchecked-on-conflict.md"),
 };
 
@@ -344,7 +344,7 @@ fn returning_fix(
     cx: &Context,
 ) -> Option<Fix> {
     let key = key?;
-    if cx.profile().code_is_sql() || signal(query, insert) != Signal::OnConflict {
+    if cx.lang.code_is_sql() || signal(query, insert) != Signal::OnConflict {
         return None;
     }
     Some(Fix {

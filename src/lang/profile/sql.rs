@@ -7,10 +7,6 @@ use super::Profile;
 pub struct Sql;
 
 impl Profile for Sql {
-    fn code_is_sql(&self) -> bool {
-        true
-    }
-
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random duration between 0 and the delay (`{delay}`), not \
