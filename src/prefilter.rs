@@ -21,7 +21,8 @@ use aho_corasick::AhoCorasick;
 use regions::Regions;
 
 use crate::knowledge::Knowledge;
-use crate::lang::profile::{self, Profile};
+use crate::lang::profile::Profile;
+use crate::lang::profile_of;
 use crate::model::FileKind;
 use crate::rules::Rule;
 use crate::rules::{Need, Word, WordKind, is_identifier_byte};
@@ -103,7 +104,7 @@ impl Prefilter {
             _ => return true,
         };
         let lang = kind.lang();
-        let profile = lang.map(profile::of);
+        let profile = lang.map(profile_of);
         // In host code SQL lives in strings; in a SQL file, or a Markdown file's SQL blocks,
         // it is the code itself.
         let sql_in_strings = lang.is_some_and(|l| !l.code_is_sql());

@@ -26,6 +26,7 @@ mod imports;
 mod lower;
 mod nodes;
 mod parse;
+pub(super) mod profile;
 mod statements;
 mod strings;
 

@@ -7,6 +7,7 @@
 
 mod lower;
 mod parse;
+pub(super) mod profile;
 mod scan;
 mod spans;
 mod strings;

@@ -54,6 +54,7 @@ mod lower;
 mod nodes;
 mod parse;
 mod patterns;
+pub(super) mod profile;
 mod statements;
 mod strings;
 

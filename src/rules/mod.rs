@@ -51,7 +51,7 @@ impl Context<'_> {
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).
     pub fn profile(&self) -> &'static dyn Profile {
-        crate::lang::profile::of(self.lang)
+        crate::lang::profile_of(self.lang)
     }
 }
 

@@ -2,7 +2,7 @@
 //! branch in host code. The retry rules do not read SQL; their phrasing here is the
 //! language-neutral one.
 
-use super::Profile;
+use crate::lang::profile::Profile;
 
 pub struct Sql;
 

@@ -1,6 +1,6 @@
 //! TypeScript's and JavaScript's words.
 
-use super::Profile;
+use crate::lang::profile::Profile;
 
 pub struct TypeScript;
 

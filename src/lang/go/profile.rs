@@ -1,6 +1,6 @@
 //! Go's words.
 
-use super::{Lexical, Profile};
+use crate::lang::profile::{Lexical, Profile};
 
 pub struct Go;
 
