@@ -19,7 +19,7 @@ fn total_bytes(sources: &[(std::path::PathBuf, String)]) -> BytesCount {
     BytesCount::new(sources.iter().map(|(_, text)| text.len()).sum::<usize>())
 }
 
-#[divan::bench(args = common::LANGS)]
+#[divan::bench(args = common::lang_names())]
 fn lower(bencher: Bencher, name: &str) {
     let lang = common::lang(name);
     let sources = common::fixtures(lang);
@@ -31,7 +31,7 @@ fn lower(bencher: Bencher, name: &str) {
     });
 }
 
-#[divan::bench(args = common::LANGS)]
+#[divan::bench(args = common::lang_names())]
 fn classify(bencher: Bencher, name: &str) {
     let lang = common::lang(name);
     let knowledge = Knowledge::builtin();
@@ -48,7 +48,7 @@ fn classify(bencher: Bencher, name: &str) {
     });
 }
 
-#[divan::bench(args = common::LANGS)]
+#[divan::bench(args = common::lang_names())]
 fn prefilter(bencher: Bencher, name: &str) {
     let lang = common::lang(name);
     let knowledge = Knowledge::builtin();

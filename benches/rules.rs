@@ -16,10 +16,9 @@ fn main() {
 
 /// Every fixture's text and classified model.
 fn models(knowledge: &Knowledge) -> Vec<(Lang, String, Module)> {
-    common::LANGS
+    Lang::ALL
         .iter()
-        .map(|name| common::lang(name))
-        .flat_map(|lang| {
+        .flat_map(|&lang| {
             common::fixtures(lang).into_iter().map(move |(_, text)| {
                 let module = idemlint::classified_model(&text, lang, knowledge);
                 (lang, text, module)
@@ -64,10 +63,9 @@ fn check(bencher: Bencher, name: &str) {
 #[divan::bench]
 fn check_source(bencher: Bencher) {
     let knowledge = Knowledge::builtin();
-    let sources: Vec<(Lang, String)> = common::LANGS
+    let sources: Vec<(Lang, String)> = Lang::ALL
         .iter()
-        .map(|name| common::lang(name))
-        .flat_map(|lang| {
+        .flat_map(|&lang| {
             common::fixtures(lang)
                 .into_iter()
                 .map(move |(_, text)| (lang, text))

@@ -324,7 +324,7 @@ static PANIC_ON: RuleMeta = RuleMeta {
     name: "panic-on",
     summary: "panics on files holding a marker (for testing)",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: "",
 };
 

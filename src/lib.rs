@@ -1,30 +1,46 @@
 //! idemlint: a linter for idempotency and retry hazards.
 //!
 //! `files → front-end (src/lang) → model::Unit → analysis (knowledge) → rules → report`.
+//!
+//! The API: [`run`] checks paths (or one reader) with [`rules::ALL`] or a choice of them,
+//! the [`knowledge`] and the levels a [`config`] gives; [`check_file`] checks one file's
+//! text. What they find are [`finding`]s, which [`report`] renders. A rule of one's own
+//! implements [`rules::Rule`] over the language-blind [`model`].
 
-pub mod analysis;
 pub mod config;
 pub mod diff;
-pub mod discover;
-pub mod dump;
 pub mod finding;
-pub mod flow;
 pub mod knowledge;
-pub mod lang;
 pub mod message;
 pub mod model;
-pub mod panic_boundary;
-pub mod paths;
 pub mod prefilter;
 pub mod project;
 pub mod report;
 pub mod rules;
 pub mod run;
+
+// Internals: public only so that the command line's debugging commands, the tests, the
+// benchmarks and the fuzz targets can reach them; no API.
+#[doc(hidden)]
+pub mod analysis;
+#[doc(hidden)]
+pub mod dump;
+#[doc(hidden)]
+pub mod flow;
+#[doc(hidden)]
+pub mod lang;
+#[doc(hidden)]
+pub mod panic_boundary;
+#[doc(hidden)]
 pub mod semantic;
+#[doc(hidden)]
 pub mod sql;
-pub mod suppress;
 #[doc(hidden)]
 pub mod work;
+
+mod discover;
+mod paths;
+mod suppress;
 
 use finding::Finding;
 use knowledge::Knowledge;
@@ -47,7 +63,8 @@ pub struct FileResult {
 }
 
 /// The model of one file as the rules see it: lowered, its calls classified, and its
-/// closures added as units of their own.
+/// closures added as units of their own. Public for the benchmarks.
+#[doc(hidden)]
 pub fn classified_model(source: &str, lang: Lang, knowledge: &Knowledge) -> model::Module {
     let mut module = lang::lower(lang, source);
     analysis::classify(&mut module, lang, knowledge);
@@ -88,7 +105,7 @@ pub fn check_file_in_project(
 }
 
 /// Checks one file's text with the given rules. Findings covered by an inline
-/// suppression are left out, and stale suppressions are reported (see [`suppress`]).
+/// suppression are left out, and stale suppressions are reported (see `suppress`).
 pub fn check_source(
     source: &str,
     lang: Lang,
@@ -186,7 +203,7 @@ fn is_generated(module: &model::Module) -> bool {
 /// A Markdown file: each fenced code block in a language idemlint reads is checked as a
 /// snippet of its own (its suppressions included), and what it gives is moved to where the
 /// block stands in the file.
-pub fn check_markdown(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
+fn check_markdown(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> FileResult {
     let mut result = FileResult::default();
     for block in lang::markdown::code_blocks(source) {
         let inner = check_source(&block.text, block.lang, rules, knowledge);

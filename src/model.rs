@@ -31,7 +31,22 @@ pub enum Lang {
     TypeScript,
 }
 
+// `Lang::ALL` lists every variant: a new one does not compile here until it is listed
+// there too.
+const _: () = match Lang::Go {
+    Lang::Go | Lang::Rust | Lang::Sql | Lang::TypeScript => (),
+};
+
 impl Lang {
+    /// Every language, in the order of the variants. A rule that reads every language says
+    /// so with this, and a new language reaches it without an edit.
+    pub const ALL: &'static [Lang] = &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript];
+
+    /// The host languages, whose code runs around the database with SQL in its strings
+    /// (every language whose code is not SQL itself): where retry loops, sleeps and backoff
+    /// are written. A rule about those reads these.
+    pub const HOSTS: &'static [Lang] = &Lang::hosts();
+
     pub fn name(self) -> &'static str {
         match self {
             Lang::Go => "go",
@@ -41,11 +56,49 @@ impl Lang {
         }
     }
 
+    /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
+    /// A `const fn`, for [`Lang::HOSTS`].
+    pub const fn code_is_sql(self) -> bool {
+        match self {
+            Lang::Sql => true,
+            Lang::Go | Lang::Rust | Lang::TypeScript => false,
+        }
+    }
+
     /// Whether a failing call throws (rather than returning an error value): a variable
     /// assigned from a call then holds its success value, and a failure leaves the
     /// function unless a `try` catches it.
     pub fn fails_by_throwing(self) -> bool {
-        self == Lang::TypeScript
+        match self {
+            Lang::TypeScript => true,
+            Lang::Go | Lang::Rust | Lang::Sql => false,
+        }
+    }
+
+    /// [`Lang::HOSTS`]: the languages of [`Lang::ALL`] whose code is not SQL, in order.
+    const fn hosts() -> [Lang; Lang::host_count()] {
+        // Every slot is overwritten: there are exactly as many hosts as slots.
+        let mut hosts = [Lang::Go; Lang::host_count()];
+        let (mut from, mut to) = (0, 0);
+        while from < Lang::ALL.len() {
+            if !Lang::ALL[from].code_is_sql() {
+                hosts[to] = Lang::ALL[from];
+                to += 1;
+            }
+            from += 1;
+        }
+        hosts
+    }
+
+    const fn host_count() -> usize {
+        let (mut i, mut count) = (0, 0);
+        while i < Lang::ALL.len() {
+            if !Lang::ALL[i].code_is_sql() {
+                count += 1;
+            }
+            i += 1;
+        }
+        count
     }
 
     /// The language of a file, from its extension.

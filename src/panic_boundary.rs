@@ -11,7 +11,7 @@ thread_local! {
     static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Makes panics inside [`guarded`] silent: their message and location then show up once,
+/// Makes panics inside `guarded` silent: their message and location then show up once,
 /// in the run's `internal error` message, instead of as a raw panic report in the middle
 /// of the output. Panics anywhere else are reported as before. For binaries.
 pub fn install_panic_hook() {

@@ -23,7 +23,8 @@ pub use calls::CalledNames;
 use regions::Regions;
 
 use crate::knowledge::Knowledge;
-use crate::lang::profile::{self, Profile};
+use crate::lang::profile::Profile;
+use crate::lang::profile_of;
 use crate::model::FileKind;
 use crate::rules::Rule;
 use crate::rules::{Need, Word, WordKind, is_identifier_byte};
@@ -105,10 +106,10 @@ impl Prefilter {
             _ => return true,
         };
         let lang = kind.lang();
-        let profile = lang.map(profile::of);
+        let profile = lang.map(profile_of);
         // In host code SQL lives in strings; in a SQL file, or a Markdown file's SQL blocks,
         // it is the code itself.
-        let sql_in_strings = profile.is_some_and(|p| !p.code_is_sql());
+        let sql_in_strings = lang.is_some_and(|l| !l.code_is_sql());
         // Markdown holds code blocks of every language.
         let counts_in = |word: &Word| lang.is_none() || word.lang.is_none_or(|l| Some(l) == lang);
         let mut found: Vec<bool> = (self.words.iter())

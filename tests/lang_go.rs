@@ -1,64 +1,16 @@
 //! The Go front-end: lowered shapes (insta snapshots of `dump::module`) and exact spans.
 
-use idemlint::analysis;
+mod lowered;
+
 use idemlint::dump;
-use idemlint::knowledge::Knowledge;
 use idemlint::lang::go;
-use idemlint::model::{
-    CallRole, Expr, ExprKind, Lang, Module, Outcome, StmtKind, StrLit, TargetKind, Unit, UnitKind,
-};
+use idemlint::model::{ExprKind, Lang, Module, Outcome, StmtKind, TargetKind, UnitKind};
+use lowered::{imports, offset_of, query_roles, span_of, string_with, unit_exprs};
 
 const CHARGE: &str = include_str!("../fixtures/seed/charge.go");
 
 fn classified(source: &str) -> Module {
-    let mut module = go::lower(source);
-    analysis::classify(&mut module, Lang::Go, &Knowledge::builtin());
-    module
-}
-
-/// Every expression of every unit, closures' bodies included.
-fn exprs(unit: &Unit) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    let mut pending: Vec<&Expr> = unit.all_exprs();
-    while let Some(e) = pending.pop() {
-        if let ExprKind::Closure { body, .. } = &e.kind {
-            for stmt in body.all_stmts() {
-                for inner in stmt.exprs() {
-                    pending.extend(inner.walk());
-                }
-            }
-        }
-        out.push(e);
-    }
-    out
-}
-
-/// The string literals of a module, in no particular order.
-fn strings(module: &Module) -> Vec<&StrLit> {
-    module
-        .units
-        .iter()
-        .flat_map(exprs)
-        .filter_map(|e| e.as_str())
-        .collect()
-}
-
-fn string_with<'m>(module: &'m Module, needle: &str) -> &'m StrLit {
-    strings(module)
-        .into_iter()
-        .find(|s| s.value.contains(needle))
-        .unwrap_or_else(|| panic!("no string containing {needle:?}"))
-}
-
-/// The file span of `needle` inside the folded string `lit`.
-fn span_of(lit: &StrLit, needle: &str) -> std::ops::Range<usize> {
-    let start = lit.value.find(needle).expect("needle in value");
-    lit.file_span(start..start + needle.len())
-}
-
-fn offset_of(source: &str, needle: &str) -> std::ops::Range<usize> {
-    let start = source.find(needle).expect("needle in source");
-    start..start + needle.len()
+    lowered::classified(source, Lang::Go)
 }
 
 #[test]
@@ -70,16 +22,7 @@ fn charge_seed_lowers_to_query_then_branch() {
 fn charge_seed_query_roles_come_from_the_sql_literals() {
     let module = classified(CHARGE);
     let unit = &module.units[0];
-    let roles: Vec<(String, Outcome)> = exprs(unit)
-        .into_iter()
-        .filter_map(|e| match &e.kind {
-            ExprKind::Call(call) => match &call.role {
-                CallRole::Query(q) => Some((call.lookup_name(), q.outcome)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let roles: Vec<(String, Outcome)> = query_roles(unit_exprs(unit));
     assert_eq!(roles.len(), 2, "{roles:?}");
     assert!(roles.contains(&("db.QueryRowContext".to_owned(), Outcome::OneRow)));
     assert!(roles.contains(&("db.ExecContext".to_owned(), Outcome::Affected)));
@@ -434,7 +377,7 @@ fn numbers_carry_their_values() {
     let module = go::lower(
         "func f() { use(1_000, 0x10, 0o17, 017, 0b101, 1.5e3, .5, 2i, 'a', '\\n', 99999999999999999999999999999999999999999) }",
     );
-    let values: Vec<(String, Option<f64>)> = exprs(&module.units[0])
+    let values: Vec<(String, Option<f64>)> = unit_exprs(&module.units[0])
         .into_iter()
         .filter_map(|e| match &e.kind {
             ExprKind::Number { text, value } => Some((text.clone(), *value)),
@@ -677,13 +620,8 @@ fn imports_are_bound_to_the_names_the_code_uses() {
     let module = go::lower(
         "package p\n\nimport (\n\t\"context\"\n\tretry \"github.com/avast/retry-go/v4\"\n\t\"github.com/hashicorp/go-retryablehttp\"\n\t\"github.com/sethvargo/go-retry\"\n\t_ \"github.com/lib/pq\"\n\t. \"fmt\"\n)\n\nimport \"k8s.io/apimachinery/pkg/util/wait\"\n",
     );
-    let imports: Vec<(&str, &str)> = module
-        .imports
-        .iter()
-        .map(|i| (i.local.as_str(), i.source.as_str()))
-        .collect();
     assert_eq!(
-        imports,
+        imports(&module),
         [
             ("context", "context"),
             ("retry", "github.com/avast/retry-go/v4"),

@@ -1,9 +1,9 @@
 //! The Rust front-end: what it lowers representative code to (insta snapshots of the model
 //! dump, each reviewed by eye), exact spans into the file, and robustness on bad input.
 
-use idemlint::analysis;
+mod lowered;
+
 use idemlint::dump;
-use idemlint::knowledge::Knowledge;
 use idemlint::lang::rust::lower;
 use idemlint::model::{
     CallRole, Expr, ExprKind, Lang, Module, Outcome, StmtKind, StrLit, UnitKind,
@@ -32,8 +32,7 @@ fn strings(module: &Module) -> Vec<&StrLit> {
 
 /// The file text a byte range of a lowered string maps back to.
 fn file_text<'s>(source: &'s str, lit: &StrLit, needle: &str) -> &'s str {
-    let at = lit.value.find(needle).expect("needle in value");
-    &source[lit.file_span(at..at + needle.len())]
+    &source[lowered::span_of(lit, needle)]
 }
 
 #[test]
@@ -578,22 +577,6 @@ fn odd_input_never_panics() {
     }
 }
 
-/// The query calls of a classified module: callee and outcome.
-fn queries(module: &Module) -> Vec<(String, Outcome)> {
-    module
-        .units
-        .iter()
-        .flat_map(|u| u.all_exprs())
-        .filter_map(|e| match &e.kind {
-            ExprKind::Call(call) => match &call.role {
-                CallRole::Query(q) => Some((call.lookup_name(), q.outcome)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn a_classified_sqlx_chain_is_one_query_on_execute() {
     let source = r#"
@@ -608,10 +591,9 @@ async fn claim(pool: &PgPool, key: &str) -> Result<()> {
     Ok(())
 }
 "#;
-    let mut module = lower(source);
-    analysis::classify(&mut module, Lang::Rust, &Knowledge::builtin());
+    let module = lowered::classified(source, Lang::Rust);
     assert_eq!(
-        queries(&module),
+        lowered::query_roles(module.units.iter().flat_map(|u| u.all_exprs())),
         [
             (".execute".to_owned(), Outcome::Affected),
             (".execute".to_owned(), Outcome::Affected)
@@ -701,13 +683,8 @@ fn use_items_are_bound_to_the_names_the_code_uses() {
     let module = lower(
         "use tokio_retry::{Retry, strategy::{ExponentialBackoff as Exp, jitter}};\nuse crate::util::retry::{self};\nuse backon::*;\n\nfn f() {}\n",
     );
-    let imports: Vec<(&str, &str)> = module
-        .imports
-        .iter()
-        .map(|i| (i.local.as_str(), i.source.as_str()))
-        .collect();
     assert_eq!(
-        imports,
+        lowered::imports(&module),
         [
             ("Retry", "tokio_retry::Retry"),
             ("Exp", "tokio_retry::strategy::ExponentialBackoff"),

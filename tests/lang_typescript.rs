@@ -1,54 +1,17 @@
 //! The TypeScript/JavaScript front-end: lowered shapes (insta snapshots of `dump::module`)
 //! and exact spans.
 
-use idemlint::analysis;
+mod lowered;
+
 use idemlint::dump;
-use idemlint::knowledge::Knowledge;
 use idemlint::lang::typescript;
-use idemlint::model::{CallRole, Expr, ExprKind, Lang, Module, StmtKind, StrLit, UnitKind};
+use idemlint::model::{CallRole, ExprKind, Lang, Module, StmtKind, UnitKind};
+use lowered::{exprs, imports, offset_of, span_of, string_with};
 
 const RETRY: &str = include_str!("../fixtures/seed/retry.ts");
 
 fn classified(source: &str) -> Module {
-    let mut module = typescript::lower(source);
-    analysis::classify(&mut module, Lang::TypeScript, &Knowledge::builtin());
-    module
-}
-
-/// Every expression of every unit, closures' bodies included.
-fn exprs(module: &Module) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    let mut pending: Vec<&Expr> = module.units.iter().flat_map(|u| u.all_exprs()).collect();
-    while let Some(e) = pending.pop() {
-        if let ExprKind::Closure { body, .. } = &e.kind {
-            for stmt in body.all_stmts() {
-                for inner in stmt.exprs() {
-                    pending.extend(inner.walk());
-                }
-            }
-        }
-        out.push(e);
-    }
-    out
-}
-
-fn string_with<'m>(module: &'m Module, needle: &str) -> &'m StrLit {
-    exprs(module)
-        .into_iter()
-        .filter_map(|e| e.as_str())
-        .find(|s| s.value.contains(needle))
-        .unwrap_or_else(|| panic!("no string containing {needle:?}"))
-}
-
-/// The file span of `needle` inside the folded string `lit`.
-fn span_of(lit: &StrLit, needle: &str) -> std::ops::Range<usize> {
-    let start = lit.value.find(needle).expect("needle in value");
-    lit.file_span(start..start + needle.len())
-}
-
-fn offset_of(source: &str, needle: &str) -> std::ops::Range<usize> {
-    let start = source.find(needle).expect("needle in source");
-    start..start + needle.len()
+    lowered::classified(source, Lang::TypeScript)
 }
 
 #[test]
@@ -509,13 +472,8 @@ fn imports_and_requires_are_bound_to_the_names_the_code_uses() {
     let module = typescript::lower(
         "import pRetry, { AbortError as Abort } from \"p-retry\";\nimport * as cockatiel from 'cockatiel';\nimport { retry } from \"./lib/retries.js\";\nconst asyncRetry = require(\"async-retry\");\nconst { backOff, other: renamed } = require('exponential-backoff');\nexport async function f() {}\n",
     );
-    let imports: Vec<(&str, &str)> = module
-        .imports
-        .iter()
-        .map(|i| (i.local.as_str(), i.source.as_str()))
-        .collect();
     assert_eq!(
-        imports,
+        imports(&module),
         [
             ("pRetry", "p-retry"),
             ("Abort", "p-retry"),

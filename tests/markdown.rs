@@ -1,15 +1,20 @@
 //! Markdown files: each fenced block in a language idemlint reads is checked as a snippet,
 //! and every position points into the `.md` file itself.
 
-use idemlint::check_markdown;
+use idemlint::check_file;
 use idemlint::knowledge::Knowledge;
-use idemlint::model::NoteWeight;
+use idemlint::model::{FileKind, NoteWeight};
 use idemlint::report::position::LineIndex;
 use idemlint::rules;
 
 /// `line:col rule` of each finding, then `line:col` of its labels and fix edits.
 fn positions(source: &str) -> Vec<String> {
-    let result = check_markdown(source, rules::ALL, &Knowledge::builtin());
+    let result = check_file(
+        source,
+        FileKind::Markdown,
+        rules::ALL,
+        &Knowledge::builtin(),
+    );
     let index = LineIndex::new(source);
     let mut out = Vec::new();
     for f in &result.findings {
@@ -122,7 +127,12 @@ fn a_block_is_read_as_it_stands_in_the_file() {
 #[test]
 fn what_a_block_cannot_read_is_a_detail_not_a_warning() {
     let source = "```go\nfunc f() {\n\t...\n}\n```\n\n```sql\nSELECT * FROM :schema.jobs;\n```\n";
-    let result = check_markdown(source, rules::ALL, &Knowledge::builtin());
+    let result = check_file(
+        source,
+        FileKind::Markdown,
+        rules::ALL,
+        &Knowledge::builtin(),
+    );
     let weights: Vec<NoteWeight> = result.notes.iter().map(|note| note.weight).collect();
     assert_eq!(weights, [NoteWeight::Detail, NoteWeight::Detail]);
 }

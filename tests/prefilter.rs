@@ -136,7 +136,8 @@ fn sql_in_a_markdown_block_is_admitted_as_sql() {
     let knowledge = Knowledge::builtin();
     let prefilter = Prefilter::new(rules::ALL, &knowledge);
     assert!(prefilter.admits(source.as_bytes(), FileKind::Markdown));
-    let findings = idemlint::check_markdown(source, rules::ALL, &knowledge).findings;
+    let findings =
+        idemlint::check_file(source, FileKind::Markdown, rules::ALL, &knowledge).findings;
     assert_eq!(
         findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
         ["unchecked-on-conflict"]

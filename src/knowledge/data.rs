@@ -448,14 +448,15 @@ where
         .collect())
 }
 
-/// The languages whose libraries the table knows (SQL code calls none), by their names.
-const LANGS: [Lang; 3] = [Lang::Go, Lang::Rust, Lang::TypeScript];
-
+/// A language whose libraries the table knows (SQL code calls none), by its name.
 fn lang<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
     named(
         deserializer,
         "language",
-        &LANGS.map(|lang| (lang.name(), lang)),
+        &Lang::HOSTS
+            .iter()
+            .map(|&lang| (lang.name(), lang))
+            .collect::<Vec<_>>(),
     )
 }
 

@@ -1,7 +1,10 @@
-//! Front-ends: each turns one file's text into a [`Module`] of language-blind units.
-//! None of them knows a rule or a library.
+//! Front-ends: each language's folder lowers one file's text into a [`Module`] of
+//! language-blind units, knowing no rule or library, and holds the language's
+//! [`Profile`], its words for the rules. [`lower`] and [`profile_of`] pick them with no
+//! fallback arm: a new language does not compile until it has both.
 
 use crate::model::{Lang, Module};
+use profile::Profile;
 
 mod gaps;
 pub mod go;
@@ -23,5 +26,15 @@ pub fn lower(lang: Lang, source: &str) -> Module {
         Lang::Rust => rust::lower(source),
         Lang::Sql => sql::lower(source),
         Lang::TypeScript => typescript::lower(source),
+    }
+}
+
+/// What `lang` says in its own words: the profile in its folder.
+pub fn profile_of(lang: Lang) -> &'static dyn Profile {
+    match lang {
+        Lang::Go => &go::profile::Go,
+        Lang::Rust => &rust::profile::Rust,
+        Lang::Sql => &sql::profile::Sql,
+        Lang::TypeScript => &typescript::profile::TypeScript,
     }
 }

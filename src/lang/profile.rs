@@ -1,16 +1,12 @@
 //! What each language says in its own words, for the rules to ask without naming it: the
 //! phrasing of each fix in the language's idiom, and the facts about the language a rule's
-//! reasoning needs. One implementation per language ([`of`] picks it, exhaustively: a new
-//! language does not compile until it has its own).
-
-mod go;
-mod rust;
-mod sql;
-mod typescript;
+//! reasoning needs. One implementation per language, in its folder (`go/profile.rs`, …):
+//! [`crate::lang::profile_of`] picks it, exhaustively, so a new language does not compile
+//! until it has its own.
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Expr, Import, Lang};
+use crate::model::{Expr, Import};
 
 /// How a language writes comments and string literals, as far as the prefilter must tell
 /// them from code (see `crate::prefilter`).
@@ -74,11 +70,6 @@ pub trait Profile: Sync {
         false
     }
 
-    /// Whether the file's code is SQL itself, rather than host code with SQL in strings.
-    fn code_is_sql(&self) -> bool {
-        false
-    }
-
     /// How comments and strings are written, if the prefilter reads them; `None` counts the
     /// whole text as code.
     fn lexical(&self) -> Option<Lexical> {
@@ -128,14 +119,4 @@ pub trait Profile: Sync {
     /// `unchecked-on-conflict`, for `ON CONFLICT (key) DO NOTHING`: branch on the count, or
     /// on the row `RETURNING key` gives back.
     fn gate_on_conflict_help(&self, key: &str) -> String;
-}
-
-/// The profile of `lang`.
-pub fn of(lang: Lang) -> &'static dyn Profile {
-    match lang {
-        Lang::Go => &go::Go,
-        Lang::Rust => &rust::Rust,
-        Lang::Sql => &sql::Sql,
-        Lang::TypeScript => &typescript::TypeScript,
-    }
 }

@@ -1,12 +1,13 @@
 //! The Rust front-end: syn's syntax tree lowered into the model.
 //!
 //! A file is read as a file of items, else as bare statements (a snippet, lowered into one
-//! `<snippet>` script unit), else chunk by chunk (see [`parse`]). Comments come from a scan
+//! `<snippet>` script unit), else chunk by chunk (see `parse`). Comments come from a scan
 //! of the raw text, since syn drops them. Parsing runs on a thread of its own with a large
 //! stack, and text nested deeper than syn can safely recurse is skipped with a note.
 
 mod lower;
 mod parse;
+pub(super) mod profile;
 mod scan;
 mod spans;
 mod strings;

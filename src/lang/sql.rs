@@ -3,6 +3,8 @@
 //! it stands, so its statements stay in the script. A query file of sqlc (`-- name: GetX
 //! :one` before each query) is a unit per named query instead: each runs by its own call.
 
+pub(super) mod profile;
+
 use crate::model::{
     Block, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt, StmtKind, StrLit, Unit,
     UnitKind,

@@ -1,7 +1,9 @@
 //! What the tree-sitter front-ends (Go, TypeScript/JavaScript) share: reading nodes' text
-//! and children, comments and syntax-error notes, opaque expressions, and string literals
-//! built piece by piece with their origins in the file.
+//! and children, comments and syntax-error notes, opaque expressions, string literals
+//! built piece by piece with their origins in the file, and the scopes of the names bound
+//! to strings that folding follows.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -70,6 +72,13 @@ fn syntax_error_message(node: Node, source: &str) -> String {
 
 pub(super) fn text<'s>(source: &'s str, node: Node) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The node's `operator` field as written (`+`, `&^`, `??`), or `""` when it has none.
+pub(super) fn operator<'t>(node: Node<'t>) -> &'t str {
+    node.child_by_field_name("operator")
+        .map(|op| op.kind())
+        .unwrap_or("")
 }
 
 /// The named children of `node`, comments left out.
@@ -143,4 +152,83 @@ pub(super) enum StringBinding {
     Var(StrLit),
     /// Anything else: hides a constant of the same name.
     Opaque,
+}
+
+/// The names bound to strings where the lowering stands, in nested scopes.
+pub(super) struct Scopes {
+    /// Innermost last; the first holds the file's constants.
+    stack: Vec<HashMap<String, StringBinding>>,
+    /// A name that binds nothing (Go's `_`), if the language has one.
+    blank: Option<&'static str>,
+}
+
+impl Scopes {
+    /// The file's scope alone.
+    pub(super) fn new(blank: Option<&'static str>) -> Scopes {
+        Scopes {
+            stack: vec![HashMap::new()],
+            blank,
+        }
+    }
+
+    /// Opens a scope (a unit, a block, a loop's header), closed by [`Scopes::leave`].
+    pub(super) fn enter(&mut self) {
+        self.stack.push(HashMap::new());
+    }
+
+    pub(super) fn leave(&mut self) {
+        self.stack.pop();
+    }
+
+    /// What `name` stands for, from the innermost scope out.
+    pub(super) fn lookup(&self, name: &str) -> Option<&StringBinding> {
+        self.stack.iter().rev().find_map(|scope| scope.get(name))
+    }
+
+    /// Binds `name` in the innermost scope (a declaration, a parameter).
+    pub(super) fn declare(&mut self, name: &str, binding: StringBinding) {
+        if self.blank == Some(name) {
+            return;
+        }
+        if let Some(scope) = self.stack.last_mut() {
+            scope.insert(name.to_owned(), binding);
+        }
+    }
+
+    /// Rebinds `name` where it was declared (`=`, `+=`); a name of the file's scope is
+    /// shadowed for the rest of the unit rather than changed for every later function.
+    pub(super) fn reassign(&mut self, name: &str, binding: StringBinding) {
+        if self.blank == Some(name) {
+            return;
+        }
+        let unit_scope = 1.min(self.stack.len() - 1);
+        let index = (unit_scope..self.stack.len())
+            .rev()
+            .find(|&i| self.stack[i].contains_key(name))
+            .unwrap_or(unit_scope);
+        self.stack[index].insert(name.to_owned(), binding);
+    }
+
+    /// Binds one of the file's constants, seen from everywhere in the file.
+    pub(super) fn define_constant(&mut self, name: String, value: StrLit) {
+        self.stack[0].insert(name, StringBinding::Const(value));
+    }
+
+    /// Whether `name` is one of the file's constants.
+    pub(super) fn is_constant(&self, name: &str) -> bool {
+        matches!(self.stack[0].get(name), Some(StringBinding::Const(_)))
+    }
+
+    /// Takes away every scope but the file's, until [`Scopes::put_back`]: what is lowered
+    /// meanwhile sees only the file's constants.
+    pub(super) fn take_inner(&mut self) -> Scopes {
+        Scopes {
+            stack: self.stack.split_off(1),
+            blank: self.blank,
+        }
+    }
+
+    pub(super) fn put_back(&mut self, inner: Scopes) {
+        self.stack.extend(inner.stack);
+    }
 }

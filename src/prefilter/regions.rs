@@ -187,7 +187,7 @@ mod tests {
 
     /// The text with every byte that is not code replaced by `.`.
     fn code(text: &str, lang: Lang) -> String {
-        let lexical = crate::lang::profile::of(lang).lexical();
+        let lexical = crate::lang::profile_of(lang).lexical();
         let mut regions = Regions::new(text.as_bytes(), lexical);
         text.char_indices()
             .map(|(i, c)| if regions.is_code(i) { c } else { '.' })

@@ -125,7 +125,7 @@ impl<'k> Project<'k> {
         if let Some(found) = self.definers.get(&key) {
             return found;
         }
-        let profile = crate::lang::profile::of(lang);
+        let profile = crate::lang::profile_of(lang);
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{FILE_RANGE, Project};
 use crate::flow::{Functions, same_file_unit};
-use crate::lang::profile::{self, HomeFiles};
+use crate::lang::profile::HomeFiles;
 use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 
 /// One checked file, and the project around it when it has one (stdin and Markdown snippets
@@ -42,7 +42,7 @@ impl<'a> Scope<'a> {
         imports: &[Import],
         callee: &Expr,
     ) -> Option<&'a Unit> {
-        let profile = profile::of(lang);
+        let profile = crate::lang::profile_of(lang);
         let home = profile.callee_home(file, callee, imports, project)?;
         let function = Expr::new(0..0, ExprKind::Name(home.function.clone()));
         let defined_in = |path: &Path| {

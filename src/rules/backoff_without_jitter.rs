@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "backoff-without-jitter",
     summary: "a retry delay that grows but has no randomness, so clients retry in lock-step",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust, Lang::TypeScript],
+    langs: Lang::HOSTS,
     doc: include_str!("../../rules/backoff-without-jitter.md"),
 };
 

@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "check-then-insert",
     summary: "a read by key whose \"not found\" path inserts the key non-atomically",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/check-then-insert.md"),
 };
 
@@ -256,7 +256,7 @@ impl Protection {
         };
         let first_lock_name = first_named(&|name| k.names_advisory_lock(name));
         let first_serializable_name = first_named(&|name| k.names_serializable(name));
-        let last_unique_check = if cx.profile().code_is_sql() {
+        let last_unique_check = if cx.lang.code_is_sql() {
             script_words(unit, cx)
                 .filter(|(_, word)| k.is_unique_violation(word))
                 .map(|(at, _)| at)
@@ -303,7 +303,7 @@ impl Protection {
         }
         // In a script, the word `from` falls in counts from there on.
         let end = unit.span.end.min(cx.source.len());
-        cx.profile().code_is_sql()
+        cx.lang.code_is_sql()
             && cx.source.get(from.min(end)..end).is_some_and(|rest| {
                 rest.split(|c: char| !is_word_char(c))
                     .next()
@@ -403,7 +403,7 @@ impl Race<'_, '_> {
         let mysql = self.uses_question_marks();
         // In a PL/pgSQL body an INSERT … RETURNING needs an INTO; there the insert's outcome
         // is FOUND (or the row count), as in MySQL and SQLite.
-        let routine = cx.profile().code_is_sql() && unit.kind == UnitKind::Function;
+        let routine = cx.lang.code_is_sql() && unit.kind == UnitKind::Function;
         finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql, routine));
         if let Some(fix) = self.fix(mysql, routine) {
             finding = finding.with_fix(fix);

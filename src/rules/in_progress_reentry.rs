@@ -20,7 +20,7 @@ static META: RuleMeta = RuleMeta {
     name: "in-progress-reentry",
     summary: "a request that reads its idempotency record as in_progress goes on with the work",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/in-progress-reentry.md"),
 };
 

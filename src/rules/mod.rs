@@ -25,7 +25,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     pub default_severity: Severity,
     /// The languages the rule reads (the pipeline runs it on no other); its page has a bad
-    /// and a good example for each.
+    /// and a good example for each. [`Lang::ALL`], or [`Lang::HOSTS`] for a rule about host
+    /// code, rather than a list: a new language then reaches the rule without an edit.
     pub langs: &'static [Lang],
     /// The rule page, `rules/<name>.md`.
     pub doc: &'static str,
@@ -58,7 +59,7 @@ impl Context<'_> {
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).
     pub fn profile(&self) -> &'static dyn Profile {
-        crate::lang::profile::of(self.lang)
+        crate::lang::profile_of(self.lang)
     }
 }
 
@@ -103,7 +104,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     name: "unused-suppression",
     summary: "(meta) an idemlint-ignore comment that suppresses nothing or names an unknown rule",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 

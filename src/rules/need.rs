@@ -56,7 +56,7 @@ pub struct Word {
     /// pattern's.
     pub lang: Option<Lang>,
     /// For an identifier: the number of arguments it must be called with, when the
-    /// argument list is plain enough to count (see [`argument_count`]).
+    /// argument list is plain enough for [`crate::prefilter`] to count.
     pub arity: Option<usize>,
 }
 

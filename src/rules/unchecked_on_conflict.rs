@@ -17,7 +17,7 @@ static META: RuleMeta = RuleMeta {
     name: "unchecked-on-conflict",
     summary: "an ON CONFLICT DO NOTHING dedup whose outcome is never checked before the business write",
     default_severity: Severity::Error,
-    langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],
+    langs: Lang::ALL,
     doc: include_str!("../../rules/unchecked-on-conflict.md"),
 };
 
@@ -310,7 +310,7 @@ fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'
                 .dotted()
                 .is_some_and(|name| cx.knowledge.is_side_effect(&name))
     });
-    (!effect_follows).then(|| (query.clone(), insert))
+    (!effect_follows).then_some((*query, insert))
 }
 
 /// Whether what the query gave back leaves the function: the call itself returned, or a
@@ -484,7 +484,7 @@ fn returning_fix(
     cx: &Context,
 ) -> Option<Fix> {
     let key = key?;
-    if cx.profile().code_is_sql() || signal(query, insert) != Signal::OnConflict {
+    if cx.lang.code_is_sql() || signal(query, insert) != Signal::OnConflict {
         return None;
     }
     Some(Fix {

@@ -40,7 +40,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a retry that retries every failure, permanent ones included, or fires on 4xx \
               statuses",
     default_severity: Severity::Warning,
-    langs: &[Lang::Go, Lang::Rust, Lang::TypeScript],
+    langs: Lang::HOSTS,
     doc: include_str!("../../../rules/retry-any-error.md"),
 };
 

@@ -2,15 +2,11 @@
 //! branch in host code. The retry rules do not read SQL; their phrasing here is the
 //! language-neutral one.
 
-use super::Profile;
+use crate::lang::profile::Profile;
 
 pub struct Sql;
 
 impl Profile for Sql {
-    fn code_is_sql(&self) -> bool {
-        true
-    }
-
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random duration between 0 and the delay (`{delay}`), not \

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CalleeHome, HomeFiles, Manifests, Profile};
+use crate::lang::profile::{CalleeHome, HomeFiles, Manifests, Profile};
 use crate::model::{Expr, Import};
 
 pub struct TypeScript;

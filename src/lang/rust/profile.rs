@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
+use crate::lang::profile::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
 use crate::model::{Expr, ExprKind, Import};
 
 pub struct Rust;
