@@ -134,52 +134,6 @@ impl Expr {
         }
     }
 
-    /// The direct sub-expressions, in source order. Closure bodies are not included:
-    /// they run on their own schedule, not as part of this expression.
-    pub fn children(&self) -> Vec<&Expr> {
-        let mut out = Vec::new();
-        self.push_children(&mut out);
-        out
-    }
-
-    /// Pushes [`Expr::children`] onto `out`, so that walks need no vector per expression.
-    fn push_children<'a>(&'a self, out: &mut Vec<&'a Expr>) {
-        match &self.kind {
-            ExprKind::Name(_)
-            | ExprKind::Str(_)
-            | ExprKind::Number { .. }
-            | ExprKind::Bool(_)
-            | ExprKind::Sql(_)
-            | ExprKind::Closure { .. } => {}
-            ExprKind::Field { base, .. } => out.push(base),
-            ExprKind::Call(call) => {
-                out.push(&call.callee);
-                out.extend(call.args.iter());
-            }
-            ExprKind::Binary { lhs, rhs, .. } => out.extend([&**lhs, &**rhs]),
-            ExprKind::Unary { operand, .. } => out.push(operand),
-            ExprKind::Try(inner) => out.push(inner),
-            ExprKind::Composite { fields, .. } => out.extend(fields.iter().map(|(_, e)| e)),
-            ExprKind::Index { base, index } => out.extend([&**base, &**index]),
-            ExprKind::List(items) | ExprKind::Other(items) => out.extend(items.iter()),
-        }
-    }
-
-    /// Every sub-expression, this one included, in pre-order. Iterative, so deep nesting
-    /// cannot overflow the stack.
-    pub fn walk(&self) -> Vec<&Expr> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(e) = stack.pop() {
-            out.push(e);
-            let first_child = stack.len();
-            e.push_children(&mut stack);
-            stack[first_child..].reverse();
-        }
-        crate::work::step(out.len());
-        out
-    }
-
     /// Whether a variable named `name` is read anywhere in this expression.
     pub fn mentions(&self, name: &str) -> bool {
         self.walk().iter().any(|e| match &e.kind {

@@ -19,6 +19,8 @@ mod lang;
 mod module;
 mod span;
 mod stmt;
+pub mod visit;
+mod walks;
 
 pub use call::{Call, CallRole, KvOp, Outcome, Query, RetryCall, SqlText};
 pub use expr::{BinOp, Expr, ExprKind, UnOp};
@@ -26,3 +28,4 @@ pub use lang::{FileKind, Lang};
 pub use module::{Comment, Import, Module, NoteWeight, ParseNote, Unit, UnitKind};
 pub use span::{Span, StrLit};
 pub use stmt::{Arm, Block, Guard, Loop, LoopKind, Stmt, StmtKind, Target, TargetKind};
+pub use walks::Scope;

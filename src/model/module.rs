@@ -1,7 +1,7 @@
 //! One lowered file: its units (functions and scripts), and what the front-end kept beside
 //! them (comments, parse notes, imports, test code).
 
-use super::{Block, Expr, Span};
+use super::{Block, Span};
 
 /// One lowered file: its units plus what the front-end could not read.
 #[derive(Debug, Default)]
@@ -89,18 +89,4 @@ pub struct Unit {
     pub span: Span,
     pub params: Vec<String>,
     pub body: Block,
-}
-
-impl Unit {
-    /// Every expression in the unit (outside closures), in source order, sub-expressions
-    /// included.
-    pub fn all_exprs(&self) -> Vec<&Expr> {
-        let mut out = Vec::new();
-        for stmt in self.body.all_stmts() {
-            for e in stmt.exprs() {
-                out.extend(e.walk());
-            }
-        }
-        out
-    }
 }

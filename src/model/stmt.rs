@@ -124,25 +124,6 @@ pub struct Loop {
     pub body: Block,
 }
 
-impl Block {
-    /// Every statement in this block and the blocks nested in it (branch arms, loop bodies,
-    /// try/catch, nested blocks, let-else), in source order. Closure bodies are not entered.
-    pub fn all_stmts(&self) -> Vec<&Stmt> {
-        let mut out = Vec::new();
-        let mut stack: Vec<&Stmt> = self.stmts.iter().rev().collect();
-        while let Some(stmt) = stack.pop() {
-            out.push(stmt);
-            let first_nested = stack.len();
-            for block in stmt.child_blocks() {
-                stack.extend(block.stmts.iter());
-            }
-            stack[first_nested..].reverse();
-        }
-        crate::work::step(out.len());
-        out
-    }
-}
-
 impl Stmt {
     /// The blocks directly nested in this statement, in source order.
     pub fn child_blocks(&self) -> Vec<&Block> {
@@ -163,44 +144,6 @@ impl Stmt {
                 else_block: Some(b),
                 ..
             } => vec![b],
-            _ => Vec::new(),
-        }
-    }
-
-    /// The expressions this statement evaluates itself (not those of nested blocks).
-    pub fn exprs(&self) -> Vec<&Expr> {
-        match &self.kind {
-            StmtKind::Assign { targets, value, .. } => {
-                let mut out: Vec<&Expr> = targets
-                    .iter()
-                    .filter_map(|t| match &t.kind {
-                        TargetKind::Place(e) => Some(e),
-                        _ => None,
-                    })
-                    .collect();
-                out.push(value);
-                out
-            }
-            StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) => vec![e],
-            StmtKind::Return(e) => e.iter().collect(),
-            StmtKind::Branch { subject, arms } => {
-                let mut out: Vec<&Expr> = subject.iter().collect();
-                for arm in arms {
-                    match &arm.guard {
-                        Guard::Cond(c) => out.push(c),
-                        Guard::Pattern {
-                            alternatives,
-                            extra,
-                        } => {
-                            out.extend(alternatives.iter());
-                            out.extend(extra.iter());
-                        }
-                        Guard::Else => {}
-                    }
-                }
-                out
-            }
-            StmtKind::Loop(l) => l.cond.iter().collect(),
             _ => Vec::new(),
         }
     }
