@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::units::{param_for_arg, same_file_unit};
-use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, every_stmt};
+use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
-    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Span, Stmt, StmtKind, UnOp, Unit,
+    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp, Unit,
 };
 
 /// Where a value grows from one iteration to the next.
@@ -154,13 +154,12 @@ impl<'a> ValueFlow<'a> {
                 },
             ));
         }
-        let inside: Vec<&Stmt> = every_stmt(&l.body)
+        // What runs on every iteration: the body, then the post statements of a C-style `for`.
+        let inside: Vec<&Stmt> = l
+            .body
+            .stmts_in(Scope::FLOW)
             .into_iter()
-            .chain(l.post.iter().flat_map(|s| {
-                let mut v = vec![s];
-                v.extend(s.child_blocks().into_iter().flat_map(|b| every_stmt(b)));
-                v
-            }))
+            .chain(l.post.iter().flat_map(|s| s.stmts_in(Scope::FLOW)))
             .collect();
         let mut vars: Vec<String> = inside.iter().flat_map(|s| assigned_vars(s)).collect();
         vars.sort();
@@ -400,13 +399,7 @@ impl<'a> ValueFlow<'a> {
 
     /// How `param` appears in what this unit returns, through its local variables.
     fn returns_presence(&self, param: &str) -> Presence {
-        let returned: Vec<&Expr> = every_stmt(&self.unit.body)
-            .into_iter()
-            .filter_map(|s| match &s.kind {
-                StmtKind::Return(Some(e)) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let returned = returned_values(&self.unit.body);
         let mut best = Presence::Absent;
         let mut seen = BTreeSet::new();
         let mut work: Vec<(&Expr, bool)> = returned.into_iter().map(|e| (e, false)).collect();

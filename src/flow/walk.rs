@@ -4,7 +4,7 @@
 //! Language-blind, and blind to what the calls do.
 
 use crate::model::{
-    BinOp, Block, Expr, ExprKind, Loop, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
+    BinOp, Block, Expr, ExprKind, Loop, Scope, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
 };
 
 /// `expr` without `&`, `*`, `.await` and `?` around it.
@@ -65,28 +65,6 @@ pub fn stmts_after(block: &Block, after: usize) -> impl Iterator<Item = &Stmt> {
         .filter(move |s| s.span.start >= after)
 }
 
-/// Every statement of `block` and the blocks nested in it, loop `init` and `post` statements
-/// included, in source order. Closure bodies are not entered.
-pub fn every_stmt(block: &Block) -> Vec<&Stmt> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = block.stmts.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        out.push(stmt);
-        let mut nested: Vec<&Stmt> = Vec::new();
-        if let StmtKind::Loop(l) = &stmt.kind {
-            nested.extend(l.init.iter());
-            nested.extend(l.body.stmts.iter());
-            nested.extend(l.post.iter());
-        } else {
-            for b in stmt.child_blocks() {
-                nested.extend(b.stmts.iter());
-            }
-        }
-        stack.extend(nested.into_iter().rev());
-    }
-    out
-}
-
 /// Whether `expr` is the variable `var`: a plain name, or a field path (`b.delay`).
 pub fn is_var(expr: &Expr, var: &str) -> bool {
     expr.dotted().is_some_and(|d| d == var)
@@ -129,7 +107,8 @@ pub struct Assignment<'a> {
 
 /// Every assignment to `var` in `block` (loop headers included, closures not).
 pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
-    every_stmt(block)
+    block
+        .stmts_in(Scope::FLOW)
         .into_iter()
         .filter_map(|stmt| match &stmt.kind {
             StmtKind::Assign { op, value, .. } if assigned_vars(stmt).iter().any(|v| v == var) => {
@@ -160,7 +139,7 @@ pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
 /// Every expression of `block` and its nested blocks, closure bodies included.
 pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
     let mut out = Vec::new();
-    for stmt in every_stmt(block) {
+    for stmt in block.stmts_in(Scope::FLOW) {
         for e in stmt.exprs() {
             out.extend(deep_walk(e));
         }
@@ -177,7 +156,7 @@ pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
 
 /// The values a function body returns, at any depth outside nested closures.
 pub fn returned_values(body: &Block) -> Vec<&Expr> {
-    every_stmt(body)
+    body.stmts_in(Scope::FLOW)
         .into_iter()
         .filter_map(|s| match &s.kind {
             StmtKind::Return(value) => value.as_ref(),
@@ -188,7 +167,7 @@ pub fn returned_values(body: &Block) -> Vec<&Expr> {
 
 /// The loop statements of `unit` that enclose `span`, innermost first.
 pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Loop)> {
-    let mut out: Vec<(&Stmt, &Loop)> = every_stmt(&unit.body)
+    let mut out: Vec<(&Stmt, &Loop)> = (unit.body.stmts_in(Scope::FLOW))
         .into_iter()
         .filter_map(|stmt| match &stmt.kind {
             StmtKind::Loop(l) if stmt.span.start <= span.start && span.end <= stmt.span.end => {

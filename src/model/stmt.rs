@@ -123,28 +123,3 @@ pub struct Loop {
     pub bindings: Vec<String>,
     pub body: Block,
 }
-
-impl Stmt {
-    /// The blocks directly nested in this statement, in source order.
-    pub fn child_blocks(&self) -> Vec<&Block> {
-        match &self.kind {
-            StmtKind::Branch { arms, .. } => arms.iter().map(|a| &a.body).collect(),
-            StmtKind::Loop(l) => vec![&l.body],
-            StmtKind::Try {
-                body,
-                handler,
-                finally,
-                ..
-            } => std::iter::once(body)
-                .chain(handler.iter())
-                .chain(finally.iter())
-                .collect(),
-            StmtKind::Block(b) => vec![b],
-            StmtKind::Assign {
-                else_block: Some(b),
-                ..
-            } => vec![b],
-            _ => Vec::new(),
-        }
-    }
-}

@@ -141,6 +141,18 @@ impl Block {
 }
 
 impl Stmt {
+    /// This statement and the statements nested in it, as far as `scope` reaches, in source
+    /// order.
+    pub fn stmts_in(&self, scope: Scope) -> Vec<&Stmt> {
+        let mut statements = Statements {
+            scope,
+            found: Vec::new(),
+        };
+        statements.visit_stmt(self);
+        crate::work::step(statements.found.len());
+        statements.found
+    }
+
     /// The expressions this statement evaluates itself (not those of nested blocks, nor of a
     /// `for` header's statements).
     pub fn exprs(&self) -> Vec<&Expr> {

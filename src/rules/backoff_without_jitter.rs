@@ -8,7 +8,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
-use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -130,7 +130,7 @@ fn paced_by_server(unit: &Unit, loop_body: &Block, var: &str, cx: &Context) -> b
 /// Whether `growth` lies in an arm whose condition or pattern names a server's pacing
 /// signal.
 fn in_server_paced_arm(unit: &Unit, growth: &Span, cx: &Context) -> bool {
-    flow::every_stmt(&unit.body).into_iter().any(|stmt| {
+    unit.body.stmts_in(Scope::FLOW).into_iter().any(|stmt| {
         let StmtKind::Branch { arms, .. } = &stmt.kind else {
             return false;
         };

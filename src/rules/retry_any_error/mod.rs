@@ -26,7 +26,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow;
 use crate::knowledge::Knowledge;
-use crate::model::{BinOp, Expr, ExprKind, Lang, Loop, Span, Stmt, StmtKind, Unit};
+use crate::model::{BinOp, Expr, ExprKind, Lang, Loop, Scope, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use attempt::{Attempt, caught_stmts, outermost_call, tested_attempts};
 use library::library_entries;
@@ -61,7 +61,7 @@ impl Rule for RetryAnyError {
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for stmt in flow::every_stmt(&unit.body) {
+        for stmt in unit.body.stmts_in(Scope::FLOW) {
             if let StmtKind::Loop(l) = &stmt.kind {
                 findings.extend(check_loop(unit, stmt, l, cx));
             }
