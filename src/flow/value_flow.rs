@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::units::{param_for_arg, same_file_unit};
-use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, returned_values};
+use super::walk::{assigned_vars, assignments, enclosing_loops, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
     BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp, Unit,
@@ -481,7 +481,7 @@ impl<'a> ValueFlow<'a> {
             Some((_, reached)) => *reached = depth,
             None => helpers.push((self.unit, depth)),
         }
-        deep_block_exprs(&self.unit.body)
+        (self.unit.body.exprs_in(Scope::DEEP))
             .into_iter()
             .any(|e| match &e.kind {
                 ExprKind::Call(call) => {

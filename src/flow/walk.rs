@@ -126,32 +126,7 @@ pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
 /// Every sub-expression of `expr`, closure bodies included: what a function value does
 /// when it runs (a retried operation, a helper passed by name).
 pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for e in expr.walk() {
-        out.push(e);
-        if let ExprKind::Closure { body, .. } = &e.kind {
-            out.extend(deep_block_exprs(body));
-        }
-    }
-    out
-}
-
-/// Every expression of `block` and its nested blocks, closure bodies included.
-pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for stmt in block.stmts_in(Scope::FLOW) {
-        for e in stmt.exprs() {
-            out.extend(deep_walk(e));
-        }
-        if let StmtKind::Assign { targets, .. } = &stmt.kind {
-            for t in targets {
-                if let TargetKind::Place(p) = &t.kind {
-                    out.extend(deep_walk(p));
-                }
-            }
-        }
-    }
-    out
+    expr.exprs_in(Scope::DEEP)
 }
 
 /// The values a function body returns, at any depth outside nested closures.

@@ -8,7 +8,7 @@ use super::shape::waits_for_dependency;
 use crate::finding::{Finding, Label};
 use crate::flow;
 use crate::knowledge::RetryRole;
-use crate::model::{Call, CallRole, Expr, ExprKind, Unit};
+use crate::model::{Call, CallRole, Expr, ExprKind, Scope, Unit};
 use crate::rules::Context;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -144,7 +144,7 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
     let marked_in_callee = |exprs: Vec<&Expr>| {
         exprs.iter().filter_map(|e| e.as_call()).any(|c| {
             flow::same_file_unit(cx.units, &c.callee)
-                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+                .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
         })
     };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
@@ -157,6 +157,6 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
             .iter()
             .any(|a| marked(flow::deep_walk(a.value)))
             || flow::same_file_unit(cx.units, arg)
-                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+                .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
     })
 }
