@@ -44,8 +44,8 @@ pub use sites::{QuerySite, Site, calls, queries};
 pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{
-    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, deep_walk,
-    enclosing_loops, is_var, reads, returned_values, stmts_after, strip,
+    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, enclosing_loops,
+    is_var, reads, returned_values, stmts_after, strip,
 };
 
 /// A module lowered and classified, for the tests of flow's parts.

@@ -481,7 +481,9 @@ impl<'a> ValueFlow<'a> {
             Some((_, reached)) => *reached = depth,
             None => helpers.push((self.unit, depth)),
         }
-        (self.unit.body.exprs_in(Scope::DEEP))
+        self.unit
+            .body
+            .exprs_in(Scope::DEEP)
             .into_iter()
             .any(|e| match &e.kind {
                 ExprKind::Call(call) => {

@@ -123,12 +123,6 @@ pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
         .collect()
 }
 
-/// Every sub-expression of `expr`, closure bodies included: what a function value does
-/// when it runs (a retried operation, a helper passed by name).
-pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
-    expr.exprs_in(Scope::DEEP)
-}
-
 /// The values a function body returns, at any depth outside nested closures.
 pub fn returned_values(body: &Block) -> Vec<&Expr> {
     body.stmts_in(Scope::FLOW)

@@ -5,7 +5,7 @@
 //! rather than on names.
 
 use super::{ArgTest, CallShape};
-use crate::model::{Expr, ExprKind};
+use crate::model::{Expr, ExprKind, Scope};
 
 impl CallShape {
     /// Whether a call with these arguments has this shape.
@@ -50,7 +50,7 @@ impl ArgTest {
             ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name),
             ArgTest::Mentions(word) => arg.is_some_and(|a| {
                 let word = word.to_ascii_lowercase();
-                crate::flow::deep_walk(a).iter().any(|e| {
+                a.exprs_in(Scope::DEEP).iter().any(|e| {
                     e.dotted()
                         .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
                 })

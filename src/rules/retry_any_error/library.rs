@@ -150,12 +150,12 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
         let arg = flow::strip(arg);
         let Some(name) = arg.dotted() else {
-            let inside = flow::deep_walk(arg);
+            let inside = arg.exprs_in(Scope::DEEP);
             return marked(inside.clone()) || marked_in_callee(inside);
         };
         flow::assignments(&unit.body, &name)
             .iter()
-            .any(|a| marked(flow::deep_walk(a.value)))
+            .any(|a| marked(a.value.exprs_in(Scope::DEEP)))
             || flow::same_file_unit(cx.units, arg)
                 .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
     })

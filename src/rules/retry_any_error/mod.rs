@@ -205,7 +205,7 @@ fn error_finding(
         attempt.call.span.clone(),
         "whatever this call fails with is tried again",
     ));
-    if let Some(converter) = flow::deep_walk(attempt.call).into_iter().find(|e| {
+    if let Some(converter) = attempt.call.exprs_in(Scope::DEEP).into_iter().find(|e| {
         e.as_call().is_some_and(|c| {
             matches!(&c.callee.kind, ExprKind::Field { name, .. } if name == "error_for_status")
         })
