@@ -84,7 +84,7 @@ pub fn check_source(
             ..FileResult::default()
         };
     }
-    let semantic = Semantic::new(&module.units, knowledge);
+    let semantic = Semantic::new(&module.units, source, knowledge);
     let cx = Context {
         lang,
         knowledge,

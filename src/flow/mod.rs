@@ -15,16 +15,13 @@
 //! - `reach`: which outcomes of a read reach each later statement.
 //! - `existence`: the usual classifier, whether a condition says the read found anything.
 //! - `value_flow`: trends of loop variables, growth with them, randomness.
-//! - `sequence`, `named_queries`: the SQL statements of a unit, in order.
 
 mod binding;
 mod divergence;
 mod existence;
-mod named_queries;
 mod outcomes;
 mod reach;
 mod retry;
-mod sequence;
 mod sites;
 mod units;
 mod value_flow;
@@ -35,11 +32,9 @@ pub use binding::{
 };
 pub use divergence::{block_diverges, diverges};
 pub use existence::existence_test;
-pub use named_queries::NamedQueries;
 pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
-pub use sequence::{Sequence, ends_transaction, first_after};
 pub use sites::{QuerySite, Site, calls, queries};
 pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};

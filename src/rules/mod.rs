@@ -5,7 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Lang, Unit};
-use crate::semantic::{FactsOf, UnitFacts};
+use crate::semantic::{Semantic, UnitFacts};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
 mod backoff_without_jitter;
@@ -39,12 +39,12 @@ pub struct Context<'a> {
     /// Every unit of the file, for rules that follow a value into a same-file helper.
     pub units: &'a [Unit],
     /// The facts of each unit, computed once and shared by every rule.
-    pub semantic: &'a dyn FactsOf,
+    pub semantic: &'a Semantic<'a>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The facts of `unit` (see [`crate::semantic`]).
-    pub fn facts(&self, unit: &Unit) -> &UnitFacts<'_> {
+    pub fn facts(&self, unit: &Unit) -> &UnitFacts<'a> {
         self.semantic.of(unit)
     }
 

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::flow::{self, QuerySite, Sequence};
+use crate::flow::{self, QuerySite};
 use crate::knowledge::Knowledge;
 use crate::model::{Lang, Outcome, Span, Unit};
 use crate::rules::Need;
+use crate::semantic::{self, Sequence};
 use crate::sql::{self, Statement, StatementKind};
 
 pub struct UncheckedOnConflict;
@@ -27,11 +28,10 @@ impl Rule for UncheckedOnConflict {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let queries = cx.facts(unit).queries();
-        let sequence = Sequence::new(queries);
+        let sequence = cx.facts(unit).sequence();
         let later = Later {
-            sequence: &sequence,
-            stops: first_stops(&sequence),
+            sequence,
+            stops: first_stops(sequence),
             side_effects: cx.facts(unit).once_only_effects(),
         };
         let mut findings = Vec::new();
@@ -118,15 +118,15 @@ fn outcome_checked(unit: &Unit, query: &QuerySite, site: &flow::Site, insert: &S
 }
 
 /// What runs after a statement, found once for the whole unit.
-struct Later<'s, 'q, 'a> {
-    sequence: &'s Sequence<'q, 'a>,
+struct Later<'s, 'a> {
+    sequence: &'s Sequence<'a>,
     /// See [`first_stops`].
     stops: Vec<Option<usize>>,
     /// The once-only side-effect calls of the unit, in source order.
     side_effects: &'s [flow::Site<'a>],
 }
 
-impl Later<'_, '_, '_> {
+impl Later<'_, '_> {
     /// The first write (to another table, not reading the dedup table) or once-only side
     /// effect after the insert at `position`, within its transaction.
     fn effect(
@@ -180,7 +180,7 @@ fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
     };
     for position in sequence.positions().rev() {
         let (_, stmt) = sequence.get(position);
-        if flow::ends_transaction(stmt) {
+        if semantic::ends_transaction(stmt) {
             nearest = Some(position);
         } else if stmt.is_write() {
             if let Some(table) = stmt.table.as_deref() {

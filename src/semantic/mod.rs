@@ -1,23 +1,42 @@
-//! The semantic layer: the facts about a unit that several rules read (its calls with their
-//! roles, its queries with their SQL facts), computed once per unit and shared by every rule
-//! that asks, as ruff's checker and oxc's semantic model are. Cross-function summaries are
-//! to be built from it.
+//! The semantic layer: the facts about a unit that several rules read, computed once per
+//! unit and shared by every rule that asks, as ruff's checker and oxc's semantic model are.
+//! Cross-function summaries (what a function reads by key, writes, waits for, retries) are to
+//! be built from these facts.
+//!
+//! A unit's facts ([`UnitFacts`]) are computed the first time a rule asks for them, each
+//! fact beyond the calls and queries only when a rule asks for it:
+//! - its calls with their roles, and those with a once-only effect;
+//! - its queries, and their SQL statements in order ([`Sequence`]), with the named-query
+//!   markers of a SQL file between them ([`NamedQueries`]).
+//!
+//! One idea a file besides this one, each re-exported here:
+//! - `sequence`: the SQL statements of a unit in order, with indexes built once.
+//! - `named_queries`: the lines of a SQL file that name a query.
+
+mod named_queries;
+mod sequence;
 
 use std::cell::OnceCell;
 
 use crate::flow::{self, QuerySite, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Unit};
+pub use named_queries::NamedQueries;
+pub use sequence::{Sequence, ends_transaction, first_after};
 
 /// What one unit holds, in source order.
 pub struct UnitFacts<'a> {
+    unit: &'a Unit,
+    /// The text of the unit's file.
+    source: &'a str,
     calls: Vec<Site<'a>>,
-    queries: Vec<QuerySite<'a>>,
+    sequence: Sequence<'a>,
     once_only_effects: Vec<Site<'a>>,
+    named_queries: OnceCell<NamedQueries<'a>>,
 }
 
 impl<'a> UnitFacts<'a> {
-    fn of(unit: &'a Unit, knowledge: &Knowledge) -> UnitFacts<'a> {
+    fn of(unit: &'a Unit, source: &'a str, knowledge: &Knowledge) -> UnitFacts<'a> {
         let calls = flow::calls(unit);
         let once_only_effects = calls
             .iter()
@@ -32,9 +51,12 @@ impl<'a> UnitFacts<'a> {
             })
             .collect();
         UnitFacts {
-            queries: flow::queries(unit),
+            unit,
+            source,
+            sequence: Sequence::new(flow::queries(unit)),
             calls,
             once_only_effects,
+            named_queries: OnceCell::new(),
         }
     }
 
@@ -46,7 +68,19 @@ impl<'a> UnitFacts<'a> {
     /// Every query: calls that run SQL, and SQL statements of a script (see
     /// [`flow::queries`]).
     pub fn queries(&self) -> &[QuerySite<'a>] {
-        &self.queries
+        self.sequence.queries()
+    }
+
+    /// The SQL statements of the queries, in the order they run.
+    pub fn sequence(&self) -> &Sequence<'a> {
+        &self.sequence
+    }
+
+    /// The lines of the unit's text that name a query (sqlc's `-- name: GetKey :one`): the
+    /// statements on either side of one are run separately.
+    pub fn named_queries(&self) -> &NamedQueries<'a> {
+        self.named_queries
+            .get_or_init(|| NamedQueries::new(self.source, &self.unit.span))
     }
 
     /// The calls with an effect outside the program that must happen once (a charge, a
@@ -57,27 +91,30 @@ impl<'a> UnitFacts<'a> {
     }
 }
 
-/// Where rules get a unit's facts: [`Semantic`], behind a reference that does not tie the
-/// rules' context to the lifetime of the facts' cache.
-pub trait FactsOf {
-    /// The facts of `unit`, one of the file's units.
-    fn of(&self, unit: &Unit) -> &UnitFacts<'_>;
-}
-
 /// The facts of every unit of one file, each computed the first time a rule asks.
 pub struct Semantic<'a> {
     units: &'a [Unit],
+    source: &'a str,
     knowledge: &'a Knowledge,
     facts: Vec<OnceCell<UnitFacts<'a>>>,
 }
 
 impl<'a> Semantic<'a> {
-    pub fn new(units: &'a [Unit], knowledge: &'a Knowledge) -> Semantic<'a> {
+    /// The facts of `units`, the units of the file whose text is `source`.
+    pub fn new(units: &'a [Unit], source: &'a str, knowledge: &'a Knowledge) -> Semantic<'a> {
         Semantic {
             units,
+            source,
             knowledge,
             facts: units.iter().map(|_| OnceCell::new()).collect(),
         }
+    }
+
+    /// The facts of `unit`, one of the file's units.
+    pub fn of(&self, unit: &Unit) -> &UnitFacts<'a> {
+        let index = self.index_of(unit);
+        self.facts[index]
+            .get_or_init(|| UnitFacts::of(&self.units[index], self.source, self.knowledge))
     }
 
     /// Where `unit` stands among the file's units: by address, since rules are handed the
@@ -91,12 +128,5 @@ impl<'a> Semantic<'a> {
             "the semantic layer was asked about a unit of another file"
         );
         index
-    }
-}
-
-impl FactsOf for Semantic<'_> {
-    fn of(&self, unit: &Unit) -> &UnitFacts<'_> {
-        let index = self.index_of(unit);
-        self.facts[index].get_or_init(|| UnitFacts::of(&self.units[index], self.knowledge))
     }
 }
