@@ -7,7 +7,7 @@
 //!
 //! One idea a file, each re-exported here:
 //! - `walk`: walks over statements and expressions (loop headers and closures included).
-//! - `sites`: the calls and queries of a unit.
+//! - `sites`: the calls, queries and loops of a unit.
 //! - `units`: closures as units, the same-file function a callee names.
 //! - `binding`: where a call's value and error go, and whether they are tested.
 //! - `retry`: whether repeated work retries something remote.
@@ -35,12 +35,12 @@ pub use existence::existence_test;
 pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
-pub use sites::{QuerySite, Site, calls, queries};
+pub use sites::{LoopSite, QuerySite, Site, calls, enclosing_loops, loops, queries};
 pub use units::{closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{
-    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, enclosing_loops,
-    is_var, reads, returned_values, stmts_after, strip,
+    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, is_var, reads,
+    returned_values, stmts_after, strip,
 };
 
 /// A module lowered and classified, for the tests of flow's parts.

@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::sites::LoopSite;
 use super::units::{param_for_arg, same_file_unit};
-use super::walk::{assigned_vars, assignments, enclosing_loops, returned_values};
+use super::walk::{assigned_vars, assignments, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
     BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp, Unit,
@@ -118,12 +119,15 @@ impl<'a> ValueFlow<'a> {
         ValueFlow { unit, ..*self }
     }
 
-    /// The variables that change steadily from one iteration to the next of the loops
-    /// enclosing `span` (or from one recursive call to the next), with how and where.
-    pub fn trends_at(&self, span: &Span) -> BTreeMap<String, Trend> {
+    /// The variables that change steadily from one iteration to the next of `enclosing`, the
+    /// loops around a point of this unit, innermost first (see [`enclosing_loops`]), or from
+    /// one recursive call to the next, with how and where.
+    ///
+    /// [`enclosing_loops`]: super::enclosing_loops
+    pub fn trends_in(&self, enclosing: &[LoopSite]) -> BTreeMap<String, Trend> {
         let mut out = BTreeMap::new();
-        for (stmt, l) in enclosing_loops(self.unit, span) {
-            for (var, trend) in self.trends_in_loop(stmt, l) {
+        for site in enclosing {
+            for (var, trend) in self.trends_in_loop(site.stmt, site.the_loop) {
                 out.entry(var).or_insert(trend);
             }
         }
@@ -538,7 +542,7 @@ pub fn is_numeric_range(iterated: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{calls, module};
+    use crate::flow::{calls, enclosing_loops, loops, module};
 
     /// The variable a sleep's duration grows with, in the unit named `unit`.
     fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
@@ -551,11 +555,12 @@ mod tests {
             lang,
             knowledge: &k,
         };
+        let loops = loops(u);
         calls(u).into_iter().find_map(|site| {
             let CallRole::Sleep { duration_arg } = site.call.role else {
                 return None;
             };
-            let trends = values.trends_at(&site.expr.span);
+            let trends = values.trends_in(&enclosing_loops(&loops, &site.expr.span));
             values
                 .growth_in(&site.call.args[duration_arg], &trends)
                 .map(|g| g.var)

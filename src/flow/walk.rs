@@ -3,9 +3,7 @@
 //! above one, the variables a statement writes and whether an expression reads one.
 //! Language-blind, and blind to what the calls do.
 
-use crate::model::{
-    BinOp, Block, Expr, ExprKind, Loop, Scope, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
-};
+use crate::model::{BinOp, Block, Expr, ExprKind, Scope, Stmt, StmtKind, TargetKind, UnOp};
 
 /// `expr` without `&`, `*`, `.await` and `?` around it.
 pub fn strip(expr: &Expr) -> &Expr {
@@ -132,19 +130,4 @@ pub fn returned_values(body: &Block) -> Vec<&Expr> {
             _ => None,
         })
         .collect()
-}
-
-/// The loop statements of `unit` that enclose `span`, innermost first.
-pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Loop)> {
-    let mut out: Vec<(&Stmt, &Loop)> = (unit.body.stmts_in(Scope::FLOW))
-        .into_iter()
-        .filter_map(|stmt| match &stmt.kind {
-            StmtKind::Loop(l) if stmt.span.start <= span.start && span.end <= stmt.span.end => {
-                Some((stmt, l))
-            }
-            _ => None,
-        })
-        .collect();
-    out.sort_by_key(|(stmt, _)| std::cmp::Reverse(stmt.span.start));
-    out
 }

@@ -53,8 +53,9 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
+    let facts = cx.facts(unit);
     let mut findings = Vec::new();
-    for &site in cx.facts(unit).calls() {
+    for &site in facts.calls() {
         let CallRole::Sleep { duration_arg } = site.call.role else {
             continue;
         };
@@ -63,9 +64,10 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         };
         // A growing wait between polls of a state (a process gone, a cache drained) paces
         // one caller; a retry is a wait after a failure.
-        let body = flow::enclosing_loops(unit, &site.expr.span)
+        let enclosing = facts.enclosing_loops(&site.expr.span);
+        let body = enclosing
             .first()
-            .map_or(&unit.body, |(_, l)| &l.body);
+            .map_or(&unit.body, |innermost| &innermost.the_loop.body);
         // Waiting for a server on this machine paces one local client (a dev tool's
         // database, a test's container): there is no crowd to fall into step.
         let local = body
@@ -74,7 +76,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             .flat_map(|stmt| stmt.exprs())
             .any(|e| flow::mentions_local_host(e, cx.knowledge));
         let retries = !local && flow::observes_failure(body, cx.knowledge);
-        let trends = values.trends_at(&site.expr.span);
+        let trends = values.trends_in(&enclosing);
         if !retries || trends.is_empty() {
             continue;
         }

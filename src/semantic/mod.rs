@@ -7,7 +7,8 @@
 //! fact beyond the calls and queries only when a rule asks for it:
 //! - its calls with their roles, and those with a once-only effect;
 //! - its queries, and their SQL statements in order ([`Sequence`]), with the named-query
-//!   markers of a SQL file between them ([`NamedQueries`]).
+//!   markers of a SQL file between them ([`NamedQueries`]);
+//! - its loops, and those around any point of it.
 //!
 //! One idea a file besides this one, each re-exported here:
 //! - `sequence`: the SQL statements of a unit in order, with indexes built once.
@@ -18,9 +19,9 @@ mod sequence;
 
 use std::cell::OnceCell;
 
-use crate::flow::{self, QuerySite, Site};
+use crate::flow::{self, LoopSite, QuerySite, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Unit};
+use crate::model::{CallRole, Span, Unit};
 pub use named_queries::NamedQueries;
 pub use sequence::{Sequence, ends_transaction, first_after};
 
@@ -33,6 +34,7 @@ pub struct UnitFacts<'a> {
     sequence: Sequence<'a>,
     once_only_effects: Vec<Site<'a>>,
     named_queries: OnceCell<NamedQueries<'a>>,
+    loops: OnceCell<Vec<LoopSite<'a>>>,
 }
 
 impl<'a> UnitFacts<'a> {
@@ -57,6 +59,7 @@ impl<'a> UnitFacts<'a> {
             calls,
             once_only_effects,
             named_queries: OnceCell::new(),
+            loops: OnceCell::new(),
         }
     }
 
@@ -81,6 +84,16 @@ impl<'a> UnitFacts<'a> {
     pub fn named_queries(&self) -> &NamedQueries<'a> {
         self.named_queries
             .get_or_init(|| NamedQueries::new(self.source, &self.unit.span))
+    }
+
+    /// Every loop of the unit's own flow, in source order (see [`flow::loops`]).
+    pub fn loops(&self) -> &[LoopSite<'a>] {
+        self.loops.get_or_init(|| flow::loops(self.unit))
+    }
+
+    /// The loops that enclose `span`, innermost first.
+    pub fn enclosing_loops(&self, span: &Span) -> Vec<LoopSite<'a>> {
+        flow::enclosing_loops(self.loops(), span)
     }
 
     /// The calls with an effect outside the program that must happen once (a charge, a
