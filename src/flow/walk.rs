@@ -97,10 +97,25 @@ pub fn bound_names(stmt: &Stmt, expr: &Expr) -> Vec<String> {
 }
 
 /// An assignment somewhere in a unit: `var op= value`.
+#[derive(Clone, Copy)]
 pub struct Assignment<'a> {
     pub stmt: &'a Stmt,
     pub op: Option<BinOp>,
     pub value: &'a Expr,
+}
+
+impl<'a> Assignment<'a> {
+    /// The assignment `stmt` is, if it is one.
+    pub fn of(stmt: &'a Stmt) -> Option<Assignment<'a>> {
+        match &stmt.kind {
+            StmtKind::Assign { op, value, .. } => Some(Assignment {
+                stmt,
+                op: *op,
+                value,
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// Every assignment to `var` in `block` (loop headers included, closures not).
@@ -108,16 +123,8 @@ pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
     block
         .stmts_in(Scope::FLOW)
         .into_iter()
-        .filter_map(|stmt| match &stmt.kind {
-            StmtKind::Assign { op, value, .. } if assigned_vars(stmt).iter().any(|v| v == var) => {
-                Some(Assignment {
-                    stmt,
-                    op: *op,
-                    value,
-                })
-            }
-            _ => None,
-        })
+        .filter_map(Assignment::of)
+        .filter(|a| assigned_vars(a.stmt).iter().any(|v| v == var))
         .collect()
 }
 

@@ -216,8 +216,7 @@ fn check_strategy(
         unit,
         stmt,
         expr,
-        lang: cx.lang,
-        source: cx.source,
+        cx,
     };
     if retry_marks::find(&site, facts.constant_when).is_some() {
         return None;

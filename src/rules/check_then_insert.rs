@@ -246,7 +246,7 @@ impl Protection {
             serializable_before
                 .push(serializable_before[serializable_before.len() - 1] || stmt.serializable);
         }
-        let exprs = unit.all_exprs();
+        let exprs = cx.facts(unit).exprs();
         let first_named = |names: &dyn Fn(&str) -> bool| {
             (exprs.iter())
                 .filter(|e| matches!(e.kind, ExprKind::Name(_) | ExprKind::Field { .. }))

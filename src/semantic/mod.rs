@@ -8,12 +8,16 @@
 //! - its calls with their roles, and those with a once-only effect;
 //! - its queries, and their SQL statements in order ([`Sequence`]), with the named-query
 //!   markers of a SQL file between them ([`NamedQueries`]);
-//! - its loops, and those around any point of it.
+//! - its loops, and those around any point of it;
+//! - every expression outside its closures, and where each variable is assigned
+//!   ([`Assignments`]).
 //!
 //! One idea a file besides this one, each re-exported here:
 //! - `sequence`: the SQL statements of a unit in order, with indexes built once.
 //! - `named_queries`: the lines of a SQL file that name a query.
+//! - `assignments`: where each variable of a unit is assigned.
 
+mod assignments;
 mod named_queries;
 mod sequence;
 
@@ -21,7 +25,8 @@ use std::cell::OnceCell;
 
 use crate::flow::{self, LoopSite, QuerySite, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Span, Unit};
+use crate::model::{CallRole, Expr, Span, Unit};
+pub use assignments::Assignments;
 pub use named_queries::NamedQueries;
 pub use sequence::{Sequence, ends_transaction, first_after};
 
@@ -35,6 +40,8 @@ pub struct UnitFacts<'a> {
     once_only_effects: Vec<Site<'a>>,
     named_queries: OnceCell<NamedQueries<'a>>,
     loops: OnceCell<Vec<LoopSite<'a>>>,
+    exprs: OnceCell<Vec<&'a Expr>>,
+    assignments: OnceCell<Assignments<'a>>,
 }
 
 impl<'a> UnitFacts<'a> {
@@ -60,6 +67,8 @@ impl<'a> UnitFacts<'a> {
             once_only_effects,
             named_queries: OnceCell::new(),
             loops: OnceCell::new(),
+            exprs: OnceCell::new(),
+            assignments: OnceCell::new(),
         }
     }
 
@@ -94,6 +103,18 @@ impl<'a> UnitFacts<'a> {
     /// The loops that enclose `span`, innermost first.
     pub fn enclosing_loops(&self, span: &Span) -> Vec<LoopSite<'a>> {
         flow::enclosing_loops(self.loops(), span)
+    }
+
+    /// Every expression outside the unit's closures, sub-expressions included, in source order
+    /// (see [`Unit::all_exprs`]).
+    pub fn exprs(&self) -> &[&'a Expr] {
+        self.exprs.get_or_init(|| self.unit.all_exprs())
+    }
+
+    /// Where each variable is assigned, `for` headers included, closures not.
+    pub fn assignments(&self) -> &Assignments<'a> {
+        self.assignments
+            .get_or_init(|| Assignments::of(&self.unit.body))
     }
 
     /// The calls with an effect outside the program that must happen once (a charge, a

@@ -37,8 +37,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             unit,
             stmt: site.stmt,
             expr: site.expr,
-            lang: cx.lang,
-            source: cx.source,
+            cx,
         };
         let opted_in = retry_marks::find(&marks, facts.retries_all_when);
         if opted_in.is_none()
@@ -88,7 +87,9 @@ fn uses_strategy_of(unit: &Unit, call: &Call, library: &str, cx: &Context) -> bo
     call.args.iter().any(|arg| {
         is_strategy(arg)
             || flow::strip(arg).dotted().is_some_and(|var| {
-                flow::assignments(&unit.body, &var)
+                cx.facts(unit)
+                    .assignments()
+                    .to(&var)
                     .iter()
                     .any(|a| is_strategy(a.value))
             })
@@ -153,7 +154,9 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[&str], cx: &Context) -
             let inside = arg.exprs_in(Scope::DEEP);
             return marked(inside.clone()) || marked_in_callee(inside);
         };
-        flow::assignments(&unit.body, &name)
+        cx.facts(unit)
+            .assignments()
+            .to(&name)
             .iter()
             .any(|a| marked(a.value.exprs_in(Scope::DEEP)))
             || flow::same_file_unit(cx.units, arg)

@@ -156,12 +156,10 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
         .dotted()
         .filter(|n| !n.contains('.'))
         .and_then(|name| {
-            flow::assignments(&unit.body, &name)
-                .into_iter()
-                .find_map(|a| match &a.value.kind {
-                    ExprKind::Closure { body, .. } => Some(body),
-                    _ => None,
-                })
+            (cx.facts(unit).assignments().to(&name).iter()).find_map(|a| match &a.value.kind {
+                ExprKind::Closure { body, .. } => Some(body),
+                _ => None,
+            })
         });
     let Some(body) =
         local.or_else(|| flow::same_file_unit(cx.units, &call.callee).map(|u| &u.body))
