@@ -6,10 +6,12 @@
 //! error variable is named like one (`err`, `e`, `error`) when it stands alone.
 //!
 //! One idea a file, each re-exported here:
-//! - `walk`: walks over statements and expressions (loop headers and closures included).
+//! - `walk`: questions the model's walks answer: the chain above an expression, the
+//!   variables a statement writes and an expression reads, the values a body returns.
 //! - `sites`: the calls, queries and loops of a unit.
 //! - `units`: closures as units, the same-file function a callee names.
 //! - `binding`: where a call's value and error go, and whether they are tested.
+//! - `divergence`: whether control falls through a statement.
 //! - `retry`: whether repeated work retries something remote.
 //! - `outcomes`: what a read can have found, and what a condition says about it.
 //! - `reach`: which outcomes of a read reach each later statement.

@@ -1,7 +1,8 @@
-//! Walks over a unit that the model's own (`Block::all_stmts`, `Expr::walk`) do not give:
-//! loop headers and closure bodies included, the statements after a point, the expressions
-//! above one, the variables a statement writes and whether an expression reads one.
-//! Language-blind, and blind to what the calls do.
+//! Questions about a unit's statements and expressions that several analyses ask, answered
+//! with the model's walks (see [`crate::model::Scope`]): an expression without the wrappers
+//! around it, whether one holds another and the chain of expressions above one, the
+//! statements after a point, the variables a statement writes and whether an expression
+//! reads one, the values a body returns. Language-blind, and blind to what the calls do.
 
 use crate::model::{BinOp, Block, Expr, ExprKind, Scope, Stmt, StmtKind, TargetKind, UnOp};
 
