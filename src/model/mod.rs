@@ -13,19 +13,20 @@
 //! libraries) from the knowledge table, so that no front-end knows a library
 //! and no rule knows a parser.
 
-mod call;
-mod expr;
 mod lang;
 mod module;
+mod role;
 mod span;
-mod stmt;
+mod syntax;
 pub mod visit;
 mod walks;
 
-pub use call::{Call, CallRole, KvOp, Outcome, Query, RetryCall, SqlText};
-pub use expr::{BinOp, Expr, ExprKind, UnOp};
 pub use lang::{FileKind, Lang};
 pub use module::{Comment, Import, Module, NoteWeight, ParseNote, Unit, UnitKind};
+pub use role::{CallRole, KvOp, Outcome, Query, RetryCall, SqlText};
 pub use span::{Span, StrLit};
-pub use stmt::{Arm, Block, Guard, Loop, LoopKind, Stmt, StmtKind, Target, TargetKind};
+pub use syntax::{
+    Arm, BinOp, Block, Call, Expr, ExprKind, Guard, Loop, LoopKind, Stmt, StmtKind, Target,
+    TargetKind, UnOp,
+};
 pub use walks::Scope;

@@ -1,7 +1,8 @@
 //! One lowered file: its units (functions and scripts), and what the front-end kept beside
 //! them (comments, parse notes, imports, test code).
 
-use super::{Block, Span};
+use super::span::Span;
+use super::syntax::Block;
 
 /// One lowered file: its units plus what the front-end could not read.
 #[derive(Debug, Default)]

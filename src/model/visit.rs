@@ -14,13 +14,15 @@
 //! Two parts of a unit do not run as the statements around them do, and a visitor says
 //! whether it goes there: a `for` header's init and post statements
 //! ([`Visitor::visit_for_clause`]) and closure bodies ([`Visitor::visit_closure_body`]).
-//! Both are entered by default; [`Scope`](super::Scope) names the walks that leave them out.
+//! Both are entered by default; `Scope` names the walks that leave them out.
 //!
 //! Call roles are not walked: they are what [`crate::analysis`] concluded, not syntax.
 //!
 //! Both forms are written once, by `walker!` below, so that they cannot drift apart.
 
-use super::{Block, Expr, ExprKind, Guard, Span, Stmt, StmtKind, StrLit, Target, TargetKind, Unit};
+use super::module::Unit;
+use super::span::{Span, StrLit};
+use super::syntax::{Block, Expr, ExprKind, Guard, Stmt, StmtKind, Target, TargetKind};
 
 /// Writes a visitor trait and its `walk_*` functions for one way of holding the nodes:
 /// `&'m` (read) or `&mut` (mutable). `nodes` is the reference type of the nodes, `borrow`

@@ -2,8 +2,9 @@
 //! a block as far as a [`Scope`] reaches, and the expressions directly under a statement or
 //! an expression. All list in the walk's order (see [`super::visit`]).
 
+use super::module::Unit;
+use super::syntax::{Block, Expr, Stmt};
 use super::visit::{Visitor, walk_expr, walk_stmt};
-use super::{Block, Expr, Stmt, Unit};
 
 /// How far a walk over a block goes beyond its statements, the blocks nested in them and
 /// their expressions.

@@ -1,18 +1,8 @@
-//! Calls, and what [`crate::analysis`] says each does: runs SQL, sleeps, draws randomness,
-//! reads or writes a key-value store, or calls a retry library.
+//! What [`crate::analysis`] says a call does: runs SQL, sleeps, draws randomness, reads or
+//! writes a key-value store, or calls a retry library.
 
-use super::{Expr, StrLit};
+use super::span::StrLit;
 use crate::sql;
-
-#[derive(Debug, Clone)]
-pub struct Call {
-    /// The called expression: a `Name` for a function or macro (`time.Sleep`, `format!`),
-    /// a `Field` whose base is the receiver for a method call (`db.Exec`).
-    pub callee: Box<Expr>,
-    pub args: Vec<Expr>,
-    /// What the call is, filled in by [`crate::analysis`] from the knowledge table.
-    pub role: CallRole,
-}
 
 /// What a call does, as far as the rules care.
 #[derive(Debug, Clone, Default)]
