@@ -18,13 +18,16 @@ pub struct Scope {
 
 impl Scope {
     /// Blocks only: no `for` header statements, no closure bodies. What
-    /// [`Block::all_stmts`], [`Unit::all_exprs`] and [`Expr::walk`] list.
+    /// [`Block::all_stmts`], [`Unit::all_exprs`] and [`Expr::walk`] list, and so where a
+    /// unit's calls and queries are found: a call in a `for` header's init or post statement
+    /// is not one of them.
     pub const BLOCKS: Scope = Scope {
         for_clauses: false,
         closures: false,
     };
 
-    /// The unit's own flow: `for` header statements too, closure bodies not.
+    /// The unit's own flow: `for` header statements too, closure bodies not. What the
+    /// analyses of loops, assignments, returned values and failure tests walk.
     pub const FLOW: Scope = Scope {
         for_clauses: true,
         closures: false,
