@@ -30,11 +30,11 @@ impl<'a> Visitor<'a> for Closures<'a> {
         walk_expr(self, expr);
     }
 
-    /// An assignment's target is walked twice, so that a closure in one
-    /// (`handlers[route(func() { … })] = h`) is two units, each checked: the walk this one
-    /// replaced went through targets both among the statement's expressions and on their own,
-    /// and the move to one walker was to change no finding. A candidate for a change of its
-    /// own.
+    /// An assignment's target is walked twice, so a closure in one
+    /// (`handlers[route(func() { … })] = h`) becomes two units, both checked. The
+    /// hand-written walk this replaced went through a target both as one of the statement's
+    /// expressions and on its own; kept so that moving to one walker changed no result.
+    /// Walking it once is a change of its own to make.
     fn visit_target(&mut self, target: &'a Target) {
         walk_target(self, target);
         walk_target(self, target);
