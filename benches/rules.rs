@@ -41,7 +41,7 @@ fn check(bencher: Bencher, name: &str) {
             .iter()
             .filter(|(lang, _, _)| rule.meta().langs.contains(lang))
             .map(|(lang, text, module)| {
-                let semantic = Semantic::new(&module.units, &knowledge);
+                let semantic = Semantic::new(&module.units, text, &knowledge);
                 let cx = Context {
                     lang: *lang,
                     knowledge: &knowledge,

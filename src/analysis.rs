@@ -4,19 +4,38 @@
 pub(crate) mod evaluate;
 
 use crate::knowledge::Knowledge;
+use crate::model::visit::{VisitorMut, walk_expr_mut};
 use crate::model::{
-    Block, Call, CallRole, Expr, ExprKind, Guard, Import, KvOp, Lang, Module, Outcome, Query,
-    SqlText, Stmt, StmtKind, StrLit, TargetKind, UnOp,
+    Call, CallRole, Expr, ExprKind, Import, KvOp, Lang, Module, Outcome, Query, SqlText, StmtKind,
+    StrLit, UnOp,
 };
 use crate::sql;
 
 /// Classifies the calls of every unit of `module`.
 pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
-    let imports = &module.imports;
+    let mut classifier = Classifier {
+        lang,
+        knowledge,
+        imports: &module.imports,
+    };
     for unit in &mut module.units {
-        for_each_expr_mut(&mut unit.body, &mut |expr| {
-            classify_expr(expr, lang, knowledge, imports)
-        });
+        classifier.visit_unit_mut(unit);
+    }
+}
+
+/// Classifies every call of a unit, closure bodies and `for` headers included, each after the
+/// calls inside it: a wrapper is known by what it wraps, and the terminal call of a builder
+/// chain takes over what its steps were found to be.
+struct Classifier<'k> {
+    lang: Lang,
+    knowledge: &'k Knowledge,
+    imports: &'k [Import],
+}
+
+impl VisitorMut for Classifier<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        walk_expr_mut(self, expr);
+        classify_expr(expr, self.lang, self.knowledge, self.imports);
     }
 }
 
@@ -261,113 +280,4 @@ pub fn sql_text(lit: &StrLit) -> SqlText {
         statements: sql::facts(&lit.value),
         text: lit.clone(),
     }
-}
-
-/// Calls `f` on every expression of `block`, children before parents, closure bodies included.
-pub fn for_each_expr_mut(block: &mut Block, f: &mut impl FnMut(&mut Expr)) {
-    for stmt in &mut block.stmts {
-        stmt_exprs_mut(stmt, f);
-    }
-}
-
-fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
-    match &mut stmt.kind {
-        StmtKind::Assign {
-            targets,
-            value,
-            else_block,
-            ..
-        } => {
-            for t in targets {
-                if let TargetKind::Place(e) = &mut t.kind {
-                    expr_mut(e, f);
-                }
-            }
-            expr_mut(value, f);
-            if let Some(b) = else_block {
-                for_each_expr_mut(b, f);
-            }
-        }
-        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => {
-            expr_mut(e, f)
-        }
-        StmtKind::Branch { subject, arms } => {
-            if let Some(s) = subject {
-                expr_mut(s, f);
-            }
-            for arm in arms {
-                match &mut arm.guard {
-                    Guard::Cond(c) => expr_mut(c, f),
-                    Guard::Pattern {
-                        alternatives,
-                        extra,
-                    } => {
-                        alternatives.iter_mut().for_each(|a| expr_mut(a, f));
-                        if let Some(x) = extra {
-                            expr_mut(x, f);
-                        }
-                    }
-                    Guard::Else => {}
-                }
-                for_each_expr_mut(&mut arm.body, f);
-            }
-        }
-        StmtKind::Loop(l) => {
-            l.init.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
-            if let Some(c) = &mut l.cond {
-                expr_mut(c, f);
-            }
-            l.post.iter_mut().for_each(|s| stmt_exprs_mut(s, f));
-            for_each_expr_mut(&mut l.body, f);
-        }
-        StmtKind::Try {
-            body,
-            handler,
-            finally,
-            ..
-        } => {
-            for_each_expr_mut(body, f);
-            if let Some(h) = handler {
-                for_each_expr_mut(h, f);
-            }
-            if let Some(fin) = finally {
-                for_each_expr_mut(fin, f);
-            }
-        }
-        StmtKind::Block(b) => for_each_expr_mut(b, f),
-        StmtKind::Return(None)
-        | StmtKind::Declare { .. }
-        | StmtKind::Break(_)
-        | StmtKind::Continue(_) => {}
-    }
-}
-
-fn expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
-    match &mut expr.kind {
-        ExprKind::Name(_)
-        | ExprKind::Str(_)
-        | ExprKind::Number { .. }
-        | ExprKind::Bool(_)
-        | ExprKind::Sql(_) => {}
-        ExprKind::Field { base, .. } => expr_mut(base, f),
-        ExprKind::Call(call) => {
-            expr_mut(&mut call.callee, f);
-            call.args.iter_mut().for_each(|a| expr_mut(a, f));
-        }
-        ExprKind::Binary { lhs, rhs, .. } => {
-            expr_mut(lhs, f);
-            expr_mut(rhs, f);
-        }
-        ExprKind::Unary { operand, .. } | ExprKind::Try(operand) => expr_mut(operand, f),
-        ExprKind::Closure { body, .. } => for_each_expr_mut(body, f),
-        ExprKind::Composite { fields, .. } => fields.iter_mut().for_each(|(_, e)| expr_mut(e, f)),
-        ExprKind::Index { base, index } => {
-            expr_mut(base, f);
-            expr_mut(index, f);
-        }
-        ExprKind::List(items) | ExprKind::Other(items) => {
-            items.iter_mut().for_each(|e| expr_mut(e, f))
-        }
-    }
-    f(expr);
 }

@@ -131,7 +131,7 @@ fn check_code(
             ..FileResult::default()
         };
     }
-    let semantic = Semantic::new(&module.units, knowledge);
+    let semantic = Semantic::new(&module.units, source, knowledge);
     let cx = Context {
         lang,
         knowledge,

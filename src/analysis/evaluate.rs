@@ -5,7 +5,7 @@
 //! the analysis side: the table itself is data and knows no expression.
 
 use crate::knowledge::{ArgTest, CallShape, Knowledge, RetryApi, RetryRole};
-use crate::model::{Expr, ExprKind, Lang};
+use crate::model::{Expr, ExprKind, Lang, Scope};
 
 /// The retry-library entry a call is, by its callee and the shape of its arguments, with
 /// where it stands in [`Knowledge::retries`].
@@ -65,7 +65,7 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
         ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name.as_str()),
         ArgTest::Mentions(word) => arg.is_some_and(|a| {
             let word = word.to_ascii_lowercase();
-            crate::flow::deep_walk(a).iter().any(|e| {
+            a.exprs_in(Scope::DEEP).iter().any(|e| {
                 e.dotted()
                     .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
             })

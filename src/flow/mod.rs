@@ -6,25 +6,24 @@
 //! error variable is named like one (`err`, `e`, `error`) when it stands alone.
 //!
 //! One idea a file, each re-exported here:
-//! - `walk`: walks over statements and expressions (loop headers and closures included).
-//! - `sites`: the calls and queries of a unit.
+//! - `walk`: questions the model's walks answer: the chain above an expression, the
+//!   variables a statement writes and an expression reads, the values a body returns.
+//! - `sites`: the calls, queries and loops of a unit.
 //! - `units`: closures as units, the same-file function a callee names.
 //! - `binding`: where a call's value and error go, and whether they are tested.
+//! - `divergence`: whether control falls through a statement.
 //! - `retry`: whether repeated work retries something remote.
 //! - `outcomes`: what a read can have found, and what a condition says about it.
 //! - `reach`: which outcomes of a read reach each later statement.
 //! - `existence`: the usual classifier, whether a condition says the read found anything.
 //! - `value_flow`: trends of loop variables, growth with them, randomness.
-//! - `sequence`, `named_queries`: the SQL statements of a unit, in order.
 
 mod binding;
 mod divergence;
 mod existence;
-mod named_queries;
 mod outcomes;
 mod reach;
 mod retry;
-mod sequence;
 mod sites;
 mod units;
 mod value_flow;
@@ -35,17 +34,15 @@ pub use binding::{
 };
 pub use divergence::{block_diverges, diverges};
 pub use existence::existence_test;
-pub use named_queries::NamedQueries;
 pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
-pub use sequence::{Sequence, ends_transaction, first_after};
-pub use sites::{QuerySite, Site, calls, queries};
+pub use sites::{LoopSite, QuerySite, Site, calls, enclosing_loops, loops, queries};
 pub use units::{Functions, SameFile, closure_unit, closure_units, param_for_arg, same_file_unit};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{
-    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, deep_block_exprs,
-    deep_walk, enclosing_loops, every_stmt, is_var, reads, returned_values, stmts_after, strip,
+    Assignment, assigned_vars, assignments, bound_names, chain_above, contains, is_var, reads,
+    returned_values, stmts_after, strip,
 };
 
 /// A module lowered and classified, for the tests of flow's parts.

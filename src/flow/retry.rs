@@ -4,9 +4,9 @@
 
 use super::binding::binding;
 use super::sites::Site;
-use super::walk::{every_stmt, strip};
+use super::walk::strip;
 use crate::knowledge::Knowledge;
-use crate::model::{Block, CallRole, Expr, ExprKind, StmtKind, UnOp};
+use crate::model::{Block, CallRole, Expr, ExprKind, Scope, StmtKind, UnOp};
 
 /// Whether a string literal in `expr` names an address of the machine itself: what it calls
 /// is a local setup (a dev tool's database, a test's container), not a shared service.
@@ -24,7 +24,7 @@ pub fn mentions_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
 pub fn observes_failure(block: &Block, knowledge: &Knowledge) -> bool {
     let failure_word = |name: &str| knowledge.failure_tests.iter().any(|t| t == name);
     let is_sleep = |e: &Expr| matches!(e.as_call().map(|c| &c.role), Some(CallRole::Sleep { .. }));
-    every_stmt(block).into_iter().any(|stmt| {
+    block.stmts_in(Scope::FLOW).into_iter().any(|stmt| {
         if let StmtKind::Try {
             handler: Some(_), ..
         } = &stmt.kind

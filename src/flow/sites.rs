@@ -1,7 +1,11 @@
-//! The sites of a unit: the calls it makes, each with the statement it stands in, and the
-//! places where SQL runs (driver calls and script statements), in source order.
+//! The sites of a unit: the calls it makes, each with the statement it stands in, the
+//! places where SQL runs (driver calls and script statements), and its loops, in source
+//! order.
 
-use crate::model::{Call, CallRole, Expr, ExprKind, Outcome, Query, Span, SqlText, Stmt, Unit};
+use crate::model::{
+    Call, CallRole, Expr, ExprKind, Loop, Outcome, Query, Scope, Span, SqlText, Stmt, StmtKind,
+    Unit,
+};
 use crate::sql;
 
 /// A call found in a unit, with the statement it stands in.
@@ -86,5 +90,39 @@ pub fn queries(unit: &Unit) -> Vec<QuerySite<'_>> {
         }
     }
     out.sort_by_key(|q| q.span.start);
+    out
+}
+
+/// A loop of a unit, with the statement it is.
+#[derive(Clone, Copy)]
+pub struct LoopSite<'a> {
+    pub stmt: &'a Stmt,
+    pub the_loop: &'a Loop,
+}
+
+impl LoopSite<'_> {
+    /// Whether `span` lies within the loop statement (its header or its body).
+    fn encloses(&self, span: &Span) -> bool {
+        self.stmt.span.start <= span.start && span.end <= self.stmt.span.end
+    }
+}
+
+/// Every loop of the unit's own flow, in source order (an outer loop before those nested in
+/// it). The loops of its closures are those of the closures' units.
+pub fn loops(unit: &Unit) -> Vec<LoopSite<'_>> {
+    unit.body
+        .stmts_in(Scope::FLOW)
+        .into_iter()
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Loop(the_loop) => Some(LoopSite { stmt, the_loop }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The loops among `loops` (a unit's, see [`loops`]) that enclose `span`, innermost first.
+pub fn enclosing_loops<'a>(loops: &[LoopSite<'a>], span: &Span) -> Vec<LoopSite<'a>> {
+    let mut out: Vec<LoopSite> = loops.iter().filter(|l| l.encloses(span)).copied().collect();
+    out.sort_by_key(|l| std::cmp::Reverse(l.stmt.span.start));
     out
 }

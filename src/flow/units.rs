@@ -1,16 +1,44 @@
 //! The other units a unit leads to: each closure in it as a unit of its own, the same-file
 //! function a callee names, and which of that function's parameters receives an argument.
 
-use super::walk::deep_block_exprs;
-use crate::model::{Expr, ExprKind, Unit, UnitKind};
+use crate::model::visit::{Visitor, walk_expr, walk_target};
+use crate::model::{Expr, ExprKind, Target, Unit, UnitKind};
 
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
 pub fn closure_units(unit: &Unit) -> Vec<Unit> {
-    deep_block_exprs(&unit.body)
+    let mut closures = Closures::default();
+    closures.visit_block(&unit.body);
+    closures
+        .found
         .into_iter()
         .filter_map(closure_unit)
         .collect()
+}
+
+/// Collects the closures of a block at any depth, `for` headers included.
+#[derive(Default)]
+struct Closures<'a> {
+    found: Vec<&'a Expr>,
+}
+
+impl<'a> Visitor<'a> for Closures<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if matches!(expr.kind, ExprKind::Closure { .. }) {
+            self.found.push(expr);
+        }
+        walk_expr(self, expr);
+    }
+
+    /// An assignment's target is walked twice, so a closure in one
+    /// (`handlers[route(func() { … })] = h`) becomes two units, both checked. The
+    /// hand-written walk this replaced went through a target both as one of the statement's
+    /// expressions and on its own; kept so that moving to one walker changed no result.
+    /// Walking it once is a change of its own to make.
+    fn visit_target(&mut self, target: &'a Target) {
+        walk_target(self, target);
+        walk_target(self, target);
+    }
 }
 
 /// A function literal or closure as a unit of its own.

@@ -5,11 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::sites::LoopSite;
 use super::units::{Functions, param_for_arg};
-use super::walk::{assigned_vars, assignments, deep_block_exprs, enclosing_loops, every_stmt};
+use super::walk::{assigned_vars, assignments, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
-    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Span, Stmt, StmtKind, UnOp, Unit,
+    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp, Unit,
 };
 
 /// Where a value grows from one iteration to the next.
@@ -133,12 +134,15 @@ impl<'a> ValueFlow<'a> {
         ValueFlow { unit, ..*self }
     }
 
-    /// The variables that change steadily from one iteration to the next of the loops
-    /// enclosing `span` (or from one recursive call to the next), with how and where.
-    pub fn trends_at(&self, span: &Span) -> BTreeMap<String, Trend> {
+    /// The variables that change steadily from one iteration to the next of `enclosing`, the
+    /// loops around a point of this unit, innermost first (see [`enclosing_loops`]), or from
+    /// one recursive call to the next, with how and where.
+    ///
+    /// [`enclosing_loops`]: super::enclosing_loops
+    pub fn trends_in(&self, enclosing: &[LoopSite]) -> BTreeMap<String, Trend> {
         let mut out = BTreeMap::new();
-        for (stmt, l) in enclosing_loops(self.unit, span) {
-            for (var, trend) in self.trends_in_loop(stmt, l) {
+        for site in enclosing {
+            for (var, trend) in self.trends_in_loop(site.stmt, site.the_loop) {
                 out.entry(var).or_insert(trend);
             }
         }
@@ -169,13 +173,12 @@ impl<'a> ValueFlow<'a> {
                 },
             ));
         }
-        let inside: Vec<&Stmt> = every_stmt(&l.body)
+        // What runs on every iteration: the body, then the post statements of a C-style `for`.
+        let inside: Vec<&Stmt> = l
+            .body
+            .stmts_in(Scope::FLOW)
             .into_iter()
-            .chain(l.post.iter().flat_map(|s| {
-                let mut v = vec![s];
-                v.extend(s.child_blocks().into_iter().flat_map(|b| every_stmt(b)));
-                v
-            }))
+            .chain(l.post.iter().flat_map(|s| s.stmts_in(Scope::FLOW)))
             .collect();
         let mut vars: Vec<String> = inside.iter().flat_map(|s| assigned_vars(s)).collect();
         vars.sort();
@@ -418,13 +421,7 @@ impl<'a> ValueFlow<'a> {
     /// How `param` appears in what this unit returns, through its local variables, and
     /// where it is made bigger when it grows.
     fn returns_presence(&self, param: &str) -> (Presence, Option<Span>) {
-        let returned: Vec<&Expr> = every_stmt(&self.unit.body)
-            .into_iter()
-            .filter_map(|s| match &s.kind {
-                StmtKind::Return(Some(e)) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let returned = returned_values(&self.unit.body);
         let mut best = (Presence::Absent, None);
         let mut seen = BTreeSet::new();
         let mut work: Vec<(&Expr, Option<Span>)> =
@@ -510,7 +507,9 @@ impl<'a> ValueFlow<'a> {
             Some((_, reached)) => *reached = depth,
             None => helpers.push((self.unit, depth)),
         }
-        deep_block_exprs(&self.unit.body)
+        self.unit
+            .body
+            .exprs_in(Scope::DEEP)
             .into_iter()
             .any(|e| match &e.kind {
                 ExprKind::Call(call) => {
@@ -565,7 +564,7 @@ pub fn is_numeric_range(iterated: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{SameFile, calls, module};
+    use crate::flow::{SameFile, calls, enclosing_loops, loops, module};
 
     /// The variable a sleep's duration grows with, in the unit named `unit`.
     fn sleep_growth(lang: Lang, source: &str, unit: &str) -> Option<String> {
@@ -578,11 +577,12 @@ mod tests {
             lang,
             knowledge: &k,
         };
+        let loops = loops(u);
         calls(u).into_iter().find_map(|site| {
             let CallRole::Sleep { duration_arg } = site.call.role else {
                 return None;
             };
-            let trends = values.trends_at(&site.expr.span);
+            let trends = values.trends_in(&enclosing_loops(&loops, &site.expr.span));
             values
                 .growth_in(&site.call.args[duration_arg], &trends)
                 .map(|g| g.var)

@@ -1,11 +1,10 @@
-//! Walks over a unit that the model's own (`Block::all_stmts`, `Expr::walk`) do not give:
-//! loop headers and closure bodies included, the statements after a point, the expressions
-//! above one, the variables a statement writes and whether an expression reads one.
-//! Language-blind, and blind to what the calls do.
+//! Questions about a unit's statements and expressions that several analyses ask, answered
+//! with the model's walks (see [`crate::model::Scope`]): an expression without the wrappers
+//! around it, whether one holds another and the chain of expressions above one, the
+//! statements after a point, the variables a statement writes and whether an expression
+//! reads one, the values a body returns. Language-blind, and blind to what the calls do.
 
-use crate::model::{
-    BinOp, Block, Expr, ExprKind, Loop, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
-};
+use crate::model::{BinOp, Block, Expr, ExprKind, Scope, Stmt, StmtKind, TargetKind, UnOp};
 
 /// `expr` without `&`, `*`, `.await` and `?` around it.
 pub fn strip(expr: &Expr) -> &Expr {
@@ -65,28 +64,6 @@ pub fn stmts_after(block: &Block, after: usize) -> impl Iterator<Item = &Stmt> {
         .filter(move |s| s.span.start >= after)
 }
 
-/// Every statement of `block` and the blocks nested in it, loop `init` and `post` statements
-/// included, in source order. Closure bodies are not entered.
-pub fn every_stmt(block: &Block) -> Vec<&Stmt> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = block.stmts.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        out.push(stmt);
-        let mut nested: Vec<&Stmt> = Vec::new();
-        if let StmtKind::Loop(l) = &stmt.kind {
-            nested.extend(l.init.iter());
-            nested.extend(l.body.stmts.iter());
-            nested.extend(l.post.iter());
-        } else {
-            for b in stmt.child_blocks() {
-                nested.extend(b.stmts.iter());
-            }
-        }
-        stack.extend(nested.into_iter().rev());
-    }
-    out
-}
-
 /// Whether `expr` is the variable `var`: a plain name, or a field path (`b.delay`).
 pub fn is_var(expr: &Expr, var: &str) -> bool {
     expr.dotted().is_some_and(|d| d == var)
@@ -121,82 +98,44 @@ pub fn bound_names(stmt: &Stmt, expr: &Expr) -> Vec<String> {
 }
 
 /// An assignment somewhere in a unit: `var op= value`.
+#[derive(Clone, Copy)]
 pub struct Assignment<'a> {
     pub stmt: &'a Stmt,
     pub op: Option<BinOp>,
     pub value: &'a Expr,
 }
 
+impl<'a> Assignment<'a> {
+    /// The assignment `stmt` is, if it is one.
+    pub fn of(stmt: &'a Stmt) -> Option<Assignment<'a>> {
+        match &stmt.kind {
+            StmtKind::Assign { op, value, .. } => Some(Assignment {
+                stmt,
+                op: *op,
+                value,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Every assignment to `var` in `block` (loop headers included, closures not).
 pub fn assignments<'a>(block: &'a Block, var: &str) -> Vec<Assignment<'a>> {
-    every_stmt(block)
+    block
+        .stmts_in(Scope::FLOW)
         .into_iter()
-        .filter_map(|stmt| match &stmt.kind {
-            StmtKind::Assign { op, value, .. } if assigned_vars(stmt).iter().any(|v| v == var) => {
-                Some(Assignment {
-                    stmt,
-                    op: *op,
-                    value,
-                })
-            }
-            _ => None,
-        })
+        .filter_map(Assignment::of)
+        .filter(|a| assigned_vars(a.stmt).iter().any(|v| v == var))
         .collect()
-}
-
-/// Every sub-expression of `expr`, closure bodies included: what a function value does
-/// when it runs (a retried operation, a helper passed by name).
-pub fn deep_walk(expr: &Expr) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for e in expr.walk() {
-        out.push(e);
-        if let ExprKind::Closure { body, .. } = &e.kind {
-            out.extend(deep_block_exprs(body));
-        }
-    }
-    out
-}
-
-/// Every expression of `block` and its nested blocks, closure bodies included.
-pub fn deep_block_exprs(block: &Block) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for stmt in every_stmt(block) {
-        for e in stmt.exprs() {
-            out.extend(deep_walk(e));
-        }
-        if let StmtKind::Assign { targets, .. } = &stmt.kind {
-            for t in targets {
-                if let TargetKind::Place(p) = &t.kind {
-                    out.extend(deep_walk(p));
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The values a function body returns, at any depth outside nested closures.
 pub fn returned_values(body: &Block) -> Vec<&Expr> {
-    every_stmt(body)
+    body.stmts_in(Scope::FLOW)
         .into_iter()
         .filter_map(|s| match &s.kind {
             StmtKind::Return(value) => value.as_ref(),
             _ => None,
         })
         .collect()
-}
-
-/// The loop statements of `unit` that enclose `span`, innermost first.
-pub fn enclosing_loops<'a>(unit: &'a Unit, span: &Span) -> Vec<(&'a Stmt, &'a Loop)> {
-    let mut out: Vec<(&Stmt, &Loop)> = every_stmt(&unit.body)
-        .into_iter()
-        .filter_map(|stmt| match &stmt.kind {
-            StmtKind::Loop(l) if stmt.span.start <= span.start && span.end <= stmt.span.end => {
-                Some((stmt, l))
-            }
-            _ => None,
-        })
-        .collect();
-    out.sort_by_key(|(stmt, _)| std::cmp::Reverse(stmt.span.start));
-    out
 }

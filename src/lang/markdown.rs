@@ -15,9 +15,7 @@
 
 use std::ops::Range;
 
-use crate::model::{
-    Block, Expr, ExprKind, Guard, Lang, Module, ParseNote, Stmt, StmtKind, TargetKind, Unit,
-};
+use crate::model::{Lang, Module, ParseNote};
 
 /// One fenced block in a language idemlint reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +190,7 @@ pub fn blocks_model(source: &str, model: impl Fn(&str, Lang) -> Module) -> Modul
         let mut inner = model(&block.text, block.lang);
         let by = block.start;
         for unit in &mut inner.units {
-            shift_unit(unit, by);
+            unit.move_by(by);
         }
         for comment in &mut inner.comments {
             comment.span = shift(&comment.span, by);
@@ -218,120 +216,6 @@ pub fn block_note(note: ParseNote, by: usize) -> ParseNote {
 
 pub fn shift(span: &Range<usize>, by: usize) -> Range<usize> {
     span.start + by..span.end + by
-}
-
-/// Moves every span of `unit` `by` bytes further.
-pub fn shift_unit(unit: &mut Unit, by: usize) {
-    unit.span = shift(&unit.span, by);
-    shift_block(&mut unit.body, by);
-}
-
-fn shift_block(block: &mut Block, by: usize) {
-    for stmt in &mut block.stmts {
-        shift_stmt(stmt, by);
-    }
-}
-
-fn shift_stmt(stmt: &mut Stmt, by: usize) {
-    stmt.span = shift(&stmt.span, by);
-    match &mut stmt.kind {
-        StmtKind::Assign {
-            targets,
-            value,
-            else_block,
-            ..
-        } => {
-            for target in targets {
-                target.span = shift(&target.span, by);
-                if let TargetKind::Place(place) = &mut target.kind {
-                    shift_expr(place, by);
-                }
-            }
-            shift_expr(value, by);
-            if let Some(b) = else_block {
-                shift_block(b, by);
-            }
-        }
-        StmtKind::Expr(e) | StmtKind::Defer(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => {
-            shift_expr(e, by)
-        }
-        StmtKind::Branch { subject, arms } => {
-            if let Some(s) = subject {
-                shift_expr(s, by);
-            }
-            for arm in arms {
-                arm.span = shift(&arm.span, by);
-                match &mut arm.guard {
-                    Guard::Cond(c) => shift_expr(c, by),
-                    Guard::Pattern {
-                        alternatives,
-                        extra,
-                    } => {
-                        alternatives.iter_mut().for_each(|a| shift_expr(a, by));
-                        if let Some(x) = extra {
-                            shift_expr(x, by);
-                        }
-                    }
-                    Guard::Else => {}
-                }
-                shift_block(&mut arm.body, by);
-            }
-        }
-        StmtKind::Loop(l) => {
-            l.init.iter_mut().for_each(|s| shift_stmt(s, by));
-            if let Some(c) = &mut l.cond {
-                shift_expr(c, by);
-            }
-            l.post.iter_mut().for_each(|s| shift_stmt(s, by));
-            shift_block(&mut l.body, by);
-        }
-        StmtKind::Try {
-            body,
-            handler,
-            finally,
-            ..
-        } => {
-            shift_block(body, by);
-            for b in handler.iter_mut().chain(finally.iter_mut()) {
-                shift_block(b, by);
-            }
-        }
-        StmtKind::Block(b) => shift_block(b, by),
-        StmtKind::Return(None)
-        | StmtKind::Declare { .. }
-        | StmtKind::Break(_)
-        | StmtKind::Continue(_) => {}
-    }
-}
-
-fn shift_expr(expr: &mut Expr, by: usize) {
-    expr.span = shift(&expr.span, by);
-    match &mut expr.kind {
-        ExprKind::Str(lit) => lit.origin.iter_mut().for_each(|o| *o += by),
-        ExprKind::Sql(sql) => sql.text.origin.iter_mut().for_each(|o| *o += by),
-        ExprKind::Closure { body, .. } => shift_block(body, by),
-        ExprKind::Call(call) => {
-            shift_expr(&mut call.callee, by);
-            call.args.iter_mut().for_each(|a| shift_expr(a, by));
-        }
-        ExprKind::Field { base, .. } => shift_expr(base, by),
-        ExprKind::Binary { lhs, rhs, .. } => {
-            shift_expr(lhs, by);
-            shift_expr(rhs, by);
-        }
-        ExprKind::Unary { operand, .. } | ExprKind::Try(operand) => shift_expr(operand, by),
-        ExprKind::Composite { fields, .. } => {
-            fields.iter_mut().for_each(|(_, e)| shift_expr(e, by));
-        }
-        ExprKind::Index { base, index } => {
-            shift_expr(base, by);
-            shift_expr(index, by);
-        }
-        ExprKind::List(items) | ExprKind::Other(items) => {
-            items.iter_mut().for_each(|e| shift_expr(e, by));
-        }
-        ExprKind::Name(_) | ExprKind::Number { .. } | ExprKind::Bool(_) => {}
-    }
 }
 
 #[cfg(test)]

@@ -82,17 +82,19 @@ impl<'k> Project<'k> {
         let source = String::from_utf8_lossy(&bytes).into_owned();
         // A file that cannot be lowered leaves its callers' calls unresolved, as any
         // function outside the project does; it is reported when it is checked itself.
-        let mut module = crate::panic_boundary::guarded(|| {
+        let n = self.ranges_given.fetch_add(1, Ordering::Relaxed);
+        let start = (n + 1).checked_mul(FILE_RANGE)?;
+        let module = crate::panic_boundary::guarded(|| {
             let mut module = crate::lang::lower(lang, &source);
+            // Moved before the calls are classified: a query's SQL text keeps the offsets
+            // of the string it was read from.
+            for unit in &mut module.units {
+                unit.move_by(start);
+            }
             crate::analysis::classify(&mut module, lang, self.knowledge);
             module
         })
         .ok()?;
-        let n = self.ranges_given.fetch_add(1, Ordering::Relaxed);
-        let start = (n + 1).checked_mul(FILE_RANGE)?;
-        for unit in &mut module.units {
-            crate::lang::markdown::shift_unit(unit, start);
-        }
         self.by_range.insert(n, Box::new(path.to_owned()));
         Some(Reached {
             file: Arc::new(OtherFile {

@@ -8,7 +8,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
-use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -53,8 +53,9 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
+    let facts = cx.facts(unit);
     let mut findings = Vec::new();
-    for &site in cx.facts(unit).calls() {
+    for &site in facts.calls() {
         let CallRole::Sleep { duration_arg } = site.call.role else {
             continue;
         };
@@ -63,9 +64,10 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         };
         // A growing wait between polls of a state (a process gone, a cache drained) paces
         // one caller; a retry is a wait after a failure.
-        let body = flow::enclosing_loops(unit, &site.expr.span)
+        let enclosing = facts.enclosing_loops(&site.expr.span);
+        let body = enclosing
             .first()
-            .map_or(&unit.body, |(_, l)| &l.body);
+            .map_or(&unit.body, |innermost| &innermost.the_loop.body);
         // Waiting for a server on this machine paces one local client (a dev tool's
         // database, a test's container): there is no crowd to fall into step.
         let local = body
@@ -74,7 +76,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             .flat_map(|stmt| stmt.exprs())
             .any(|e| flow::mentions_local_host(e, cx.knowledge));
         let retries = !local && flow::observes_failure(body, cx.knowledge);
-        let trends = values.trends_at(&site.expr.span);
+        let trends = values.trends_in(&enclosing);
         if !retries || trends.is_empty() {
             continue;
         }
@@ -137,7 +139,7 @@ fn paced_by_server(unit: &Unit, loop_body: &Block, var: &str, cx: &Context) -> b
 /// Whether `growth` lies in an arm whose condition or pattern names a server's pacing
 /// signal.
 fn in_server_paced_arm(unit: &Unit, growth: &Span, cx: &Context) -> bool {
-    flow::every_stmt(&unit.body).into_iter().any(|stmt| {
+    unit.body.stmts_in(Scope::FLOW).into_iter().any(|stmt| {
         let StmtKind::Branch { arms, .. } = &stmt.kind else {
             return false;
         };
@@ -221,8 +223,7 @@ fn check_strategy(
         unit,
         stmt,
         expr,
-        lang: cx.lang,
-        source: cx.source,
+        cx,
     };
     if retry_marks::find(&site, &facts.constant_when).is_some() {
         return None;

@@ -6,10 +6,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site};
+use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, ExprKind, KvOp, Lang, Span, Unit, UnitKind};
 use crate::rules::Need;
+use crate::semantic::Sequence;
 use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct CheckThenInsert;
@@ -122,7 +123,7 @@ struct Creators<'a> {
 }
 
 impl<'a> Creators<'a> {
-    fn new(sequence: &Sequence<'_, 'a>) -> Creators<'a> {
+    fn new(sequence: &Sequence<'a>) -> Creators<'a> {
         let mut by_table: HashMap<&str, Vec<usize>> = HashMap::new();
         for (position, _, stmt) in sequence.iter() {
             if let Some(table) = stmt.table.as_deref().filter(|_| may_create_keys(stmt)) {
@@ -136,7 +137,7 @@ impl<'a> Creators<'a> {
     }
 
     /// The positions of the inserts into `table` that write every one of `keys`, in order.
-    fn of(&mut self, sequence: &Sequence<'_, 'a>, table: &'a str, keys: &[&'a str]) -> &[usize] {
+    fn of(&mut self, sequence: &Sequence<'a>, table: &'a str, keys: &[&'a str]) -> &[usize] {
         let mut key_set = keys.to_vec();
         key_set.sort_unstable();
         key_set.dedup();
@@ -157,10 +158,9 @@ impl<'a> Creators<'a> {
 }
 
 fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
-    let queries = cx.facts(unit).queries();
-    let sequence = Sequence::new(queries);
-    let mut creators = Creators::new(&sequence);
-    let named_queries = OnceCell::new();
+    let facts = cx.facts(unit);
+    let sequence = facts.sequence();
+    let mut creators = Creators::new(sequence);
     let protection = OnceCell::new();
     let mut reported: HashSet<Span> = HashSet::new();
     let mut findings: Vec<Finding> = Vec::new();
@@ -174,7 +174,7 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         if !names_dedup(select, &keys, cx) && !effect_after {
             continue;
         }
-        let inserts = creators.of(&sequence, table, &keys);
+        let inserts = creators.of(sequence, table, &keys);
         let later = &inserts[inserts.partition_point(|&p| p <= read_at)..];
         if later.is_empty() {
             continue;
@@ -188,10 +188,11 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
                     None => continue,
                 },
                 (None, None) => {
-                    let named =
-                        named_queries.get_or_init(|| NamedQueries::new(cx.source, &unit.span));
                     // Every later insert is in another named query too.
-                    if named.between(read_q.span.end, write_q.span.start) {
+                    if facts
+                        .named_queries()
+                        .between(read_q.span.end, write_q.span.start)
+                    {
                         break;
                     }
                     None
@@ -199,9 +200,8 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 _ => continue,
             };
             let span = write_q.file_span(&insert.keyword_span);
-            let protection = protection.get_or_init(|| Protection::new(unit, &sequence, cx));
-            if reported.contains(&span) || protection.covers(&sequence, read_at, write_q, unit, cx)
-            {
+            let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
+            if reported.contains(&span) || protection.covers(sequence, read_at, write_q, unit, cx) {
                 break;
             }
             let race = Race {
@@ -246,7 +246,7 @@ impl Protection {
             serializable_before
                 .push(serializable_before[serializable_before.len() - 1] || stmt.serializable);
         }
-        let exprs = unit.all_exprs();
+        let exprs = cx.facts(unit).exprs();
         let first_named = |names: &dyn Fn(&str) -> bool| {
             (exprs.iter())
                 .filter(|e| matches!(e.kind, ExprKind::Name(_) | ExprKind::Field { .. }))

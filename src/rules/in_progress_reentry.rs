@@ -6,12 +6,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{
-    self, Atom, NamedQueries, QuerySite, Reach, Read, ReadOutcomes, Sequence, Site, Test,
-};
+use crate::flow::{self, Atom, QuerySite, Reach, Read, ReadOutcomes, Site, Test};
 use crate::knowledge::Knowledge;
 use crate::model::{BinOp, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
+use crate::semantic::{self, NamedQueries, Sequence, UnitFacts};
 use crate::sql::{self, Statement, StatementKind, Value};
 
 pub struct InProgressReentry;
@@ -30,8 +29,8 @@ impl Rule for InProgressReentry {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let queries = cx.facts(unit).queries();
-        let sequence = Sequence::new(queries);
+        let facts = cx.facts(unit);
+        let (sequence, queries) = (facts.sequence(), facts.queries());
         let script = OnceCell::new();
         let side_effects = OnceCell::new();
         let mut reported: HashSet<Span> = HashSet::new();
@@ -53,8 +52,8 @@ impl Rule for InProgressReentry {
                     record.host_reentry(unit, &queries[qi..], side_effects, &site, cx)
                 }
                 None => {
-                    let script = script.get_or_init(|| Script::new(unit, &sequence, cx));
-                    record.script_reentry(&sequence, position, script, cx)
+                    let script = script.get_or_init(|| Script::new(unit, facts, cx));
+                    record.script_reentry(sequence, position, script, cx)
                 }
             };
             if let Some(f) = found
@@ -356,14 +355,14 @@ struct Script<'s> {
     /// The positions of the claims and completions, by table and by each column they could
     /// key the record by (a WHERE equality, an inserted column), in order.
     record_writes: HashMap<(&'s str, &'s str), Vec<usize>>,
-    named_queries: NamedQueries<'s>,
+    named_queries: &'s NamedQueries<'s>,
     status_literals: StatusLiterals,
 }
 
 impl<'s> Script<'s> {
-    fn new(unit: &Unit, sequence: &Sequence<'_, 's>, cx: &Context<'s>) -> Script<'s> {
+    fn new(unit: &Unit, facts: &'s UnitFacts<'_>, cx: &Context) -> Script<'s> {
         let mut record_writes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (position, q, stmt) in sequence.iter() {
+        for (position, q, stmt) in facts.sequence().iter() {
             let Some(table) = stmt.table.as_deref() else {
                 continue;
             };
@@ -381,7 +380,7 @@ impl<'s> Script<'s> {
         }
         Script {
             record_writes,
-            named_queries: NamedQueries::new(cx.source, &unit.span),
+            named_queries: facts.named_queries(),
             status_literals: StatusLiterals::new(cx.source, &unit.span, cx.knowledge),
         }
     }
@@ -392,7 +391,7 @@ impl<'s> Script<'s> {
         keys.iter()
             .filter_map(|key| {
                 let positions = self.record_writes.get(&(table, *key))?;
-                flow::first_after(positions, position)
+                semantic::first_after(positions, position)
             })
             .min()
     }

@@ -6,7 +6,7 @@ use crate::flow::Functions;
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Expr, Lang, Unit};
-use crate::semantic::{FactsOf, UnitFacts};
+use crate::semantic::{Semantic, UnitFacts};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
 mod backoff_without_jitter;
@@ -42,12 +42,12 @@ pub struct Context<'a> {
     /// it (see [`crate::project`]).
     pub functions: &'a dyn Functions,
     /// The facts of each unit, computed once and shared by every rule.
-    pub semantic: &'a dyn FactsOf,
+    pub semantic: &'a Semantic<'a>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The facts of `unit` (see [`crate::semantic`]).
-    pub fn facts(&self, unit: &Unit) -> &UnitFacts<'_> {
+    pub fn facts(&self, unit: &Unit) -> &UnitFacts<'a> {
         self.semantic.of(unit)
     }
 

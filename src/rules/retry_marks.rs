@@ -6,14 +6,15 @@ use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
 use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
+use crate::rules::Context;
 
-/// A retry-library value: the call or literal, the statement it stands in, and its unit.
-pub struct MarkSite<'a> {
+/// A retry-library value: the call or literal, the statement it stands in, its unit, and
+/// what the rule sees of the unit's file.
+pub struct MarkSite<'a, 'f> {
     pub unit: &'a Unit,
     pub stmt: &'a Stmt,
     pub expr: &'a Expr,
-    pub lang: Lang,
-    pub source: &'a str,
+    pub cx: &'a Context<'f>,
 }
 
 /// Where the first of `marks` applies to the site's value.
@@ -47,7 +48,7 @@ fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
         (Mark::Option { call, arg }, ExprKind::Call(c)) => c
             .args
             .iter()
-            .find(|a| is_call_to(a, call, site.lang, arg))
+            .find(|a| is_call_to(a, call, site.cx.lang, arg))
             .map(|a| a.span.clone()),
         (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => {
             field_passing(fields, name, value)
@@ -81,12 +82,12 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .filter(|e| receiver(e).is_some_and(|r| flow::contains(r, site.expr)))
             .chain(receivers_below(site.expr))
             .find(|e| is_method(e, name, arg))
-            .map(|e| call_span(e, site.source)),
+            .map(|e| call_span(e, site.cx.source)),
         Mark::Wrapper(call) => above
             .iter()
             .find(|e| {
                 e.as_call().is_some_and(|c| {
-                    pattern(call, site.lang, &c.lookup_name())
+                    pattern(call, site.cx.lang, &c.lookup_name())
                         && c.args.iter().any(|a| flow::contains(a, site.expr))
                 })
             })
@@ -98,18 +99,18 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
 /// A mark applied later to a variable holding the value: `b.with_jitter()`,
 /// `retry.WithJitter(d, b)`, `b.Jitter = 0.1`.
 fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
+    let facts = site.cx.facts(site.unit);
     match mark {
-        Mark::Field { name, value } => flow::assignments(&site.unit.body, &format!("{var}.{name}"))
-            .iter()
+        Mark::Field { name, value } => (facts.assignments().to(&format!("{var}.{name}")).iter())
             .find(|a| a.op.is_none() && passes(value, Some(a.value)))
             .map(|a| a.stmt.span.clone()),
-        Mark::Method { name, arg } => site.unit.all_exprs().into_iter().find_map(|e| {
+        Mark::Method { name, arg } => facts.exprs().iter().find_map(|e| {
             let root = receiver(e).map(chain_root)?;
             (flow::is_var(root, var) && is_method(e, name, arg)).then(|| e.span.clone())
         }),
-        Mark::Wrapper(call) => site.unit.all_exprs().into_iter().find_map(|e| {
+        Mark::Wrapper(call) => facts.exprs().iter().find_map(|e| {
             let c = e.as_call()?;
-            (pattern(call, site.lang, &c.lookup_name())
+            (pattern(call, site.cx.lang, &c.lookup_name())
                 && c.args.iter().any(|a| flow::reads(a, var)))
             .then(|| e.span.clone())
         }),

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::flow::{self, QuerySite, Sequence};
+use crate::flow::{self, QuerySite};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Lang, Outcome, Span, StmtKind, Unit};
+use crate::model::{CallRole, Lang, Outcome, Span, Unit};
 use crate::rules::Need;
+use crate::semantic::{self, Sequence};
 use crate::sql::{self, Statement, StatementKind};
 
 pub struct UncheckedOnConflict;
@@ -27,11 +28,10 @@ impl Rule for UncheckedOnConflict {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let queries = cx.facts(unit).queries();
-        let sequence = Sequence::new(queries);
+        let sequence = cx.facts(unit).sequence();
         let later = Later {
-            sequence: &sequence,
-            stops: first_stops(&sequence),
+            sequence,
+            stops: first_stops(sequence),
             side_effects: cx.facts(unit).once_only_effects(),
         };
         let mut findings = Vec::new();
@@ -53,7 +53,7 @@ impl Rule for UncheckedOnConflict {
             };
             findings.extend(report(query, stmt, effect, cx));
         }
-        findings.extend(silent_dedup_calls(unit, &sequence, cx));
+        findings.extend(silent_dedup_calls(unit, sequence, cx));
         findings
     }
 
@@ -125,15 +125,15 @@ fn outcome_checked(unit: &Unit, query: &QuerySite, site: &flow::Site, insert: &S
 }
 
 /// What runs after a statement, found once for the whole unit.
-struct Later<'s, 'q, 'a> {
-    sequence: &'s Sequence<'q, 'a>,
+struct Later<'s, 'a> {
+    sequence: &'s Sequence<'a>,
     /// See [`first_stops`].
     stops: Vec<Option<usize>>,
     /// The once-only side-effect calls of the unit, in source order.
     side_effects: &'s [flow::Site<'a>],
 }
 
-impl Later<'_, '_, '_> {
+impl Later<'_, '_> {
     /// The first write (to another table, not reading the dedup table) or once-only side
     /// effect after the insert at `position`, within its transaction.
     fn effect(
@@ -187,7 +187,7 @@ fn first_stops(sequence: &Sequence) -> Vec<Option<usize>> {
     };
     for position in sequence.positions().rev() {
         let (_, stmt) = sequence.get(position);
-        if flow::ends_transaction(stmt) {
+        if semantic::ends_transaction(stmt) {
             nearest = Some(position);
         } else if stmt.is_write() {
             if let Some(table) = stmt.table.as_deref() {
@@ -317,17 +317,10 @@ fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'
 /// value derived from its result.
 fn returns_outcome(unit: &Unit, site: &flow::Site) -> bool {
     let binding = flow::binding(site);
-    let after = site.stmt.span.end;
-    let derived = flow::derived(unit, &binding.values, after);
-    flow::every_stmt(&unit.body)
-        .iter()
-        .any(|stmt| match &stmt.kind {
-            StmtKind::Return(Some(value)) => {
-                flow::contains(value, site.expr)
-                    || derived.iter().any(|var| flow::reads(value, var))
-            }
-            _ => false,
-        })
+    let derived = flow::derived(unit, &binding.values, site.stmt.span.end);
+    flow::returned_values(&unit.body).into_iter().any(|value| {
+        flow::contains(value, site.expr) || derived.iter().any(|var| flow::reads(value, var))
+    })
 }
 
 /// The first business write (before the transaction ends) or once-only effect that starts
@@ -338,7 +331,7 @@ fn effect_after(unit: &Unit, sequence: &Sequence, end: usize, cx: &Context) -> O
         if query.span.start < end {
             continue;
         }
-        if flow::ends_transaction(stmt) {
+        if semantic::ends_transaction(stmt) {
             break;
         }
         if stmt.is_write() && !stmt.is_insert_do_nothing() {

@@ -3,6 +3,7 @@
 //! body lands.
 
 use crate::flow;
+use crate::model::visit::{Visitor, walk_stmt};
 use crate::model::{
     Block, CallRole, Expr, ExprKind, Guard, Lang, Loop, Span, Stmt, StmtKind, TargetKind,
 };
@@ -35,17 +36,28 @@ pub(super) struct Catch {
 /// The statements of a loop body that belong to its own iterations: nested loops are
 /// loops of their own.
 pub(super) fn own_stmts(block: &Block) -> Vec<&Stmt> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = block.stmts.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        out.push(stmt);
+    let mut own = OwnIterations::default();
+    own.visit_block(block);
+    own.found
+}
+
+/// Collects statements, and stops at a nested loop: the loop statement is listed, what it
+/// repeats is not.
+#[derive(Default)]
+struct OwnIterations<'a> {
+    found: Vec<&'a Stmt>,
+}
+
+impl<'a> Visitor<'a> for OwnIterations<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.found.push(stmt);
         if !matches!(stmt.kind, StmtKind::Loop(_)) {
-            for b in stmt.child_blocks().into_iter().rev() {
-                stack.extend(b.stmts.iter().rev());
-            }
+            walk_stmt(self, stmt);
         }
     }
-    out
+
+    /// Statements only: those of a closure run on its own schedule, not in the iteration.
+    fn visit_expr(&mut self, _: &'a Expr) {}
 }
 
 /// The calls of a loop body whose outcome it binds or tests.

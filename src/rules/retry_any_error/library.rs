@@ -8,7 +8,7 @@ use super::shape::waits_for_dependency;
 use crate::finding::{Finding, Label};
 use crate::flow;
 use crate::knowledge::RetryRole;
-use crate::model::{Call, CallRole, Expr, ExprKind, Unit};
+use crate::model::{Call, CallRole, Expr, ExprKind, Scope, Unit};
 use crate::rules::Context;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -35,8 +35,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             unit,
             stmt: site.stmt,
             expr: site.expr,
-            lang: cx.lang,
-            source: cx.source,
+            cx,
         };
         let opted_in = retry_marks::find(&marks, &facts.retries_all_when);
         if opted_in.is_none()
@@ -86,7 +85,9 @@ fn uses_strategy_of(unit: &Unit, call: &Call, library: &str, cx: &Context) -> bo
     call.args.iter().any(|arg| {
         is_strategy(arg)
             || flow::strip(arg).dotted().is_some_and(|var| {
-                flow::assignments(&unit.body, &var)
+                cx.facts(unit)
+                    .assignments()
+                    .to(&var)
                     .iter()
                     .any(|a| is_strategy(a.value))
             })
@@ -142,20 +143,22 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[String], cx: &Context)
     let marked_in_callee = |exprs: Vec<&Expr>| {
         exprs.iter().filter_map(|e| e.as_call()).any(|c| {
             cx.function(&c.callee, unit)
-                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+                .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
         })
     };
     receiver.into_iter().chain(call.args.iter()).any(|arg| {
         let arg = flow::strip(arg);
         let Some(name) = arg.dotted() else {
-            let inside = flow::deep_walk(arg);
+            let inside = arg.exprs_in(Scope::DEEP);
             return marked(inside.clone()) || marked_in_callee(inside);
         };
-        flow::assignments(&unit.body, &name)
+        cx.facts(unit)
+            .assignments()
+            .to(&name)
             .iter()
-            .any(|a| marked(flow::deep_walk(a.value)))
+            .any(|a| marked(a.value.exprs_in(Scope::DEEP)))
             || cx
                 .function(arg, unit)
-                .is_some_and(|u| marked(flow::deep_block_exprs(&u.body)))
+                .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
     })
 }

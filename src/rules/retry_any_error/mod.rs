@@ -26,7 +26,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow;
 use crate::knowledge::Knowledge;
-use crate::model::{BinOp, Expr, ExprKind, Lang, Loop, Span, Stmt, StmtKind, Unit};
+use crate::model::{BinOp, Expr, ExprKind, Lang, Loop, Scope, Span, Stmt, Unit};
 use crate::rules::Need;
 use attempt::{Attempt, caught_stmts, outermost_call, tested_attempts};
 use library::library_entries;
@@ -61,10 +61,8 @@ impl Rule for RetryAnyError {
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for stmt in flow::every_stmt(&unit.body) {
-            if let StmtKind::Loop(l) = &stmt.kind {
-                findings.extend(check_loop(unit, stmt, l, cx));
-            }
+        for site in cx.facts(unit).loops() {
+            findings.extend(check_loop(unit, site.stmt, site.the_loop, cx));
         }
         findings.extend(library_entries(unit, cx));
         findings
@@ -205,7 +203,7 @@ fn error_finding(
         attempt.call.span.clone(),
         "whatever this call fails with is tried again",
     ));
-    if let Some(converter) = flow::deep_walk(attempt.call).into_iter().find(|e| {
+    if let Some(converter) = attempt.call.exprs_in(Scope::DEEP).into_iter().find(|e| {
         e.as_call().is_some_and(|c| {
             matches!(&c.callee.kind, ExprKind::Field { name, .. } if name == "error_for_status")
         })

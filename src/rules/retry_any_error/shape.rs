@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use super::attempt::{Attempt, own_stmts};
 use crate::flow::{self, ValueFlow};
-use crate::model::{Block, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Stmt, StmtKind, Unit};
+use crate::model::{
+    Block, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Scope, Stmt, StmtKind, Unit,
+};
 use crate::rules::Context;
 
 /// Whether the loop has the shape of a retry: not a walk over a collection or a cursor, and
@@ -84,7 +86,7 @@ pub(super) fn inputs_vary(l: &Loop, attempt: &Attempt, cx: &Context) -> bool {
             _ => None,
         })
         .collect();
-    let body = flow::every_stmt(&l.body);
+    let body = l.body.stmts_in(Scope::FLOW);
     // Follow the inputs back through what the iteration computes before the attempt.
     for _ in 0..4 {
         let before: Vec<String> = body
@@ -153,12 +155,10 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
         .dotted()
         .filter(|n| !n.contains('.'))
         .and_then(|name| {
-            flow::assignments(&unit.body, &name)
-                .into_iter()
-                .find_map(|a| match &a.value.kind {
-                    ExprKind::Closure { body, .. } => Some(body),
-                    _ => None,
-                })
+            (cx.facts(unit).assignments().to(&name).iter()).find_map(|a| match &a.value.kind {
+                ExprKind::Closure { body, .. } => Some(body),
+                _ => None,
+            })
         });
     let Some(body) = local.or_else(|| cx.function(&call.callee, unit).map(|u| &u.body)) else {
         return false;
@@ -182,16 +182,13 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
     };
     // The closure may hand its work to a helper as a closure of its own
     // (`withTimeout(ctx, d, func(ctx) error { … })`): its statements count too.
-    let nested = flow::every_stmt(body)
-        .into_iter()
-        .flat_map(|stmt| stmt.exprs())
-        .flat_map(Expr::walk)
+    let nested = (body.exprs_in(Scope::FLOW).into_iter())
         .filter_map(|e| match &e.kind {
-            ExprKind::Closure { body, .. } => Some(flow::every_stmt(body)),
+            ExprKind::Closure { body, .. } => Some(body.stmts_in(Scope::FLOW)),
             _ => None,
         })
         .flatten();
-    let stmts = flow::every_stmt(body).into_iter().chain(nested);
+    let stmts = body.stmts_in(Scope::FLOW).into_iter().chain(nested);
     stmts.into_iter().any(|stmt| match &stmt.kind {
         StmtKind::Branch { arms, .. } => arms.iter().any(|arm| {
             let guard = match &arm.guard {

@@ -150,8 +150,8 @@ impl Answer {
 }
 
 /// One iteration of `l`, walked for one attempt in one scenario.
-struct Walk<'a> {
-    cx: &'a Context<'a>,
+struct Walk<'a, 'c> {
+    cx: &'a Context<'c>,
     l: &'a Loop,
     attempt: &'a Attempt<'a>,
     others: &'a [&'a Attempt<'a>],
@@ -162,7 +162,7 @@ struct Walk<'a> {
 /// The ends of every path through one iteration of `l`, walked for `attempt` (beside the
 /// loop's `others`) in `scenario`; `None` when there are too many to follow.
 pub(super) fn iteration_ends<'a>(
-    cx: &'a Context<'a>,
+    cx: &'a Context,
     l: &'a Loop,
     attempt: &'a Attempt<'a>,
     others: &'a [&'a Attempt<'a>],
@@ -182,7 +182,7 @@ pub(super) fn iteration_ends<'a>(
 /// The paths that ended in a statement (and how), and those that went past it.
 type Ends = (Vec<(End, PathState)>, Vec<PathState>);
 
-impl Walk<'_> {
+impl Walk<'_, '_> {
     /// The ends of every path through the loop body; `None` when there are too many to follow.
     fn run(&self) -> Option<Vec<(End, PathState)>> {
         let (mut ended, through) = self.block(&self.l.body, vec![PathState::default()])?;

@@ -2,12 +2,13 @@
 //! about the statements after one of them is answered from indexes built once: a rule that
 //! walked every later statement for each statement took time quadratic in a script's length.
 
-use super::QuerySite;
+use crate::flow::QuerySite;
 use crate::sql::{Statement, StatementKind};
 
 /// Every statement of a unit's queries, in order; a statement's place in it is its position.
-pub struct Sequence<'q, 'a> {
-    queries: &'q [QuerySite<'a>],
+pub struct Sequence<'a> {
+    /// The queries, in source order.
+    queries: Vec<QuerySite<'a>>,
     /// Each statement with the index of its query.
     statements: Vec<(usize, &'a Statement)>,
     /// The position of each query's first statement.
@@ -16,8 +17,8 @@ pub struct Sequence<'q, 'a> {
     transaction_ends: Vec<usize>,
 }
 
-impl<'q, 'a> Sequence<'q, 'a> {
-    pub fn new(queries: &'q [QuerySite<'a>]) -> Sequence<'q, 'a> {
+impl<'a> Sequence<'a> {
+    pub fn new(queries: Vec<QuerySite<'a>>) -> Sequence<'a> {
         let mut statements = Vec::new();
         let mut query_starts = Vec::with_capacity(queries.len());
         for (qi, query) in queries.iter().enumerate() {
@@ -37,13 +38,18 @@ impl<'q, 'a> Sequence<'q, 'a> {
         }
     }
 
+    /// The queries whose statements these are, in source order.
+    pub fn queries(&self) -> &[QuerySite<'a>] {
+        &self.queries
+    }
+
     /// Every position, in order.
     pub fn positions(&self) -> std::ops::Range<usize> {
         0..self.statements.len()
     }
 
     /// The query and the statement at `position`.
-    pub fn get(&self, position: usize) -> (&'q QuerySite<'a>, &'a Statement) {
+    pub fn get(&self, position: usize) -> (&QuerySite<'a>, &'a Statement) {
         let (qi, statement) = self.statements[position];
         crate::work::step(1);
         (&self.queries[qi], statement)
@@ -60,7 +66,7 @@ impl<'q, 'a> Sequence<'q, 'a> {
     }
 
     /// Every position with its query and statement, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, &'q QuerySite<'a>, &'a Statement)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &QuerySite<'a>, &'a Statement)> + '_ {
         self.positions().map(|position| {
             let (query, statement) = self.get(position);
             (position, query, statement)

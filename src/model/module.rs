@@ -1,0 +1,93 @@
+//! One lowered file: its units (functions and scripts), and what the front-end kept beside
+//! them (comments, parse notes, imports, test code).
+
+use super::span::Span;
+use super::syntax::Block;
+
+/// One lowered file: its units plus what the front-end could not read.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub units: Vec<Unit>,
+    /// Comments with their spans, for inline suppressions.
+    pub comments: Vec<Comment>,
+    /// Parse problems worth telling the user (the file was still lowered as far as possible).
+    pub diagnostics: Vec<ParseNote>,
+    /// What the file imports, by the name it is known by in the file.
+    pub imports: Vec<Import>,
+    /// Code that only tests run, wherever the file is (a Rust `#[cfg(test)]` module or
+    /// `#[test]` function): findings there are reported at the test-code levels.
+    pub test_code: Vec<Span>,
+}
+
+/// A name the file binds to another module: `import pRetry from "p-retry"` binds `pRetry`
+/// to `p-retry`; Go's `import "github.com/avast/retry-go/v4"` binds `retry`; Rust's
+/// `use backon::Retryable;` binds `Retryable` to `backon::Retryable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The name as the file's code uses it.
+    pub local: String,
+    /// Where it comes from: an npm module, a Go import path, a Rust path.
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub span: Span,
+    /// The comment text without its delimiters (`//`, `--`, `/* */`, `#`).
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParseNote {
+    pub span: Span,
+    pub message: String,
+    pub weight: NoteWeight,
+}
+
+impl ParseNote {
+    /// Part of a file the user owns could not be read: what stands there may go unchecked.
+    pub fn warning(span: Span, message: impl Into<String>) -> ParseNote {
+        ParseNote {
+            span,
+            message: message.into(),
+            weight: NoteWeight::Warning,
+        }
+    }
+
+    /// Something read another way than planned, with nothing the rules need lost.
+    pub fn detail(span: Span, message: impl Into<String>) -> ParseNote {
+        ParseNote {
+            span,
+            message: message.into(),
+            weight: NoteWeight::Detail,
+        }
+    }
+}
+
+/// Whether a [`ParseNote`] is worth a warning on every run, or only when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteWeight {
+    /// A syntax error in a source file: shown as a warning.
+    Warning,
+    /// Shown only with `check --verbose`: a fallback that lost nothing, or an error in a
+    /// Markdown code block, which is an illustration and often elided on purpose (`...`).
+    Detail,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    /// A function, method or closure body with its own name.
+    Function,
+    /// A SQL script, or host statements that stood outside any function.
+    Script,
+}
+
+/// One function or script.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub name: String,
+    pub kind: UnitKind,
+    pub span: Span,
+    pub params: Vec<String>,
+    pub body: Block,
+}
