@@ -11,6 +11,7 @@
 
 mod scope;
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -35,8 +36,9 @@ pub struct Project<'k> {
     /// The path of the `n`-th file reached, by `n`.
     by_range: FrozenMap<usize, Box<PathBuf>>,
     ranges_given: AtomicUsize,
-    /// The files of a package folder that may define a function, by folder and name.
-    definers: FrozenMap<(PathBuf, String), Vec<PathBuf>>,
+    /// The files of each package folder read so far, in path order, each with the names it
+    /// writes right before a `(` or `[` (those it defines among them).
+    packages: FrozenMap<PathBuf, Vec<PackageFile>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
 }
 
@@ -56,7 +58,7 @@ impl<'k> Project<'k> {
             reached: FrozenMap::new(),
             by_range: FrozenMap::new(),
             ranges_given: AtomicUsize::new(0),
-            definers: FrozenMap::new(),
+            packages: FrozenMap::new(),
             go_modules: FrozenMap::new(),
         }
     }
@@ -116,30 +118,30 @@ impl<'k> Project<'k> {
 
     /// The files of the package folder `dir` that share a scope with `file` and may define
     /// `function` (their text names it before a `(` or `[`), in path order.
-    fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> &[PathBuf] {
+    fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> Vec<&Path> {
         // A file named without a folder is in the working directory.
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
             dir
         };
-        let key = (normalize(dir), function.to_owned());
-        if let Some(found) = self.definers.get(&key) {
-            return found;
-        }
+        let dir = normalize(dir);
+        let files = match self.packages.get(&dir) {
+            Some(files) => files,
+            None => {
+                let files = package_names(&dir, self.max_file_size);
+                self.packages.insert(dir, files)
+            }
+        };
         let profile = crate::lang::profile_of(lang);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|entry| Some(normalize(&dir.join(entry.ok()?.file_name()))))
-            .filter(|other| normalize(other) != normalize(file))
-            .filter(|other| profile.shares_package(file, other))
-            .filter(|other| {
-                std::fs::read(other).is_ok_and(|text| names_before_call(&text, function))
+        let file = normalize(file);
+        files
+            .iter()
+            .filter(|(other, names)| {
+                names.contains(function) && *other != file && profile.shares_package(&file, other)
             })
-            .collect();
-        files.sort();
-        self.definers.insert(key, files)
+            .map(|(other, _)| other.as_path())
+            .collect()
     }
 
     /// Moves every label that points into a file reached back into that file's own offsets,
@@ -209,16 +211,49 @@ fn go_module_path(go_mod: &str) -> Option<String> {
     })
 }
 
-/// Whether `text` names `function` as a whole word right before a `(` or `[`: a cheap test
-/// that rules out the files of a package that cannot define it.
-fn names_before_call(text: &[u8], function: &str) -> bool {
-    let name = function.as_bytes();
-    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
-    memchr::memmem::find_iter(text, name).any(|at| {
-        let before = at.checked_sub(1).map(|i| text[i]);
-        let after = text.get(at + name.len()).copied();
-        !before.is_some_and(is_word) && matches!(after, Some(b'(' | b'['))
-    })
+/// A file of a package folder, with the names it writes right before a `(` or `[`.
+type PackageFile = (PathBuf, HashSet<String>);
+
+/// The files of folder `dir` (in path order), each with the names it writes right before a
+/// `(` or `[`: a cheap index that rules out the files of a package that cannot define a
+/// function, read once per folder.
+fn package_names(dir: &Path, max_file_size: u64) -> Vec<PackageFile> {
+    let mut files: Vec<PackageFile> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let path = normalize(&dir.join(entry.ok()?.file_name()));
+            Lang::from_path(&path)?;
+            let metadata = std::fs::metadata(&path).ok()?;
+            if !metadata.is_file() || metadata.len() > max_file_size {
+                return None;
+            }
+            let text = std::fs::read(&path).ok()?;
+            Some((path, names_before_calls(&text)))
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The whole words of `text` written right before a `(` or `[`.
+fn names_before_calls(text: &[u8]) -> HashSet<String> {
+    let is_word = |b: &u8| *b == b'_' || b.is_ascii_alphanumeric();
+    let mut names = HashSet::new();
+    for (at, _) in text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'(' | b'['))
+    {
+        let start = text[..at]
+            .iter()
+            .rposition(|b| !is_word(b))
+            .map_or(0, |i| i + 1);
+        if start < at {
+            names.insert(String::from_utf8_lossy(&text[start..at]).into_owned());
+        }
+    }
+    names
 }
 
 /// `path` without `.` components and with each `..` taking away the folder before it, as
@@ -270,9 +305,10 @@ mod tests {
 
     #[test]
     fn a_definition_is_a_name_before_a_parenthesis() {
-        assert!(names_before_call(b"func backoff(n int)", "backoff"));
-        assert!(names_before_call(b"func backoff[T any](n T)", "backoff"));
-        assert!(!names_before_call(b"func backoffFor(n int)", "backoff"));
-        assert!(!names_before_call(b"x := backoff", "backoff"));
+        let names =
+            names_before_calls(b"func backoff(n int)\nfunc jitter[T any](n T)\nx := spread");
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort();
+        assert_eq!(names, ["backoff", "jitter"]);
     }
 }

@@ -58,7 +58,7 @@ impl<'a> Scope<'a> {
             }
             HomeFiles::Package(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
-                let mut found = files.iter().filter_map(|path| defined_in(path));
+                let mut found = files.into_iter().filter_map(defined_in);
                 let first = found.next()?;
                 // Defined in two files (one per build tag, say): which one runs is not ours
                 // to say.
