@@ -225,6 +225,55 @@ fn sarif_results_of_the_meta_rule_point_into_the_registry() {
     );
 }
 
+/// A handler whose dedup helper, in another file of the package, drops the insert's outcome.
+const HANDLER_GO: &str = "package billing
+
+func HandleDeposit(ctx context.Context, tx *sql.Tx, evt Event) error {
+\tif err := markProcessed(ctx, tx, evt.ID); err != nil {
+\t\treturn err
+\t}
+\t_, err := tx.ExecContext(ctx, \"UPDATE accounts SET balance = balance + $1 WHERE id = $2\", evt.Amount, evt.AccountID)
+\treturn err
+}
+";
+
+const INBOX_GO: &str = "package billing
+
+func markProcessed(ctx context.Context, tx *sql.Tx, eventID string) error {
+\t_, err := tx.ExecContext(ctx, \"INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING\", eventID)
+\treturn err
+}
+";
+
+#[test]
+fn diff_base_keeps_a_finding_whose_label_in_another_file_is_on_a_changed_line() {
+    let dir = tree(&[("handler.go", HANDLER_GO), ("inbox.go", INBOX_GO)]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "legacy handler"]);
+    let github = || {
+        let output = check_in(dir.path())
+            .args(["--diff-base", "HEAD", "--format", "github", "."])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // Nothing changed: the finding is the legacy code's.
+    assert_eq!(github(), "");
+    // The change edits the helper's insert: the handler's finding rests on that line.
+    write(
+        dir.path(),
+        "inbox.go",
+        &INBOX_GO.replace("processed_events", "processed_messages"),
+    );
+    let stdout = github();
+    assert!(
+        stdout.starts_with("::error file=handler.go,line=4,col=12,")
+            && stdout.contains("inbox.go:4:"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn diff_base_keeps_findings_on_changed_lines_and_in_untracked_files() {
     let dir = tree(&[("svc/a.go", STALE_GO), ("svc/b.go", STALE_GO)]);
