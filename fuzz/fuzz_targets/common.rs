@@ -7,7 +7,7 @@ use idemlint::analysis;
 use idemlint::flow;
 use idemlint::knowledge::Knowledge;
 use idemlint::lang;
-use idemlint::model::Lang;
+use idemlint::model::{Lang, Scope};
 use std::sync::LazyLock;
 
 pub static KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(Knowledge::builtin);
@@ -24,7 +24,9 @@ pub fn lower_and_walk(lang: Lang, source: &str) {
     for unit in &module.units {
         let _ = flow::calls(unit);
         let _ = flow::queries(unit);
+        let _ = flow::loops(unit);
         let _ = unit.all_exprs();
+        let _ = unit.body.exprs_in(Scope::DEEP);
     }
     let _ = idemlint::dump::module(&module);
 }
