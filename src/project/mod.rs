@@ -82,10 +82,10 @@ impl<'k> Project<'k> {
             return None;
         }
         let source = String::from_utf8_lossy(&bytes).into_owned();
-        // A file that cannot be lowered leaves its callers' calls unresolved, as any
-        // function outside the project does; it is reported when it is checked itself.
         let n = self.ranges_given.fetch_add(1, Ordering::Relaxed);
         let start = (n + 1).checked_mul(FILE_RANGE)?;
+        // A file that cannot be lowered leaves its callers' calls unresolved, as any
+        // function outside the project does; it is reported when it is checked itself.
         let module = crate::panic_boundary::guarded(|| {
             let mut module = crate::lang::lower(lang, &source);
             // Moved before the calls are classified: a query's SQL text keeps the offsets
