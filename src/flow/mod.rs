@@ -38,7 +38,9 @@ pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
 pub use sites::{LoopSite, QuerySite, Site, calls, enclosing_loops, loops, queries};
-pub use units::{Functions, SameFile, closure_unit, closure_units, param_for_arg, same_file_unit};
+pub use units::{
+    FileGate, Functions, SameFile, closure_unit, closure_units, param_for_arg, same_file_unit,
+};
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{
     Assignment, assigned_vars, assignments, bound_names, chain_above, contains, is_var, reads,

@@ -82,14 +82,33 @@ pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> 
 pub trait Functions {
     /// The function `callee` names, as seen from `caller`: a unit of the file being checked,
     /// or of another file reached before.
-    fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
+    fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
+        self.function_where(callee, caller, None)
+    }
+
+    /// [`Functions::function`], reaching into another file only if its text passes `gate`.
+    fn function_where(
+        &self,
+        callee: &Expr,
+        caller: &Unit,
+        gate: Option<&FileGate>,
+    ) -> Option<&Unit>;
+}
+
+/// A cheap test of a file's text that a rule puts before following a call into another
+/// file: a file that cannot hold what the rule looks for there (a SQL insert, say) is not
+/// read into the model, which keeps most of a package unread.
+pub struct FileGate {
+    /// What the gate lets through, naming it among the project's gates.
+    pub name: &'static str,
+    pub admits: fn(&[u8]) -> bool,
 }
 
 /// The functions of one file, with nothing around it: a snippet, stdin, a test.
 pub struct SameFile<'a>(pub &'a [Unit]);
 
 impl Functions for SameFile<'_> {
-    fn function(&self, callee: &Expr, _caller: &Unit) -> Option<&Unit> {
+    fn function_where(&self, callee: &Expr, _: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
         same_file_unit(self.0, callee)
     }
 }

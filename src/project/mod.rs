@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use elsa::sync::FrozenMap;
 
 use crate::finding::{Finding, OtherFile};
+use crate::flow::FileGate;
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Manifests;
 use crate::model::{Lang, Module, Span};
@@ -40,6 +41,8 @@ pub struct Project<'k> {
     /// writes right before a `(` or `[` (those it defines among them).
     packages: FrozenMap<PathBuf, Vec<PackageFile>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
+    /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
+    gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
 }
 
 /// A file reached from a checked one, lowered and classified, its spans in its own range.
@@ -60,6 +63,7 @@ impl<'k> Project<'k> {
             ranges_given: AtomicUsize::new(0),
             packages: FrozenMap::new(),
             go_modules: FrozenMap::new(),
+            gates: FrozenMap::new(),
         }
     }
 
@@ -107,6 +111,19 @@ impl<'k> Project<'k> {
             module,
             start,
         })
+    }
+
+    /// Whether the text of the file at `path` passes `gate`; a file that cannot be read does
+    /// not.
+    fn passes(&self, path: &Path, gate: &FileGate) -> bool {
+        let key = (normalize(path), gate.name);
+        if let Some(known) = self.gates.get(&key) {
+            return *known;
+        }
+        let passes = std::fs::metadata(path)
+            .is_ok_and(|metadata| metadata.is_file() && metadata.len() <= self.max_file_size)
+            && std::fs::read(path).is_ok_and(|text| (gate.admits)(&text));
+        *self.gates.insert(key, Box::new(passes))
     }
 
     /// The file reached whose range holds `offset`, if `offset` is not in a checked file.

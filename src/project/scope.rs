@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{FILE_RANGE, Project};
-use crate::flow::{Functions, same_file_unit};
+use crate::flow::{FileGate, Functions, same_file_unit};
 use crate::lang::profile::HomeFiles;
 use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 
@@ -41,11 +41,15 @@ impl<'a> Scope<'a> {
         lang: Lang,
         imports: &[Import],
         callee: &Expr,
+        gate: Option<&FileGate>,
     ) -> Option<&'a Unit> {
         let profile = crate::lang::profile_of(lang);
         let home = profile.callee_home(file, callee, imports, project)?;
         let function = Expr::new(0..0, ExprKind::Name(home.function.clone()));
         let defined_in = |path: &Path| {
+            if gate.is_some_and(|gate| !project.passes(path, gate)) {
+                return None;
+            }
             let reached = project.reach(path)?;
             (reached.lang == lang)
                 .then(|| same_file_unit(&reached.module.units, &function))
@@ -69,13 +73,18 @@ impl<'a> Scope<'a> {
 }
 
 impl Functions for Scope<'_> {
-    fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
+    fn function_where(
+        &self,
+        callee: &Expr,
+        caller: &Unit,
+        gate: Option<&FileGate>,
+    ) -> Option<&Unit> {
         if caller.span.start < FILE_RANGE {
             if let Some(own) = same_file_unit(self.units, callee) {
                 return Some(own);
             }
             let (project, path) = self.around?;
-            return self.elsewhere(project, path, self.lang, self.imports, callee);
+            return self.elsewhere(project, path, self.lang, self.imports, callee, gate);
         }
         // A function reached before calls on from its own file.
         let (project, _) = self.around?;
@@ -87,6 +96,7 @@ impl Functions for Scope<'_> {
                 reached.lang,
                 &reached.module.imports,
                 callee,
+                gate,
             )
         })
     }

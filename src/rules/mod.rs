@@ -2,7 +2,7 @@
 //! its metadata and a `check` over one [`Unit`]. [`ALL`] is the registry.
 
 use crate::finding::{Finding, Severity};
-use crate::flow::Functions;
+use crate::flow::{FileGate, Functions};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Expr, Lang, Unit};
@@ -55,6 +55,12 @@ impl<'a> Context<'a> {
     /// project.
     pub fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
         self.functions.function(callee, caller)
+    }
+
+    /// [`Context::function`], reaching into another file only if its text passes `gate`:
+    /// for a rule that looks there for something a cheap test of the text can rule out.
+    pub fn function_where(&self, callee: &Expr, caller: &Unit, gate: &FileGate) -> Option<&Unit> {
+        self.functions.function_where(callee, caller, Some(gate))
     }
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
-use crate::flow::{self, QuerySite};
+use crate::flow::{self, FileGate, QuerySite};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Lang, Outcome, Span, Unit};
 use crate::rules::Need;
@@ -237,19 +237,22 @@ fn is_business_write(write: &Statement, insert: &Statement) -> bool {
 /// caller cannot tell a duplicate, so that effect runs for it too.
 fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let effects = EffectsAfter::new(sequence, cx.facts(unit).once_only_effects());
     let unknown =
         (cx.facts(unit).calls().iter()).filter(|site| matches!(site.call.role, CallRole::Unknown));
     for site in unknown {
+        // What comes after the call is cheap to find; the function it calls may be in a
+        // file not read yet.
+        let Some(later) = effects.after(site.expr.span.end) else {
+            continue;
+        };
         let Some(helper) = cx
-            .function(&site.call.callee, unit)
+            .function_where(&site.call.callee, unit, &INSERTS_SKIPPING_DUPLICATES)
             .filter(|helper| !std::ptr::eq(*helper, unit))
         else {
             continue;
         };
         let Some((query, insert)) = silent_dedup(helper, cx) else {
-            continue;
-        };
-        let Some(later) = effect_after(unit, sequence, site.expr.span.end, cx) else {
             continue;
         };
         let callee = site.call.callee.dotted().unwrap_or_default();
@@ -287,6 +290,17 @@ fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Fin
     findings
 }
 
+/// A file that may hold an insert skipping duplicates: its text says INSERT, and ON CONFLICT
+/// or IGNORE, in any case.
+static INSERTS_SKIPPING_DUPLICATES: FileGate = FileGate {
+    name: "inserts skipping duplicates",
+    admits: |text| {
+        let text = text.to_ascii_lowercase();
+        let has = |word: &[u8]| text.windows(word.len()).any(|w| w == word);
+        has(b"insert") && (has(b"conflict") || has(b"ignore"))
+    },
+};
+
 /// The dedup insert skipping duplicates whose outcome `helper` neither checks nor returns,
 /// when it is the helper's last query and nothing once-only follows it there (else the
 /// helper itself is where the hazard is reported, or there is none).
@@ -323,37 +337,70 @@ fn returns_outcome(unit: &Unit, site: &flow::Site) -> bool {
     })
 }
 
-/// The first business write (before the transaction ends) or once-only effect that starts
-/// after offset `end` of the unit.
-fn effect_after(unit: &Unit, sequence: &Sequence, end: usize, cx: &Context) -> Option<LaterEffect> {
-    let mut write = None;
-    for (_, query, stmt) in sequence.iter() {
-        if query.span.start < end {
-            continue;
+/// For any offset of a unit, the first business write (before the transaction ends) or
+/// once-only effect that starts after it: indexed once per unit, so that asking for each of
+/// its calls stays linear.
+struct EffectsAfter<'s, 'a, 'e> {
+    sequence: &'s Sequence<'a>,
+    /// Where each statement of the sequence starts, in order.
+    starts: Vec<usize>,
+    /// For each position of the sequence, the first position from it on that is a business
+    /// write, if no statement ending the transaction comes first.
+    next_write: Vec<Option<usize>>,
+    side_effects: &'s [flow::Site<'e>],
+}
+
+impl<'s, 'a, 'e> EffectsAfter<'s, 'a, 'e> {
+    fn new(sequence: &'s Sequence<'a>, side_effects: &'s [flow::Site<'e>]) -> Self {
+        let starts = sequence
+            .iter()
+            .map(|(_, query, _)| query.span.start)
+            .collect();
+        let mut next_write = vec![None; sequence.positions().len()];
+        let mut next = None;
+        for position in sequence.positions().rev() {
+            let (_, stmt) = sequence.get(position);
+            if semantic::ends_transaction(stmt) {
+                next = None;
+            } else if stmt.is_write() && !stmt.is_insert_do_nothing() {
+                next = Some(position);
+            }
+            next_write[position] = next;
         }
-        if semantic::ends_transaction(stmt) {
-            break;
-        }
-        if stmt.is_write() && !stmt.is_insert_do_nothing() {
-            write = Some(LaterEffect {
-                span: query.file_span(&stmt.keyword_span),
-                what: format!("the {}", keyword(stmt)),
-            });
-            break;
+        EffectsAfter {
+            sequence,
+            starts,
+            next_write,
+            side_effects,
         }
     }
-    let side_effect = cx
-        .facts(unit)
-        .once_only_effects()
-        .iter()
-        .find(|site| site.expr.span.start >= end)
-        .map(|site| LaterEffect {
+
+    /// The first effect that starts at or after `end`.
+    fn after(&self, end: usize) -> Option<LaterEffect> {
+        let from = self.starts.partition_point(|&start| start < end);
+        let write = self
+            .next_write
+            .get(from)
+            .copied()
+            .flatten()
+            .map(|position| {
+                let (query, stmt) = self.sequence.get(position);
+                LaterEffect {
+                    span: query.file_span(&stmt.keyword_span),
+                    what: format!("the {}", keyword(stmt)),
+                }
+            });
+        let at = self
+            .side_effects
+            .partition_point(|site| site.expr.span.start < end);
+        let side_effect = self.side_effects.get(at).map(|site| LaterEffect {
             span: site.expr.span.clone(),
             what: format!("`{}(…)`", site.call.callee.dotted().unwrap_or_default()),
         });
-    match (write, side_effect) {
-        (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
-        (w, s) => w.or(s),
+        match (write, side_effect) {
+            (Some(w), Some(s)) => Some(if s.span.start < w.span.start { s } else { w }),
+            (w, s) => w.or(s),
+        }
     }
 }
 
