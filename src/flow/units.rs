@@ -93,6 +93,24 @@ pub trait Functions {
         caller: &Unit,
         gate: Option<&FileGate>,
     ) -> Option<&Unit>;
+
+    /// The function `callee` names in the file of `caller`, if it is defined there.
+    fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
+}
+
+/// The functions of the caller's own file only: for an analysis that looks at every call of
+/// every loop (which variables change steadily), where following calls into other files
+/// would read much of the project for little.
+pub struct WithinFile<'a>(pub &'a dyn Functions);
+
+impl Functions for WithinFile<'_> {
+    fn function_where(&self, callee: &Expr, caller: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
+        self.0.function_in_own_file(callee, caller)
+    }
+
+    fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
+        self.0.function_in_own_file(callee, caller)
+    }
 }
 
 /// A cheap test of a file's text that a rule puts before following a call into another
@@ -109,6 +127,10 @@ pub struct SameFile<'a>(pub &'a [Unit]);
 
 impl Functions for SameFile<'_> {
     fn function_where(&self, callee: &Expr, _: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
+        same_file_unit(self.0, callee)
+    }
+
+    fn function_in_own_file(&self, callee: &Expr, _: &Unit) -> Option<&Unit> {
         same_file_unit(self.0, callee)
     }
 }

@@ -86,18 +86,17 @@ impl Functions for Scope<'_> {
             let (project, path) = self.around?;
             return self.elsewhere(project, path, self.lang, self.imports, callee, gate);
         }
-        // A function reached before calls on from its own file.
+        // A function reached in another file is followed into its own file only: one step
+        // out of the checked file, so that following calls never reads the whole project.
+        self.function_in_own_file(callee, caller)
+    }
+
+    fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
+        if caller.span.start < FILE_RANGE {
+            return same_file_unit(self.units, callee);
+        }
         let (project, _) = self.around?;
         let reached = project.reached_at(caller.span.start)?;
-        same_file_unit(&reached.module.units, callee).or_else(|| {
-            self.elsewhere(
-                project,
-                &reached.file.path,
-                reached.lang,
-                &reached.module.imports,
-                callee,
-                gate,
-            )
-        })
+        same_file_unit(&reached.module.units, callee)
     }
 }

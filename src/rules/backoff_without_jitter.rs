@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
-use crate::flow::{self, Trend, ValueFlow};
+use crate::flow::{self, Trend, ValueFlow, WithinFile};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
 use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
@@ -53,6 +53,13 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
+    // Which variables change steadily is read from every assignment of the loops: the
+    // functions of this file are followed there, those of other files only for the delay.
+    let within_file = WithinFile(cx.functions);
+    let steady = ValueFlow {
+        functions: &within_file,
+        ..values
+    };
     let facts = cx.facts(unit);
     let mut findings = Vec::new();
     for &site in facts.calls() {
@@ -76,7 +83,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             .flat_map(|stmt| stmt.exprs())
             .any(|e| flow::mentions_local_host(e, cx.knowledge));
         let retries = !local && flow::observes_failure(body, cx.knowledge);
-        let trends = values.trends_in(&enclosing);
+        let trends = steady.trends_in(&enclosing);
         if !retries || trends.is_empty() {
             continue;
         }

@@ -96,10 +96,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
             .flat_map(|(stmt, _)| stmt.exprs())
             .filter_map(outermost_call);
         let retried: Vec<&Expr> = std::iter::once(attempt.call).chain(same_try).collect();
-        if inputs_vary(l, attempt, cx)
-            || waits_for_dependency(unit, &retried, cx)
-            || settles_some_failures(unit, attempt.call, cx)
-        {
+        if inputs_vary(l, attempt, cx) || waits_for_dependency(unit, &retried, cx) {
             continue;
         }
         let others: Vec<&Attempt> = attempts
@@ -151,8 +148,11 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         {
             found = Some(error_finding(l, attempt, span, taken, cx));
         }
+        // Last, as it may read the file of the function the loop calls: whether that
+        // function settles some failures itself.
         if let Some(f) = found
             && !findings.iter().any(|g| g.primary.span == f.primary.span)
+            && !settles_some_failures(unit, attempt.call, cx)
         {
             findings.push(f);
         }

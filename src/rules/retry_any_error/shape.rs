@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::attempt::{Attempt, own_stmts};
-use crate::flow::{self, ValueFlow};
+use crate::flow::{self, ValueFlow, WithinFile};
 use crate::model::{
     Block, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Scope, Stmt, StmtKind, Unit,
 };
@@ -17,7 +17,7 @@ use crate::rules::Context;
 pub(super) fn retry_shaped(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> bool {
     let values = ValueFlow {
         unit,
-        functions: cx.functions,
+        functions: &WithinFile(cx.functions),
         lang: cx.lang,
         knowledge: cx.knowledge,
     };
