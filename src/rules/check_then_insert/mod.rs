@@ -194,7 +194,15 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
             };
             let span = write_q.file_span(&insert.keyword_span);
             let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
-            if reported.contains(&span) || protection.covers(sequence, read_at, write_q, unit, cx) {
+            if reported.contains(&span)
+                || protection.covers(
+                    sequence,
+                    (read_at, read_q.span.start),
+                    (write_q.span.start, table),
+                    unit,
+                    cx,
+                )
+            {
                 break;
             }
             let race = Race {
