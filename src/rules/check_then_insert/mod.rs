@@ -3,11 +3,13 @@
 //!
 //! This file is the rule: the reads by key of a unit, the inserts that may create their key,
 //! and whether one runs on the other's "not found" path. One idea a file besides:
+//! - `across`: the read, the insert or both made by functions the unit calls.
 //! - `protection`: what closes the race outside the two statements (a lock, SERIALIZABLE,
 //!   the unique violation handled).
 //! - `race`: a race found, reported with its help and fix.
 //! - `kv`: the same race over a key-value store's GET and SET.
 
+mod across;
 mod kv;
 mod protection;
 mod race;
@@ -43,21 +45,32 @@ impl Rule for CheckThenInsert {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let mut findings = sql_races(unit, cx);
+        let mut reported = HashSet::new();
+        let mut findings = sql_races(unit, cx, &mut reported);
+        findings.extend(across::races_through_calls(unit, cx, &mut reported));
         findings.extend(kv_races(unit, cx));
         findings
     }
 
-    /// A SELECT and an INSERT, or a key-value read and write.
+    /// A SELECT by key (it has a WHERE), or a key-value read and write. The insert may be in
+    /// another file: a function that hands back what it read feeds its callers (see
+    /// [`feeds_callers`](Rule::feeds_callers)), and a file that reads by key itself is
+    /// checked whatever function inserts.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         Need::any([
             Need::all([
                 Need::sql(),
                 Need::keywords(sql::SELECT_WORDS),
-                Need::keywords(sql::INSERT_WORDS),
+                Need::keywords(["where"]),
             ]),
             Need::all([kv_need(knowledge, KvOp::Get), kv_need(knowledge, KvOp::Set)]),
         ])
+    }
+
+    /// A function that hands back what its read by key found: its callers may insert the key
+    /// on the "not found" path, with no SQL of their own.
+    fn feeds_callers(&self, unit: &Unit, _cx: &Context) -> bool {
+        across::returned_read(unit).is_some()
     }
 }
 
@@ -108,6 +121,12 @@ fn may_create_keys(insert: &Statement) -> bool {
         && !insert.insert_columns.is_empty()
 }
 
+/// Whether an insert writes every one of `keys`.
+fn writes_keys(insert: &Statement, keys: &[&str]) -> bool {
+    keys.iter()
+        .all(|k| insert.insert_columns.iter().any(|c| c == k))
+}
+
 /// The inserts that may create a key, found once per unit: by table, then by the key
 /// columns a read looks up, each list in order.
 struct Creators<'a> {
@@ -140,22 +159,18 @@ impl<'a> Creators<'a> {
             inserts
                 .iter()
                 .copied()
-                .filter(|&position| {
-                    let (_, insert) = sequence.get(position);
-                    keys.iter()
-                        .all(|k| insert.insert_columns.iter().any(|c| c == k))
-                })
+                .filter(|&position| writes_keys(sequence.get(position).1, keys))
                 .collect()
         })
     }
 }
 
-fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
+/// The races between the unit's own statements. `reported` gets the inserts reported.
+fn sql_races(unit: &Unit, cx: &Context, reported: &mut HashSet<Span>) -> Vec<Finding> {
     let facts = cx.facts(unit);
     let sequence = facts.sequence();
     let mut creators = Creators::new(sequence);
     let protection = OnceCell::new();
-    let mut reported: HashSet<Span> = HashSet::new();
     let mut findings: Vec<Finding> = Vec::new();
     let last_effect = last_once_only_effect(unit, cx);
     for (read_at, read_q, select) in sequence.iter() {
@@ -212,6 +227,8 @@ fn sql_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 insert,
                 keys: &keys,
                 test,
+                read_through: None,
+                write_through: None,
             };
             reported.insert(span);
             findings.push(race.report(unit, cx));

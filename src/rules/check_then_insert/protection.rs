@@ -154,6 +154,17 @@ fn first_call_that(
         .map(|site| site.expr.span.start)
 }
 
+/// Whether a function the deciding unit calls looks for a unique violation at or after
+/// offset `from` of its own: one that inserts into `table` and handles a twin's insert
+/// itself.
+pub(super) fn handled_in(function: &Unit, from: usize, table: &str, cx: &Context) -> bool {
+    (function.all_exprs().iter()).any(|e| {
+        e.span.start >= from
+            && (checks_unique_violation(e, cx)
+                || matches!(&e.kind, ExprKind::Str(s) if names_key_constraint(&s.value, table)))
+    })
+}
+
 /// Whether `text` is the name PostgreSQL gives a key constraint of `table` by default
 /// (`locking_pkey`, `payments_idempotency_key_key`): code that looks for it in an error
 /// looks for a twin's insert.

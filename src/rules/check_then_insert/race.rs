@@ -3,7 +3,7 @@
 
 use super::META;
 use crate::finding::{Applicability, Edit, Finding, Fix, Label};
-use crate::flow::{self, QuerySite};
+use crate::flow::{self, QuerySite, Site};
 use crate::model::{Span, Unit, UnitKind};
 use crate::rules::Context;
 use crate::sql::{Statement, Value};
@@ -17,15 +17,18 @@ pub(super) struct Race<'q, 'a> {
     pub(super) keys: &'q [&'q str],
     /// The "nothing found" test that leads to the insert.
     pub(super) test: Option<Span>,
+    /// The deciding unit's call to the function that makes the read, when it does not make
+    /// the read itself (see `across`).
+    pub(super) read_through: Option<Site<'a>>,
+    /// The deciding unit's call to the function that makes the insert, likewise.
+    pub(super) write_through: Option<Site<'a>>,
 }
 
 impl Race<'_, '_> {
     pub(super) fn report(&self, unit: &Unit, cx: &Context) -> Finding {
         let key = self.keys.join(", ");
         let table = self.select.table.as_deref().unwrap_or("the table");
-        let ignored = self
-            .write_q
-            .call
+        let ignored = (self.write_through.or(self.write_q.call))
             .is_some_and(|site| flow::error_ignored(unit, &site, cx.lang));
         let message = if ignored {
             format!(
@@ -38,19 +41,48 @@ impl Race<'_, '_> {
                  insert it"
             )
         };
-        let mut finding = Finding::new(
-            META.name,
-            message,
-            Label::new(
-                self.write_q.file_span(&self.insert.keyword_span),
+        let insert_at = self.write_q.file_span(&self.insert.keyword_span);
+        let read_at = self.read_q.file_span(&self.select.keyword_span);
+        let primary = match &self.write_through {
+            None => Label::new(
+                insert_at.clone(),
                 "not atomic: a concurrent request with the same key can insert between the read \
                  and this write",
             ),
-        )
-        .with_secondary(Label::new(
-            self.read_q.file_span(&self.select.keyword_span),
-            format!("reads `{table}` by `{key}`: both requests can find no row here"),
-        ));
+            Some(call) => Label::new(
+                call.expr.span.clone(),
+                "not atomic: a concurrent request with the same key can insert between the read \
+                 and this call",
+            ),
+        };
+        let mut finding = Finding::new(META.name, message, primary);
+        finding = match &self.read_through {
+            None => finding.with_secondary(Label::new(
+                read_at,
+                format!("reads `{table}` by `{key}`: both requests can find no row here"),
+            )),
+            Some(call) => finding
+                .with_secondary(Label::new(
+                    call.expr.span.clone(),
+                    "both requests can find no row through this call",
+                ))
+                .with_secondary(Label::new(
+                    read_at,
+                    format!(
+                        "reads `{table}` by `{key}`, and `{}` hands back what it found",
+                        callee(call)
+                    ),
+                )),
+        };
+        if let Some(call) = &self.write_through {
+            finding = finding.with_secondary(Label::new(
+                insert_at,
+                format!(
+                    "`{}` inserts the key here, whether or not a concurrent request just did",
+                    callee(call)
+                ),
+            ));
+        }
         if let Some(test) = &self.test {
             finding = with_test_label(finding, test.clone());
         }
@@ -65,10 +97,19 @@ impl Race<'_, '_> {
         // is FOUND (or the row count), as in MySQL and SQLite.
         let routine = cx.lang.code_is_sql() && unit.kind == UnitKind::Function;
         finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql, routine));
-        if let Some(fix) = self.fix(mysql, routine) {
-            finding = finding.with_fix(fix);
+        match &self.write_through {
+            // The edit would change the function for all its callers, and they cannot branch
+            // on its outcome until it hands it back.
+            Some(call) => finding.with_note(format!(
+                "the insert is in `{}`: make it atomic there, and have it tell its callers \
+                 whether it created the row",
+                callee(call)
+            )),
+            None => match self.fix(mysql, routine) {
+                Some(fix) => finding.with_fix(fix),
+                None => finding,
+            },
         }
-        finding
     }
 
     /// `?` placeholders: MySQL or SQLite, where the PostgreSQL clause may not apply.
@@ -118,6 +159,11 @@ impl Race<'_, '_> {
             applicability: Applicability::Unsafe,
         })
     }
+}
+
+/// The name a call gives its function (`store.CreatePayment`).
+fn callee(call: &Site) -> String {
+    call.call.callee.dotted().unwrap_or_default()
 }
 
 /// The help of a race over a table: the atomic insert, spelled for the dialect, in the
