@@ -73,6 +73,14 @@ impl<'a> Sequence<'a> {
         })
     }
 
+    /// The position of the first statement of the first query that starts at or after
+    /// `offset` (the end, when none does): the statements before it run before that point
+    /// of the unit (a call, say).
+    pub fn position_at(&self, offset: usize) -> usize {
+        let qi = self.queries.partition_point(|q| q.span.start < offset);
+        (self.query_starts.get(qi).copied()).unwrap_or(self.statements.len())
+    }
+
     /// Whether a query that starts strictly between two offsets ends a transaction.
     pub fn ends_transaction_between(&self, from: usize, to: usize) -> bool {
         let first = self.queries.partition_point(|q| q.span.start <= from);

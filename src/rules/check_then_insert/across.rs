@@ -1,0 +1,224 @@
+//! Across functions: the read by key, the insert, or both made by functions the deciding
+//! unit calls, of its own file or another of the project (see [`crate::project`]).
+//!
+//! A function that hands back what its read by key found makes that read at each call to
+//! it: the call is followed through the caller as a query of its own would be
+//! ([`flow::reach`]), and what the caller tests (`errors.Is(err, sql.ErrNoRows)`, a nil or
+//! null row, a `found` flag, `None`) says whether the read found the key, whichever way the
+//! function hands it back. A function that runs a plain insert makes it at each call to it.
+
+use std::cell::OnceCell;
+use std::collections::HashSet;
+
+use super::protection::{Protection, handled_in};
+use super::race::Race;
+use super::{
+    last_once_only_effect, may_create_keys, names_dedup, on_absent_path, reach_of, writes_keys,
+};
+use crate::finding::Finding;
+use crate::flow::{self, QuerySite, Read, Site};
+use crate::model::{CallRole, Span, Unit};
+use crate::rules::Context;
+use crate::sql::Statement;
+
+/// A read by key or an insert the deciding unit makes: the statement, the query that runs
+/// it, and the unit's call that makes it happen (the query's own driver call, or a call to
+/// the function that runs the query).
+struct Step<'a> {
+    query: QuerySite<'a>,
+    stmt: &'a Statement,
+    call: Site<'a>,
+    /// The function called, when the statement is not the unit's own.
+    function: Option<&'a Unit>,
+    /// Where the step stands among the unit's own statements: those before it run first.
+    position: usize,
+}
+
+impl<'a> Step<'a> {
+    /// The call to the function that makes the step, when the unit does not make it itself.
+    fn through(&self) -> Option<Site<'a>> {
+        self.function.map(|_| self.call)
+    }
+}
+
+/// The races in which the read, the insert or both are made by functions `unit` calls: the
+/// pairs of its own statements are [`super::sql_races`]'s. `reported` holds the inserts (or
+/// the calls to them) reported already.
+pub(super) fn races_through_calls(
+    unit: &Unit,
+    cx: &Context,
+    reported: &mut HashSet<Span>,
+) -> Vec<Finding> {
+    let Some((reads, writes)) = steps(unit, cx) else {
+        return Vec::new();
+    };
+    let sequence = cx.facts(unit).sequence();
+    let last_effect = last_once_only_effect(unit, cx);
+    let protection = OnceCell::new();
+    let mut findings = Vec::new();
+    for read in &reads {
+        let keys = read.stmt.lookup_keys();
+        let Some(table) = read.stmt.table.as_deref() else {
+            continue;
+        };
+        let read_end = read.call.expr.span.end;
+        let effect_after = last_effect.is_some_and(|at| at >= read_end);
+        if !names_dedup(read.stmt, &keys, cx) && !effect_after {
+            continue;
+        }
+        let mut later = (writes.iter())
+            .filter(|write| read.function.is_some() || write.function.is_some())
+            .filter(|write| write.call.expr.span.start >= read_end)
+            .filter(|write| {
+                write.stmt.table.as_deref() == Some(table) && writes_keys(write.stmt, &keys)
+            })
+            .peekable();
+        if later.peek().is_none() {
+            continue;
+        }
+        let reach = reach_of(unit, &read.call, cx);
+        for write in later {
+            let Some(test) = on_absent_path(&reach, &write.call) else {
+                continue;
+            };
+            let primary = match write.function {
+                Some(_) => write.call.expr.span.clone(),
+                None => write.query.file_span(&write.stmt.keyword_span),
+            };
+            let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
+            let closed = protection.covers(
+                sequence,
+                (read.position, read.call.expr.span.start),
+                (write.call.expr.span.start, table),
+                unit,
+                cx,
+            ) || write
+                .function
+                .is_some_and(|function| handled_in(function, write.query.span.start, table, cx));
+            if reported.contains(&primary) || closed {
+                break;
+            }
+            reported.insert(primary);
+            let race = Race {
+                read_q: &read.query,
+                select: read.stmt,
+                write_q: &write.query,
+                insert: write.stmt,
+                keys: &keys,
+                test,
+                read_through: read.through(),
+                write_through: write.through(),
+            };
+            findings.push(race.report(unit, cx));
+            break;
+        }
+    }
+    findings
+}
+
+/// The reads by key and the inserts `unit` makes, its own and those of the functions it
+/// calls, the inserts in source order; `None` when no function it calls makes either.
+fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step<'a>>)> {
+    let facts = cx.facts(unit);
+    let sequence = facts.sequence();
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
+    for &call in facts.calls() {
+        if !matches!(call.call.role, CallRole::Unknown) {
+            continue;
+        }
+        let Some(function) = cx
+            .function(&call.call.callee, unit)
+            .filter(|function| !std::ptr::eq(*function, unit))
+        else {
+            continue;
+        };
+        let position = sequence.position_at(call.expr.span.start);
+        let step = |(query, stmt)| Step {
+            query,
+            stmt,
+            call,
+            function: Some(function),
+            position,
+        };
+        match returned_read(function) {
+            Some(read) => reads.push(step(read)),
+            None => writes.extend(plain_inserts(function).into_iter().map(step)),
+        }
+    }
+    if reads.is_empty() && writes.is_empty() {
+        return None;
+    }
+    for (position, query, stmt) in sequence.iter() {
+        let Some(call) = query.call else {
+            continue;
+        };
+        let step = Step {
+            query: *query,
+            stmt,
+            call,
+            function: None,
+            position,
+        };
+        if is_lookup(stmt) {
+            reads.push(step);
+        } else if may_create_keys(stmt) {
+            writes.push(step);
+        }
+    }
+    writes.sort_by_key(|write| write.call.expr.span.start);
+    Some((reads, writes))
+}
+
+/// A SELECT that looks its row up by key.
+fn is_lookup(stmt: &Statement) -> bool {
+    !stmt.lookup_keys().is_empty()
+}
+
+/// The read by key whose outcome `function` hands back to its caller (the row or nothing,
+/// the error, a flag derived from them): its last such read, unless it goes on to create
+/// the key itself (a get-or-create is judged on its own, where both statements are).
+pub(super) fn returned_read(function: &Unit) -> Option<(QuerySite<'_>, &Statement)> {
+    let queries = flow::queries(function);
+    let (at, select) = (queries.iter().enumerate().rev()).find_map(|(at, query)| {
+        let site = query.call?;
+        let select = query.statements().iter().rev().find(|s| is_lookup(s))?;
+        hands_back(function, &site).then_some((at, select))
+    })?;
+    let creates_after = (queries[at..].iter())
+        .flat_map(|query| query.statements())
+        .any(|stmt| may_create_keys(stmt) && stmt.table == select.table);
+    (!creates_after).then_some((queries[at], select))
+}
+
+/// Whether what `site`'s query found leaves `function` in what it returns: the call itself,
+/// or a value or an error taken from it.
+fn hands_back(function: &Unit, site: &Site) -> bool {
+    let mut read = Read::of(site);
+    let seeds: Vec<String> = (read.values.iter().cloned())
+        .chain(read.error.clone())
+        .collect();
+    read.values
+        .extend(flow::derived(function, &seeds, site.stmt.span.end));
+    (flow::returned_values(&function.body).into_iter()).any(|value| read.refers(value))
+}
+
+/// The plain inserts `function` runs that may create a key, each into a table it does not
+/// read by key before (a function that checks before it inserts is judged on its own).
+fn plain_inserts(function: &Unit) -> Vec<(QuerySite<'_>, &Statement)> {
+    let mut read_tables = Vec::new();
+    let mut inserts = Vec::new();
+    for query in flow::queries(function) {
+        if query.call.is_none() {
+            continue;
+        }
+        for stmt in query.statements() {
+            if is_lookup(stmt) {
+                read_tables.push(&stmt.table);
+            } else if may_create_keys(stmt) && !read_tables.contains(&&stmt.table) {
+                inserts.push((query, stmt));
+            }
+        }
+    }
+    inserts
+}
