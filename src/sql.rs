@@ -280,6 +280,42 @@ pub fn looks_like_sql(text: &str) -> bool {
         && text.split_ascii_whitespace().nth(1).is_some()
 }
 
+/// Whether a file's text may hold a query that inserts rows (`INSERT … INTO`, `REPLACE …
+/// INTO`, `UPSERT`), in any case: a cheap test that rules a file out before its functions
+/// are read for the queries they run.
+pub fn may_hold_inserts(text: &[u8]) -> bool {
+    let text = text.to_ascii_lowercase();
+    word_then(&text, b"insert", b"into", 40)
+        || word_then(&text, b"replace", b"into", 40)
+        || word_then(&text, b"upsert", b"", 0)
+}
+
+/// Whether a file's text may hold a query that reads rows (`SELECT … FROM`) or inserts
+/// them (see [`may_hold_inserts`]).
+pub fn may_hold_reads_or_inserts(text: &[u8]) -> bool {
+    may_hold_inserts(text) || word_then(&text.to_ascii_lowercase(), b"select", b"from", 400)
+}
+
+/// Whether the lowercase `text` has the word `first`, then the word `then` (if any) within
+/// `window` bytes after it.
+fn word_then(text: &[u8], first: &[u8], then: &[u8], window: usize) -> bool {
+    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+    let whole = |at: usize, len: usize| {
+        !at.checked_sub(1).is_some_and(|i| is_word(text[i]))
+            && !text.get(at + len).is_some_and(|&b| is_word(b))
+    };
+    let finds = |word: &[u8], from: usize, to: usize| {
+        let to = to.min(text.len());
+        (from..to.saturating_sub(word.len() - 1))
+            .any(|at| text[at..].starts_with(word) && whole(at, word.len()))
+    };
+    (0..text.len()).any(|at| {
+        text[at..].starts_with(first)
+            && whole(at, first.len())
+            && (then.is_empty() || finds(then, at + first.len(), at + first.len() + window))
+    })
+}
+
 /// The facts of every statement in `text`, routine bodies' statements right after the
 /// statement that defines them. Never fails: what sqlparser rejects is read from its tokens.
 pub fn facts(text: &str) -> Vec<Statement> {
@@ -362,4 +398,23 @@ fn comments(toks: &[lex::Tok]) -> Vec<Comment> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_told_from_words_that_only_look_like_them() {
+        assert!(may_hold_inserts(
+            b"db.Exec(`INSERT INTO t (k) VALUES ($1)`)"
+        ));
+        assert!(may_hold_inserts(b"\"insert or ignore into t\""));
+        assert!(!may_hold_inserts(b"list.insert(0, x); // keeps the order"));
+        assert!(may_hold_reads_or_inserts(
+            b"q := `SELECT id\n  FROM payments WHERE k = $1`"
+        ));
+        assert!(!may_hold_reads_or_inserts(b"select {\ncase <-done:\n}"));
+        assert!(!may_hold_reads_or_inserts(b"reinsert(x)"));
+    }
 }

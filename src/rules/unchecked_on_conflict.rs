@@ -290,14 +290,15 @@ fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Fin
     findings
 }
 
-/// A file that may hold an insert skipping duplicates: its text says INSERT, and ON CONFLICT
-/// or IGNORE, in any case.
+/// A file that may hold an insert skipping duplicates: an insert, and one of the words that
+/// skip them (ON CONFLICT, IGNORE, DUPLICATE), in any case.
 static INSERTS_SKIPPING_DUPLICATES: FileGate = FileGate {
     name: "inserts skipping duplicates",
     admits: |text| {
-        let text = text.to_ascii_lowercase();
-        let has = |word: &[u8]| text.windows(word.len()).any(|w| w == word);
-        has(b"insert") && (has(b"conflict") || has(b"ignore"))
+        let lower = text.to_ascii_lowercase();
+        sql::may_hold_inserts(text)
+            && (sql::SKIP_DUPLICATE_WORDS.iter())
+                .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
     },
 };
 

@@ -16,10 +16,17 @@ use super::{
     last_once_only_effect, may_create_keys, names_dedup, on_absent_path, reach_of, writes_keys,
 };
 use crate::finding::Finding;
-use crate::flow::{self, QuerySite, Read, Site};
+use crate::flow::{self, FileGate, QuerySite, Read, Site};
 use crate::model::{CallRole, Span, Unit};
 use crate::rules::Context;
-use crate::sql::Statement;
+use crate::sql::{self, Statement};
+
+/// A file that may hold a query reading or inserting rows: the only files whose functions
+/// are read for the steps of a race.
+static READS_OR_INSERTS: FileGate = FileGate {
+    name: "reads or inserts rows",
+    admits: sql::may_hold_reads_or_inserts,
+};
 
 /// A read by key or an insert the deciding unit makes: the statement, the query that runs
 /// it, and the unit's call that makes it happen (the query's own driver call, or a call to
@@ -128,7 +135,7 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
             continue;
         }
         let Some(function) = cx
-            .function(&call.call.callee, unit)
+            .function_where(&call.call.callee, unit, &READS_OR_INSERTS)
             .filter(|function| !std::ptr::eq(*function, unit))
         else {
             continue;
