@@ -284,16 +284,20 @@ pub fn looks_like_sql(text: &str) -> bool {
 /// INTO`, `UPSERT`), in any case: a cheap test that rules a file out before its functions
 /// are read for the queries they run.
 pub fn may_hold_inserts(text: &[u8]) -> bool {
-    let text = text.to_ascii_lowercase();
-    word_then(&text, b"insert", b"into", 40)
-        || word_then(&text, b"replace", b"into", 40)
-        || word_then(&text, b"upsert", b"", 0)
+    holds_inserts(&text.to_ascii_lowercase())
 }
 
 /// Whether a file's text may hold a query that reads rows (`SELECT … FROM`) or inserts
 /// them (see [`may_hold_inserts`]).
 pub fn may_hold_reads_or_inserts(text: &[u8]) -> bool {
-    may_hold_inserts(text) || word_then(&text.to_ascii_lowercase(), b"select", b"from", 400)
+    let text = text.to_ascii_lowercase();
+    holds_inserts(&text) || word_then(&text, b"select", b"from", 400)
+}
+
+fn holds_inserts(lowercase: &[u8]) -> bool {
+    word_then(lowercase, b"insert", b"into", 40)
+        || word_then(lowercase, b"replace", b"into", 40)
+        || word_then(lowercase, b"upsert", b"", 0)
 }
 
 /// Whether the lowercase `text` has the word `first`, then the word `then` (if any) within
@@ -304,15 +308,13 @@ fn word_then(text: &[u8], first: &[u8], then: &[u8], window: usize) -> bool {
         !at.checked_sub(1).is_some_and(|i| is_word(text[i]))
             && !text.get(at + len).is_some_and(|&b| is_word(b))
     };
-    let finds = |word: &[u8], from: usize, to: usize| {
-        let to = to.min(text.len());
-        (from..to.saturating_sub(word.len() - 1))
-            .any(|at| text[at..].starts_with(word) && whole(at, word.len()))
-    };
-    (0..text.len()).any(|at| {
-        text[at..].starts_with(first)
-            && whole(at, first.len())
-            && (then.is_empty() || finds(then, at + first.len(), at + first.len() + window))
+    memchr::memmem::find_iter(text, first).any(|at| {
+        let after = at + first.len();
+        let window = &text[after..(after + window).min(text.len())];
+        whole(at, first.len())
+            && (then.is_empty()
+                || memchr::memmem::find_iter(window, then)
+                    .any(|found| whole(after + found, then.len())))
     })
 }
 

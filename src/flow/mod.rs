@@ -39,8 +39,8 @@ pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};
 pub use sites::{LoopSite, QuerySite, Site, calls, enclosing_loops, loops, queries};
 pub use units::{
-    FileGate, Functions, SameFile, WithinFile, closure_unit, closure_units, param_for_arg,
-    same_file_unit,
+    FileFunctions, FileGate, Functions, SameFile, WithinFile, closure_unit, closure_units,
+    param_for_arg, same_file_unit,
 };
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{

@@ -1,6 +1,8 @@
 //! The other units a unit leads to: each closure in it as a unit of its own, the same-file
 //! function a callee names, and which of that function's parameters receives an argument.
 
+use std::collections::HashMap;
+
 use crate::model::visit::{Visitor, walk_expr, walk_target};
 use crate::model::{Expr, ExprKind, Target, Unit, UnitKind};
 
@@ -59,22 +61,63 @@ pub fn closure_unit(e: &Expr) -> Option<Unit> {
 /// a qualified one a method (`c.backoff`, `self.backoff`, `Self::backoff`). A path into
 /// another module (`tokio::time::sleep`) names no function of this file.
 pub fn same_file_unit<'a>(units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
-    let (qualified, name) = match &callee.kind {
-        ExprKind::Name(n) => match n.rsplit_once('.') {
+    let (qualified, name) = callee_name(callee)?;
+    units.iter().find(|u| names(u, qualified, name))
+}
+
+/// A callee's own name (`backoff` of `c.backoff`), and whether it is qualified.
+fn callee_name(callee: &Expr) -> Option<(bool, &str)> {
+    match &callee.kind {
+        ExprKind::Name(n) => Some(match n.rsplit_once('.') {
             Some((_, last)) => (true, last),
             None => (false, n.as_str()),
-        },
-        ExprKind::Field { name, .. } => (true, name.as_str()),
-        _ => return None,
-    };
-    // Called for many calls of many units: the cheap test rules out most units first.
-    units.iter().filter(|u| u.name.ends_with(name)).find(|u| {
-        let (owner, own_name) = match u.name.rsplit_once(['.', ':']) {
-            Some((owner, last)) => (Some(owner), last),
-            None => (None, u.name.as_str()),
-        };
-        own_name == name && owner.is_some() == qualified
-    })
+        }),
+        ExprKind::Field { name, .. } => Some((true, name.as_str())),
+        _ => None,
+    }
+}
+
+/// A unit's own name, without its owner (`Store.save`, `Store::save`), and its owner.
+fn own_name(unit: &Unit) -> (Option<&str>, &str) {
+    match unit.name.rsplit_once(['.', ':']) {
+        Some((owner, last)) => (Some(owner), last),
+        None => (None, unit.name.as_str()),
+    }
+}
+
+/// Whether `unit` is what a callee with this own name, qualified or not, calls.
+fn names(unit: &Unit, qualified: bool, name: &str) -> bool {
+    let (owner, own) = own_name(unit);
+    own == name && owner.is_some() == qualified
+}
+
+/// The units of one file by their own name: [`same_file_unit`] for a file whose calls are
+/// looked up by the hundred, without going through every unit for each.
+#[derive(Default)]
+pub struct FileFunctions {
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl FileFunctions {
+    pub fn new(units: &[Unit]) -> FileFunctions {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            by_name
+                .entry(own_name(unit).1.to_owned())
+                .or_default()
+                .push(i);
+        }
+        FileFunctions { by_name }
+    }
+
+    /// [`same_file_unit`] among `units`, the units this index was made of.
+    pub fn get<'a>(&self, units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
+        let (qualified, name) = callee_name(callee)?;
+        let candidates = self.by_name.get(name)?;
+        (candidates.iter())
+            .map(|&i| &units[i])
+            .find(|u| names(u, qualified, name))
+    }
 }
 
 /// Where the functions a unit calls are defined: the file's own, or, with a project around
@@ -150,6 +193,7 @@ pub fn param_for_arg(unit: &Unit, args: usize, arg: usize) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use crate::flow::module;
     use crate::model::Lang;

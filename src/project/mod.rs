@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use elsa::sync::FrozenMap;
 
 use crate::finding::{Finding, OtherFile};
-use crate::flow::FileGate;
+use crate::flow::{FileFunctions, FileGate};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Manifests;
 use crate::model::{Lang, Module, Span};
@@ -50,6 +50,7 @@ pub struct Reached {
     pub file: Arc<OtherFile>,
     pub lang: Lang,
     pub module: Module,
+    functions: FileFunctions,
     start: usize,
 }
 
@@ -108,6 +109,7 @@ impl<'k> Project<'k> {
                 source: source.into(),
             }),
             lang,
+            functions: FileFunctions::new(&module.units),
             module,
             start,
         })

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{FILE_RANGE, Project};
-use crate::flow::{FileGate, Functions, same_file_unit};
+use crate::flow::{FileFunctions, FileGate, Functions};
 use crate::lang::profile::HomeFiles;
 use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 
@@ -12,6 +12,7 @@ use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 /// have none: only their own functions are reached).
 pub struct Scope<'a> {
     units: &'a [Unit],
+    functions: FileFunctions,
     imports: &'a [Import],
     lang: Lang,
     around: Option<(&'a Project<'a>, &'a Path)>,
@@ -26,6 +27,7 @@ impl<'a> Scope<'a> {
     ) -> Scope<'a> {
         Scope {
             units,
+            functions: FileFunctions::new(units),
             imports,
             lang,
             around,
@@ -52,7 +54,7 @@ impl<'a> Scope<'a> {
             }
             let reached = project.reach(path)?;
             (reached.lang == lang)
-                .then(|| same_file_unit(&reached.module.units, &function))
+                .then(|| reached.functions.get(&reached.module.units, &function))
                 .flatten()
         };
         match home.files {
@@ -80,7 +82,7 @@ impl Functions for Scope<'_> {
         gate: Option<&FileGate>,
     ) -> Option<&Unit> {
         if caller.span.start < FILE_RANGE {
-            if let Some(own) = same_file_unit(self.units, callee) {
+            if let Some(own) = self.functions.get(self.units, callee) {
                 return Some(own);
             }
             let (project, path) = self.around?;
@@ -93,10 +95,10 @@ impl Functions for Scope<'_> {
 
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
         if caller.span.start < FILE_RANGE {
-            return same_file_unit(self.units, callee);
+            return self.functions.get(self.units, callee);
         }
         let (project, _) = self.around?;
         let reached = project.reached_at(caller.span.start)?;
-        same_file_unit(&reached.module.units, callee)
+        reached.functions.get(&reached.module.units, callee)
     }
 }

@@ -74,7 +74,7 @@ impl Rule for UncheckedOnConflict {
     /// A function that runs a dedup insert and drops its outcome: its callers are where the
     /// business write goes on for duplicates.
     fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
-        silent_dedup(unit, cx).is_some()
+        !cx.facts(unit).queries().is_empty() && silent_dedup(unit, cx).is_some()
     }
 }
 

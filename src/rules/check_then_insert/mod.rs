@@ -69,8 +69,8 @@ impl Rule for CheckThenInsert {
 
     /// A function that hands back what its read by key found: its callers may insert the key
     /// on the "not found" path, with no SQL of their own.
-    fn feeds_callers(&self, unit: &Unit, _cx: &Context) -> bool {
-        across::returned_read(unit).is_some()
+    fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
+        !cx.facts(unit).queries().is_empty() && across::returned_read(unit).is_some()
     }
 }
 
