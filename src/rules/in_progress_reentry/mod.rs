@@ -1,17 +1,27 @@
 //! `in-progress-reentry`: an idempotency record's status is read, and on a path where it can
 //! be `in_progress` the request goes on to the side effect or completes the record anyway.
+//!
+//! This file is the rule: host code's walk from the read to the first claim or effect, a
+//! script's next write of the record, and the findings. One idea a file besides:
+//! - `status`: what a condition says about the record's status.
+//! - `script`: what a SQL script's statements after a read ask, found once per unit.
+
+mod script;
+mod status;
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Atom, QuerySite, Reach, Read, ReadOutcomes, Site, Test};
+use crate::flow::{self, Atom, QuerySite, Reach, Read, ReadOutcomes, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{BinOp, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
-use crate::semantic::{self, NamedQueries, Sequence, UnitFacts};
+use crate::semantic::Sequence;
 use crate::sql::{self, Statement, StatementKind, Value};
+use script::Script;
+use status::status_test;
 
 pub struct InProgressReentry;
 
@@ -20,7 +30,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a request that reads its idempotency record as in_progress goes on with the work",
     default_severity: Severity::Error,
     langs: Lang::ALL,
-    doc: include_str!("../../rules/in-progress-reentry.md"),
+    doc: include_str!("../../../rules/in-progress-reentry.md"),
 };
 
 impl Rule for InProgressReentry {
@@ -349,132 +359,6 @@ fn completion(q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
     })
 }
 
-/// What a script's status reads ask about the statements and the text after them, found
-/// once per unit.
-struct Script<'s> {
-    /// The positions of the claims and completions, by table and by each column they could
-    /// key the record by (a WHERE equality, an inserted column), in order.
-    record_writes: HashMap<(&'s str, &'s str), Vec<usize>>,
-    named_queries: &'s NamedQueries<'s>,
-    status_literals: StatusLiterals,
-}
-
-impl<'s> Script<'s> {
-    fn new(unit: &Unit, facts: &'s UnitFacts<'_>, cx: &Context) -> Script<'s> {
-        let mut record_writes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (position, q, stmt) in facts.sequence().iter() {
-            let Some(table) = stmt.table.as_deref() else {
-                continue;
-            };
-            if !is_claim(q, stmt, cx) && completion(q, stmt, cx).is_none() {
-                continue;
-            }
-            let columns = (stmt.where_equals.iter().map(|c| c.column.as_str()))
-                .chain(stmt.insert_columns.iter().map(String::as_str));
-            for column in columns {
-                let positions = record_writes.entry((table, column)).or_default();
-                if positions.last() != Some(&position) {
-                    positions.push(position);
-                }
-            }
-        }
-        Script {
-            record_writes,
-            named_queries: facts.named_queries(),
-            status_literals: StatusLiterals::new(cx.source, &unit.span, cx.knowledge),
-        }
-    }
-
-    /// The first claim or completion after `position` of a record of `table` keyed by one
-    /// of `keys`.
-    fn next_record_write(&self, table: &str, keys: &[&str], position: usize) -> Option<usize> {
-        keys.iter()
-            .filter_map(|key| {
-                let positions = self.record_writes.get(&(table, *key))?;
-                semantic::first_after(positions, position)
-            })
-            .min()
-    }
-}
-
-/// The in-progress statuses quoted in a script's text (a PL/pgSQL `IF v_status =
-/// 'in_progress' THEN RAISE …`, which the model does not carry), found once, so that asking
-/// whether the code between two statements compares one does not read that code again.
-struct StatusLiterals {
-    /// Each one, in order.
-    found: Vec<StatusLiteral>,
-    /// The indices in `found` of those with no `--` before them on their line.
-    in_code: Vec<usize>,
-}
-
-struct StatusLiteral {
-    span: Span,
-    /// The last `--` before it on its line.
-    comment_before: Option<usize>,
-}
-
-impl StatusLiterals {
-    fn new(source: &str, span: &Span, k: &Knowledge) -> StatusLiterals {
-        let text = source
-            .get(span.clone())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        crate::work::step(text.len() / 64);
-        let mut starts: Vec<(usize, usize)> = Vec::new();
-        for status in &k.in_progress_statuses {
-            let quoted = format!("'{status}'");
-            let mut from = 0;
-            // Overlapping ones too: `'a'a'` quotes `a` twice.
-            while let Some(at) = text[from..].find(&quoted) {
-                starts.push((from + at, quoted.len()));
-                from += at + 1;
-            }
-        }
-        starts.sort_unstable();
-        // The last `--` of the line so far, read once up to each literal.
-        let bytes = text.as_bytes();
-        let mut comment_before = None;
-        let mut scanned = 0;
-        let mut found = Vec::with_capacity(starts.len());
-        for (start, len) in starts {
-            while scanned < start {
-                if bytes[scanned] == b'\n' {
-                    comment_before = None;
-                } else if bytes[scanned..].starts_with(b"--") {
-                    comment_before = Some(span.start + scanned);
-                }
-                scanned += 1;
-            }
-            found.push(StatusLiteral {
-                span: span.start + start..span.start + start + len,
-                comment_before,
-            });
-        }
-        let in_code = (found.iter().enumerate())
-            .filter(|(_, literal)| literal.comment_before.is_none())
-            .map(|(i, _)| i)
-            .collect();
-        StatusLiterals { found, in_code }
-    }
-
-    /// Whether the code between two offsets, comments aside, holds one: on the first line
-    /// from `from`, before any `--` after `from`; on the others, before any `--`.
-    fn between(&self, from: usize, to: usize) -> bool {
-        crate::work::step(1);
-        if from > to {
-            return false;
-        }
-        let first = self.found.partition_point(|l| l.span.start < from);
-        let in_code = |literal: &&StatusLiteral| literal.comment_before.is_none_or(|c| c < from);
-        // Literals do not nest: the first one in code is the first to end.
-        let literal = self.found.get(first).filter(in_code).or_else(|| {
-            let next = self.in_code.partition_point(|&i| i < first);
-            self.in_code.get(next).map(|&i| &self.found[i])
-        });
-        literal.is_some_and(|l| l.span.end <= to)
-    }
-}
-
 /// Whether, between the read and the effect, on a path where the record can be
 /// `in_progress`, some branch leaves with a conflict answer (409, `ErrConflict`): the code
 /// turns requests away on a condition the rule could not read, so it cannot tell.
@@ -533,98 +417,6 @@ fn guards_status(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
     lower[at..]
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|word| k.is_status_column(word))
-}
-
-/// What a condition says about the record's status: `status == "completed"` (may hold
-/// for a finished record), `status != "in_progress"`, `rec.IsPending()`, a `case` or match
-/// arm on the status. `None` when it is no status check. A status compared with a value
-/// that names no known state makes the read unclear, and the rule silent.
-fn status_test(atom: Atom, read: &Read, cx: &Context, unclear: &Cell<bool>) -> Option<Test> {
-    match atom {
-        Atom::Cond(cond) => match &cond.kind {
-            ExprKind::Binary {
-                op: op @ (BinOp::Eq | BinOp::Ne),
-                lhs,
-                rhs,
-            } => {
-                let test = compared_status(lhs, rhs, read, cx, unclear)
-                    .or_else(|| compared_status(rhs, lhs, read, cx, unclear))?;
-                Some(if *op == BinOp::Ne { !test } else { test })
-            }
-            ExprKind::Call(call) => match &call.callee.kind {
-                ExprKind::Field { base, name } if read.refers(base) => status_name_test(name, cx),
-                _ => None,
-            },
-            _ => None,
-        },
-        Atom::Pattern { subject, pattern } => {
-            if !read.refers(subject) {
-                return None;
-            }
-            match &pattern.kind {
-                ExprKind::Str(_) => compared_status(subject, pattern, read, cx, unclear),
-                ExprKind::Name(n) if n.contains('.') || n.starts_with(char::is_uppercase) => {
-                    compared_status(subject, pattern, read, cx, unclear)
-                }
-                _ => None,
-            }
-        }
-    }
-}
-
-/// `state == value` where `state` is taken from the read and `value` names a state.
-fn compared_status(
-    state: &Expr,
-    value: &Expr,
-    read: &Read,
-    cx: &Context,
-    unclear: &Cell<bool>,
-) -> Option<Test> {
-    if !read.refers(state) || read.refers(value) {
-        return None;
-    }
-    let k = cx.knowledge;
-    let test = match &flow::strip(value).kind {
-        ExprKind::Str(s) if k.is_in_progress_status(&s.value) => {
-            Some(Test::exact(ReadOutcomes::IN_PROGRESS))
-        }
-        ExprKind::Str(s) if k.is_settled_status(&s.value) => {
-            Some(Test::at_most(ReadOutcomes::SETTLED))
-        }
-        ExprKind::Name(_) | ExprKind::Field { .. } => {
-            value.dotted().and_then(|name| status_name_test(&name, cx))
-        }
-        _ => None,
-    };
-    if test.is_none() && holds_status(state, cx) {
-        unclear.set(true);
-    }
-    test
-}
-
-/// What a constant, variant or method name says: `StatusInProgress`, `Status::Done`,
-/// `is_pending`.
-fn status_name_test(name: &str, cx: &Context) -> Option<Test> {
-    let k = cx.knowledge;
-    if k.names_in_progress(name) {
-        Some(Test::exact(ReadOutcomes::IN_PROGRESS))
-    } else if k.names_settled(name) {
-        Some(Test::at_most(ReadOutcomes::SETTLED))
-    } else {
-        None
-    }
-}
-
-/// Whether an expression reads a status column (`rec.Status`, `row.get("status")`).
-fn holds_status(expr: &Expr, cx: &Context) -> bool {
-    let k = cx.knowledge;
-    expr.walk().into_iter().any(|e| match &e.kind {
-        ExprKind::Name(_) | ExprKind::Field { .. } => {
-            e.last_segment().is_some_and(|n| k.is_status_column(n))
-        }
-        ExprKind::Str(s) => k.is_status_column(&s.value),
-        _ => false,
-    })
 }
 
 fn help(cx: &Context) -> String {
