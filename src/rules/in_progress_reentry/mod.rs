@@ -5,23 +5,27 @@
 //! script's next write of the record, and the findings. One idea a file besides:
 //! - `status`: what a condition says about the record's status.
 //! - `script`: what a SQL script's statements after a read ask, found once per unit.
+//! - `callees`: the functions a unit calls: one that hands it a record it read, and what
+//!   one called after the read does.
 
+mod callees;
 mod script;
 mod status;
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Atom, QuerySite, Reach, Read, ReadOutcomes, Site};
+use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use crate::semantic::Sequence;
 use crate::sql::{self, Statement, StatementKind, Value};
+use callees::{Act, Called};
 use script::Script;
-use status::status_test;
+use status::StatusClassifier;
 
 pub struct InProgressReentry;
 
@@ -42,9 +46,16 @@ impl Rule for InProgressReentry {
         let facts = cx.facts(unit);
         let (sequence, queries) = (facts.sequence(), facts.queries());
         let script = OnceCell::new();
-        let side_effects = OnceCell::new();
+        let called = callees::called(unit, facts.calls(), cx);
         let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
+        let mut report = |found: Option<Finding>| {
+            if let Some(f) = found
+                && reported.insert(f.primary.span.clone())
+            {
+                findings.push(f);
+            }
+        };
         for (position, read_q, select) in sequence.iter() {
             let keys = select.lookup_keys();
             if keys.is_empty() || !reads_status(select, cx) {
@@ -54,23 +65,29 @@ impl Rule for InProgressReentry {
                 read_q,
                 select,
                 keys: &keys,
+                handed_back_by: None,
             };
-            let found = match read_q.call {
-                Some(site) => {
-                    let qi = sequence.query_index(position);
-                    let side_effects = side_effects.get_or_init(|| side_effect_calls(unit, cx));
-                    record.host_reentry(unit, &queries[qi..], side_effects, &site, cx)
-                }
+            report(match read_q.call {
+                Some(site) => record.host_reentry(unit, queries, &called, &site, cx),
                 None => {
                     let script = script.get_or_init(|| Script::new(unit, facts, cx));
                     record.script_reentry(sequence, position, script, cx)
                 }
+            });
+        }
+        // A record read by a function the unit calls arrives at the call.
+        for call in &called {
+            let Some((read_q, select)) = &call.hands_back else {
+                continue;
             };
-            if let Some(f) = found
-                && reported.insert(f.primary.span.clone())
-            {
-                findings.push(f);
-            }
+            let keys = select.lookup_keys();
+            let record = Record {
+                read_q,
+                select,
+                keys: &keys,
+                handed_back_by: Some(&call.site),
+            };
+            report(record.host_reentry(unit, queries, &called, &call.site, cx));
         }
         findings
     }
@@ -82,6 +99,12 @@ impl Rule for InProgressReentry {
             Need::keywords(sql::SELECT_WORDS),
             Need::text(&knowledge.dedup_name_hints),
         ])
+    }
+
+    /// A function that reads a record and hands it back, `in_progress` included: its
+    /// callers are where the request goes on.
+    fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
+        callees::status_read_handed_back(unit, cx).is_some()
     }
 }
 
@@ -97,11 +120,18 @@ fn reads_status(select: &Statement, cx: &Context) -> bool {
 
 /// Where the request goes on although the record may be `in_progress`.
 struct Reentry {
+    going: Going,
+    /// The status checks on the way, none of which turns `in_progress` away.
+    checks: Vec<Span>,
+}
+
+/// An effect that runs after the read: here, or in the function called here.
+struct Going {
     span: Span,
     /// A side-effect call (`` `charge(…)` ``) or a completion UPDATE.
     what: Effect,
-    /// The status checks on the way, none of which turns `in_progress` away.
-    checks: Vec<Span>,
+    /// The effect in the function called at `span`, when it is there.
+    inside: Option<Label>,
 }
 
 enum Effect {
@@ -118,7 +148,7 @@ enum Effect {
 struct Step<'a> {
     at: usize,
     stmt: &'a Stmt,
-    effect: Option<(Span, Effect)>,
+    effect: Option<Going>,
 }
 
 /// The status read, and the columns it looks the record up by.
@@ -126,45 +156,44 @@ struct Record<'q, 'a> {
     read_q: &'q QuerySite<'a>,
     select: &'q Statement,
     keys: &'q [&'q str],
+    /// The call that handed the record back, when the read is in the function it reaches.
+    handed_back_by: Option<&'q Site<'a>>,
 }
 
 impl Record<'_, '_> {
-    /// Host code: follows the status through the branches to the first side effect or
-    /// completion that runs with the record possibly `in_progress`.
+    /// Host code: follows the status from the call that reads it (`site`) through the
+    /// branches to the first claim, side effect or completion after it (among the unit's
+    /// `queries` and `called`), and reports that one if it runs with the record possibly
+    /// `in_progress`.
     fn host_reentry(
         &self,
         unit: &Unit,
-        later: &[QuerySite],
-        side_effects: &[(Site, String)],
+        queries: &[QuerySite],
+        called: &[Called],
         site: &Site,
         cx: &Context,
     ) -> Option<Finding> {
-        let unclear = Cell::new(false);
-        let checks: RefCell<Vec<Span>> = RefCell::new(Vec::new());
-        let classify = |atom: Atom, read: &Read| match status_test(atom, read, cx, &unclear) {
-            Some(test) => {
-                let (Atom::Cond(tested)
-                | Atom::Pattern {
-                    pattern: tested, ..
-                }) = atom;
-                checks.borrow_mut().push(tested.span.clone());
-                test
-            }
-            None => flow::existence_test(atom, read, cx.lang, cx.knowledge),
-        };
-        let reach = flow::reach(unit, Read::of(site), &classify);
-        if unclear.get() {
+        let classifier = StatusClassifier::new(cx);
+        let reach = flow::reach(unit, Read::of(site), &|atom, read| {
+            classifier.test(atom, read)
+        });
+        if classifier.unclear() {
             return None;
         }
-        let after = self.read_q.span.end;
+        let after = site.expr.span.end;
         let mut steps: Vec<Step> = Vec::new();
-        for q in later.iter().skip(1) {
+        let later = queries.partition_point(|q| q.span.start < after);
+        for q in &queries[later..] {
             let Some(write) = q.call else { continue };
             for stmt in q.statements() {
                 let effect = if self.claims(q, stmt, cx) {
                     None
                 } else if let Some(effect) = self.completion(q, stmt, cx) {
-                    Some((q.file_span(&stmt.keyword_span), effect))
+                    Some(Going {
+                        span: q.file_span(&stmt.keyword_span),
+                        what: effect,
+                        inside: None,
+                    })
                 } else {
                     continue;
                 };
@@ -175,12 +204,18 @@ impl Record<'_, '_> {
                 });
             }
         }
-        let from = side_effects.partition_point(|(call, _)| call.expr.span.start < after);
-        for (call, name) in &side_effects[from..] {
+        let from = called.partition_point(|call| call.site.expr.span.start < after);
+        for call in &called[from..] {
+            let Some(act) = call.acts.iter().find(|act| self.minds(act)) else {
+                continue;
+            };
+            let Some(effect) = self.step_at_call(&call.site, act, cx) else {
+                continue;
+            };
             steps.push(Step {
-                at: call.expr.span.start,
-                stmt: call.stmt,
-                effect: Some((call.expr.span.clone(), Effect::Call(name.clone()))),
+                at: call.site.expr.span.start,
+                stmt: call.site.stmt,
+                effect,
             });
         }
         steps.sort_by_key(|step| step.at);
@@ -190,16 +225,66 @@ impl Record<'_, '_> {
                 .at(step.stmt)
                 .is_some_and(|r| r.outcomes.overlaps(ReadOutcomes::IN_PROGRESS))
         })?;
-        let (span, what) = step.effect?;
-        if answers_conflict_before(unit, &reach, after, span.start, cx) {
+        let going = step.effect?;
+        if answers_conflict_before(unit, &reach, after, going.span.start, cx) {
             return None;
         }
         let found = Reentry {
-            span,
-            what,
-            checks: checks.take(),
+            going,
+            checks: classifier.into_checks(),
         };
         Some(self.report(found, cx))
+    }
+
+    /// Whether an act of a call bears on this record: a claim or completion of another
+    /// record does not.
+    fn minds(&self, act: &Act) -> bool {
+        match act {
+            Act::TakesKey | Act::Effect(_) => true,
+            Act::Writes(_, stmt) => self.same_record(stmt),
+        }
+    }
+
+    /// The step a call makes by `act`: a claim (`None`: whoever holds the key goes on), or
+    /// the effect it runs, itself or in the function it calls.
+    fn step_at_call(&self, call: &Site, act: &Act, cx: &Context) -> Option<Option<Going>> {
+        let span = call.expr.span.clone();
+        let name = call.call.callee.dotted().unwrap_or_default();
+        let going = match act {
+            Act::TakesKey => None,
+            Act::Effect(effect) if std::ptr::eq(effect.expr, call.expr) => Some(Going {
+                span,
+                what: Effect::Call(name),
+                inside: None,
+            }),
+            Act::Effect(effect) => {
+                let inner = effect.call.callee.dotted().unwrap_or_default();
+                Some(Going {
+                    span,
+                    what: Effect::Call(name),
+                    inside: Some(Label::new(
+                        effect.expr.span.clone(),
+                        format!("`{inner}(…)` in it does the work again"),
+                    )),
+                })
+            }
+            Act::Writes(q, stmt) if self.claims(q, stmt, cx) => None,
+            Act::Writes(q, stmt) => {
+                let Effect::Completion { column, .. } = self.completion(q, stmt, cx)? else {
+                    return None;
+                };
+                // The fix would edit the other file: the help says what to change there.
+                Some(Going {
+                    span,
+                    inside: Some(Label::new(
+                        q.file_span(&stmt.keyword_span),
+                        completes_unguarded(&column),
+                    )),
+                    what: Effect::Completion { column, fix: None },
+                })
+            }
+        };
+        Some(going)
     }
 
     /// A SQL script: a completion UPDATE of the record later in the same transaction, with
@@ -234,8 +319,11 @@ impl Record<'_, '_> {
             return None;
         }
         let found = Reentry {
-            span: q.file_span(&stmt.keyword_span),
-            what: effect,
+            going: Going {
+                span: q.file_span(&stmt.keyword_span),
+                what: effect,
+                inside: None,
+            },
             checks: Vec::new(),
         };
         Some(self.report(found, cx))
@@ -266,27 +354,30 @@ impl Record<'_, '_> {
 
     fn report(&self, found: Reentry, cx: &Context) -> Finding {
         let table = self.select.table.as_deref().unwrap_or("the record");
-        let (message, primary, fix) = match found.what {
+        let going = found.going;
+        let runs = "runs even when the record is `in_progress`".to_owned();
+        let (message, primary, fix) = match going.what {
             Effect::Call(name) => (
                 format!(
                     "a request that finds its key `in_progress` still goes on to `{name}(…)`: a \
                      retry repeats the work while the first attempt is still running"
                 ),
-                "runs even when the record is `in_progress`".to_owned(),
+                runs,
                 None,
             ),
             Effect::Completion { column, fix } => (
                 "a request that finds its key `in_progress` still completes the record: a retry \
                  finishes, and answers for, work that the first attempt is still doing"
                     .to_owned(),
-                format!(
-                    "completes the record whatever its {column} is now: no `AND {column} = \
-                     'in_progress'` guard"
-                ),
+                if going.inside.is_some() {
+                    runs
+                } else {
+                    completes_unguarded(&column)
+                },
                 fix,
             ),
         };
-        let mut finding = Finding::new(META.name, message, Label::new(found.span, primary))
+        let mut finding = Finding::new(META.name, message, Label::new(going.span, primary))
             .with_secondary(Label::new(
                 self.read_q.file_span(&self.select.keyword_span),
                 format!(
@@ -294,6 +385,16 @@ impl Record<'_, '_> {
                      holds the key"
                 ),
             ));
+        if let Some(call) = self.handed_back_by {
+            let name = call.call.callee.dotted().unwrap_or_default();
+            finding = finding.with_secondary(Label::new(
+                call.expr.span.clone(),
+                format!("`{name}(…)` hands the record back, `in_progress` included"),
+            ));
+        }
+        if let Some(inside) = going.inside {
+            finding = finding.with_secondary(inside);
+        }
         if let Some(check) = found.checks.first() {
             finding = finding.with_secondary(Label::new(
                 check.clone(),
@@ -308,14 +409,10 @@ impl Record<'_, '_> {
     }
 }
 
-/// The calls of the unit that do something once-only (send, charge, publish), in source
-/// order, with their names.
-fn side_effect_calls<'a>(unit: &Unit, cx: &'a Context) -> Vec<(Site<'a>, String)> {
-    cx.facts(unit)
-        .once_only_effects()
-        .iter()
-        .map(|&site| (site, site.call.callee.dotted().unwrap_or_default()))
-        .collect()
+fn completes_unguarded(column: &str) -> String {
+    format!(
+        "completes the record whatever its {column} is now: no `AND {column} = 'in_progress'` guard"
+    )
 }
 
 /// A claim of whatever record it writes (`INSERT … ON CONFLICT`, an UPDATE guarded on the

@@ -1,22 +1,61 @@
 //! What a condition says about an idempotency record's status, for the walk that follows
 //! the status read (see `flow::reach`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crate::flow::{self, Atom, Read, ReadOutcomes, Test};
-use crate::model::{BinOp, Expr, ExprKind};
+use crate::model::{BinOp, Expr, ExprKind, Span};
 use crate::rules::Context;
+
+/// The rule's classifier for `flow::reach`: what a condition says about the status, else
+/// whether the read found anything; it keeps the status checks it met, and whether one
+/// compared the status with a value that names no known state.
+pub(super) struct StatusClassifier<'c, 'a> {
+    cx: &'c Context<'a>,
+    unclear: Cell<bool>,
+    checks: RefCell<Vec<Span>>,
+}
+
+impl<'c, 'a> StatusClassifier<'c, 'a> {
+    pub fn new(cx: &'c Context<'a>) -> StatusClassifier<'c, 'a> {
+        StatusClassifier {
+            cx,
+            unclear: Cell::new(false),
+            checks: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn test(&self, atom: Atom, read: &Read) -> Test {
+        match status_test(atom, read, self.cx, &self.unclear) {
+            Some(test) => {
+                let (Atom::Cond(tested)
+                | Atom::Pattern {
+                    pattern: tested, ..
+                }) = atom;
+                self.checks.borrow_mut().push(tested.span.clone());
+                test
+            }
+            None => flow::existence_test(atom, read, self.cx.lang, self.cx.knowledge),
+        }
+    }
+
+    /// Whether a status was compared with a value the rule cannot read: then it cannot
+    /// tell where `in_progress` goes, and stays silent.
+    pub fn unclear(&self) -> bool {
+        self.unclear.get()
+    }
+
+    /// The status checks met, in the order the walk met them.
+    pub fn into_checks(self) -> Vec<Span> {
+        self.checks.into_inner()
+    }
+}
 
 /// What a condition says about the record's status: `status == "completed"` (may hold
 /// for a finished record), `status != "in_progress"`, `rec.IsPending()`, a `case` or match
 /// arm on the status. `None` when it is no status check. A status compared with a value
 /// that names no known state makes the read unclear, and the rule silent.
-pub(super) fn status_test(
-    atom: Atom,
-    read: &Read,
-    cx: &Context,
-    unclear: &Cell<bool>,
-) -> Option<Test> {
+fn status_test(atom: Atom, read: &Read, cx: &Context, unclear: &Cell<bool>) -> Option<Test> {
     match atom {
         Atom::Cond(cond) => match &cond.kind {
             ExprKind::Binary {
