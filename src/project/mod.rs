@@ -35,8 +35,9 @@ pub struct Project<'k> {
     /// The path of the `n`-th file reached, by `n`.
     by_range: FrozenMap<usize, Box<PathBuf>>,
     ranges_given: AtomicUsize,
-    /// The files of a package folder that may define a function, by folder and name.
-    definers: FrozenMap<(PathBuf, String), Vec<PathBuf>>,
+    /// The files of a package folder that may define a function, by folder, language and
+    /// name.
+    definers: FrozenMap<(PathBuf, Lang, String), Vec<PathBuf>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
 }
 
@@ -115,7 +116,8 @@ impl<'k> Project<'k> {
     }
 
     /// The files of the package folder `dir` that share a scope with `file` and may define
-    /// `function` (their text names it before a `(` or `[`), in path order.
+    /// `function` (their text names it before a `(` or `[`, in any case where the language
+    /// ignores it), in path order.
     fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> &[PathBuf] {
         // A file named without a folder is in the working directory.
         let dir = if dir.as_os_str().is_empty() {
@@ -123,11 +125,17 @@ impl<'k> Project<'k> {
         } else {
             dir
         };
-        let key = (normalize(dir), function.to_owned());
+        let key = (normalize(dir), lang, function.to_owned());
         if let Some(found) = self.definers.get(&key) {
             return found;
         }
         let profile = crate::lang::profile_of(lang);
+        let ignore_case = profile.names_ignore_case();
+        let name = if ignore_case {
+            function.to_ascii_lowercase()
+        } else {
+            function.to_owned()
+        };
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()
@@ -135,7 +143,12 @@ impl<'k> Project<'k> {
             .filter(|other| normalize(other) != normalize(file))
             .filter(|other| profile.shares_package(file, other))
             .filter(|other| {
-                std::fs::read(other).is_ok_and(|text| names_before_call(&text, function))
+                std::fs::read(other).is_ok_and(|mut text| {
+                    if ignore_case {
+                        text.make_ascii_lowercase();
+                    }
+                    names_before_call(&text, &name)
+                })
             })
             .collect();
         files.sort();

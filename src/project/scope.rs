@@ -56,6 +56,10 @@ impl<'a> Scope<'a> {
                 let path = candidates.iter().find(|path| path.is_file())?;
                 defined_in(path)
             }
+            HomeFiles::LastIn(dir) => {
+                let files = project.package_files(&dir, file, &home.function, lang);
+                files.iter().rev().find_map(|path| defined_in(path))
+            }
             HomeFiles::Package(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
                 let mut found = files.iter().filter_map(|path| defined_in(path));
