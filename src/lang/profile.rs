@@ -130,4 +130,14 @@ pub trait Profile: Sync {
     /// `unchecked-on-conflict`, for `ON CONFLICT (key) DO NOTHING`: branch on the count, or
     /// on the row `RETURNING key` gives back.
     fn gate_on_conflict_help(&self, key: &str) -> String;
+
+    /// `unchecked-on-conflict`, for a function that drops its dedup insert's outcome: make
+    /// `function` tell its callers whether it inserted. Host code says it the same way in
+    /// every language, by the driver's count or row.
+    fn return_inserted_help(&self, function: &str) -> String {
+        format!(
+            "make `{function}` return whether it inserted the row (the affected-row count, or \
+             the row `RETURNING` gives back), and skip the write when it did not"
+        )
+    }
 }

@@ -89,6 +89,14 @@ impl Profile for Sql {
             .to_owned()
     }
 
+    fn return_inserted_help(&self, function: &str) -> String {
+        format!(
+            "make `{function}` return whether it inserted the row (`RETURN FOUND` after the \
+             insert, or the row count `GET DIAGNOSTICS` gives), and skip the write when it \
+             returns false"
+        )
+    }
+
     fn gate_on_conflict_help(&self, key: &str) -> String {
         format!(
             "gate the write on the insert in one statement: `WITH fresh AS (INSERT … ON CONFLICT \
