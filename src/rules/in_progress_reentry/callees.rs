@@ -40,16 +40,10 @@ pub(super) fn called<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Ve
     calls
         .iter()
         .filter_map(|&site| {
-            let callee = match &site.call.role {
-                CallRole::Kv {
-                    op: KvOp::SetIfAbsent,
-                    ..
-                } => None,
-                CallRole::Unknown => cx
-                    .function(&site.call.callee, unit)
-                    .filter(|callee| !std::ptr::eq(*callee, unit)),
-                _ => return None,
-            };
+            let callee = matches!(site.call.role, CallRole::Unknown)
+                .then(|| cx.function(&site.call.callee, unit))
+                .flatten()
+                .filter(|callee| !std::ptr::eq(*callee, unit));
             let hands_back = callee.and_then(|callee| status_read_handed_back(callee, cx));
             let acts = acts_of(site, callee, cx);
             (hands_back.is_some() || !acts.is_empty()).then_some(Called {
@@ -62,19 +56,17 @@ pub(super) fn called<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Ve
 }
 
 /// What a call does: what the function it reaches does, when the rule can follow it and
-/// finds something there, else what its role or its name says.
+/// finds something there (a function named like once-only work may claim its key before
+/// doing it), else what its role or its name says.
 fn acts_of<'c>(site: Site<'c>, callee: Option<&'c Unit>, cx: &Context) -> Vec<Act<'c>> {
-    if let Some(act) = own_act(site, cx) {
-        // A function named like once-only work may still claim its key before doing it:
-        // what it does says more than its name.
-        let inside = callee
-            .map(|callee| acts_inside(callee, cx))
-            .unwrap_or_default();
-        return if inside.is_empty() { vec![act] } else { inside };
-    }
-    callee
+    let inside = callee
         .map(|callee| acts_inside(callee, cx))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if inside.is_empty() {
+        own_act(site, cx).into_iter().collect()
+    } else {
+        inside
+    }
 }
 
 /// What a call's role or name says it does: takes a key, or does once-only work.
