@@ -39,6 +39,9 @@ pub struct Project<'k> {
     /// name.
     definers: FrozenMap<(PathBuf, Lang, String), Vec<PathBuf>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
+    /// The `src` folder of the crate around a folder, by folder: asked for every call of a
+    /// Rust file whose callee a rule looks up.
+    crate_sources: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
 }
 
 /// A file reached from a checked one, lowered and classified, its spans in its own range.
@@ -59,6 +62,7 @@ impl<'k> Project<'k> {
             ranges_given: AtomicUsize::new(0),
             definers: FrozenMap::new(),
             go_modules: FrozenMap::new(),
+            crate_sources: FrozenMap::new(),
         }
     }
 
@@ -195,8 +199,17 @@ impl Manifests for Project<'_> {
 
     fn crate_source_root(&self, file: &Path) -> Option<PathBuf> {
         let file = normalize(file);
-        let src = folder_above(file.parent()?, "Cargo.toml")?.join("src");
-        let src = normalize(&src);
+        let dir = file.parent()?;
+        let src = match self.crate_sources.get(dir) {
+            Some(known) => known.clone(),
+            None => {
+                let found =
+                    folder_above(dir, "Cargo.toml").map(|root| normalize(&root.join("src")));
+                self.crate_sources
+                    .insert(dir.to_owned(), Box::new(found))
+                    .clone()
+            }
+        }?;
         (src.as_os_str() == "." || file.starts_with(&src)).then_some(src)
     }
 }
