@@ -12,13 +12,23 @@ use crate::rules::Context;
 use crate::semantic;
 use crate::sql::Statement;
 
-/// A call of the unit, with what the rule knows it does.
+/// A call of the unit, and the function it reaches, if the rule can follow it there.
+pub(super) struct Followed<'c> {
+    pub site: Site<'c>,
+    pub function: Option<&'c Unit>,
+}
+
+/// A status read in a function the unit calls, which hands the record back while it is
+/// `in_progress`: the call is where the unit reads it.
+pub(super) struct HandedBack<'c> {
+    pub call: Site<'c>,
+    pub read: QuerySite<'c>,
+    pub select: &'c Statement,
+}
+
+/// A call of the unit, with what it does that can decide a finding, in order (see [`Act`]).
 pub(super) struct Called<'c> {
     pub site: Site<'c>,
-    /// The status read of the function it reaches, when that function hands the record back
-    /// while it is `in_progress`.
-    pub hands_back: Option<(QuerySite<'c>, &'c Statement)>,
-    /// What it does that can decide a finding, in order (see [`Act`]).
     pub acts: Vec<Act<'c>>,
 }
 
@@ -34,21 +44,41 @@ pub(super) enum Act<'c> {
     Writes(QuerySite<'c>, &'c Statement),
 }
 
-/// The calls of `unit` (`calls`, its call sites in source order) that read a record for it
-/// or do something that decides a finding, in source order.
-pub(super) fn called<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Vec<Called<'c>> {
-    calls
-        .iter()
-        .filter_map(|&site| {
-            let callee = matches!(site.call.role, CallRole::Unknown)
+/// Each call of `unit` (`calls`, its call sites in source order), with the function it
+/// reaches.
+pub(super) fn follow<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Vec<Followed<'c>> {
+    (calls.iter())
+        .map(|&site| Followed {
+            site,
+            function: matches!(site.call.role, CallRole::Unknown)
                 .then(|| cx.function(&site.call.callee, unit))
                 .flatten()
-                .filter(|callee| !std::ptr::eq(*callee, unit));
-            let hands_back = callee.and_then(|callee| status_read_handed_back(callee, cx));
-            let acts = acts_of(site, callee, cx);
-            (hands_back.is_some() || !acts.is_empty()).then_some(Called {
-                site,
-                hands_back,
+                .filter(|function| !std::ptr::eq(*function, unit)),
+        })
+        .collect()
+}
+
+/// The calls among `followed` that hand the unit a record they read.
+pub(super) fn handed_back<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<HandedBack<'c>> {
+    (followed.iter())
+        .filter_map(|call| {
+            let (read, select) = status_read_handed_back(call.function?, cx)?;
+            Some(HandedBack {
+                call: call.site,
+                read,
+                select,
+            })
+        })
+        .collect()
+}
+
+/// The calls among `followed` that do something that can decide a finding.
+pub(super) fn called<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<Called<'c>> {
+    (followed.iter())
+        .filter_map(|call| {
+            let acts = acts_of(call.site, call.function, cx);
+            (!acts.is_empty()).then_some(Called {
+                site: call.site,
                 acts,
             })
         })

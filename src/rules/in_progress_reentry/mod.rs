@@ -45,8 +45,12 @@ impl Rule for InProgressReentry {
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let facts = cx.facts(unit);
         let (sequence, queries) = (facts.sequence(), facts.queries());
+        let followed = callees::follow(unit, facts.calls(), cx);
+        let handed_back = callees::handed_back(&followed, cx);
         let script = OnceCell::new();
-        let called = callees::called(unit, facts.calls(), cx);
+        // What the calls do is asked only after a read, which most units make none of.
+        let called = OnceCell::new();
+        let called = || called.get_or_init(|| callees::called(&followed, cx));
         let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
         let mut report = |found: Option<Finding>| {
@@ -68,7 +72,7 @@ impl Rule for InProgressReentry {
                 handed_back_by: None,
             };
             report(match read_q.call {
-                Some(site) => record.host_reentry(unit, queries, &called, &site, cx),
+                Some(site) => record.host_reentry(unit, queries, called(), &site, cx),
                 None => {
                     let script = script.get_or_init(|| Script::new(unit, facts, cx));
                     record.script_reentry(sequence, position, script, cx)
@@ -76,18 +80,15 @@ impl Rule for InProgressReentry {
             });
         }
         // A record read by a function the unit calls arrives at the call.
-        for call in &called {
-            let Some((read_q, select)) = &call.hands_back else {
-                continue;
-            };
-            let keys = select.lookup_keys();
+        for handed in &handed_back {
+            let keys = handed.select.lookup_keys();
             let record = Record {
-                read_q,
-                select,
+                read_q: &handed.read,
+                select: handed.select,
                 keys: &keys,
-                handed_back_by: Some(&call.site),
+                handed_back_by: Some(&handed.call),
             };
-            report(record.host_reentry(unit, queries, &called, &call.site, cx));
+            report(record.host_reentry(unit, queries, called(), &handed.call, cx));
         }
         findings
     }
