@@ -80,6 +80,19 @@ pub struct ColumnValue {
     pub span: Range<usize>,
 }
 
+/// A function a statement calls (`mark_processed($1)` in `SELECT mark_processed($1)`,
+/// `PERFORM f(x)`, `CALL p()`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionCall {
+    /// The function's name without its schema, as the database names it (see
+    /// [`Routine::name`]).
+    pub name: String,
+    /// From the name to the closing parenthesis.
+    pub span: Range<usize>,
+    /// Each argument.
+    pub args: Vec<Range<usize>>,
+}
+
 /// The facts about one SQL statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
@@ -120,6 +133,9 @@ pub struct Statement {
     /// Where `RETURNING <cols>` may be inserted (the end of the statement's last token), for
     /// fixes.
     pub end: usize,
+    /// The functions a SELECT (`PERFORM`), an INSERT, UPDATE or DELETE, or a `CALL` calls,
+    /// in order.
+    pub calls: Vec<FunctionCall>,
 }
 
 /// A comment of a SQL text.
@@ -143,12 +159,17 @@ pub struct Rejected {
 /// The body of a `CREATE FUNCTION`/`CREATE PROCEDURE` or `DO` statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Routine {
-    /// The routine's name as written (without schema); `None` for a `DO` block, which runs
-    /// where it stands.
+    /// The routine's name without its schema, as the database names it: folded to lower
+    /// case unless quoted, as PostgreSQL does; `None` for a `DO` block, which runs where it
+    /// stands.
     pub name: Option<String>,
     pub params: Vec<String>,
     /// The SQL statements of the body, in order, with spans in the whole text.
     pub statements: Vec<Statement>,
+    /// Where the body hands a value back to its caller, in order: the expression of a
+    /// PL/pgSQL `RETURN` (the query of a `RETURN QUERY`), or the last statement of a
+    /// SQL-language function that returns something, whose result is the function's.
+    pub returns: Vec<Range<usize>>,
 }
 
 /// One top-level statement of a script.
@@ -190,6 +211,7 @@ impl Statement {
             reads_from: Vec::new(),
             serializable: false,
             advisory_lock: false,
+            calls: Vec::new(),
         }
     }
 
@@ -213,6 +235,10 @@ impl Statement {
         }
         for column in self.where_equals.iter_mut().chain(&mut self.set_columns) {
             shift(&mut column.span);
+        }
+        for call in &mut self.calls {
+            shift(&mut call.span);
+            call.args.iter_mut().for_each(shift);
         }
         self.ctes = std::mem::take(&mut self.ctes)
             .into_iter()

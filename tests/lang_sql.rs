@@ -152,6 +152,59 @@ COMMIT;
 }
 
 #[test]
+fn statements_call_functions_and_routines_return_values() {
+    let source = "CREATE FUNCTION Mark_Processed(p_id text) RETURNS boolean AS $$
+BEGIN
+  INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING;
+  RETURN FOUND;
+END $$ LANGUAGE plpgsql;
+CREATE FUNCTION record_it(p text) RETURNS SETOF text LANGUAGE sql AS $$
+  INSERT INTO processed_events (event_id) VALUES (p) ON CONFLICT DO NOTHING RETURNING event_id;
+$$;
+CREATE FUNCTION forget(p text) RETURNS void LANGUAGE sql AS $$
+  DELETE FROM processed_events WHERE event_id = p;
+$$;
+CREATE FUNCTION pending(p text) RETURNS SETOF text AS $$
+BEGIN
+  RETURN QUERY SELECT id FROM jobs WHERE owner = p;
+END $$ LANGUAGE plpgsql;
+SELECT mark_processed('e1');
+PERFORM billing.mark_processed(v_id, 'x' || y);
+INSERT INTO inbox (id, at) VALUES (next_id(1), now());
+";
+    let module = sql::lower(source);
+    insta::assert_snapshot!(dump::module(&module), @r#"
+    script <script>()
+      (sql "CREATE FUNCTION Mark_Processed(p_id text) RETURNS boolean AS $$\nBEGIN\n  INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING;\n  RETURN FOUND;\nEND $$ LANGUAGE plpgsql")
+      (sql "CREATE FUNCTION record_it(p text) RETURNS SETOF text LANGUAGE sql AS $$\n  INSERT INTO processed_events (event_id) VALUES (p) ON CONFLICT DO NOTHING RETURNING event_id;\n$$")
+      (sql "CREATE FUNCTION forget(p text) RETURNS void LANGUAGE sql AS $$\n  DELETE FROM processed_events WHERE event_id = p;\n$$")
+      (sql "CREATE FUNCTION pending(p text) RETURNS SETOF text AS $$\nBEGIN\n  RETURN QUERY SELECT id FROM jobs WHERE owner = p;\nEND $$ LANGUAGE plpgsql")
+      (other (sql "SELECT mark_processed('e1')") (call mark_processed (other )))
+      (other (sql "PERFORM billing.mark_processed(v_id, 'x' || y)") (call mark_processed v_id (other )))
+      (other (sql "INSERT INTO inbox (id, at) VALUES (next_id(1), now())") (call next_id (other )) (call now))
+    fn mark_processed(p_id)
+      (sql "INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING")
+      return found
+    fn record_it(p)
+      return (sql "INSERT INTO processed_events (event_id) VALUES (p) ON CONFLICT DO NOTHING RETURNING event_id")
+    fn forget(p)
+      (sql "DELETE FROM processed_events WHERE event_id = p")
+    fn pending(p)
+      return (sql "SELECT id FROM jobs WHERE owner = p")
+    "#);
+    let StmtKind::Expr(perform) = &module.units[0].body.stmts[5].kind else {
+        panic!("a statement");
+    };
+    let ExprKind::Other(parts) = &perform.kind else {
+        panic!("a statement with its calls");
+    };
+    assert_eq!(
+        &source[parts[1].span.clone()],
+        "billing.mark_processed(v_id, 'x' || y)"
+    );
+}
+
+#[test]
 fn unreadable_statements_are_noted_and_the_rest_lowered() {
     let source =
         "UPDATE a SET x = WHERE id = $1;\nINSERT INTO b (k) VALUES ($1) ON CONFLICT DO NOTHING;\n";

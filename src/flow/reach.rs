@@ -79,16 +79,23 @@ impl<'a> Read<'a> {
         })
     }
 
-    /// Whether `expr` reads what the read found (a value, a field of it, the read call).
+    /// Whether `expr` reads what the read found (a value, a field of it, the read call) or
+    /// its error.
     pub fn refers(&self, expr: &Expr) -> bool {
+        self.reads_any(expr, self.values.iter().chain(self.error.iter()))
+    }
+
+    /// Whether `expr` reads what the read found (a value, a field of it, the read call), its
+    /// error aside.
+    pub fn holds(&self, expr: &Expr) -> bool {
+        self.reads_any(expr, self.values.iter())
+    }
+
+    fn reads_any<'v>(&self, expr: &Expr, vars: impl Iterator<Item = &'v String> + Clone) -> bool {
         expr.walk().into_iter().any(|e| {
             std::ptr::eq(e, self.call)
-                || e.dotted().is_some_and(|d| {
-                    self.values
-                        .iter()
-                        .chain(self.error.iter())
-                        .any(|v| refers_to(&d, v) || refers_to(v, &d))
-                })
+                || e.dotted()
+                    .is_some_and(|d| vars.clone().any(|v| refers_to(&d, v) || refers_to(v, &d)))
         })
     }
 
@@ -215,12 +222,19 @@ pub struct Reached {
 /// The statements that run after a read, each with the outcomes of the read it runs under.
 pub struct Reach {
     at: std::collections::HashMap<usize, Reached>,
+    returned: ReadOutcomes,
 }
 
 impl Reach {
     /// How the read reaches `stmt`; `None` when `stmt` does not run after it.
     pub fn at(&self, stmt: &Stmt) -> Option<&Reached> {
         self.at.get(&stmt_key(stmt))
+    }
+
+    /// The outcomes of the read under which the unit returns what it read (the value, or
+    /// a part of it, not only the error): what a caller of the unit can be handed.
+    pub fn returned(&self) -> ReadOutcomes {
+        self.returned
     }
 }
 
@@ -237,15 +251,20 @@ pub fn reach<'a>(unit: &'a Unit, read: Read<'a>, classify: &dyn Fn(Atom, &Read) 
         read,
         classify,
         at: std::collections::HashMap::new(),
+        returned: ReadOutcomes::NONE,
     };
     walker.block(&unit.body, None);
-    Reach { at: walker.at }
+    Reach {
+        at: walker.at,
+        returned: walker.returned,
+    }
 }
 
 struct Walker<'a, 'c> {
     read: Read<'a>,
     classify: &'c dyn Fn(Atom, &Read) -> Test,
     at: std::collections::HashMap<usize, Reached>,
+    returned: ReadOutcomes,
 }
 
 /// Joins two paths that meet.
@@ -287,6 +306,11 @@ impl<'a> Walker<'a, '_> {
         if let Some(f) = &flow {
             self.at.insert(stmt_key(stmt), f.clone());
             self.read.track(stmt);
+            if let StmtKind::Return(Some(value)) = &stmt.kind
+                && self.read.holds(value)
+            {
+                self.returned = self.returned.union(f.outcomes);
+            }
         }
         let out = match &stmt.kind {
             StmtKind::Branch { subject, arms } => self.branch(subject.as_ref(), arms, flow),
@@ -585,6 +609,35 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_unit_returns_what_it_read_under_the_outcomes_that_reach_the_return() {
+        let knowledge = Knowledge::builtin();
+        let module = lower_go(
+            r#"func f(ctx context.Context, key string) (string, error) {
+	v, err := rdb.Get(ctx, key).Result()
+	if err == redis.Nil {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return v, nil
+}"#,
+        );
+        let unit = &module.units[0];
+        let sites = calls(unit);
+        let read = sites
+            .iter()
+            .find(|s| matches!(s.call.role, CallRole::Kv { .. }))
+            .expect("a key-value read");
+        let reach = reach(unit, Read::of(read), &|atom, r| {
+            existence_test(atom, r, Lang::Go, &knowledge)
+        });
+        // Only the last return hands back the value; the others give back nothing or the
+        // error alone.
+        assert_eq!(reach.returned(), ReadOutcomes::FOUND);
     }
 
     #[test]

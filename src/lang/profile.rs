@@ -37,6 +37,10 @@ pub enum HomeFiles {
     FirstOf(Vec<PathBuf>),
     /// Any file of this folder that shares a scope with the calling file (a Go package).
     Package(PathBuf),
+    /// The last file, in path order, of this folder's files that share a scope with the
+    /// calling file: they run in that order, and a later definition replaces an earlier
+    /// one (a folder of SQL migrations, each `CREATE OR REPLACE FUNCTION` replacing).
+    LastIn(PathBuf),
 }
 
 /// What the project's manifests say, for the languages whose imports name a module rather
@@ -67,6 +71,13 @@ pub trait Profile: Sync {
     /// Whether `other`, a file in the folder of `file`, shares its scope (a Go package's
     /// files, but a test file only with test files).
     fn shares_package(&self, _file: &Path, _other: &Path) -> bool {
+        false
+    }
+
+    /// Whether names are the same whatever their case (SQL's unquoted identifiers): a
+    /// function's definition is then looked for in other files whatever case they write it
+    /// in.
+    fn names_ignore_case(&self) -> bool {
         false
     }
 
@@ -119,4 +130,14 @@ pub trait Profile: Sync {
     /// `unchecked-on-conflict`, for `ON CONFLICT (key) DO NOTHING`: branch on the count, or
     /// on the row `RETURNING key` gives back.
     fn gate_on_conflict_help(&self, key: &str) -> String;
+
+    /// `unchecked-on-conflict`, for a function that drops its dedup insert's outcome: make
+    /// `function` tell its callers whether it inserted. Host code says it the same way in
+    /// every language, by the driver's count or row.
+    fn return_inserted_help(&self, function: &str) -> String {
+        format!(
+            "make `{function}` return whether it inserted the row (the affected-row count, or \
+             the row `RETURNING` gives back), and skip the write when it did not"
+        )
+    }
 }

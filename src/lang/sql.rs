@@ -2,12 +2,17 @@
 //! one function unit per `CREATE FUNCTION`/`CREATE PROCEDURE` body. A `DO` block runs where
 //! it stands, so its statements stay in the script. A query file of sqlc (`-- name: GetX
 //! :one` before each query) is a unit per named query instead: each runs by its own call.
+//!
+//! A statement is the model's SQL expression, with the functions it calls beside it as
+//! calls; a routine's body also returns what its `RETURN`s give back (a SQL-language
+//! function, its last statement's result). Its procedural code (`IF`, assignments) is not
+//! lowered.
 
 pub(super) mod profile;
 
 use crate::model::{
-    Block, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt, StmtKind, StrLit, Unit,
-    UnitKind,
+    Block, Call, CallRole, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt, StmtKind,
+    StrLit, Unit, UnitKind,
 };
 use crate::sql;
 
@@ -32,7 +37,7 @@ pub fn lower(source: &str) -> Module {
                 span,
                 params: routine.params,
                 body: Block {
-                    stmts: body.collect(),
+                    stmts: with_returns(source, body.collect(), &routine.returns),
                 },
             }),
             None => statements.extend(body),
@@ -112,16 +117,85 @@ fn script_units(source: &str, statements: Vec<Stmt>, named: &[(usize, &str)]) ->
 }
 
 /// One statement run for its effect: its own text, mapped to the file, with its facts
-/// relative to that text.
+/// relative to that text, and the functions it calls.
 fn statement(source: &str, facts: sql::Statement) -> Stmt {
     let span = facts.span.clone();
+    let calls: Vec<Expr> = (facts.calls.iter())
+        .map(|call| function_call(source, call))
+        .collect();
     let text = StrLit::verbatim(source.get(span.clone()).unwrap_or_default(), span.start);
-    let sql = SqlText {
-        text,
-        statements: vec![facts.relative_to(span.start)],
+    let sql = Expr::new(
+        span.clone(),
+        ExprKind::Sql(SqlText {
+            text,
+            statements: vec![facts.relative_to(span.start)],
+        }),
+    );
+    let expr = if calls.is_empty() {
+        sql
+    } else {
+        let parts = std::iter::once(sql).chain(calls).collect();
+        Expr::new(span.clone(), ExprKind::Other(parts))
     };
     Stmt {
-        span: span.clone(),
-        kind: StmtKind::Expr(Expr::new(span, ExprKind::Sql(sql))),
+        span,
+        kind: StmtKind::Expr(expr),
     }
+}
+
+/// A function a statement calls, as a call of the model, its role left for the
+/// classification.
+fn function_call(source: &str, call: &sql::FunctionCall) -> Expr {
+    let callee = Expr::new(call.span.clone(), ExprKind::Name(call.name.clone()));
+    let args = (call.args.iter())
+        .map(|arg| value(source, arg.clone()))
+        .collect();
+    Expr::new(
+        call.span.clone(),
+        ExprKind::Call(Call {
+            callee: Box::new(callee),
+            args,
+            role: CallRole::Unknown,
+        }),
+    )
+}
+
+/// An argument or a returned value: a variable or parameter is a name (as the database
+/// names it), anything else an expression the model does not describe.
+fn value(source: &str, span: std::ops::Range<usize>) -> Expr {
+    let text = source.get(span.clone()).unwrap_or_default().trim();
+    let is_name = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let kind = if is_name {
+        ExprKind::Name(text.to_ascii_lowercase())
+    } else {
+        ExprKind::Other(Vec::new())
+    };
+    Expr::new(span, kind)
+}
+
+/// A routine's body with its `returns` (see [`sql::Routine::returns`]): a statement whose
+/// result is returned becomes the return, a `RETURN`'s expression a return of its own where
+/// it stands.
+fn with_returns(
+    source: &str,
+    mut stmts: Vec<Stmt>,
+    returns: &[std::ops::Range<usize>],
+) -> Vec<Stmt> {
+    for returned in returns {
+        if let Some(stmt) = stmts.iter_mut().find(|stmt| stmt.span == *returned) {
+            stmt.kind = match std::mem::replace(&mut stmt.kind, StmtKind::Return(None)) {
+                StmtKind::Expr(expr) => StmtKind::Return(Some(expr)),
+                other => other,
+            };
+            continue;
+        }
+        let at = stmts.partition_point(|stmt| stmt.span.start < returned.start);
+        let stmt = Stmt {
+            span: returned.clone(),
+            kind: StmtKind::Return(Some(value(source, returned.clone()))),
+        };
+        stmts.insert(at, stmt);
+    }
+    stmts
 }

@@ -6,7 +6,9 @@ use aho_corasick::AhoCorasick;
 
 use crate::rules::is_identifier_byte;
 
-/// The names of the functions the checked files define that a caller's finding may rest on.
+/// The names of the functions the checked files define that a caller's finding may rest on,
+/// matched in any case: SQL's names ignore it, and in other languages a call that differs
+/// only in case costs a parse, never a finding.
 pub struct CalledNames {
     searcher: AhoCorasick,
     lengths: Vec<usize>,
@@ -19,7 +21,10 @@ impl CalledNames {
             return None;
         }
         Some(CalledNames {
-            searcher: AhoCorasick::new(names).ok()?,
+            searcher: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(names)
+                .ok()?,
             lengths: names.iter().map(String::len).collect(),
         })
     }
@@ -46,6 +51,7 @@ mod tests {
             CalledNames::new(&["record".to_owned(), "markProcessed".to_owned()]).expect("names");
         assert!(names.called_in(b"inbox::record(tx, id).await?;"));
         assert!(names.called_in(b"if err := markProcessed(ctx, tx, id); err != nil {"));
+        assert!(names.called_in(b"PERFORM MarkProcessed(p_id);"));
         assert!(!names.called_in(b"recorder(tx)"));
         assert!(!names.called_in(b"let record = 1;"));
         assert!(!names.called_in(b"rerecord(tx)"));

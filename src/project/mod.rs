@@ -43,6 +43,9 @@ pub struct Project<'k> {
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
     /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
     gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
+    /// The `src` folder of the crate around a folder, by folder: asked for every call of a
+    /// Rust file whose callee a rule looks up.
+    crate_sources: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
 }
 
 /// A file reached from a checked one, lowered and classified, its spans in its own range.
@@ -65,6 +68,7 @@ impl<'k> Project<'k> {
             packages: FrozenMap::new(),
             go_modules: FrozenMap::new(),
             gates: FrozenMap::new(),
+            crate_sources: FrozenMap::new(),
         }
     }
 
@@ -136,7 +140,8 @@ impl<'k> Project<'k> {
     }
 
     /// The files of the package folder `dir` that share a scope with `file` and may define
-    /// `function` (their text names it before a `(` or `[`), in path order.
+    /// `function` (their text names it before a `(` or `[`, in any case where the language
+    /// ignores it), in path order.
     fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> Vec<&Path> {
         // A file named without a folder is in the working directory.
         let dir = if dir.as_os_str().is_empty() {
@@ -153,11 +158,15 @@ impl<'k> Project<'k> {
             }
         };
         let profile = crate::lang::profile_of(lang);
+        let name = match profile.names_ignore_case() {
+            true => function.to_ascii_lowercase(),
+            false => function.to_owned(),
+        };
         let file = normalize(file);
         files
             .iter()
             .filter(|(other, names)| {
-                names.contains(function) && *other != file && profile.shares_package(&file, other)
+                names.contains(&name) && *other != file && profile.shares_package(&file, other)
             })
             .map(|(other, _)| other.as_path())
             .collect()
@@ -203,8 +212,17 @@ impl Manifests for Project<'_> {
 
     fn crate_source_root(&self, file: &Path) -> Option<PathBuf> {
         let file = normalize(file);
-        let src = folder_above(file.parent()?, "Cargo.toml")?.join("src");
-        let src = normalize(&src);
+        let dir = file.parent()?;
+        let src = match self.crate_sources.get(dir) {
+            Some(known) => known.clone(),
+            None => {
+                let found =
+                    folder_above(dir, "Cargo.toml").map(|root| normalize(&root.join("src")));
+                self.crate_sources
+                    .insert(dir.to_owned(), Box::new(found))
+                    .clone()
+            }
+        }?;
         (src.as_os_str() == "." || file.starts_with(&src)).then_some(src)
     }
 }
@@ -242,12 +260,16 @@ fn package_names(dir: &Path, max_file_size: u64) -> Vec<PackageFile> {
         .flatten()
         .filter_map(|entry| {
             let path = normalize(&dir.join(entry.ok()?.file_name()));
-            Lang::from_path(&path)?;
+            let lang = Lang::from_path(&path)?;
             let metadata = std::fs::metadata(&path).ok()?;
             if !metadata.is_file() || metadata.len() > max_file_size {
                 return None;
             }
-            let text = std::fs::read(&path).ok()?;
+            let mut text = std::fs::read(&path).ok()?;
+            // A language whose names ignore case is looked up in lowercase.
+            if crate::lang::profile_of(lang).names_ignore_case() {
+                text.make_ascii_lowercase();
+            }
             Some((path, names_before_calls(&text)))
         })
         .collect();

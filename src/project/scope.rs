@@ -62,6 +62,10 @@ impl<'a> Scope<'a> {
                 let path = candidates.iter().find(|path| path.is_file())?;
                 defined_in(path)
             }
+            HomeFiles::LastIn(dir) => {
+                let files = project.package_files(&dir, file, &home.function, lang);
+                files.iter().rev().find_map(|path| defined_in(path))
+            }
             HomeFiles::Package(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
                 let mut found = files.into_iter().filter_map(defined_in);

@@ -7,7 +7,7 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
 use crate::flow::{self, FileGate, QuerySite};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Lang, Outcome, Span, Unit};
+use crate::model::{CallRole, Lang, Outcome, Span, Unit, UnitKind};
 use crate::rules::Need;
 use crate::semantic::{self, Sequence};
 use crate::sql::{self, Statement, StatementKind};
@@ -280,10 +280,7 @@ fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Fin
             later.span,
             "this runs for duplicates too: it is not gated on the insert",
         ))
-        .with_help(format!(
-            "make `{callee}` return whether it inserted the row (the affected-row count, or \
-             the row `RETURNING` gives back), and skip the write when it did not"
-        ))
+        .with_help(cx.profile().return_inserted_help(&callee))
         .with_severity(META.default_severity);
         findings.push(finding);
     }
@@ -309,23 +306,31 @@ fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'
     let queries = flow::queries(helper);
     let query = queries.last()?;
     let insert = query.statements().last()?;
-    let site = query.call?;
     if !insert.is_insert_do_nothing()
         || !is_dedup(insert, cx)
-        || outcome_checked(helper, query, &site, insert)
-        || returns_outcome(helper, &site)
+        || tells_outcome(helper, query, insert)
     {
         return None;
     }
     let effect_follows = flow::calls(helper).iter().any(|call| {
-        call.expr.span.start > site.expr.span.end
-            && call
-                .call
-                .callee
-                .dotted()
-                .is_some_and(|name| cx.knowledge.is_side_effect(&name))
+        call.expr.span.start > query.span.end && semantic::is_once_only_effect(call, cx.knowledge)
     });
     (!effect_follows).then_some((*query, insert))
+}
+
+/// Whether `helper` looks at what its dedup insert did, or hands it to its caller.
+fn tells_outcome(helper: &Unit, query: &QuerySite, insert: &Statement) -> bool {
+    match query.call {
+        Some(site) => {
+            outcome_checked(helper, query, &site, insert) || returns_outcome(helper, &site)
+        }
+        // A routine's statement: its outcome (`FOUND`, a row count, a row `RETURNING …
+        // INTO` a variable) reaches a caller only in what the routine returns, which is not
+        // followed further: any value it returns may carry it. Only a routine is called.
+        None => {
+            helper.kind != UnitKind::Function || !flow::returned_values(&helper.body).is_empty()
+        }
+    }
 }
 
 /// Whether what the query gave back leaves the function: the call itself returned, or a

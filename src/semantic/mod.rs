@@ -50,14 +50,7 @@ impl<'a> UnitFacts<'a> {
         let once_only_effects = calls
             .iter()
             .copied()
-            .filter(|site| {
-                matches!(site.call.role, CallRole::Unknown)
-                    && site
-                        .call
-                        .callee
-                        .dotted()
-                        .is_some_and(|name| knowledge.is_side_effect(&name))
-            })
+            .filter(|site| is_once_only_effect(site, knowledge))
             .collect();
         UnitFacts {
             unit,
@@ -123,6 +116,14 @@ impl<'a> UnitFacts<'a> {
     pub fn once_only_effects(&self) -> &[Site<'a>] {
         &self.once_only_effects
     }
+}
+
+/// Whether a call has an effect outside the program that must happen once, by the knowledge
+/// table's side-effect names (see [`UnitFacts::once_only_effects`]); asked directly of the
+/// calls of a function of another file, which has no facts here.
+pub fn is_once_only_effect(site: &Site, knowledge: &Knowledge) -> bool {
+    matches!(site.call.role, CallRole::Unknown)
+        && (site.call.callee.dotted()).is_some_and(|name| knowledge.is_side_effect(&name))
 }
 
 /// The facts of every unit of one file, each computed the first time a rule asks.

@@ -55,11 +55,6 @@ impl<'a> Sequence<'a> {
         (&self.queries[qi], statement)
     }
 
-    /// The index of the query of the statement at `position`.
-    pub fn query_index(&self, position: usize) -> usize {
-        self.statements[position].0
-    }
-
     /// The position of the first statement of query `qi`.
     pub fn query_start(&self, qi: usize) -> usize {
         self.query_starts[qi]

@@ -39,6 +39,16 @@ impl Tok {
             _ => None,
         }
     }
+
+    /// An identifier as the database names it: folded to lower case unless quoted, as
+    /// PostgreSQL does.
+    pub fn folded_ident(&self) -> Option<String> {
+        match &self.token {
+            Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_lowercase()),
+            Token::Word(w) => Some(w.value.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// A text's tokens, and what the tokenizer could not read.

@@ -5,12 +5,12 @@
 use std::ops::Range;
 
 use sqlparser::dialect::Dialect;
-use sqlparser::keywords::RESERVED_FOR_TABLE_ALIAS;
+use sqlparser::keywords::{Keyword, RESERVED_FOR_TABLE_ALIAS};
 use sqlparser::tokenizer::Token;
 
 use super::lex::Tok;
 use super::part::{self, Part};
-use super::{ColumnValue, ConflictAction, OnConflict, Statement, StatementKind, ast};
+use super::{ColumnValue, ConflictAction, FunctionCall, OnConflict, Statement, StatementKind, ast};
 
 /// CTE nesting and `SELECT EXISTS (…)` lifting deeper than this are not read.
 const MAX_NESTING: usize = 16;
@@ -30,6 +30,17 @@ const WHERE_END: &[&str] = &[
     "except",
     "intersect",
     "lock",
+];
+
+/// Words after which a name right before `(` is no call: a table's column list (`INSERT
+/// INTO t (a, b)`), a CTE's (`WITH t (a) AS`), a definition's parameters, a reference.
+const NOT_CALLED_AFTER: &[&str] = &[
+    "into",
+    "table",
+    "with",
+    "function",
+    "procedure",
+    "references",
 ];
 
 /// Where a select list ends.
@@ -108,6 +119,9 @@ impl<'a> Reader<'a> {
         st.ctes = ctes;
         st.advisory_lock = advisory_lock(whole);
         st.serializable = serializable(whole, kind);
+        if st.is_write() || kind == StatementKind::Select || head.is(0, "call") {
+            st.calls = function_calls(whole);
+        }
         if !st.is_write() && kind != StatementKind::Select {
             return st;
         }
@@ -393,6 +407,44 @@ fn advisory_lock(whole: Part) -> bool {
                     || w.eq_ignore_ascii_case("sp_getapplock")
             })
     })
+}
+
+/// The functions a statement calls: a name that is no keyword (or a quoted one), possibly
+/// qualified by a schema, right before `(`.
+fn function_calls(whole: Part) -> Vec<FunctionCall> {
+    let mut calls = Vec::new();
+    for i in 0..whole.len() {
+        let Some(Token::Word(word)) = whole.token(i) else {
+            continue;
+        };
+        if whole.token(i + 1) != Some(&Token::LParen)
+            || word.quote_style.is_none() && word.keyword != Keyword::NoKeyword
+        {
+            continue;
+        }
+        let mut first = i;
+        while first >= 2
+            && whole.token(first - 1) == Some(&Token::Period)
+            && whole.toks[first - 2].ident().is_some()
+        {
+            first -= 2;
+        }
+        if first > 0 && NOT_CALLED_AFTER.iter().any(|w| whole.is(first - 1, w)) {
+            continue;
+        }
+        let (inside, after) = whole.group(i + 1);
+        let Some(name) = whole.toks[i].folded_ident() else {
+            continue;
+        };
+        calls.push(FunctionCall {
+            name,
+            span: whole.toks[first].span.start..whole.toks[after - 1].span.end,
+            args: (whole.slice(inside).split_commas().iter())
+                .filter_map(Part::span)
+                .collect(),
+        });
+    }
+    calls
 }
 
 /// `… ISOLATION LEVEL SERIALIZABLE`, or `SET [default_]transaction_isolation = 'serializable'`.

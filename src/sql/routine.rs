@@ -1,7 +1,8 @@
 //! Routine bodies: `CREATE FUNCTION … AS $$ … $$` and `DO $$ … $$`. A PL/pgSQL body is
 //! not SQL, so its SQL statements are found where procedural code can start one (after `;`,
 //! `BEGIN`, `THEN`, `ELSE`, `LOOP`, `(`, …) and end where it ends one (`;`, `THEN`, `LOOP`,
-//! or the `)` closing the parenthesis they started in).
+//! or the `)` closing the parenthesis they started in); its `RETURN`s are found the same
+//! way.
 
 use std::ops::Range;
 
@@ -77,12 +78,18 @@ pub(crate) fn routine(
     if language.is_some_and(|l| !READ_LANGUAGES.iter().any(|r| l.eq_ignore_ascii_case(r))) {
         return None;
     }
+    // A SQL-language function's result is its last statement's, unless a `RETURN` says
+    // otherwise (in a SQL-standard body, `BEGIN ATOMIC`, which is SQL); a PL/pgSQL one
+    // says `RETURN`.
+    let result_is_last_statement = name.is_some()
+        && returns_value(statement)
+        && language.is_none_or(|l| l.eq_ignore_ascii_case("sql"));
     let mut reader = Reader::new(text, lexed_with);
     reader.params = params.iter().map(|p| p.to_lowercase()).collect();
     let dollar_quoted = statement.find_top(0, |i| {
         matches!(statement.token(i), Some(Token::DollarQuotedString(_)))
     });
-    let (statements, comments) = if let Some(body) = dollar_quoted {
+    let body = if let Some(body) = dollar_quoted {
         let Some(body) = inside_dollar_quotes(text, statement.toks[body].span.clone()) else {
             return Some(Err("its dollar-quoted body is cut short"));
         };
@@ -98,10 +105,8 @@ pub(crate) fn routine(
             .collect();
         let significant: Vec<&Tok> = shifted.iter().filter(|t| !t.is_trivia()).collect();
         reader.params.extend(declared_variables(&significant));
-        (
-            inner_statements(&mut reader, &significant),
-            super::comments(&shifted),
-        )
+        let (statements, returns) = inner_statements(&mut reader, &significant);
+        (statements, returns, super::comments(&shifted))
     } else {
         let begin = statement.find_top(0, |i| {
             statement.is(i, "begin") && statement.is(i + 1, "atomic")
@@ -115,16 +120,35 @@ pub(crate) fn routine(
         };
         let end = statement.len() - usize::from(statement.is(statement.len() - 1, "end"));
         let body = &toks[(begin + 2).min(end)..end];
-        (inner_statements(&mut reader, body), Vec::new())
+        let (statements, returns) = inner_statements(&mut reader, body);
+        (statements, returns, Vec::new())
     };
+    let (statements, mut returns, comments) = body;
+    if result_is_last_statement
+        && returns.is_empty()
+        && let Some(last) = statements.last()
+    {
+        returns.push(last.span.clone());
+    }
     Some(Ok((
         Routine {
             name,
             params,
             statements,
+            returns,
         },
         comments,
     )))
+}
+
+/// Whether a function gives its caller a value: it `RETURNS` a type, and not `void` or a
+/// trigger's.
+fn returns_value(statement: Part) -> bool {
+    statement.find_top_word(0, &["returns"]).is_some_and(|at| {
+        !["void", "trigger", "event_trigger"]
+            .iter()
+            .any(|t| statement.is(at + 1, t))
+    })
 }
 
 /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE name (params)`: the name as written (last part)
@@ -144,10 +168,10 @@ fn signature(statement: Part) -> Option<(Option<String>, Vec<String>)> {
         return None;
     }
     let mut at = keyword + 1;
-    let mut name = statement.toks.get(at)?.ident()?;
+    let mut name = statement.toks.get(at)?.folded_ident()?;
     while statement.token(at + 1) == Some(&Token::Period) {
         at += 2;
-        name = statement.toks.get(at)?.ident()?;
+        name = statement.toks.get(at)?.folded_ident()?;
     }
     let mut params = Vec::new();
     if statement.token(at + 1) == Some(&Token::LParen) {
@@ -162,7 +186,7 @@ fn signature(statement: Part) -> Option<(Option<String>, Vec<String>)> {
             }
         }
     }
-    Some((Some(name.to_owned()), params))
+    Some((Some(name), params))
 }
 
 /// The bytes between `$tag$` and `$tag$` of a dollar-quoted string token.
@@ -191,17 +215,26 @@ fn declared_variables(toks: &[&Tok]) -> Vec<String> {
     names
 }
 
-/// The SQL statements of a procedural body, in order.
-fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> Vec<Statement> {
+/// The SQL statements of a procedural body, in order, and the values its `RETURN`s give back
+/// (see [`Routine::returns`]).
+fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> (Vec<Statement>, Vec<Range<usize>>) {
     let depths = part::depths(toks);
     let body = Part {
         toks,
         depths: &depths,
     };
     let mut statements = Vec::new();
+    let mut returns = Vec::new();
     let mut boundary = true;
     let mut i = 0;
     while i < body.len() {
+        if boundary && body.is(i, "return") {
+            // `RETURN QUERY SELECT …` returns the query's rows: the query, a statement of its
+            // own after the `QUERY` boundary, is the value.
+            let value = i + 1 + usize::from(body.is(i + 1, "query") || body.is(i + 1, "next"));
+            let end = statement_end(body, i);
+            returns.extend(body.slice(value.min(end)..end).span());
+        }
         if boundary && STATEMENT_STARTS.iter().any(|w| body.is(i, w)) {
             let end = statement_end(body, i);
             let statement = body.slice(i..end);
@@ -216,7 +249,7 @@ fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> Vec<Statement> {
             || BOUNDARIES.iter().any(|w| body.is(i, w));
         i += 1;
     }
-    statements
+    (statements, returns)
 }
 
 /// Where the SQL statement starting at `start` ends: its `;`, a `THEN`/`LOOP` at its level

@@ -2,11 +2,43 @@
 //! branch in host code. The retry rules do not read SQL; their phrasing here is the
 //! language-neutral one.
 
-use crate::lang::profile::Profile;
+use std::path::Path;
+
+use crate::lang::profile::{CalleeHome, HomeFiles, Manifests, Profile};
+use crate::model::{Expr, ExprKind, Import};
 
 pub struct Sql;
 
 impl Profile for Sql {
+    /// A function is called by its name (the front-end leaves a schema out): it may be
+    /// defined in any `.sql` file of the folder, a folder of migrations run in path order,
+    /// where the last definition is the one that stands.
+    fn callee_home(
+        &self,
+        file: &Path,
+        callee: &Expr,
+        _imports: &[Import],
+        _manifests: &dyn Manifests,
+    ) -> Option<CalleeHome> {
+        let ExprKind::Name(name) = &callee.kind else {
+            return None;
+        };
+        Some(CalleeHome {
+            files: HomeFiles::LastIn(file.parent()?.to_owned()),
+            function: name.clone(),
+        })
+    }
+
+    fn shares_package(&self, _file: &Path, other: &Path) -> bool {
+        other
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+    }
+
+    fn names_ignore_case(&self) -> bool {
+        true
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random duration between 0 and the delay (`{delay}`), not \
@@ -55,6 +87,14 @@ impl Profile for Sql {
         "gate the write on the insert: run it only when the insert added a row (`ROW_COUNT()` in \
          MySQL, `changes()` in SQLite), or branch on the affected-row count in the application"
             .to_owned()
+    }
+
+    fn return_inserted_help(&self, function: &str) -> String {
+        format!(
+            "make `{function}` return whether it inserted the row (`RETURN FOUND` after the \
+             insert, or the row count `GET DIAGNOSTICS` gives), and skip the write when it \
+             returns false"
+        )
     }
 
     fn gate_on_conflict_help(&self, key: &str) -> String {

@@ -1,17 +1,31 @@
 //! `in-progress-reentry`: an idempotency record's status is read, and on a path where it can
 //! be `in_progress` the request goes on to the side effect or completes the record anyway.
+//!
+//! This file is the rule: host code's walk from the read to the first claim or effect, a
+//! script's next write of the record, and the findings. One idea a file besides:
+//! - `status`: what a condition says about the record's status.
+//! - `script`: what a SQL script's statements after a read ask, found once per unit.
+//! - `callees`: the functions a unit calls: one that hands it a record it read, and what
+//!   one called after the read does.
 
-use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{HashMap, HashSet};
+mod callees;
+mod script;
+mod status;
+
+use std::cell::OnceCell;
+use std::collections::HashSet;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
-use crate::flow::{self, Atom, QuerySite, Reach, Read, ReadOutcomes, Site, Test};
+use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{BinOp, Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
+use crate::model::{Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
-use crate::semantic::{self, NamedQueries, Sequence, UnitFacts};
+use crate::semantic::Sequence;
 use crate::sql::{self, Statement, StatementKind, Value};
+use callees::{Act, Called};
+use script::Script;
+use status::StatusClassifier;
 
 pub struct InProgressReentry;
 
@@ -20,7 +34,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a request that reads its idempotency record as in_progress goes on with the work",
     default_severity: Severity::Error,
     langs: Lang::ALL,
-    doc: include_str!("../../rules/in-progress-reentry.md"),
+    doc: include_str!("../../../rules/in-progress-reentry.md"),
 };
 
 impl Rule for InProgressReentry {
@@ -31,10 +45,21 @@ impl Rule for InProgressReentry {
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let facts = cx.facts(unit);
         let (sequence, queries) = (facts.sequence(), facts.queries());
+        let followed = callees::follow(unit, facts.calls(), cx);
+        let handed_back = callees::handed_back(&followed, cx);
         let script = OnceCell::new();
-        let side_effects = OnceCell::new();
+        // What the calls do is asked only after a read, which most units make none of.
+        let called = OnceCell::new();
+        let called = || called.get_or_init(|| callees::called(&followed, cx));
         let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
+        let mut report = |found: Option<Finding>| {
+            if let Some(f) = found
+                && reported.insert(f.primary.span.clone())
+            {
+                findings.push(f);
+            }
+        };
         for (position, read_q, select) in sequence.iter() {
             let keys = select.lookup_keys();
             if keys.is_empty() || !reads_status(select, cx) {
@@ -44,23 +69,26 @@ impl Rule for InProgressReentry {
                 read_q,
                 select,
                 keys: &keys,
+                handed_back_by: None,
             };
-            let found = match read_q.call {
-                Some(site) => {
-                    let qi = sequence.query_index(position);
-                    let side_effects = side_effects.get_or_init(|| side_effect_calls(unit, cx));
-                    record.host_reentry(unit, &queries[qi..], side_effects, &site, cx)
-                }
+            report(match read_q.call {
+                Some(site) => record.host_reentry(unit, queries, called(), &site, cx),
                 None => {
                     let script = script.get_or_init(|| Script::new(unit, facts, cx));
                     record.script_reentry(sequence, position, script, cx)
                 }
+            });
+        }
+        // A record read by a function the unit calls arrives at the call.
+        for handed in &handed_back {
+            let keys = handed.select.lookup_keys();
+            let record = Record {
+                read_q: &handed.read,
+                select: handed.select,
+                keys: &keys,
+                handed_back_by: Some(&handed.call),
             };
-            if let Some(f) = found
-                && reported.insert(f.primary.span.clone())
-            {
-                findings.push(f);
-            }
+            report(record.host_reentry(unit, queries, called(), &handed.call, cx));
         }
         findings
     }
@@ -72,6 +100,12 @@ impl Rule for InProgressReentry {
             Need::keywords(sql::SELECT_WORDS),
             Need::text(&knowledge.dedup_name_hints),
         ])
+    }
+
+    /// A function that reads a record and hands it back, `in_progress` included: its
+    /// callers are where the request goes on.
+    fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
+        callees::status_read_handed_back(unit, cx).is_some()
     }
 }
 
@@ -87,11 +121,18 @@ fn reads_status(select: &Statement, cx: &Context) -> bool {
 
 /// Where the request goes on although the record may be `in_progress`.
 struct Reentry {
+    going: Going,
+    /// The status checks on the way, none of which turns `in_progress` away.
+    checks: Vec<Span>,
+}
+
+/// An effect that runs after the read: here, or in the function called here.
+struct Going {
     span: Span,
     /// A side-effect call (`` `charge(…)` ``) or a completion UPDATE.
     what: Effect,
-    /// The status checks on the way, none of which turns `in_progress` away.
-    checks: Vec<Span>,
+    /// The effect in the function called at `span`, when it is there.
+    inside: Option<Label>,
 }
 
 enum Effect {
@@ -108,7 +149,7 @@ enum Effect {
 struct Step<'a> {
     at: usize,
     stmt: &'a Stmt,
-    effect: Option<(Span, Effect)>,
+    effect: Option<Going>,
 }
 
 /// The status read, and the columns it looks the record up by.
@@ -116,45 +157,44 @@ struct Record<'q, 'a> {
     read_q: &'q QuerySite<'a>,
     select: &'q Statement,
     keys: &'q [&'q str],
+    /// The call that handed the record back, when the read is in the function it reaches.
+    handed_back_by: Option<&'q Site<'a>>,
 }
 
 impl Record<'_, '_> {
-    /// Host code: follows the status through the branches to the first side effect or
-    /// completion that runs with the record possibly `in_progress`.
+    /// Host code: follows the status from the call that reads it (`site`) through the
+    /// branches to the first claim, side effect or completion after it (among the unit's
+    /// `queries` and `called`), and reports that one if it runs with the record possibly
+    /// `in_progress`.
     fn host_reentry(
         &self,
         unit: &Unit,
-        later: &[QuerySite],
-        side_effects: &[(Site, String)],
+        queries: &[QuerySite],
+        called: &[Called],
         site: &Site,
         cx: &Context,
     ) -> Option<Finding> {
-        let unclear = Cell::new(false);
-        let checks: RefCell<Vec<Span>> = RefCell::new(Vec::new());
-        let classify = |atom: Atom, read: &Read| match status_test(atom, read, cx, &unclear) {
-            Some(test) => {
-                let (Atom::Cond(tested)
-                | Atom::Pattern {
-                    pattern: tested, ..
-                }) = atom;
-                checks.borrow_mut().push(tested.span.clone());
-                test
-            }
-            None => flow::existence_test(atom, read, cx.lang, cx.knowledge),
-        };
-        let reach = flow::reach(unit, Read::of(site), &classify);
-        if unclear.get() {
+        let classifier = StatusClassifier::new(cx);
+        let reach = flow::reach(unit, Read::of(site), &|atom, read| {
+            classifier.test(atom, read)
+        });
+        if classifier.unclear() {
             return None;
         }
-        let after = self.read_q.span.end;
+        let after = site.expr.span.end;
         let mut steps: Vec<Step> = Vec::new();
-        for q in later.iter().skip(1) {
+        let later = queries.partition_point(|q| q.span.start < after);
+        for q in &queries[later..] {
             let Some(write) = q.call else { continue };
             for stmt in q.statements() {
                 let effect = if self.claims(q, stmt, cx) {
                     None
                 } else if let Some(effect) = self.completion(q, stmt, cx) {
-                    Some((q.file_span(&stmt.keyword_span), effect))
+                    Some(Going {
+                        span: q.file_span(&stmt.keyword_span),
+                        what: effect,
+                        inside: None,
+                    })
                 } else {
                     continue;
                 };
@@ -165,12 +205,18 @@ impl Record<'_, '_> {
                 });
             }
         }
-        let from = side_effects.partition_point(|(call, _)| call.expr.span.start < after);
-        for (call, name) in &side_effects[from..] {
+        let from = called.partition_point(|call| call.site.expr.span.start < after);
+        for call in &called[from..] {
+            let Some(act) = call.acts.iter().find(|act| self.minds(act)) else {
+                continue;
+            };
+            let Some(effect) = self.step_at_call(&call.site, act, cx) else {
+                continue;
+            };
             steps.push(Step {
-                at: call.expr.span.start,
-                stmt: call.stmt,
-                effect: Some((call.expr.span.clone(), Effect::Call(name.clone()))),
+                at: call.site.expr.span.start,
+                stmt: call.site.stmt,
+                effect,
             });
         }
         steps.sort_by_key(|step| step.at);
@@ -180,16 +226,66 @@ impl Record<'_, '_> {
                 .at(step.stmt)
                 .is_some_and(|r| r.outcomes.overlaps(ReadOutcomes::IN_PROGRESS))
         })?;
-        let (span, what) = step.effect?;
-        if answers_conflict_before(unit, &reach, after, span.start, cx) {
+        let going = step.effect?;
+        if answers_conflict_before(unit, &reach, after, going.span.start, cx) {
             return None;
         }
         let found = Reentry {
-            span,
-            what,
-            checks: checks.take(),
+            going,
+            checks: classifier.into_checks(),
         };
         Some(self.report(found, cx))
+    }
+
+    /// Whether an act of a call bears on this record: a claim or completion of another
+    /// record does not.
+    fn minds(&self, act: &Act) -> bool {
+        match act {
+            Act::TakesKey | Act::Effect(_) => true,
+            Act::Writes(_, stmt) => self.same_record(stmt),
+        }
+    }
+
+    /// The step a call makes by `act`: a claim (`None`: whoever holds the key goes on), or
+    /// the effect it runs, itself or in the function it calls.
+    fn step_at_call(&self, call: &Site, act: &Act, cx: &Context) -> Option<Option<Going>> {
+        let span = call.expr.span.clone();
+        let name = call.call.callee.dotted().unwrap_or_default();
+        let going = match act {
+            Act::TakesKey => None,
+            Act::Effect(effect) if std::ptr::eq(effect.expr, call.expr) => Some(Going {
+                span,
+                what: Effect::Call(name),
+                inside: None,
+            }),
+            Act::Effect(effect) => {
+                let inner = effect.call.callee.dotted().unwrap_or_default();
+                Some(Going {
+                    span,
+                    what: Effect::Call(name),
+                    inside: Some(Label::new(
+                        effect.expr.span.clone(),
+                        format!("`{inner}(…)` in it does the work again"),
+                    )),
+                })
+            }
+            Act::Writes(q, stmt) if self.claims(q, stmt, cx) => None,
+            Act::Writes(q, stmt) => {
+                let Effect::Completion { column, .. } = self.completion(q, stmt, cx)? else {
+                    return None;
+                };
+                // The fix would edit the other file: the help says what to change there.
+                Some(Going {
+                    span,
+                    inside: Some(Label::new(
+                        q.file_span(&stmt.keyword_span),
+                        completes_unguarded(&column),
+                    )),
+                    what: Effect::Completion { column, fix: None },
+                })
+            }
+        };
+        Some(going)
     }
 
     /// A SQL script: a completion UPDATE of the record later in the same transaction, with
@@ -224,8 +320,11 @@ impl Record<'_, '_> {
             return None;
         }
         let found = Reentry {
-            span: q.file_span(&stmt.keyword_span),
-            what: effect,
+            going: Going {
+                span: q.file_span(&stmt.keyword_span),
+                what: effect,
+                inside: None,
+            },
             checks: Vec::new(),
         };
         Some(self.report(found, cx))
@@ -256,27 +355,30 @@ impl Record<'_, '_> {
 
     fn report(&self, found: Reentry, cx: &Context) -> Finding {
         let table = self.select.table.as_deref().unwrap_or("the record");
-        let (message, primary, fix) = match found.what {
+        let going = found.going;
+        let runs = "runs even when the record is `in_progress`".to_owned();
+        let (message, primary, fix) = match going.what {
             Effect::Call(name) => (
                 format!(
                     "a request that finds its key `in_progress` still goes on to `{name}(…)`: a \
                      retry repeats the work while the first attempt is still running"
                 ),
-                "runs even when the record is `in_progress`".to_owned(),
+                runs,
                 None,
             ),
             Effect::Completion { column, fix } => (
                 "a request that finds its key `in_progress` still completes the record: a retry \
                  finishes, and answers for, work that the first attempt is still doing"
                     .to_owned(),
-                format!(
-                    "completes the record whatever its {column} is now: no `AND {column} = \
-                     'in_progress'` guard"
-                ),
+                if going.inside.is_some() {
+                    runs
+                } else {
+                    completes_unguarded(&column)
+                },
                 fix,
             ),
         };
-        let mut finding = Finding::new(META.name, message, Label::new(found.span, primary))
+        let mut finding = Finding::new(META.name, message, Label::new(going.span, primary))
             .with_secondary(Label::new(
                 self.read_q.file_span(&self.select.keyword_span),
                 format!(
@@ -284,6 +386,16 @@ impl Record<'_, '_> {
                      holds the key"
                 ),
             ));
+        if let Some(call) = self.handed_back_by {
+            let name = call.call.callee.dotted().unwrap_or_default();
+            finding = finding.with_secondary(Label::new(
+                call.expr.span.clone(),
+                format!("`{name}(…)` hands the record back, `in_progress` included"),
+            ));
+        }
+        if let Some(inside) = going.inside {
+            finding = finding.with_secondary(inside);
+        }
         if let Some(check) = found.checks.first() {
             finding = finding.with_secondary(Label::new(
                 check.clone(),
@@ -298,14 +410,10 @@ impl Record<'_, '_> {
     }
 }
 
-/// The calls of the unit that do something once-only (send, charge, publish), in source
-/// order, with their names.
-fn side_effect_calls<'a>(unit: &Unit, cx: &'a Context) -> Vec<(Site<'a>, String)> {
-    cx.facts(unit)
-        .once_only_effects()
-        .iter()
-        .map(|&site| (site, site.call.callee.dotted().unwrap_or_default()))
-        .collect()
+fn completes_unguarded(column: &str) -> String {
+    format!(
+        "completes the record whatever its {column} is now: no `AND {column} = 'in_progress'` guard"
+    )
 }
 
 /// A claim of whatever record it writes (`INSERT … ON CONFLICT`, an UPDATE guarded on the
@@ -347,132 +455,6 @@ fn completion(q: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Effect> {
         column: status.column.clone(),
         fix,
     })
-}
-
-/// What a script's status reads ask about the statements and the text after them, found
-/// once per unit.
-struct Script<'s> {
-    /// The positions of the claims and completions, by table and by each column they could
-    /// key the record by (a WHERE equality, an inserted column), in order.
-    record_writes: HashMap<(&'s str, &'s str), Vec<usize>>,
-    named_queries: &'s NamedQueries<'s>,
-    status_literals: StatusLiterals,
-}
-
-impl<'s> Script<'s> {
-    fn new(unit: &Unit, facts: &'s UnitFacts<'_>, cx: &Context) -> Script<'s> {
-        let mut record_writes: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (position, q, stmt) in facts.sequence().iter() {
-            let Some(table) = stmt.table.as_deref() else {
-                continue;
-            };
-            if !is_claim(q, stmt, cx) && completion(q, stmt, cx).is_none() {
-                continue;
-            }
-            let columns = (stmt.where_equals.iter().map(|c| c.column.as_str()))
-                .chain(stmt.insert_columns.iter().map(String::as_str));
-            for column in columns {
-                let positions = record_writes.entry((table, column)).or_default();
-                if positions.last() != Some(&position) {
-                    positions.push(position);
-                }
-            }
-        }
-        Script {
-            record_writes,
-            named_queries: facts.named_queries(),
-            status_literals: StatusLiterals::new(cx.source, &unit.span, cx.knowledge),
-        }
-    }
-
-    /// The first claim or completion after `position` of a record of `table` keyed by one
-    /// of `keys`.
-    fn next_record_write(&self, table: &str, keys: &[&str], position: usize) -> Option<usize> {
-        keys.iter()
-            .filter_map(|key| {
-                let positions = self.record_writes.get(&(table, *key))?;
-                semantic::first_after(positions, position)
-            })
-            .min()
-    }
-}
-
-/// The in-progress statuses quoted in a script's text (a PL/pgSQL `IF v_status =
-/// 'in_progress' THEN RAISE …`, which the model does not carry), found once, so that asking
-/// whether the code between two statements compares one does not read that code again.
-struct StatusLiterals {
-    /// Each one, in order.
-    found: Vec<StatusLiteral>,
-    /// The indices in `found` of those with no `--` before them on their line.
-    in_code: Vec<usize>,
-}
-
-struct StatusLiteral {
-    span: Span,
-    /// The last `--` before it on its line.
-    comment_before: Option<usize>,
-}
-
-impl StatusLiterals {
-    fn new(source: &str, span: &Span, k: &Knowledge) -> StatusLiterals {
-        let text = source
-            .get(span.clone())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        crate::work::step(text.len() / 64);
-        let mut starts: Vec<(usize, usize)> = Vec::new();
-        for status in &k.in_progress_statuses {
-            let quoted = format!("'{status}'");
-            let mut from = 0;
-            // Overlapping ones too: `'a'a'` quotes `a` twice.
-            while let Some(at) = text[from..].find(&quoted) {
-                starts.push((from + at, quoted.len()));
-                from += at + 1;
-            }
-        }
-        starts.sort_unstable();
-        // The last `--` of the line so far, read once up to each literal.
-        let bytes = text.as_bytes();
-        let mut comment_before = None;
-        let mut scanned = 0;
-        let mut found = Vec::with_capacity(starts.len());
-        for (start, len) in starts {
-            while scanned < start {
-                if bytes[scanned] == b'\n' {
-                    comment_before = None;
-                } else if bytes[scanned..].starts_with(b"--") {
-                    comment_before = Some(span.start + scanned);
-                }
-                scanned += 1;
-            }
-            found.push(StatusLiteral {
-                span: span.start + start..span.start + start + len,
-                comment_before,
-            });
-        }
-        let in_code = (found.iter().enumerate())
-            .filter(|(_, literal)| literal.comment_before.is_none())
-            .map(|(i, _)| i)
-            .collect();
-        StatusLiterals { found, in_code }
-    }
-
-    /// Whether the code between two offsets, comments aside, holds one: on the first line
-    /// from `from`, before any `--` after `from`; on the others, before any `--`.
-    fn between(&self, from: usize, to: usize) -> bool {
-        crate::work::step(1);
-        if from > to {
-            return false;
-        }
-        let first = self.found.partition_point(|l| l.span.start < from);
-        let in_code = |literal: &&StatusLiteral| literal.comment_before.is_none_or(|c| c < from);
-        // Literals do not nest: the first one in code is the first to end.
-        let literal = self.found.get(first).filter(in_code).or_else(|| {
-            let next = self.in_code.partition_point(|&i| i < first);
-            self.in_code.get(next).map(|&i| &self.found[i])
-        });
-        literal.is_some_and(|l| l.span.end <= to)
-    }
 }
 
 /// Whether, between the read and the effect, on a path where the record can be
@@ -533,98 +515,6 @@ fn guards_status(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
     lower[at..]
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|word| k.is_status_column(word))
-}
-
-/// What a condition says about the record's status: `status == "completed"` (may hold
-/// for a finished record), `status != "in_progress"`, `rec.IsPending()`, a `case` or match
-/// arm on the status. `None` when it is no status check. A status compared with a value
-/// that names no known state makes the read unclear, and the rule silent.
-fn status_test(atom: Atom, read: &Read, cx: &Context, unclear: &Cell<bool>) -> Option<Test> {
-    match atom {
-        Atom::Cond(cond) => match &cond.kind {
-            ExprKind::Binary {
-                op: op @ (BinOp::Eq | BinOp::Ne),
-                lhs,
-                rhs,
-            } => {
-                let test = compared_status(lhs, rhs, read, cx, unclear)
-                    .or_else(|| compared_status(rhs, lhs, read, cx, unclear))?;
-                Some(if *op == BinOp::Ne { !test } else { test })
-            }
-            ExprKind::Call(call) => match &call.callee.kind {
-                ExprKind::Field { base, name } if read.refers(base) => status_name_test(name, cx),
-                _ => None,
-            },
-            _ => None,
-        },
-        Atom::Pattern { subject, pattern } => {
-            if !read.refers(subject) {
-                return None;
-            }
-            match &pattern.kind {
-                ExprKind::Str(_) => compared_status(subject, pattern, read, cx, unclear),
-                ExprKind::Name(n) if n.contains('.') || n.starts_with(char::is_uppercase) => {
-                    compared_status(subject, pattern, read, cx, unclear)
-                }
-                _ => None,
-            }
-        }
-    }
-}
-
-/// `state == value` where `state` is taken from the read and `value` names a state.
-fn compared_status(
-    state: &Expr,
-    value: &Expr,
-    read: &Read,
-    cx: &Context,
-    unclear: &Cell<bool>,
-) -> Option<Test> {
-    if !read.refers(state) || read.refers(value) {
-        return None;
-    }
-    let k = cx.knowledge;
-    let test = match &flow::strip(value).kind {
-        ExprKind::Str(s) if k.is_in_progress_status(&s.value) => {
-            Some(Test::exact(ReadOutcomes::IN_PROGRESS))
-        }
-        ExprKind::Str(s) if k.is_settled_status(&s.value) => {
-            Some(Test::at_most(ReadOutcomes::SETTLED))
-        }
-        ExprKind::Name(_) | ExprKind::Field { .. } => {
-            value.dotted().and_then(|name| status_name_test(&name, cx))
-        }
-        _ => None,
-    };
-    if test.is_none() && holds_status(state, cx) {
-        unclear.set(true);
-    }
-    test
-}
-
-/// What a constant, variant or method name says: `StatusInProgress`, `Status::Done`,
-/// `is_pending`.
-fn status_name_test(name: &str, cx: &Context) -> Option<Test> {
-    let k = cx.knowledge;
-    if k.names_in_progress(name) {
-        Some(Test::exact(ReadOutcomes::IN_PROGRESS))
-    } else if k.names_settled(name) {
-        Some(Test::at_most(ReadOutcomes::SETTLED))
-    } else {
-        None
-    }
-}
-
-/// Whether an expression reads a status column (`rec.Status`, `row.get("status")`).
-fn holds_status(expr: &Expr, cx: &Context) -> bool {
-    let k = cx.knowledge;
-    expr.walk().into_iter().any(|e| match &e.kind {
-        ExprKind::Name(_) | ExprKind::Field { .. } => {
-            e.last_segment().is_some_and(|n| k.is_status_column(n))
-        }
-        ExprKind::Str(s) => k.is_status_column(&s.value),
-        _ => false,
-    })
 }
 
 fn help(cx: &Context) -> String {

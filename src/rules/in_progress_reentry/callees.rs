@@ -1,0 +1,150 @@
+//! The functions a unit calls, followed one call deep (of this file or another of the
+//! project, see `Context::function`): one that reads an idempotency record and hands it
+//! back, `in_progress` included, makes its call the caller's read; and what one called
+//! after the read does that decides the finding (takes a key, claims or completes the
+//! record, does once-only work) counts as done at its call.
+
+use super::status::StatusClassifier;
+use super::{completion, is_claim, reads_status};
+use crate::flow::{self, QuerySite, Read, ReadOutcomes, Site};
+use crate::model::{CallRole, KvOp, Unit};
+use crate::rules::Context;
+use crate::semantic;
+use crate::sql::Statement;
+
+/// A call of the unit, and the function it reaches, if the rule can follow it there.
+pub(super) struct Followed<'c> {
+    pub site: Site<'c>,
+    pub function: Option<&'c Unit>,
+}
+
+/// A status read in a function the unit calls, which hands the record back while it is
+/// `in_progress`: the call is where the unit reads it.
+pub(super) struct HandedBack<'c> {
+    pub call: Site<'c>,
+    pub read: QuerySite<'c>,
+    pub select: &'c Statement,
+}
+
+/// A call of the unit, with what it does that can decide a finding, in order (see [`Act`]).
+pub(super) struct Called<'c> {
+    pub site: Site<'c>,
+    pub acts: Vec<Act<'c>>,
+}
+
+/// Something a call does, itself or in the function it reaches, that decides whether a
+/// request that read its record `in_progress` went on.
+pub(super) enum Act<'c> {
+    /// Sets a key only if it is absent (`SETNX`): who goes on is decided there.
+    TakesKey,
+    /// Once-only work (a charge, a message): the call itself, or one in the function.
+    Effect(Site<'c>),
+    /// A claim or a completion of some record, in the function: the rule tells which
+    /// record it writes, and which of the two it is, for each read.
+    Writes(QuerySite<'c>, &'c Statement),
+}
+
+/// Each call of `unit` (`calls`, its call sites in source order), with the function it
+/// reaches.
+pub(super) fn follow<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Vec<Followed<'c>> {
+    (calls.iter())
+        .map(|&site| Followed {
+            site,
+            function: matches!(site.call.role, CallRole::Unknown)
+                .then(|| cx.function(&site.call.callee, unit))
+                .flatten()
+                .filter(|function| !std::ptr::eq(*function, unit)),
+        })
+        .collect()
+}
+
+/// The calls among `followed` that hand the unit a record they read.
+pub(super) fn handed_back<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<HandedBack<'c>> {
+    (followed.iter())
+        .filter_map(|call| {
+            let (read, select) = status_read_handed_back(call.function?, cx)?;
+            Some(HandedBack {
+                call: call.site,
+                read,
+                select,
+            })
+        })
+        .collect()
+}
+
+/// The calls among `followed` that do something that can decide a finding.
+pub(super) fn called<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<Called<'c>> {
+    (followed.iter())
+        .filter_map(|call| {
+            let acts = acts_of(call.site, call.function, cx);
+            (!acts.is_empty()).then_some(Called {
+                site: call.site,
+                acts,
+            })
+        })
+        .collect()
+}
+
+/// What a call does: what the function it reaches does, when the rule can follow it and
+/// finds something there (a function named like once-only work may claim its key before
+/// doing it), else what its role or its name says.
+fn acts_of<'c>(site: Site<'c>, callee: Option<&'c Unit>, cx: &Context) -> Vec<Act<'c>> {
+    let inside = callee
+        .map(|callee| acts_inside(callee, cx))
+        .unwrap_or_default();
+    if inside.is_empty() {
+        own_act(site, cx).into_iter().collect()
+    } else {
+        inside
+    }
+}
+
+/// What a call's role or name says it does: takes a key, or does once-only work.
+fn own_act<'c>(site: Site<'c>, cx: &Context) -> Option<Act<'c>> {
+    match &site.call.role {
+        CallRole::Kv {
+            op: KvOp::SetIfAbsent,
+            ..
+        } => Some(Act::TakesKey),
+        _ if semantic::is_once_only_effect(&site, cx.knowledge) => Some(Act::Effect(site)),
+        _ => None,
+    }
+}
+
+/// What `function` does, in source order: its key takes, its once-only calls, and its
+/// claims and completions of records. Its own calls are not followed further.
+fn acts_inside<'c>(function: &'c Unit, cx: &Context) -> Vec<Act<'c>> {
+    let mut acts: Vec<(usize, Act)> = (flow::calls(function).into_iter())
+        .filter_map(|site| Some((site.expr.span.start, own_act(site, cx)?)))
+        .collect();
+    for query in flow::queries(function) {
+        for stmt in query.statements() {
+            if is_claim(&query, stmt, cx) || completion(&query, stmt, cx).is_some() {
+                acts.push((query.span.start, Act::Writes(query, stmt)));
+            }
+        }
+    }
+    acts.sort_by_key(|(at, _)| *at);
+    acts.into_iter().map(|(_, act)| act).collect()
+}
+
+/// The status read of `function` whose record it returns to its caller while the record
+/// is `in_progress`: a function that turns such a record away (an error instead, a 409)
+/// leaves nothing for its callers to get wrong.
+pub(super) fn status_read_handed_back<'u>(
+    function: &'u Unit,
+    cx: &Context,
+) -> Option<(QuerySite<'u>, &'u Statement)> {
+    flow::queries(function).into_iter().find_map(|query| {
+        let site = query.call?;
+        let select = (query.statements().iter())
+            .find(|select| !select.lookup_keys().is_empty() && reads_status(select, cx))?;
+        let classifier = StatusClassifier::new(cx);
+        let reach = flow::reach(function, Read::of(&site), &|atom, read| {
+            classifier.test(atom, read)
+        });
+        let handed_back =
+            !classifier.unclear() && (reach.returned()).overlaps(ReadOutcomes::IN_PROGRESS);
+        handed_back.then_some((query, select))
+    })
+}
