@@ -6,11 +6,11 @@
 
 use super::status::StatusClassifier;
 use super::{completion, is_claim, reads_status};
-use crate::flow::{self, QuerySite, Read, ReadOutcomes, Site};
+use crate::flow::{self, FileGate, QuerySite, Read, ReadOutcomes, Site};
 use crate::model::{CallRole, KvOp, Unit};
 use crate::rules::Context;
 use crate::semantic;
-use crate::sql::Statement;
+use crate::sql::{self, Statement};
 
 /// A call of the unit, and the function it reaches, if the rule can follow it there.
 pub(super) struct Followed<'c> {
@@ -44,14 +44,29 @@ pub(super) enum Act<'c> {
     Writes(QuerySite<'c>, &'c Statement),
 }
 
+/// A file that may hold a function reading a record with SQL: the only files read for
+/// the calls that may hand the unit its record.
+pub(super) static READS_RECORDS: FileGate = FileGate {
+    name: "reads or inserts rows",
+    admits: sql::may_hold_reads_or_inserts,
+};
+
 /// Each call of `unit` (`calls`, its call sites in source order), with the function it
-/// reaches.
-pub(super) fn follow<'c>(unit: &Unit, calls: &[Site<'c>], cx: &'c Context) -> Vec<Followed<'c>> {
+/// reaches: in another file only if its text passes `gate`, when there is one.
+pub(super) fn follow<'c>(
+    unit: &Unit,
+    calls: &[Site<'c>],
+    cx: &'c Context,
+    gate: Option<&FileGate>,
+) -> Vec<Followed<'c>> {
     (calls.iter())
         .map(|&site| Followed {
             site,
             function: matches!(site.call.role, CallRole::Unknown)
-                .then(|| cx.function(&site.call.callee, unit))
+                .then(|| match gate {
+                    Some(gate) => cx.function_where(&site.call.callee, unit, gate),
+                    None => cx.function(&site.call.callee, unit),
+                })
                 .flatten()
                 .filter(|function| !std::ptr::eq(*function, unit)),
         })

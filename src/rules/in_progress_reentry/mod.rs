@@ -45,12 +45,18 @@ impl Rule for InProgressReentry {
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
         let facts = cx.facts(unit);
         let (sequence, queries) = (facts.sequence(), facts.queries());
-        let followed = callees::follow(unit, facts.calls(), cx);
-        let handed_back = callees::handed_back(&followed, cx);
+        // A record can be handed back only by a function that queries: the calls are
+        // followed only into files that can hold one.
+        let reading = callees::follow(unit, facts.calls(), cx, Some(&callees::READS_RECORDS));
+        let handed_back = callees::handed_back(&reading, cx);
         let script = OnceCell::new();
         // What the calls do is asked only after a read, which most units make none of.
         let called = OnceCell::new();
-        let called = || called.get_or_init(|| callees::called(&followed, cx));
+        let called = || {
+            called.get_or_init(|| {
+                callees::called(&callees::follow(unit, facts.calls(), cx, None), cx)
+            })
+        };
         let mut reported: HashSet<Span> = HashSet::new();
         let mut findings: Vec<Finding> = Vec::new();
         let mut report = |found: Option<Finding>| {
@@ -105,7 +111,7 @@ impl Rule for InProgressReentry {
     /// A function that reads a record and hands it back, `in_progress` included: its
     /// callers are where the request goes on.
     fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
-        callees::status_read_handed_back(unit, cx).is_some()
+        !cx.facts(unit).queries().is_empty() && callees::status_read_handed_back(unit, cx).is_some()
     }
 }
 
