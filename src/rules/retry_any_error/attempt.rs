@@ -24,6 +24,22 @@ pub(super) struct Attempt<'a> {
     pub(super) caught: Option<Catch>,
 }
 
+impl<'a> Attempt<'a> {
+    /// The call `call` of `stmt` as an attempt, with nothing yet known of what receives
+    /// its outcome.
+    fn of(stmt: &'a Stmt, call: &'a Expr, caught: Option<Catch>) -> Attempt<'a> {
+        Attempt {
+            stmt,
+            call,
+            error: None,
+            result: None,
+            values: Vec::new(),
+            propagates: false,
+            caught,
+        }
+    }
+}
+
 /// Where a thrown failure lands.
 #[derive(Clone)]
 pub(super) struct Catch {
@@ -84,15 +100,7 @@ pub(super) fn tested_attempts<'a>(l: &'a Loop, lang: Lang) -> Vec<Attempt<'a>> {
                         .is_some_and(|c| c.landing == catch.landing)
                 });
                 if first_in_try && !is_wait(call) {
-                    out.push(Attempt {
-                        stmt,
-                        call,
-                        error: None,
-                        result: None,
-                        values: Vec::new(),
-                        propagates: false,
-                        caught: Some(catch),
-                    });
+                    out.push(Attempt::of(stmt, call, Some(catch)));
                 }
             }
             StmtKind::Assign { targets, value, .. } => {
@@ -109,15 +117,7 @@ pub(super) fn tested_attempts<'a>(l: &'a Loop, lang: Lang) -> Vec<Attempt<'a>> {
                         _ => None,
                     })
                     .collect();
-                let mut attempt = Attempt {
-                    stmt,
-                    call,
-                    error: None,
-                    result: None,
-                    values: Vec::new(),
-                    caught: catch_of(stmt),
-                    propagates: false,
-                };
+                let mut attempt = Attempt::of(stmt, call, catch_of(stmt));
                 // A failure leaves the loop: by `?`, or by a throw no handler in it catches.
                 attempt.propagates = flow::chain_above(stmt, call)
                     .iter()
@@ -141,27 +141,13 @@ pub(super) fn tested_attempts<'a>(l: &'a Loop, lang: Lang) -> Vec<Attempt<'a>> {
             }
             StmtKind::Branch { subject, arms } => {
                 if let Some(call) = subject.as_ref().and_then(|s| outermost_call(s)) {
-                    out.push(Attempt {
-                        stmt,
-                        call,
-                        error: None,
-                        result: None,
-                        values: Vec::new(),
-                        propagates: false,
-                        caught: None,
-                    });
+                    out.push(Attempt::of(stmt, call, None));
                 }
                 for arm in arms {
                     if let Guard::Cond(c) = &arm.guard {
-                        out.extend(tested_calls(c).into_iter().map(|call| Attempt {
-                            stmt,
-                            call,
-                            error: None,
-                            result: None,
-                            values: Vec::new(),
-                            propagates: false,
-                            caught: None,
-                        }));
+                        out.extend(
+                            (tested_calls(c).into_iter()).map(|call| Attempt::of(stmt, call, None)),
+                        );
                     }
                 }
             }
