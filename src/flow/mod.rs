@@ -40,7 +40,7 @@ pub use retry::{mentions_local_host, observes_failure};
 pub use sites::{LoopSite, QuerySite, Site, calls, enclosing_loops, loops, queries};
 pub use units::{
     FileFunctions, FileGate, Functions, SameFile, WithinFile, closure_unit, closure_units,
-    param_for_arg, same_file_unit,
+    param_for_arg, same_file_unit, units_calling,
 };
 pub use value_flow::{Growth, Trend, ValueFlow, is_numeric_range, number_value};
 pub use walk::{

@@ -4,17 +4,50 @@
 
 use super::binding::binding;
 use super::sites::Site;
-use super::walk::strip;
+use super::units::Functions;
+use super::walk::{returned_values, strip};
 use crate::knowledge::Knowledge;
-use crate::model::{Block, CallRole, Expr, ExprKind, Scope, StmtKind, UnOp};
+use crate::model::{Block, CallRole, Expr, ExprKind, Scope, StmtKind, UnOp, Unit};
 
 /// Whether a string literal in `expr` names an address of the machine itself: what it calls
-/// is a local setup (a dev tool's database, a test's container), not a shared service.
-pub fn mentions_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
+/// is a local setup (a dev tool's database, a test's container), not a shared service. A
+/// field of what a function of `unit`'s file returns counts by the value it returns there
+/// (`createConnection(env().DB_URL)`, `env` returning `{ DB_URL: "mysql://…@localhost" }`).
+pub fn mentions_local_host(
+    expr: &Expr,
+    unit: &Unit,
+    knowledge: &Knowledge,
+    functions: &dyn Functions,
+) -> bool {
     expr.walk().iter().any(|e| match &e.kind {
-        ExprKind::Str(s) => knowledge.names_local_host(&s.value),
-        _ => false,
+        ExprKind::Field { base, name } => base
+            .as_call()
+            .filter(|call| call.args.is_empty())
+            .and_then(|call| functions.function_in_own_file(&call.callee, unit))
+            .is_some_and(|config| {
+                returned_field(config, name)
+                    .any(|value| value.walk().iter().any(|v| is_local_host(v, knowledge)))
+            }),
+        _ => is_local_host(e, knowledge),
     })
+}
+
+/// The values `function` returns for field `name`: those of its returned literals that set it.
+fn returned_field<'a>(function: &'a Unit, name: &'a str) -> impl Iterator<Item = &'a Expr> {
+    returned_values(&function.body)
+        .into_iter()
+        .filter_map(move |value| match &strip(value).kind {
+            ExprKind::Composite { fields, .. } => fields
+                .iter()
+                .find(|(field, _)| field.as_deref() == Some(name))
+                .map(|(_, value)| value),
+            _ => None,
+        })
+}
+
+/// Whether `expr` is a string literal naming an address of the machine itself.
+fn is_local_host(expr: &Expr, knowledge: &Knowledge) -> bool {
+    matches!(&expr.kind, ExprKind::Str(s) if knowledge.names_local_host(&s.value))
 }
 
 /// Whether a block does something that can fail and looks at whether it did: an error it

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::visit::{Visitor, walk_expr, walk_target};
-use crate::model::{Expr, ExprKind, Target, Unit, UnitKind};
+use crate::model::{Expr, ExprKind, Scope, Target, Unit, UnitKind};
 
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
@@ -139,6 +139,29 @@ pub trait Functions {
 
     /// The function `callee` names in the file of `caller`, if it is defined there.
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
+
+    /// The functions found calling `function` by its own name: in its file and, where the
+    /// project around it is known, in the other files of its folder that may call it. A
+    /// function only handed on as a value, or called from another folder, has no caller
+    /// found: what its callers do is then unknown, not nothing.
+    fn callers(&self, function: &Unit) -> Vec<&Unit>;
+}
+
+/// The units of `units`, other than `function` itself, that call a function by the own name
+/// of `function` (`buildIndex` of `c.buildIndex(ctx)`, `util::retry_db(…)`), closures
+/// included.
+pub fn units_calling<'a>(units: &'a [Unit], function: &Unit) -> impl Iterator<Item = &'a Unit> {
+    let (_, name) = own_name(function);
+    let name = name.to_owned();
+    let at = function.span.clone();
+    units.iter().filter(move |unit| {
+        unit.span != at
+            && unit.body.exprs_in(Scope::DEEP).into_iter().any(|e| {
+                e.as_call()
+                    .and_then(|call| callee_name(&call.callee))
+                    .is_some_and(|(_, called)| called == name)
+            })
+    })
 }
 
 /// The functions of the caller's own file only: for an analysis that looks at every call of
@@ -153,6 +176,12 @@ impl Functions for WithinFile<'_> {
 
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
         self.0.function_in_own_file(callee, caller)
+    }
+
+    /// Callers are few to ask for and found within the function's folder: asked through
+    /// this view too.
+    fn callers(&self, function: &Unit) -> Vec<&Unit> {
+        self.0.callers(function)
     }
 }
 
@@ -175,6 +204,10 @@ impl Functions for SameFile<'_> {
 
     fn function_in_own_file(&self, callee: &Expr, _: &Unit) -> Option<&Unit> {
         same_file_unit(self.0, callee)
+    }
+
+    fn callers(&self, function: &Unit) -> Vec<&Unit> {
+        units_calling(self.0, function).collect()
     }
 }
 

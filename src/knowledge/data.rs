@@ -60,6 +60,7 @@ pub struct KnowledgeData {
     pub advisory_lock_hints: Vec<String>,
     pub dedup_words: Vec<String>,
     pub dependency_wait_words: Vec<String>,
+    pub start_up_words: Vec<String>,
     pub server_pace_hints: Vec<String>,
     pub local_hosts: Vec<String>,
     pub database_call_words: Vec<String>,
@@ -247,6 +248,7 @@ impl Knowledge {
             advisory_lock_hints,
             dedup_words,
             dependency_wait_words,
+            start_up_words,
             server_pace_hints,
             local_hosts,
             database_call_words,
@@ -322,6 +324,7 @@ impl Knowledge {
         self.advisory_lock_hints.extend(advisory_lock_hints);
         self.dedup_words.extend(dedup_words);
         self.dependency_wait_words.extend(dependency_wait_words);
+        self.start_up_words.extend(start_up_words);
         self.server_pace_hints.extend(server_pace_hints);
         self.local_hosts.extend(local_hosts);
         self.database_call_words.extend(database_call_words);

@@ -300,6 +300,15 @@ impl Knowledge {
         })
     }
 
+    /// Whether a function's name says it runs while the service starts (see
+    /// [`Knowledge::start_up_words`]): `main`, `NewStrategy`, `constructor`.
+    pub fn names_start_up(&self, name: &str) -> bool {
+        let own = name.rsplit(['.', ':']).next().unwrap_or(name);
+        words(own)
+            .first()
+            .is_some_and(|first| self.start_up_words.iter().any(|w| w == first))
+    }
+
     /// Whether a name, written in any case style (`messageId`, `message_id`,
     /// `SentNotifications`), says it records or claims something that must happen once:
     /// a dedup hint inside it, or a dedup word (or its inflection) among its words.
@@ -368,6 +377,29 @@ mod tests {
             "Meretricious",
         ] {
             assert!(!k.is_attempt_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn start_up_names_begin_with_a_start_up_word() {
+        let k = Knowledge::builtin();
+        for name in [
+            "main",
+            "NewConcurrencyStrategy",
+            "new",
+            "Registry.constructor",
+            "setupDb",
+        ] {
+            assert!(k.names_start_up(name), "{name}");
+        }
+        for name in [
+            "renewLease",
+            "handleNew",
+            "newsletterSend",
+            "domain",
+            "Charge",
+        ] {
+            assert!(!k.names_start_up(name), "{name}");
         }
     }
 

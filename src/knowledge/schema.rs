@@ -314,6 +314,10 @@ pub struct Knowledge {
     /// rather than asking another service for something a 4xx could refuse. Retrying every
     /// failure there is how a service waits for what it needs.
     pub dependency_wait_words: Vec<String>,
+    /// Words that, first in a function's name, say it runs while the service starts (`main`,
+    /// a constructor, a setup step): a retry called only from there waits for the service's
+    /// own start-up.
+    pub start_up_words: Vec<String>,
     /// What a server says when it sets the client's pace (RFC 8628's `slow_down`, the
     /// `Retry-After` header), lower-case letters and digits only: a wait that grows only
     /// when the server says so is the server's schedule, not a backoff.

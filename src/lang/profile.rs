@@ -74,6 +74,13 @@ pub trait Profile: Sync {
         false
     }
 
+    /// Whether `caller`, a file of the same language in the folder of `file`, may call the
+    /// functions of `file` (by import, module path or a shared package): by default any such
+    /// file may; a language with stricter scopes says which.
+    fn may_call(&self, _caller: &Path, _file: &Path) -> bool {
+        true
+    }
+
     /// Whether names are the same whatever their case (SQL's unquoted identifiers): a
     /// function's definition is then looked for in other files whatever case they write it
     /// in.

@@ -143,6 +143,39 @@ impl<'k> Project<'k> {
     /// `function` (their text names it before a `(` or `[`, in any case where the language
     /// ignores it), in path order.
     fn package_files(&self, dir: &Path, file: &Path, function: &str, lang: Lang) -> Vec<&Path> {
+        let profile = crate::lang::profile_of(lang);
+        self.folder_files_naming(dir, file, function, lang, |file, other| {
+            profile.shares_package(file, other)
+        })
+    }
+
+    /// The files of folder `dir` that may call a function of `file` named `function` (the
+    /// language lets them, and their text names it before a `(`), in path order.
+    fn folder_files_calling(
+        &self,
+        dir: &Path,
+        file: &Path,
+        function: &str,
+        lang: Lang,
+    ) -> Vec<&Path> {
+        let (_, own) = function.rsplit_once(['.', ':']).unwrap_or(("", function));
+        let profile = crate::lang::profile_of(lang);
+        self.folder_files_naming(dir, file, own, lang, |file, other| {
+            Lang::from_path(other) == Some(lang) && profile.may_call(other, file)
+        })
+    }
+
+    /// The files of folder `dir` other than `file` whose text names `name` before a `(` or
+    /// `[` (in any case where the language ignores it) and that `related` admits, in path
+    /// order.
+    fn folder_files_naming(
+        &self,
+        dir: &Path,
+        file: &Path,
+        name: &str,
+        lang: Lang,
+        related: impl Fn(&Path, &Path) -> bool,
+    ) -> Vec<&Path> {
         // A file named without a folder is in the working directory.
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
@@ -157,16 +190,15 @@ impl<'k> Project<'k> {
                 self.packages.insert(dir, files)
             }
         };
-        let profile = crate::lang::profile_of(lang);
-        let name = match profile.names_ignore_case() {
-            true => function.to_ascii_lowercase(),
-            false => function.to_owned(),
+        let name = match crate::lang::profile_of(lang).names_ignore_case() {
+            true => name.to_ascii_lowercase(),
+            false => name.to_owned(),
         };
         let file = normalize(file);
         files
             .iter()
             .filter(|(other, names)| {
-                names.contains(&name) && *other != file && profile.shares_package(&file, other)
+                names.contains(&name) && *other != file && related(&file, other)
             })
             .map(|(other, _)| other.as_path())
             .collect()

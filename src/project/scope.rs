@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{FILE_RANGE, Project};
-use crate::flow::{FileFunctions, FileGate, Functions};
+use crate::flow::{FileFunctions, FileGate, Functions, units_calling};
 use crate::lang::profile::HomeFiles;
 use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 
@@ -104,5 +104,27 @@ impl Functions for Scope<'_> {
         let (project, _) = self.around?;
         let reached = project.reached_at(caller.span.start)?;
         reached.functions.get(&reached.module.units, callee)
+    }
+
+    fn callers(&self, function: &Unit) -> Vec<&Unit> {
+        if function.span.start >= FILE_RANGE {
+            let Some((project, _)) = self.around else {
+                return Vec::new();
+            };
+            return project
+                .reached_at(function.span.start)
+                .map(|reached| units_calling(&reached.module.units, function).collect())
+                .unwrap_or_default();
+        }
+        let mut found: Vec<&Unit> = units_calling(self.units, function).collect();
+        if let Some((project, path)) = self.around {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            for other in project.folder_files_calling(dir, path, &function.name, self.lang) {
+                if let Some(reached) = project.reach(other) {
+                    found.extend(units_calling(&reached.module.units, function));
+                }
+            }
+        }
+        found
     }
 }

@@ -81,7 +81,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             .all_stmts()
             .iter()
             .flat_map(|stmt| stmt.exprs())
-            .any(|e| flow::mentions_local_host(e, cx.knowledge));
+            .any(|e| flow::mentions_local_host(e, unit, cx.knowledge, cx.functions));
         let retries = !local && flow::observes_failure(body, cx.knowledge);
         let trends = steady.trends_in(&enclosing);
         if !retries || trends.is_empty() {

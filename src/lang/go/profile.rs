@@ -40,6 +40,11 @@ impl Profile for Go {
         })
     }
 
+    /// A test file calls into its package, but is no caller that runs in the service.
+    fn may_call(&self, caller: &Path, file: &Path) -> bool {
+        self.shares_package(file, caller)
+    }
+
     fn shares_package(&self, file: &Path, other: &Path) -> bool {
         let is_test = |path: &Path| path.to_string_lossy().ends_with("_test.go");
         other.extension().is_some_and(|e| e == "go") && (!is_test(other) || is_test(file))

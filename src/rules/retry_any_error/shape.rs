@@ -127,19 +127,45 @@ pub(super) fn inputs_vary(l: &Loop, attempt: &Attempt, cx: &Context) -> bool {
 /// service for something: connecting, receiving, subscribing, starting, loading, polling
 /// for readiness (see [`Knowledge::dependency_wait_words`]), every one of them by its name,
 /// or all of them by the name of the function retrying them (`connectWithRetry`,
-/// `waitForEndpoint`); or one of them calls a server on this machine (`localhost`).
+/// `waitForEndpoint`) or by the names of every function found calling that one; or one of
+/// them calls a server on this machine (`localhost`).
 ///
 /// [`Knowledge::dependency_wait_words`]: crate::knowledge::Knowledge::dependency_wait_words
 pub(super) fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context) -> bool {
     let k = cx.knowledge;
     k.names_dependency_wait(&unit.name)
-        || retried.iter().any(|e| flow::mentions_local_host(e, k))
+        || (retried.iter()).any(|e| flow::mentions_local_host(e, unit, k, cx.functions))
         || !retried.is_empty()
             && retried.iter().all(|e| {
                 e.as_call()
                     .and_then(|call| call.callee.last_segment())
                     .is_some_and(|name| k.names_dependency_wait(name))
             })
+        || called_only_to_wait(unit, cx)
+}
+
+/// Whether every function found calling `unit` waits for a dependency or runs while the
+/// service starts, by its name: a generic retry helper whose one caller is `create_db_pool`,
+/// a loop a constructor starts (`go c.buildIndexLoop(ctx)` in `NewStrategy`). The names of
+/// the helper and of what it retries (`retry_db(func)`) may say nothing; its callers say what
+/// it waits for. With no caller found (a helper exported for others, as the rule page's
+/// `withRetry(fn)`) nothing is known, and the retry is judged by itself.
+fn called_only_to_wait(unit: &Unit, cx: &Context) -> bool {
+    let k = cx.knowledge;
+    if unit.name.is_empty() {
+        return false;
+    }
+    let callers = cx.functions.callers(unit);
+    !callers.is_empty()
+        && callers.iter().all(|caller| {
+            // Its own name: the type a method belongs to says nothing of what it does.
+            let own = caller
+                .name
+                .rsplit(['.', ':'])
+                .next()
+                .unwrap_or(&caller.name);
+            k.names_dependency_wait(own) || k.names_start_up(own)
+        })
 }
 
 /// Whether the attempt calls a closure of this unit or a function of this file that turns
