@@ -127,8 +127,8 @@ pub(super) fn inputs_vary(l: &Loop, attempt: &Attempt, cx: &Context) -> bool {
 /// service for something: connecting, receiving, subscribing, starting, loading, polling
 /// for readiness (see [`Knowledge::dependency_wait_words`]), every one of them by its name,
 /// or all of them by the name of the function retrying them (`connectWithRetry`,
-/// `waitForEndpoint`) or by the names of every function found calling that one; or one of
-/// them calls a server on this machine (`localhost`).
+/// `waitForEndpoint`); or one of them calls a server on this machine (`localhost`). See also
+/// [`called_only_to_wait`], asked last.
 ///
 /// [`Knowledge::dependency_wait_words`]: crate::knowledge::Knowledge::dependency_wait_words
 pub(super) fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context) -> bool {
@@ -141,7 +141,6 @@ pub(super) fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context)
                     .and_then(|call| call.callee.last_segment())
                     .is_some_and(|name| k.names_dependency_wait(name))
             })
-        || called_only_to_wait(unit, cx)
 }
 
 /// Whether every function found calling `unit` waits for a dependency or runs while the
@@ -150,7 +149,7 @@ pub(super) fn waits_for_dependency(unit: &Unit, retried: &[&Expr], cx: &Context)
 /// the helper and of what it retries (`retry_db(func)`) may say nothing; its callers say what
 /// it waits for. With no caller found (a helper exported for others, as the rule page's
 /// `withRetry(fn)`) nothing is known, and the retry is judged by itself.
-fn called_only_to_wait(unit: &Unit, cx: &Context) -> bool {
+pub(super) fn called_only_to_wait(unit: &Unit, cx: &Context) -> bool {
     let k = cx.knowledge;
     if unit.name.is_empty() {
         return false;
