@@ -124,9 +124,13 @@ impl Prefilter {
         let mut regions = Regions::new(text, profile.and_then(|p| p.lexical()));
         for hit in searcher.find_overlapping_iter(text) {
             for &w in &self.pattern_words[hit.pattern().as_usize()] {
+                let kind = self.words[w].kind;
                 if wanted[w]
                     && self.words[w].stands_at(text, hit.start(), hit.end(), profile)
-                    && (!self.words[w].kind.in_code() || regions.is_code(hit.start()))
+                    && (!kind.in_code() || regions.is_code(hit.start()))
+                    && (!kind.in_literal()
+                        || !sql_in_strings
+                        || regions.may_be_literal(hit.start()))
                 {
                     wanted[w] = false;
                     found[w] = true;
@@ -399,7 +403,7 @@ impl Word {
         let free_after = !after.is_some_and(is_identifier_byte);
         match self.kind {
             WordKind::Text => true,
-            WordKind::Keyword => {
+            WordKind::Keyword | WordKind::SqlKeyword => {
                 let free_before = match before {
                     Some(b) if is_identifier_byte(b) => {
                         b.is_ascii_alphabetic()
@@ -516,6 +520,32 @@ mod tests {
             lang: Some(Lang::Go),
             pattern: pattern.to_owned(),
         })
+    }
+
+    #[test]
+    fn sql_keywords_count_in_strings_and_comments_not_in_code() {
+        let where_ = || Need::sql_keywords(["where"]);
+        assert!(hit_in(
+            where_(),
+            r#"q := "SELECT id FROM t WHERE k = $1""#,
+            Lang::Go
+        ));
+        assert!(hit_in(
+            where_(),
+            "let q = r#\"select 1 where x\"#;",
+            Lang::Rust
+        ));
+        assert!(!hit_in(
+            where_(),
+            "impl<T> Store<T> where T: Db {}",
+            Lang::Rust
+        ));
+        let select = || Need::sql_keywords(["select"]);
+        assert!(!hit_in(select(), "select {\ncase <-done:\n}", Lang::Go));
+        // TypeScript's strings are not read, so a word anywhere may be in one.
+        assert!(hit_in(where_(), "const where = 1;", Lang::TypeScript));
+        // In SQL, the code is the SQL.
+        assert!(hit_in(where_(), "SELECT 1 WHERE true;", Lang::Sql));
     }
 
     #[test]

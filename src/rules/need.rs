@@ -28,6 +28,10 @@ pub enum WordKind {
     NameWord,
     /// A whole string literal in any case (`"SET"`).
     Quoted,
+    /// A keyword in any case, as [`WordKind::Keyword`], where SQL is: in host code, inside a
+    /// string literal or a comment, not in code (Rust's `where` clauses, Go's `select`
+    /// statement); in a file whose SQL is not in strings (`.sql`), anywhere.
+    SqlKeyword,
     /// A keyword that starts a string literal, in any case, after spaces, escapes (`\n`) and
     /// format holes (`%s`, `{}`): where the analysis looks for SQL in host code. In a file
     /// whose SQL is not in strings (`.sql`), it is always there.
@@ -39,6 +43,12 @@ impl WordKind {
     /// variables.
     pub(crate) fn in_code(self) -> bool {
         matches!(self, WordKind::Ident | WordKind::NameWord)
+    }
+
+    /// Whether a hit in host code counts only outside code, in a string or a comment: SQL's
+    /// words.
+    pub(crate) fn in_literal(self) -> bool {
+        matches!(self, WordKind::SqlKeyword)
     }
 }
 
@@ -116,6 +126,15 @@ impl Need {
         )
     }
 
+    /// Any of `words` as a SQL keyword (see [`WordKind::SqlKeyword`]).
+    pub fn sql_keywords<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
+        Need::any(
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::SqlKeyword, w.as_ref())),
+        )
+    }
+
     /// Any of `words` as a whole string literal, in any case.
     pub fn quoted<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
         Need::any(
@@ -127,10 +146,16 @@ impl Need {
 
     /// SQL the analysis reads: in host code, a string that starts with a statement keyword.
     pub fn sql() -> Need {
+        Need::statement(sql::STATEMENT_WORDS)
+    }
+
+    /// A SQL statement starting with one of `words` (`select`, `with`): in host code, a
+    /// string that starts with it; in SQL, any text (the statement's other words say more).
+    pub fn statement<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> Need {
         Need::any(
-            sql::STATEMENT_WORDS
-                .iter()
-                .map(|w| Need::word(WordKind::StringStart, w)),
+            words
+                .into_iter()
+                .map(|w| Need::word(WordKind::StringStart, w.as_ref())),
         )
     }
 

@@ -58,10 +58,12 @@ impl Rule for CheckThenInsert {
     /// checked whatever function inserts.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         Need::any([
+            // A read by key: a SELECT with a WHERE, in host code in a string starting with
+            // it (Go's `select` statement and Rust's `where` clauses do not count).
             Need::all([
-                Need::sql(),
-                Need::keywords(sql::SELECT_WORDS),
-                Need::keywords(["where"]),
+                Need::statement(sql::SELECT_WORDS.iter().chain(&["with"])),
+                Need::sql_keywords(sql::SELECT_WORDS),
+                Need::sql_keywords(["where"]),
             ]),
             Need::all([kv_need(knowledge, KvOp::Get), kv_need(knowledge, KvOp::Set)]),
         ])

@@ -101,9 +101,11 @@ impl Rule for InProgressReentry {
 
     /// A SELECT from a table named like a dedup record.
     fn needs(&self, knowledge: &Knowledge) -> Need {
+        // The record's read: a SELECT (in host code, a string starting with it: Go's
+        // `select` statement does not count) of a table named like a dedup record.
         Need::all([
-            Need::sql(),
-            Need::keywords(sql::SELECT_WORDS),
+            Need::statement(sql::SELECT_WORDS.iter().chain(&["with"])),
+            Need::sql_keywords(sql::SELECT_WORDS),
             Need::text(&knowledge.dedup_name_hints),
         ])
     }
