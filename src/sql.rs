@@ -313,11 +313,28 @@ pub fn may_hold_inserts(text: &[u8]) -> bool {
     holds_inserts(&text.to_ascii_lowercase())
 }
 
-/// Whether a file's text may hold a query that reads rows (`SELECT … FROM`) or inserts
-/// them (see [`may_hold_inserts`]).
-pub fn may_hold_reads_or_inserts(text: &[u8]) -> bool {
+/// Whether a file's text may hold a query that reads rows by a condition (`SELECT … FROM …
+/// WHERE`) or inserts them (see [`may_hold_inserts`]). The `WHERE` keeps out Go files whose
+/// `select` statement is followed by "from" in a comment, which are most of those with a
+/// `select`.
+pub fn may_hold_keyed_reads_or_inserts(text: &[u8]) -> bool {
     let text = text.to_ascii_lowercase();
-    holds_inserts(&text) || word_then(&text, b"select", b"from", 400)
+    holds_inserts(&text) || holds_keyed_reads(&text)
+}
+
+/// Whether the lowercase `text` has `SELECT`, then `FROM` within 400 bytes, then `WHERE`
+/// within 400 bytes of that.
+fn holds_keyed_reads(lowercase: &[u8]) -> bool {
+    const WINDOW: usize = 400;
+    word_positions(lowercase, b"select").any(|select| {
+        let after = select + b"select".len();
+        let window = &lowercase[after..(after + WINDOW).min(lowercase.len())];
+        word_positions(window, b"from").any(|from| {
+            let after = after + from + b"from".len();
+            let window = &lowercase[after..(after + WINDOW).min(lowercase.len())];
+            word_positions(window, b"where").next().is_some()
+        })
+    })
 }
 
 fn holds_inserts(lowercase: &[u8]) -> bool {
@@ -329,18 +346,19 @@ fn holds_inserts(lowercase: &[u8]) -> bool {
 /// Whether the lowercase `text` has the word `first`, then the word `then` (if any) within
 /// `window` bytes after it.
 fn word_then(text: &[u8], first: &[u8], then: &[u8], window: usize) -> bool {
-    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
-    let whole = |at: usize, len: usize| {
-        !at.checked_sub(1).is_some_and(|i| is_word(text[i]))
-            && !text.get(at + len).is_some_and(|&b| is_word(b))
-    };
-    memchr::memmem::find_iter(text, first).any(|at| {
+    word_positions(text, first).any(|at| {
         let after = at + first.len();
         let window = &text[after..(after + window).min(text.len())];
-        whole(at, first.len())
-            && (then.is_empty()
-                || memchr::memmem::find_iter(window, then)
-                    .any(|found| whole(after + found, then.len())))
+        then.is_empty() || word_positions(window, then).next().is_some()
+    })
+}
+
+/// Where `word` stands in `text` as a whole word.
+fn word_positions<'a>(text: &'a [u8], word: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+    memchr::memmem::find_iter(text, word).filter(move |&at| {
+        !at.checked_sub(1).is_some_and(|i| is_word(text[i]))
+            && !text.get(at + word.len()).is_some_and(|&b| is_word(b))
     })
 }
 
@@ -439,10 +457,13 @@ mod tests {
         ));
         assert!(may_hold_inserts(b"\"insert or ignore into t\""));
         assert!(!may_hold_inserts(b"list.insert(0, x); // keeps the order"));
-        assert!(may_hold_reads_or_inserts(
+        assert!(may_hold_keyed_reads_or_inserts(
             b"q := `SELECT id\n  FROM payments WHERE k = $1`"
         ));
-        assert!(!may_hold_reads_or_inserts(b"select {\ncase <-done:\n}"));
-        assert!(!may_hold_reads_or_inserts(b"reinsert(x)"));
+        assert!(!may_hold_keyed_reads_or_inserts(
+            b"select {\ncase <-done:\n}"
+        ));
+        assert!(!may_hold_keyed_reads_or_inserts(b"SELECT id FROM payments"));
+        assert!(!may_hold_keyed_reads_or_inserts(b"reinsert(x)"));
     }
 }

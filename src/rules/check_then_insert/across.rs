@@ -25,7 +25,7 @@ use crate::sql::{self, Statement};
 /// are read for the steps of a race.
 static READS_OR_INSERTS: FileGate = FileGate {
     name: "reads or inserts rows",
-    admits: sql::may_hold_reads_or_inserts,
+    admits: sql::may_hold_keyed_reads_or_inserts,
 };
 
 /// A read by key or an insert the deciding unit makes: the statement, the query that runs

@@ -48,7 +48,7 @@ pub(super) enum Act<'c> {
 /// the calls that may hand the unit its record.
 pub(super) static READS_RECORDS: FileGate = FileGate {
     name: "reads or inserts rows",
-    admits: sql::may_hold_reads_or_inserts,
+    admits: sql::may_hold_keyed_reads_or_inserts,
 };
 
 /// Each call of `unit` (`calls`, its call sites in source order), with the function it
