@@ -11,7 +11,7 @@
 
 mod scope;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -37,9 +37,9 @@ pub struct Project<'k> {
     /// The path of the `n`-th file reached, by `n`.
     by_range: FrozenMap<usize, Box<PathBuf>>,
     ranges_given: AtomicUsize,
-    /// The files of each package folder read so far, in path order, each with the names it
-    /// writes right before a `(` or `[` (those it defines among them).
-    packages: FrozenMap<PathBuf, Vec<PackageFile>>,
+    /// The files of each package folder read so far, by the names they write right before a
+    /// `(` or `[` (those they define among them).
+    packages: FrozenMap<PathBuf, Box<FolderNames>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
     /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
     gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
@@ -183,24 +183,24 @@ impl<'k> Project<'k> {
             dir
         };
         let dir = normalize(dir);
-        let files = match self.packages.get(&dir) {
-            Some(files) => files,
+        let folder = match self.packages.get(&dir) {
+            Some(folder) => folder,
             None => {
-                let files = package_names(&dir, self.max_file_size);
-                self.packages.insert(dir, files)
+                let folder = FolderNames::read(&dir, self.max_file_size);
+                self.packages.insert(dir, Box::new(folder))
             }
         };
         let name = match crate::lang::profile_of(lang).names_ignore_case() {
             true => name.to_ascii_lowercase(),
             false => name.to_owned(),
         };
+        let Some(naming) = folder.by_name.get(&name) else {
+            return Vec::new();
+        };
         let file = normalize(file);
-        files
-            .iter()
-            .filter(|(other, names)| {
-                names.contains(&name) && *other != file && related(&file, other)
-            })
-            .map(|(other, _)| other.as_path())
+        (naming.iter())
+            .map(|&i| folder.files[i].as_path())
+            .filter(|other| *other != file && related(&file, other))
             .collect()
     }
 
@@ -280,33 +280,46 @@ fn go_module_path(go_mod: &str) -> Option<String> {
     })
 }
 
-/// A file of a package folder, with the names it writes right before a `(` or `[`.
-type PackageFile = (PathBuf, HashSet<String>);
+/// The files of a folder (in path order), and for each name written right before a `(` or
+/// `[` in them, the files that write it: a cheap index that rules out the files of a package
+/// that cannot define or call a function, read once per folder.
+#[derive(Default)]
+struct FolderNames {
+    files: Vec<PathBuf>,
+    /// Indexes into `files`, in path order.
+    by_name: HashMap<String, Vec<usize>>,
+}
 
-/// The files of folder `dir` (in path order), each with the names it writes right before a
-/// `(` or `[`: a cheap index that rules out the files of a package that cannot define a
-/// function, read once per folder.
-fn package_names(dir: &Path, max_file_size: u64) -> Vec<PackageFile> {
-    let mut files: Vec<PackageFile> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| {
-            let path = normalize(&dir.join(entry.ok()?.file_name()));
-            let lang = Lang::from_path(&path)?;
-            let metadata = std::fs::metadata(&path).ok()?;
-            if !metadata.is_file() || metadata.len() > max_file_size {
-                return None;
-            }
-            let mut text = std::fs::read(&path).ok()?;
+impl FolderNames {
+    fn read(dir: &Path, max_file_size: u64) -> FolderNames {
+        let mut files: Vec<(PathBuf, Lang)> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let path = normalize(&dir.join(entry.ok()?.file_name()));
+                let lang = Lang::from_path(&path)?;
+                let metadata = std::fs::metadata(&path).ok()?;
+                (metadata.is_file() && metadata.len() <= max_file_size).then_some((path, lang))
+            })
+            .collect();
+        files.sort();
+        let mut folder = FolderNames::default();
+        for (path, lang) in files {
+            let Ok(mut text) = std::fs::read(&path) else {
+                continue;
+            };
             // A language whose names ignore case is looked up in lowercase.
             if crate::lang::profile_of(lang).names_ignore_case() {
                 text.make_ascii_lowercase();
             }
-            Some((path, names_before_calls(&text)))
-        })
-        .collect();
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+            let at = folder.files.len();
+            for name in names_before_calls(&text) {
+                folder.by_name.entry(name).or_default().push(at);
+            }
+            folder.files.push(path);
+        }
+        folder
+    }
 }
 
 /// The whole words of `text` written right before a `(` or `[`.

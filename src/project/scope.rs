@@ -1,6 +1,8 @@
 //! The functions a checked file's calls reach: its own first, then those the language's
 //! rules of scope and import place in another file of the project.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::{FILE_RANGE, Project};
@@ -16,7 +18,14 @@ pub struct Scope<'a> {
     imports: &'a [Import],
     lang: Lang,
     around: Option<(&'a Project<'a>, &'a Path)>,
+    /// What each callee written the same way reached in another file, by the callee and
+    /// the gate asked with: a file calls the same few functions many times, and finding
+    /// their home asks the file system.
+    elsewhere_found: RefCell<HashMap<CalleeAsked, Option<&'a Unit>>>,
 }
+
+/// A callee as written (`store.save`), and the name of the gate it was looked up with.
+type CalleeAsked = (String, Option<&'static str>);
 
 impl<'a> Scope<'a> {
     pub fn new(
@@ -31,6 +40,7 @@ impl<'a> Scope<'a> {
             imports,
             lang,
             around,
+            elsewhere_found: RefCell::default(),
         }
     }
 
@@ -90,7 +100,16 @@ impl Functions for Scope<'_> {
                 return Some(own);
             }
             let (project, path) = self.around?;
-            return self.elsewhere(project, path, self.lang, self.imports, callee, gate);
+            let Some(written) = callee.dotted() else {
+                return self.elsewhere(project, path, self.lang, self.imports, callee, gate);
+            };
+            let key = (written, gate.map(|gate| gate.name));
+            if let Some(found) = self.elsewhere_found.borrow().get(&key) {
+                return *found;
+            }
+            let found = self.elsewhere(project, path, self.lang, self.imports, callee, gate);
+            self.elsewhere_found.borrow_mut().insert(key, found);
+            return found;
         }
         // A function reached in another file is followed into its own file only: one step
         // out of the checked file, so that following calls never reads the whole project.
