@@ -146,3 +146,19 @@ fn a_label_in_a_callee_of_another_file_names_that_file() {
         ]
     );
 }
+
+/// Every package fixture checked in one run, where threads race to reach the same files of
+/// other packages first: the report is the same on any number of threads.
+#[test]
+fn the_package_fixtures_report_the_same_on_any_number_of_threads() {
+    let root = golden::packages_root();
+    let first = run_with(&root, "json", &["--threads", "1"]);
+    assert!(
+        first.contains("\"path\""),
+        "a label in another file is reported"
+    );
+    for threads in ["4", "2", "8"] {
+        let again = run_with(&root, "json", &["--threads", threads]);
+        assert!(again == first, "the report on {threads} threads differs");
+    }
+}
