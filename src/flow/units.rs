@@ -110,6 +110,16 @@ impl FileFunctions {
         FileFunctions { by_name }
     }
 
+    /// The only method named `name` among `units` (of whatever type), if exactly one type
+    /// defines one: with no types known, a method called on a value is that one or unknown.
+    pub fn only_method<'a>(&self, units: &'a [Unit], name: &str) -> Option<&'a Unit> {
+        let mut methods = (self.by_name.get(name)?.iter())
+            .map(|&i| &units[i])
+            .filter(|unit| own_name(unit).0.is_some());
+        let only = methods.next()?;
+        methods.next().is_none().then_some(only)
+    }
+
     /// [`same_file_unit`] among `units`, the units this index was made of.
     pub fn get<'a>(&self, units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
         let (qualified, name) = callee_name(callee)?;

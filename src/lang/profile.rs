@@ -29,6 +29,9 @@ pub struct CalleeHome {
     pub files: HomeFiles,
     /// The function's name there.
     pub function: String,
+    /// Whether it is a method of some type there (`h.store.CreatePayment`) rather than a
+    /// free function: with no types known, the only method of that name there is taken.
+    pub method: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +82,13 @@ pub trait Profile: Sync {
     /// file may; a language with stricter scopes says which.
     fn may_call(&self, _caller: &Path, _file: &Path) -> bool {
         true
+    }
+
+    /// The names of the methods `text`, a file of the language, defines on some type: a
+    /// cheap look at the text, so that a method two types define is known to be ambiguous
+    /// without reading both files into the model.
+    fn method_names(&self, _text: &[u8]) -> Vec<String> {
+        Vec::new()
     }
 
     /// Whether names are the same whatever their case (SQL's unquoted identifiers): a

@@ -43,6 +43,7 @@ pub struct Project<'k> {
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
     /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
     gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
+
     /// The `src` folder of the crate around a folder, by folder: asked for every call of a
     /// Rust file whose callee a rule looks up.
     crate_sources: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
@@ -149,6 +150,23 @@ impl<'k> Project<'k> {
         })
     }
 
+    /// The files of the package folder `dir` that share a scope with `file` and define a
+    /// method named `method` on some type (see [`Profile::method_names`]), in path order.
+    ///
+    /// [`Profile::method_names`]: crate::lang::profile::Profile::method_names
+    fn method_files(&self, dir: &Path, file: &Path, method: &str, lang: Lang) -> Vec<&Path> {
+        let profile = crate::lang::profile_of(lang);
+        let folder = self.folder(dir);
+        let Some(defining) = folder.methods.get(method) else {
+            return Vec::new();
+        };
+        let file = normalize(file);
+        (defining.iter())
+            .map(|&i| folder.files[i].as_path())
+            .filter(|other| *other != file && profile.shares_package(&file, other))
+            .collect()
+    }
+
     /// The files of folder `dir` that may call a function of `file` named `function` (the
     /// language lets them, and their text names it before a `(`), in path order.
     fn folder_files_calling(
@@ -176,20 +194,7 @@ impl<'k> Project<'k> {
         lang: Lang,
         related: impl Fn(&Path, &Path) -> bool,
     ) -> Vec<&Path> {
-        // A file named without a folder is in the working directory.
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let dir = normalize(dir);
-        let folder = match self.packages.get(&dir) {
-            Some(folder) => folder,
-            None => {
-                let folder = FolderNames::read(&dir, self.max_file_size);
-                self.packages.insert(dir, Box::new(folder))
-            }
-        };
+        let folder = self.folder(dir);
         let name = match crate::lang::profile_of(lang).names_ignore_case() {
             true => name.to_ascii_lowercase(),
             false => name.to_owned(),
@@ -202,6 +207,24 @@ impl<'k> Project<'k> {
             .map(|&i| folder.files[i].as_path())
             .filter(|other| *other != file && related(&file, other))
             .collect()
+    }
+
+    /// The index of folder `dir`, read on first use.
+    fn folder(&self, dir: &Path) -> &FolderNames {
+        // A file named without a folder is in the working directory.
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let dir = normalize(dir);
+        match self.packages.get(&dir) {
+            Some(folder) => folder,
+            None => {
+                let folder = FolderNames::read(&dir, self.max_file_size);
+                self.packages.insert(dir, Box::new(folder))
+            }
+        }
     }
 
     /// Moves every label that points into a file reached back into that file's own offsets,
@@ -288,6 +311,8 @@ struct FolderNames {
     files: Vec<PathBuf>,
     /// Indexes into `files`, in path order.
     by_name: HashMap<String, Vec<usize>>,
+    /// The files defining a method of each name, as indexes into `files` in path order.
+    methods: HashMap<String, Vec<usize>>,
 }
 
 impl FolderNames {
@@ -308,11 +333,18 @@ impl FolderNames {
             let Ok(mut text) = std::fs::read(&path) else {
                 continue;
             };
+            let at = folder.files.len();
+            let profile = crate::lang::profile_of(lang);
+            for method in profile.method_names(&text) {
+                let files = folder.methods.entry(method).or_default();
+                if files.last() != Some(&at) {
+                    files.push(at);
+                }
+            }
             // A language whose names ignore case is looked up in lowercase.
-            if crate::lang::profile_of(lang).names_ignore_case() {
+            if profile.names_ignore_case() {
                 text.make_ascii_lowercase();
             }
-            let at = folder.files.len();
             for name in names_before_calls(&text) {
                 folder.by_name.entry(name).or_default().push(at);
             }

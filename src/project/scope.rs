@@ -63,8 +63,12 @@ impl<'a> Scope<'a> {
                 return None;
             }
             let reached = project.reach(path)?;
+            let units = &reached.module.units;
             (reached.lang == lang)
-                .then(|| reached.functions.get(&reached.module.units, &function))
+                .then(|| match home.method {
+                    true => reached.functions.only_method(units, &home.function),
+                    false => reached.functions.get(units, &function),
+                })
                 .flatten()
         };
         match home.files {
@@ -75,6 +79,15 @@ impl<'a> Scope<'a> {
             HomeFiles::LastIn(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
                 files.iter().rev().find_map(|path| defined_in(path))
+            }
+            HomeFiles::Package(dir) if home.method => {
+                let definers = project.method_files(&dir, file, &home.function, lang);
+                // With no types known, a method that two types of the package define (two
+                // stores, a store and its cache) is unknown.
+                let [only] = definers.as_slice() else {
+                    return None;
+                };
+                defined_in(only)
             }
             HomeFiles::Package(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);

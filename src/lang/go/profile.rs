@@ -9,7 +9,9 @@ pub struct Go;
 
 impl Profile for Go {
     /// A bare name is a function of the package (any file of the folder); `pkg.F` one of an
-    /// imported package of the same module (its import path under go.mod's module path).
+    /// imported package of the same module (its import path under go.mod's module path); a
+    /// method called on a value (`s.store.CreatePayment`), the package's only method of that
+    /// name.
     fn callee_home(
         &self,
         file: &Path,
@@ -23,12 +25,20 @@ impl Profile for Go {
             return Some(CalleeHome {
                 files: HomeFiles::Package(dir.to_owned()),
                 function: callee,
+                method: false,
+            });
+        };
+        let Some(import) = imports.iter().find(|import| import.local == package) else {
+            let (_, method) = callee.rsplit_once('.')?;
+            return Some(CalleeHome {
+                files: HomeFiles::Package(dir.to_owned()),
+                function: method.to_owned(),
+                method: true,
             });
         };
         if function.contains('.') {
             return None;
         }
-        let import = imports.iter().find(|import| import.local == package)?;
         let (root, module) = manifests.go_module(dir)?;
         let folder = match import.source.strip_prefix(&module)? {
             "" => root,
@@ -37,7 +47,25 @@ impl Profile for Go {
         Some(CalleeHome {
             files: HomeFiles::Package(folder),
             function: function.to_owned(),
+            method: false,
         })
+    }
+
+    /// The names of the lines `func (r *T) name(` and `func (r T[K]) name[`.
+    fn method_names(&self, text: &[u8]) -> Vec<String> {
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        (text.split(|&b| b == b'\n'))
+            .filter_map(|line| {
+                let rest = line.trim_ascii_start().strip_prefix(b"func")?;
+                let rest = rest.trim_ascii_start().strip_prefix(b"(")?;
+                let close = rest.iter().position(|&b| b == b')')?;
+                let rest = rest[close + 1..].trim_ascii_start();
+                let end = rest.iter().position(|b| !is_name(b))?;
+                matches!(rest[end], b'(' | b'[')
+                    .then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+            })
+            .filter(|name| !name.is_empty())
+            .collect()
     }
 
     /// A test file calls into its package, but is no caller that runs in the service.
@@ -111,5 +139,18 @@ impl Profile for Go {
             "gate the write on the insert: return early when `res.RowsAffected()` is 0, or add \
              `RETURNING {key}` and treat `sql.ErrNoRows` as a duplicate"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_method_is_defined_by_a_func_with_a_receiver() {
+        let text = b"package p\n\nfunc (s *Store) Find(ctx context.Context) error {\n}\n\
+                     func (m Map[K, V]) Get[T any]() {}\nfunc Put() {}\n\
+                     // func (s *Store) Finder(\nx := s.Take(ctx)\n";
+        assert_eq!(Go.method_names(text), ["Find", "Get"]);
     }
 }

@@ -26,6 +26,7 @@ impl Profile for Sql {
         Some(CalleeHome {
             files: HomeFiles::LastIn(file.parent()?.to_owned()),
             function: name.clone(),
+            method: false,
         })
     }
 

@@ -35,6 +35,7 @@ impl Profile for TypeScript {
         Some(CalleeHome {
             files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
             function: function.to_owned(),
+            method: false,
         })
     }
 
