@@ -29,9 +29,6 @@ pub struct CalleeHome {
     pub files: HomeFiles,
     /// The function's name there.
     pub function: String,
-    /// Whether it is a method of some type there (`h.store.CreatePayment`) rather than a
-    /// free function: with no types known, the only method of that name there is taken.
-    pub method: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +37,14 @@ pub enum HomeFiles {
     FirstOf(Vec<PathBuf>),
     /// Any file of this folder that shares a scope with the calling file (a Go package).
     Package(PathBuf),
+    /// A method of some type (`h.store.CreatePayment`): with no types known, the only one of
+    /// that name in the files of the `package` folder that share a scope with the calling
+    /// file, or, if none there defines one, in the files of the `module` (a Go module's
+    /// packages, an interface's one implementation). Two that define it leave it unknown.
+    Method {
+        package: PathBuf,
+        module: Option<PathBuf>,
+    },
     /// The last file, in path order, of this folder's files that share a scope with the
     /// calling file: they run in that order, and a later definition replaces an earlier
     /// one (a folder of SQL migrations, each `CREATE OR REPLACE FUNCTION` replacing).
@@ -82,6 +87,12 @@ pub trait Profile: Sync {
     /// file may; a language with stricter scopes says which.
     fn may_call(&self, _caller: &Path, _file: &Path) -> bool {
         true
+    }
+
+    /// The file that makes a folder the root of a module of its own (Go's `go.mod`): a
+    /// module's files are those below its root, outside folders holding another.
+    fn module_manifest(&self) -> Option<&'static str> {
+        None
     }
 
     /// The names of the methods `text`, a file of the language, defines on some type: a

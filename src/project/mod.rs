@@ -40,6 +40,8 @@ pub struct Project<'k> {
     /// The files of each package folder read so far, by the names they write right before a
     /// `(` or `[` (those they define among them).
     packages: FrozenMap<PathBuf, Box<FolderNames>>,
+    /// The methods defined in each module read so far, by its root folder.
+    modules: FrozenMap<PathBuf, Box<FolderNames>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
     /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
     gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
@@ -67,6 +69,7 @@ impl<'k> Project<'k> {
             by_range: FrozenMap::new(),
             ranges_given: AtomicUsize::new(0),
             packages: FrozenMap::new(),
+            modules: FrozenMap::new(),
             go_modules: FrozenMap::new(),
             gates: FrozenMap::new(),
             crate_sources: FrozenMap::new(),
@@ -163,6 +166,35 @@ impl<'k> Project<'k> {
         let file = normalize(file);
         (defining.iter())
             .map(|&i| folder.files[i].as_path())
+            .filter(|other| *other != file && profile.shares_package(&file, other))
+            .collect()
+    }
+
+    /// The files of the module whose root is `root` that share a scope with `file` and
+    /// define a method named `method` on some type, in path order. The module's files are
+    /// read once, for their methods only (see [`FolderNames::read_module`]).
+    fn module_method_files(
+        &self,
+        root: &Path,
+        file: &Path,
+        method: &str,
+        lang: Lang,
+    ) -> Vec<&Path> {
+        let profile = crate::lang::profile_of(lang);
+        let root = normalize(root);
+        let module = match self.modules.get(&root) {
+            Some(module) => module,
+            None => {
+                let module = FolderNames::read_module(&root, lang, self.max_file_size);
+                self.modules.insert(root, Box::new(module))
+            }
+        };
+        let Some(defining) = module.methods.get(method) else {
+            return Vec::new();
+        };
+        let file = normalize(file);
+        (defining.iter())
+            .map(|&i| module.files[i].as_path())
             .filter(|other| *other != file && profile.shares_package(&file, other))
             .collect()
     }
@@ -351,6 +383,61 @@ impl FolderNames {
             folder.files.push(path);
         }
         folder
+    }
+}
+
+impl FolderNames {
+    /// The methods of the files of `lang` below `root`, a module's root: outside hidden and
+    /// `_` folders, `vendor`, `testdata` and `node_modules`, and folders that are the root of
+    /// a module of their own. Only the methods are indexed: names before a `(` are asked of
+    /// a package, not of a module.
+    fn read_module(root: &Path, lang: Lang, max_file_size: u64) -> FolderNames {
+        let profile = crate::lang::profile_of(lang);
+        let manifest = profile.module_manifest();
+        let mut files = Vec::new();
+        let mut folders = vec![root.to_owned()];
+        while let Some(dir) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let path = normalize(&dir.join(&*name));
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
+                    let skipped = name.starts_with(['.', '_'])
+                        || matches!(&*name, "vendor" | "testdata" | "node_modules")
+                        || manifest.is_some_and(|m| path.join(m).is_file());
+                    if !skipped {
+                        folders.push(path);
+                    }
+                } else if kind.is_file()
+                    && Lang::from_path(&path) == Some(lang)
+                    && entry.metadata().is_ok_and(|m| m.len() <= max_file_size)
+                {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut module = FolderNames::default();
+        for path in files {
+            let Ok(text) = std::fs::read(&path) else {
+                continue;
+            };
+            let at = module.files.len();
+            for method in profile.method_names(&text) {
+                let defining = module.methods.entry(method).or_default();
+                if defining.last() != Some(&at) {
+                    defining.push(at);
+                }
+            }
+            module.files.push(path);
+        }
+        module
     }
 }
 

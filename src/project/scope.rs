@@ -58,14 +58,14 @@ impl<'a> Scope<'a> {
         let profile = crate::lang::profile_of(lang);
         let home = profile.callee_home(file, callee, imports, project)?;
         let function = Expr::new(0..0, ExprKind::Name(home.function.clone()));
-        let defined_in = |path: &Path| {
+        let defined_in = |path: &Path, method: bool| {
             if gate.is_some_and(|gate| !project.passes(path, gate)) {
                 return None;
             }
             let reached = project.reach(path)?;
             let units = &reached.module.units;
             (reached.lang == lang)
-                .then(|| match home.method {
+                .then(|| match method {
                     true => reached.functions.only_method(units, &home.function),
                     false => reached.functions.get(units, &function),
                 })
@@ -74,28 +74,33 @@ impl<'a> Scope<'a> {
         match home.files {
             HomeFiles::FirstOf(candidates) => {
                 let path = candidates.iter().find(|path| path.is_file())?;
-                defined_in(path)
+                defined_in(path, false)
             }
             HomeFiles::LastIn(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
-                files.iter().rev().find_map(|path| defined_in(path))
-            }
-            HomeFiles::Package(dir) if home.method => {
-                let definers = project.method_files(&dir, file, &home.function, lang);
-                // With no types known, a method that two types of the package define (two
-                // stores, a store and its cache) is unknown.
-                let [only] = definers.as_slice() else {
-                    return None;
-                };
-                defined_in(only)
+                files.iter().rev().find_map(|path| defined_in(path, false))
             }
             HomeFiles::Package(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
-                let mut found = files.into_iter().filter_map(defined_in);
+                let mut found = files.into_iter().filter_map(|path| defined_in(path, false));
                 let first = found.next()?;
                 // Defined in two files (one per build tag, say): which one runs is not ours
                 // to say.
                 found.next().is_none().then_some(first)
+            }
+            HomeFiles::Method { package, module } => {
+                let mut definers = project.method_files(&package, file, &home.function, lang);
+                if definers.is_empty()
+                    && let Some(module) = module
+                {
+                    definers = project.module_method_files(&module, file, &home.function, lang);
+                }
+                // With no types known, a method that two types define (two stores, a store
+                // and its cache, two implementations of one interface) is unknown.
+                let [only] = definers.as_slice() else {
+                    return None;
+                };
+                defined_in(only, true)
             }
         }
     }

@@ -10,8 +10,8 @@ pub struct Go;
 impl Profile for Go {
     /// A bare name is a function of the package (any file of the folder); `pkg.F` one of an
     /// imported package of the same module (its import path under go.mod's module path); a
-    /// method called on a value (`s.store.CreatePayment`), the package's only method of that
-    /// name.
+    /// method called on a value (`s.store.CreatePayment`), the only method of that name in
+    /// the package, or else in the module (an interface's one implementation).
     fn callee_home(
         &self,
         file: &Path,
@@ -25,15 +25,16 @@ impl Profile for Go {
             return Some(CalleeHome {
                 files: HomeFiles::Package(dir.to_owned()),
                 function: callee,
-                method: false,
             });
         };
         let Some(import) = imports.iter().find(|import| import.local == package) else {
             let (_, method) = callee.rsplit_once('.')?;
             return Some(CalleeHome {
-                files: HomeFiles::Package(dir.to_owned()),
+                files: HomeFiles::Method {
+                    package: dir.to_owned(),
+                    module: manifests.go_module(dir).map(|(root, _)| root),
+                },
                 function: method.to_owned(),
-                method: true,
             });
         };
         if function.contains('.') {
@@ -47,8 +48,11 @@ impl Profile for Go {
         Some(CalleeHome {
             files: HomeFiles::Package(folder),
             function: function.to_owned(),
-            method: false,
         })
+    }
+
+    fn module_manifest(&self) -> Option<&'static str> {
+        Some("go.mod")
     }
 
     /// The names of the lines `func (r *T) name(` and `func (r T[K]) name[`.

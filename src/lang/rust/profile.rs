@@ -37,7 +37,6 @@ impl Profile for Rust {
         Some(CalleeHome {
             files: HomeFiles::FirstOf(module_files(&root, &module)),
             function: function.to_owned(),
-            method: false,
         })
     }
 

@@ -26,7 +26,6 @@ impl Profile for Sql {
         Some(CalleeHome {
             files: HomeFiles::LastIn(file.parent()?.to_owned()),
             function: name.clone(),
-            method: false,
         })
     }
 

@@ -35,7 +35,6 @@ impl Profile for TypeScript {
         Some(CalleeHome {
             files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
             function: function.to_owned(),
-            method: false,
         })
     }
 
