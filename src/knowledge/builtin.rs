@@ -196,6 +196,7 @@ retries-all-by-default = true
             server_pace_hints,
             local_hosts,
             side_effect_hints,
+            side_effect_look_alikes,
             database_call_words,
             conflict_hints,
         } = knowledge;
@@ -261,6 +262,7 @@ retries-all-by-default = true
             ("dependency_wait_words", dependency_wait_words),
             ("start_up_words", start_up_words),
             ("side_effect_hints", side_effect_hints),
+            ("side_effect_look_alikes", side_effect_look_alikes),
             ("database_call_words", database_call_words),
             ("conflict_hints", conflict_hints),
         ] {

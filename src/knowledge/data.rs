@@ -63,6 +63,7 @@ pub struct KnowledgeData {
     pub start_up_words: Vec<String>,
     pub server_pace_hints: Vec<String>,
     pub local_hosts: Vec<String>,
+    pub side_effect_look_alikes: Vec<String>,
     pub database_call_words: Vec<String>,
     pub conflict_hints: Vec<String>,
 }
@@ -251,6 +252,7 @@ impl Knowledge {
             start_up_words,
             server_pace_hints,
             local_hosts,
+            side_effect_look_alikes,
             database_call_words,
             conflict_hints,
         } = data;
@@ -327,6 +329,7 @@ impl Knowledge {
         self.start_up_words.extend(start_up_words);
         self.server_pace_hints.extend(server_pace_hints);
         self.local_hosts.extend(local_hosts);
+        self.side_effect_look_alikes.extend(side_effect_look_alikes);
         self.database_call_words.extend(database_call_words);
         self.conflict_hints.extend(conflict_hints);
     }

@@ -339,9 +339,9 @@ impl Knowledge {
         let database = |word: &String| self.database_call_words.contains(word);
         !words.iter().any(database)
             && words.iter().any(|word| {
-                self.side_effect_hints
-                    .iter()
-                    .any(|h| word.starts_with(h.as_str()))
+                let starts = |w: &String| word.starts_with(w.as_str());
+                self.side_effect_hints.iter().any(starts)
+                    && !self.side_effect_look_alikes.iter().any(starts)
             })
     }
 
@@ -433,6 +433,8 @@ mod tests {
         assert!(k.is_side_effect("processPayment"));
         assert!(!k.is_side_effect("replay"));
         assert!(!k.is_side_effect("replayOrConflict"));
+        assert!(!k.is_side_effect("r.PutPayloads"));
+        assert!(!k.is_side_effect("NewPostgresStore"));
     }
 
     #[test]

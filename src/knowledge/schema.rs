@@ -328,6 +328,9 @@ pub struct Knowledge {
     /// Words that, in a function's name, say it has an effect outside the database that must
     /// happen once (a charge, a message, an email).
     pub side_effect_hints: Vec<String>,
+    /// Words that start like a side-effect hint but name something else (`payload` is
+    /// not `pay`).
+    pub side_effect_look_alikes: Vec<String>,
     /// Words that make a call the database's own, whatever else its name says (pgx's
     /// `SendBatch` runs queued queries; it sends no message).
     pub database_call_words: Vec<String>,
