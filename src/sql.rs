@@ -307,10 +307,10 @@ pub fn looks_like_sql(text: &str) -> bool {
 }
 
 /// Whether a file's text may hold a query that inserts rows (`INSERT … INTO`, `REPLACE …
-/// INTO`, `UPSERT`), in any case: a cheap test that rules a file out before its functions
-/// are read for the queries they run.
+/// INTO`, `UPSERT`), in any case, outside `//` comment lines: a cheap test that rules a
+/// file out before its functions are read for the queries they run.
 pub fn may_hold_inserts(text: &[u8]) -> bool {
-    holds_inserts(&text.to_ascii_lowercase())
+    holds_inserts(&code_lines_lowercase(text))
 }
 
 /// Whether a file's text may hold a query that reads rows by a condition (`SELECT … FROM …
@@ -318,8 +318,22 @@ pub fn may_hold_inserts(text: &[u8]) -> bool {
 /// `select` statement is followed by "from" in a comment, which are most of those with a
 /// `select`.
 pub fn may_hold_keyed_reads_or_inserts(text: &[u8]) -> bool {
-    let text = text.to_ascii_lowercase();
+    let text = code_lines_lowercase(text);
     holds_inserts(&text) || holds_keyed_reads(&text)
+}
+
+/// `text` in lowercase, its `//` comment lines (doc comments included) blanked: a SQL
+/// parser's documentation is full of example queries it does not run.
+fn code_lines_lowercase(text: &[u8]) -> Vec<u8> {
+    let mut out = text.to_ascii_lowercase();
+    let mut start = 0;
+    for line in text.split(|&b| b == b'\n') {
+        if line.trim_ascii_start().starts_with(b"//") {
+            out[start..start + line.len()].fill(b' ');
+        }
+        start += line.len() + 1;
+    }
+    out
 }
 
 /// Whether the lowercase `text` has `SELECT`, then `FROM` within 400 bytes, then `WHERE`
@@ -340,16 +354,19 @@ fn holds_keyed_reads(lowercase: &[u8]) -> bool {
 fn holds_inserts(lowercase: &[u8]) -> bool {
     word_then(lowercase, b"insert", b"into", 40)
         || word_then(lowercase, b"replace", b"into", 40)
-        || word_then(lowercase, b"upsert", b"", 0)
+        || word_positions(lowercase, b"upsert").next().is_some()
 }
 
-/// Whether the lowercase `text` has the word `first`, then the word `then` (if any) within
-/// `window` bytes after it.
+/// Whether the lowercase `text` has the word `first`, then the word `then` within `window`
+/// bytes after it with only words between (`insert or ignore into`), as SQL writes them; a
+/// call (`map.insert(k, v.into())`) does not count.
 fn word_then(text: &[u8], first: &[u8], then: &[u8], window: usize) -> bool {
     word_positions(text, first).any(|at| {
         let after = at + first.len();
         let window = &text[after..(after + window).min(text.len())];
-        then.is_empty() || word_positions(window, then).next().is_some()
+        word_positions(window, then).next().is_some_and(|found| {
+            (window[..found].iter()).all(|b| b.is_ascii_alphabetic() || b.is_ascii_whitespace())
+        })
     })
 }
 
@@ -464,6 +481,12 @@ mod tests {
             b"select {\ncase <-done:\n}"
         ));
         assert!(!may_hold_keyed_reads_or_inserts(b"SELECT id FROM payments"));
+        assert!(!may_hold_keyed_reads_or_inserts(
+            b"    /// parser.try_with_sql(\"SELECT * FROM foo WHERE a\")?\nfn parse() {}"
+        ));
+        assert!(!may_hold_inserts(b"// INSERT INTO t VALUES (1)\n"));
+        assert!(!may_hold_inserts(b"v.insert(start, e.into());"));
+        assert!(may_hold_inserts(b"`INSERT\n\tINTO t (k) VALUES ($1)`"));
         assert!(!may_hold_keyed_reads_or_inserts(b"reinsert(x)"));
     }
 }
