@@ -21,7 +21,7 @@ mod schema;
 
 pub use builtin::DIVERGING_CALLS;
 pub use data::KnowledgeExtension;
-pub use names::is_inflection;
+pub use names::{is_inflection, words};
 pub use schema::{
     ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, QueryApi,
     RetryApi, RetryFacts, RetryRole, SleepApi, StatusClass, StatusName,

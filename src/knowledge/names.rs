@@ -10,7 +10,7 @@ pub fn is_inflection(rest: &str) -> bool {
 
 /// The lower-case words of an identifier: `ChargeCustomer` → `charge`, `customer`;
 /// `send_email` → `send`, `email`; `HTTPPost` → `httppost`.
-pub(super) fn words(name: &str) -> Vec<String> {
+pub fn words(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut prev_lower = false;
     for c in name.chars() {

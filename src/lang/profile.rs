@@ -39,10 +39,11 @@ pub enum HomeFiles {
     Package(PathBuf),
     /// A method of some type (`h.store.CreatePayment`): with no types known, the only one of
     /// that name in the files of the `package` folder that share a scope with the calling
-    /// file, or, if none there defines one, in the files of the `module` (a Go module's
-    /// packages, an interface's one implementation). Two that define it leave it unknown.
+    /// file (a Go package), or, if none there defines one, in the files of the `module` (a Go
+    /// module's packages, an interface's one implementation; a crate; a JavaScript
+    /// package). Two that define it leave it unknown.
     Method {
-        package: PathBuf,
+        package: Option<PathBuf>,
         module: Option<PathBuf>,
     },
     /// The last file, in path order, of this folder's files that share a scope with the
@@ -59,6 +60,9 @@ pub trait Manifests {
     /// The `src` folder of the Rust crate a file belongs to (beside the nearest
     /// `Cargo.toml`).
     fn crate_source_root(&self, file: &Path) -> Option<PathBuf>;
+    /// The folder of the nearest `package.json` at or above a folder: a JavaScript
+    /// package's root.
+    fn node_package_root(&self, dir: &Path) -> Option<PathBuf>;
 }
 
 /// A language's words and facts.
@@ -87,6 +91,12 @@ pub trait Profile: Sync {
     /// file may; a language with stricter scopes says which.
     fn may_call(&self, _caller: &Path, _file: &Path) -> bool {
         true
+    }
+
+    /// Whether a definition in `other`, a file anywhere in the module of `file`, may be
+    /// what `file` calls: by default any file of the language.
+    fn may_define_for(&self, file: &Path, other: &Path) -> bool {
+        crate::model::Lang::from_path(other) == crate::model::Lang::from_path(file)
     }
 
     /// The file that makes a folder the root of a module of its own (Go's `go.mod`): a

@@ -49,6 +49,8 @@ pub struct Project<'k> {
     /// The `src` folder of the crate around a folder, by folder: asked for every call of a
     /// Rust file whose callee a rule looks up.
     crate_sources: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
+    /// The root of the JavaScript package around a folder, by folder.
+    node_packages: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
 }
 
 /// A file reached from a checked one, lowered and classified, its spans in its own range.
@@ -73,6 +75,7 @@ impl<'k> Project<'k> {
             go_modules: FrozenMap::new(),
             gates: FrozenMap::new(),
             crate_sources: FrozenMap::new(),
+            node_packages: FrozenMap::new(),
         }
     }
 
@@ -153,7 +156,7 @@ impl<'k> Project<'k> {
         })
     }
 
-    /// The files of the package folder `dir` that share a scope with `file` and define a
+    /// The files of the package folder `dir` that may define what `file` calls and define a
     /// method named `method` on some type (see [`Profile::method_names`]), in path order.
     ///
     /// [`Profile::method_names`]: crate::lang::profile::Profile::method_names
@@ -166,11 +169,11 @@ impl<'k> Project<'k> {
         let file = normalize(file);
         (defining.iter())
             .map(|&i| folder.files[i].as_path())
-            .filter(|other| *other != file && profile.shares_package(&file, other))
+            .filter(|other| *other != file && profile.may_define_for(&file, other))
             .collect()
     }
 
-    /// The files of the module whose root is `root` that share a scope with `file` and
+    /// The files of the module whose root is `root` that may define what `file` calls and
     /// define a method named `method` on some type, in path order. The module's files are
     /// read once, for their methods only (see [`FolderNames::read_module`]).
     fn module_method_files(
@@ -195,7 +198,7 @@ impl<'k> Project<'k> {
         let file = normalize(file);
         (defining.iter())
             .map(|&i| module.files[i].as_path())
-            .filter(|other| *other != file && profile.shares_package(&file, other))
+            .filter(|other| *other != file && profile.may_define_for(&file, other))
             .collect()
     }
 
@@ -297,6 +300,15 @@ impl Manifests for Project<'_> {
         self.go_modules.insert(dir, Box::new(found)).clone()
     }
 
+    fn node_package_root(&self, dir: &Path) -> Option<PathBuf> {
+        let dir = normalize(dir);
+        if let Some(known) = self.node_packages.get(&dir) {
+            return known.clone();
+        }
+        let found = folder_above(&dir, "package.json");
+        self.node_packages.insert(dir, Box::new(found)).clone()
+    }
+
     fn crate_source_root(&self, file: &Path) -> Option<PathBuf> {
         let file = normalize(file);
         let dir = file.parent()?;
@@ -367,7 +379,11 @@ impl FolderNames {
             };
             let at = folder.files.len();
             let profile = crate::lang::profile_of(lang);
-            for method in profile.method_names(&text) {
+            for method in profile
+                .method_names(&text)
+                .into_iter()
+                .filter(|m| looked_up(m))
+            {
                 let files = folder.methods.entry(method).or_default();
                 if files.last() != Some(&at) {
                     files.push(at);
@@ -388,9 +404,9 @@ impl FolderNames {
 
 impl FolderNames {
     /// The methods of the files of `lang` below `root`, a module's root: outside hidden and
-    /// `_` folders, `vendor`, `testdata` and `node_modules`, and folders that are the root of
-    /// a module of their own. Only the methods are indexed: names before a `(` are asked of
-    /// a package, not of a module.
+    /// `_` folders, `vendor`, `testdata`, `node_modules`, built `dist`, and folders that are
+    /// the root of a module of their own. Only the methods are indexed: names before a `(`
+    /// are asked of a package, not of a module.
     fn read_module(root: &Path, lang: Lang, max_file_size: u64) -> FolderNames {
         let profile = crate::lang::profile_of(lang);
         let manifest = profile.module_manifest();
@@ -409,7 +425,7 @@ impl FolderNames {
                 };
                 if kind.is_dir() {
                     let skipped = name.starts_with(['.', '_'])
-                        || matches!(&*name, "vendor" | "testdata" | "node_modules")
+                        || matches!(&*name, "vendor" | "testdata" | "node_modules" | "dist")
                         || manifest.is_some_and(|m| path.join(m).is_file());
                     if !skipped {
                         folders.push(path);
@@ -429,7 +445,11 @@ impl FolderNames {
                 continue;
             };
             let at = module.files.len();
-            for method in profile.method_names(&text) {
+            for method in profile
+                .method_names(&text)
+                .into_iter()
+                .filter(|m| looked_up(m))
+            {
                 let defining = module.methods.entry(method).or_default();
                 if defining.last() != Some(&at) {
                     defining.push(at);
@@ -439,6 +459,12 @@ impl FolderNames {
         }
         module
     }
+}
+
+/// Whether a method of this name is ever looked up: only names of two words or more are (see
+/// [`Scope`]'s lookup of a method); the others are not worth their place in an index.
+fn looked_up(method: &str) -> bool {
+    crate::knowledge::words(method).len() >= 2
 }
 
 /// The whole words of `text` written right before a `(` or `[`.

@@ -88,8 +88,14 @@ impl<'a> Scope<'a> {
                 // to say.
                 found.next().is_none().then_some(first)
             }
+            // A one-word method (`get`, `Send`, `insert`) is as likely a library type's (a
+            // map's, a client's) as the project's only one: with no types known, only a name
+            // of two words or more (`FindPaymentByKey`, `insert_payment`) is looked up.
+            HomeFiles::Method { .. } if !super::looked_up(&home.function) => None,
             HomeFiles::Method { package, module } => {
-                let mut definers = project.method_files(&package, file, &home.function, lang);
+                let mut definers = package
+                    .map(|package| project.method_files(&package, file, &home.function, lang))
+                    .unwrap_or_default();
                 if definers.is_empty()
                     && let Some(module) = module
                 {

@@ -31,7 +31,7 @@ impl Profile for Go {
             let (_, method) = callee.rsplit_once('.')?;
             return Some(CalleeHome {
                 files: HomeFiles::Method {
-                    package: dir.to_owned(),
+                    package: Some(dir.to_owned()),
                     module: manifests.go_module(dir).map(|(root, _)| root),
                 },
                 function: method.to_owned(),
@@ -49,6 +49,11 @@ impl Profile for Go {
             files: HomeFiles::Package(folder),
             function: function.to_owned(),
         })
+    }
+
+    /// A test file's definitions are for tests only.
+    fn may_define_for(&self, file: &Path, other: &Path) -> bool {
+        self.shares_package(file, other)
     }
 
     fn module_manifest(&self) -> Option<&'static str> {

@@ -9,8 +9,8 @@ pub struct Rust;
 
 impl Profile for Rust {
     /// A path into the crate: `crate::`, `super::`, a child module (`db::get`), or a name a
-    /// `use` of one of these brought in. A method call (`self.client.send()`) names no
-    /// module, and a path into another crate is not the project's.
+    /// `use` of one of these brought in; a method call (`self.repo.find_payment()`), the
+    /// crate's only method of that name. A path into another crate is not the project's.
     fn callee_home(
         &self,
         file: &Path,
@@ -18,11 +18,21 @@ impl Profile for Rust {
         imports: &[Import],
         manifests: &dyn Manifests,
     ) -> Option<CalleeHome> {
-        let ExprKind::Name(name) = &callee.kind else {
-            return None;
+        let root = manifests.crate_source_root(file)?;
+        let name = match &callee.kind {
+            ExprKind::Name(name) => name,
+            ExprKind::Field { name: method, .. } => {
+                return Some(CalleeHome {
+                    files: HomeFiles::Method {
+                        package: None,
+                        module: Some(root),
+                    },
+                    function: method.clone(),
+                });
+            }
+            _ => return None,
         };
         let path: Vec<&str> = name.split('.').collect();
-        let root = manifests.crate_source_root(file)?;
         let here = module_path(&root, file)?;
         let (function, module) = match path.as_slice() {
             [only] => {
@@ -38,6 +48,50 @@ impl Profile for Rust {
             files: HomeFiles::FirstOf(module_files(&root, &module)),
             function: function.to_owned(),
         })
+    }
+
+    fn module_manifest(&self) -> Option<&'static str> {
+        Some("Cargo.toml")
+    }
+
+    /// The names of the `fn`s whose first parameter is `self` (`&self`, `&mut self`,
+    /// `self: Arc<Self>`): methods of some type.
+    fn method_names(&self, text: &[u8]) -> Vec<String> {
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        let mut names = Vec::new();
+        for at in memchr::memmem::find_iter(text, b"fn ") {
+            if at > 0 && is_name(&text[at - 1]) {
+                continue;
+            }
+            let rest = text[at + 3..].trim_ascii_start();
+            let Some(end) = rest.iter().position(|b| !is_name(b)) else {
+                continue;
+            };
+            let Some(open) = rest[end..].iter().position(|&b| b == b'(') else {
+                continue;
+            };
+            // Generics between the name and the parameters, nothing else.
+            if !matches!(rest[end], b'(' | b'<') || rest[end..end + open].contains(&b'{') {
+                continue;
+            }
+            let first = rest[end + open + 1..].trim_ascii_start();
+            let first = first.strip_prefix(b"&").unwrap_or(first).trim_ascii_start();
+            let first = match first.strip_prefix(b"'") {
+                Some(lifetime) => lifetime
+                    .iter()
+                    .position(|b| !is_name(b))
+                    .map_or(first, |i| lifetime[i..].trim_ascii_start()),
+                None => first,
+            };
+            let first = first
+                .strip_prefix(b"mut ")
+                .unwrap_or(first)
+                .trim_ascii_start();
+            if end > 0 && first.starts_with(b"self") && !first.get(4).is_some_and(is_name) {
+                names.push(String::from_utf8_lossy(&rest[..end]).into_owned());
+            }
+        }
+        names
     }
 
     fn lexical(&self) -> Option<Lexical> {
@@ -171,4 +225,21 @@ fn module_files(root: &Path, module: &[String]) -> Vec<PathBuf> {
         folder.join(format!("{last}.rs")),
         folder.join(last).join("mod.rs"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_are_fns_taking_self() {
+        let text = b"impl Store {\n    pub async fn find_payment(&self, key: &str) {}\n\
+                     fn save<T: Row>(&mut self, row: T) {}\n    fn into_parts(self) {}\n\
+                     fn scoped<'a>(&'a self) {}\n    fn new(pool: PgPool) -> Self {}\n}\n\
+                     fn helper(selfish: u8) {}\n";
+        assert_eq!(
+            Rust.method_names(text),
+            ["find_payment", "save", "into_parts", "scoped"]
+        );
+    }
 }

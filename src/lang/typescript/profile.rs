@@ -13,22 +13,36 @@ const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mj
 
 impl Profile for TypeScript {
     /// A name imported from a relative path (`import { save } from "./store"`, or
-    /// `store.save` after `import * as store from "../store"`) is a function of that file.
-    /// Packages from `node_modules` are not the project's.
+    /// `store.save` after `import * as store from "../store"`) is a function of that file;
+    /// a method called on a value (`this.repo.findPayment`), the package's only method of
+    /// that name. Packages from `node_modules` are not the project's.
     fn callee_home(
         &self,
         file: &Path,
         callee: &Expr,
         imports: &[Import],
-        _manifests: &dyn Manifests,
+        manifests: &dyn Manifests,
     ) -> Option<CalleeHome> {
         let callee = callee.dotted()?;
+        let dir = file.parent()?;
+        let method = || {
+            let (_, method) = callee.rsplit_once('.')?;
+            Some(CalleeHome {
+                files: HomeFiles::Method {
+                    package: None,
+                    module: manifests.node_package_root(dir),
+                },
+                function: method.to_owned(),
+            })
+        };
         let (local, function) = match callee.split_once('.') {
             None => (callee.as_str(), callee.as_str()),
-            Some((_, function)) if function.contains('.') => return None,
+            Some((_, function)) if function.contains('.') => return method(),
             Some(split) => split,
         };
-        let import = imports.iter().find(|import| import.local == local)?;
+        let Some(import) = imports.iter().find(|import| import.local == local) else {
+            return method();
+        };
         if !(import.source.starts_with("./") || import.source.starts_with("../")) {
             return None;
         }
@@ -36,6 +50,59 @@ impl Profile for TypeScript {
             files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
             function: function.to_owned(),
         })
+    }
+
+    fn module_manifest(&self) -> Option<&'static str> {
+        Some("package.json")
+    }
+
+    /// The names of the lines that open a method's body (`async findPayment(key: string) {`,
+    /// `private save<T>(row: T): Promise<void> {`): a name, after modifiers, right before
+    /// its parameters, on a line that ends with `{`. A call written the same way
+    /// (`describe("x", () => {`) may be counted too, which can only make a name ambiguous.
+    fn method_names(&self, text: &[u8]) -> Vec<String> {
+        const MODIFIERS: &[&[u8]] = &[
+            b"public ",
+            b"private ",
+            b"protected ",
+            b"static ",
+            b"async ",
+            b"override ",
+            b"readonly ",
+            b"get ",
+            b"set ",
+        ];
+        const KEYWORDS: &[&[u8]] = &[
+            b"if",
+            b"for",
+            b"while",
+            b"switch",
+            b"catch",
+            b"function",
+            b"return",
+            b"with",
+            b"constructor",
+        ];
+        let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$';
+        let mut names = Vec::new();
+        for line in text.split(|&b| b == b'\n') {
+            let line = line.trim_ascii();
+            if !line.ends_with(b"{") {
+                continue;
+            }
+            let mut rest = line;
+            while let Some(after) = MODIFIERS.iter().find_map(|m| rest.strip_prefix(*m)) {
+                rest = after.trim_ascii_start();
+            }
+            let rest = rest.strip_prefix(b"*").unwrap_or(rest).trim_ascii_start();
+            let Some(end) = rest.iter().position(|b| !is_name(b)) else {
+                continue;
+            };
+            if end > 0 && matches!(rest[end], b'(' | b'<') && !KEYWORDS.contains(&&rest[..end]) {
+                names.push(String::from_utf8_lossy(&rest[..end]).into_owned());
+            }
+        }
+        names
     }
 
     fn full_jitter_help(&self, delay: &str) -> String {
@@ -135,4 +202,21 @@ fn module_files(specifier: &Path) -> Vec<PathBuf> {
             .map(|extension| specifier.join(format!("index.{extension}"))),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_are_names_opening_a_body() {
+        let text = b"export class Repo {\n  constructor(private db: Pool) {}\n\
+                     async findPayment(key: string) {\n  }\n\
+                     private save<T>(row: T): Promise<void> {\n  }\n\
+                     if (x) {\n  doThing(x);\n  static get size() {\n}\n";
+        assert_eq!(
+            TypeScript.method_names(text),
+            ["findPayment", "save", "size"]
+        );
+    }
 }
