@@ -21,7 +21,7 @@ use elsa::sync::FrozenMap;
 use crate::finding::{Finding, OtherFile};
 use crate::flow::{FileFunctions, FileGate};
 use crate::knowledge::Knowledge;
-use crate::lang::profile::Manifests;
+use crate::lang::profile::{Manifests, Profile};
 use crate::model::{Lang, Module, Span};
 pub use scope::Scope;
 
@@ -379,11 +379,7 @@ impl FolderNames {
             };
             let at = folder.files.len();
             let profile = crate::lang::profile_of(lang);
-            for method in profile
-                .method_names(&text)
-                .into_iter()
-                .filter(|m| looked_up(m))
-            {
+            for method in indexed_methods(profile, &path, &text) {
                 let files = folder.methods.entry(method).or_default();
                 if files.last() != Some(&at) {
                     files.push(at);
@@ -445,11 +441,7 @@ impl FolderNames {
                 continue;
             };
             let at = module.files.len();
-            for method in profile
-                .method_names(&text)
-                .into_iter()
-                .filter(|m| looked_up(m))
-            {
+            for method in indexed_methods(profile, &path, &text) {
                 let defining = module.methods.entry(method).or_default();
                 if defining.last() != Some(&at) {
                     defining.push(at);
@@ -459,6 +451,31 @@ impl FolderNames {
         }
         module
     }
+}
+
+/// The methods of a file worth an index: those looked up, of a file that is not a test
+/// double.
+fn indexed_methods(profile: &dyn Profile, path: &Path, text: &[u8]) -> Vec<String> {
+    if is_generated_double(path, text) {
+        return Vec::new();
+    }
+    let mut methods = profile.method_names(text);
+    methods.retain(|method| looked_up(method));
+    methods
+}
+
+/// Whether a file is a generated test double (MockGen's, mockery's, counterfeiter's, or any
+/// file of a `mocks` folder): its methods implement an interface for tests, so they make no
+/// call the service runs ambiguous.
+fn is_generated_double(path: &Path, text: &[u8]) -> bool {
+    let in_mocks = path
+        .components()
+        .any(|c| matches!(c.as_os_str().to_str(), Some("mocks" | "mock" | "fakes")));
+    let header = &text[..text.len().min(1024)];
+    let generated_double = [&b"by MockGen"[..], b"by mockery", b"by counterfeiter"]
+        .iter()
+        .any(|generator| memchr::memmem::find(header, generator).is_some());
+    in_mocks || generated_double
 }
 
 /// Whether a method of this name is ever looked up: only names of two words or more are (see
