@@ -23,6 +23,11 @@ use crate::report::FileFindings;
 use crate::report::position::LineIndex;
 use crate::rules::Rule;
 
+/// How many looks a run takes at the files the prefilter passed over: the first, by the
+/// rules' needs, then one per layer of functions handing a read on to their callers
+/// (repository, service, handler).
+const LOOKS: usize = 3;
+
 /// What a run checks with.
 pub struct CheckOptions<'a> {
     pub rules: &'a [&'static dyn Rule],
@@ -102,25 +107,33 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
             .map(|target| check_file(target, &project, &first_look, options))
             .collect();
         // A file the prefilter passed over may call a function of the files checked whose
-        // callers a rule reports on: it gets a second look (see `CalledNames`).
+        // callers a rule reports on: it gets another look (see `CalledNames`). A file
+        // admitted so may in turn feed its own callers (a service's method passing a
+        // repository's read through to a handler): as many looks as layers, up to
+        // `LOOKS`.
         let mut names: Vec<String> = (checked.iter())
             .flat_map(|file| file.feeds_callers.iter().cloned())
             .collect();
-        names.sort();
-        names.dedup();
-        if let Some(called) = CalledNames::new(&names) {
-            let second_look = Admission::Calls(&called);
+        for _ in 1..LOOKS {
+            names.sort();
+            names.dedup();
+            let Some(called) = CalledNames::new(&names) else {
+                break;
+            };
+            let another_look = Admission::Calls(&called);
             let passed_over: Vec<usize> = (0..checked.len())
                 .filter(|&i| checked[i].passed_over)
                 .collect();
             let again: Vec<(usize, FileOutcome)> = (passed_over.par_iter())
                 .map(|&i| {
                     let target = &discovery.targets[i];
-                    (i, check_file(target, &project, &second_look, options))
+                    (i, check_file(target, &project, &another_look, options))
                 })
                 .collect();
+            names.clear();
             for (i, file) in again {
                 if !file.passed_over {
+                    names.extend(file.feeds_callers.iter().cloned());
                     checked[i] = file;
                 }
             }

@@ -135,9 +135,26 @@ impl Functions for Scope<'_> {
             self.elsewhere_found.borrow_mut().insert(key, found);
             return found;
         }
-        // A function reached in another file is followed into its own file only: one step
-        // out of the checked file, so that following calls never reads the whole project.
-        self.function_in_own_file(callee, caller)
+        // A function reached in another file is followed into its own file and, where the
+        // rule names the only files worth reading (a gate), into one more: a service's
+        // method calling its repository. The rules bound how deep they go; without a gate,
+        // one step out of the checked file, so that following calls never reads the whole
+        // project.
+        if let Some(own) = self.function_in_own_file(callee, caller) {
+            return Some(own);
+        }
+        let gate = gate?;
+        let (project, _) = self.around?;
+        let reached = project.reached_at(caller.span.start)?;
+        let imports = &reached.module.imports;
+        self.elsewhere(
+            project,
+            &reached.file.path,
+            reached.lang,
+            imports,
+            callee,
+            Some(gate),
+        )
     }
 
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {

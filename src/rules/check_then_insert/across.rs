@@ -28,6 +28,18 @@ static READS_OR_INSERTS: FileGate = FileGate {
     admits: sql::may_hold_keyed_reads_or_inserts,
 };
 
+/// Any file: where a method a handler calls may pass its repository's read or insert
+/// through, with no query of its own. Asked only of the few calls that look like it (see
+/// [`pass_through`]), since reading every file a unit calls into is what the gates avoid.
+static ANY_FILE: FileGate = FileGate {
+    name: "any file",
+    admits: |_| true,
+};
+
+/// How many calls of one unit are looked at as a service's methods passing a repository's
+/// read or insert through: a few, so the check stays linear in the unit.
+const PASS_THROUGH_CANDIDATES: usize = 4;
+
 /// A read by key or an insert the deciding unit makes: the statement, the query that runs
 /// it, and the unit's call that makes it happen (the query's own driver call, or a call to
 /// the function that runs the query).
@@ -130,6 +142,7 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
     let sequence = facts.sequence();
     let mut reads = Vec::new();
     let mut writes = Vec::new();
+    let mut unresolved = Vec::new();
     for &call in facts.calls() {
         if !matches!(call.call.role, CallRole::Unknown) {
             continue;
@@ -138,6 +151,9 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
             .function_where(&call.call.callee, unit, &READS_OR_INSERTS)
             .filter(|function| !std::ptr::eq(*function, unit))
         else {
+            if unresolved.len() < PASS_THROUGH_CANDIDATES && may_pass_through(&call) {
+                unresolved.push(call);
+            }
             continue;
         };
         let position = sequence.position_at(call.expr.span.start);
@@ -153,6 +169,7 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
             None => writes.extend(plain_inserts(function).into_iter().map(step)),
         }
     }
+    pass_through(unit, &unresolved, &mut reads, &mut writes, cx);
     if reads.is_empty() && writes.is_empty() {
         return None;
     }
@@ -175,6 +192,137 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
     }
     writes.sort_by_key(|write| write.call.expr.span.start);
     Some((reads, writes))
+}
+
+/// Whether a call may be a service's method passing a repository through: a method called
+/// on a value's field (`h.payments.FindPaymentByKey`, `this.deliveries.findDelivery`), with
+/// a name of two words or more. A package's function (`strings.HasPrefix`) is not one.
+fn may_pass_through(site: &Site) -> bool {
+    let Some(path) = site.call.callee.dotted() else {
+        return false;
+    };
+    let mut segments = path.rsplit('.');
+    let method = segments.next().unwrap_or_default();
+    segments.count() >= 2 && crate::knowledge::words(method).len() >= 2
+}
+
+/// The reads and inserts made through a middle layer (handler → service → repository):
+/// among the calls no gate let through, one whose answer the unit tests for "not found" and
+/// whose function hands back a read by key of a function it calls, then the calls after it
+/// whose functions insert through theirs. Each is read whatever its file holds.
+fn pass_through<'a>(
+    unit: &'a Unit,
+    candidates: &[Site<'a>],
+    reads: &mut Vec<Step<'a>>,
+    writes: &mut Vec<Step<'a>>,
+    cx: &'a Context,
+) {
+    let facts = cx.facts(unit);
+    let sequence = facts.sequence();
+    let first_read = reads.iter().map(|read| read.call.expr.span.end).min();
+    let mut read_end = first_read;
+    for &site in candidates {
+        let step = |function, (query, stmt)| Step {
+            query,
+            stmt,
+            call: site,
+            function: Some(function),
+            position: sequence.position_at(site.expr.span.start),
+        };
+        let middle = || {
+            cx.function_where(&site.call.callee, unit, &ANY_FILE)
+                .filter(|function| !std::ptr::eq(*function, unit))
+        };
+        match read_end {
+            Some(end) if site.expr.span.start >= end => {
+                let middle =
+                    middle().and_then(|function| Some((function, calls_of_middle(function)?)));
+                if let Some((function, calls)) = middle {
+                    let inserts = inserts_through(function, &calls, cx);
+                    writes.extend(inserts.into_iter().map(|insert| step(function, insert)));
+                }
+            }
+            Some(_) => {}
+            None => {
+                // Worth reading only if another such call runs when it found nothing (or an
+                // insert of the unit's own does): the shape of a check, then a create.
+                let own_inserts = writes.iter().filter(|write| write.function.is_none());
+                let later: Vec<&Site> = (candidates.iter())
+                    .chain(own_inserts.map(|write| &write.call))
+                    .filter(|later| later.expr.span.start > site.expr.span.end)
+                    .collect();
+                if later.is_empty() {
+                    continue;
+                }
+                let reach = reach_of(unit, &site, cx);
+                let tested = (later.iter()).any(|later| on_absent_path(&reach, later).is_some());
+                let Some(function) = tested.then(middle).flatten() else {
+                    continue;
+                };
+                let Some(calls) = calls_of_middle(function) else {
+                    continue;
+                };
+                if let Some(read) = read_passed_through(function, &calls, cx) {
+                    reads.push(step(function, read));
+                    read_end = Some(site.expr.span.end);
+                }
+            }
+        }
+    }
+}
+
+/// Whether `unit`, a function with a name a method call could look up and no query of its
+/// own, hands back the read by key of a function it calls (see [`read_passed_through`]).
+pub(super) fn passes_read_through(unit: &Unit, cx: &Context) -> bool {
+    let own = unit.name.rsplit(['.', ':']).next().unwrap_or(&unit.name);
+    crate::knowledge::words(own).len() >= 2
+        && read_passed_through(unit, cx.facts(unit).calls(), cx).is_some()
+}
+
+/// The read by key that `function`, with no query of its own, hands back from a method it
+/// calls: a service's method passing its repository's answer through
+/// (`return s.repo.SelectPaymentByKey(ctx, key)`).
+fn read_passed_through<'a>(
+    function: &'a Unit,
+    calls: &[Site<'a>],
+    cx: &'a Context,
+) -> Option<(QuerySite<'a>, &'a Statement)> {
+    calls.iter().find_map(|site| {
+        let passed_on = matches!(site.call.role, CallRole::Unknown)
+            && may_pass_through(site)
+            && hands_back(function, site);
+        if !passed_on {
+            return None;
+        }
+        let inner = cx
+            .function_where(&site.call.callee, function, &READS_OR_INSERTS)
+            .filter(|inner| !std::ptr::eq(*inner, function))?;
+        returned_read(inner)
+    })
+}
+
+/// The plain inserts of the methods `function`, with no query of its own, calls: a service's
+/// method creating through its repository.
+fn inserts_through<'a>(
+    function: &'a Unit,
+    calls: &[Site<'a>],
+    cx: &'a Context,
+) -> Vec<(QuerySite<'a>, &'a Statement)> {
+    (calls.iter())
+        .filter(|site| matches!(site.call.role, CallRole::Unknown) && may_pass_through(site))
+        .filter_map(|site| {
+            cx.function_where(&site.call.callee, function, &READS_OR_INSERTS)
+                .filter(|inner| !std::ptr::eq(*inner, function))
+        })
+        .flat_map(plain_inserts)
+        .collect()
+}
+
+/// The calls of a middle layer's method, where it runs no query of its own.
+fn calls_of_middle(function: &Unit) -> Option<Vec<Site<'_>>> {
+    flow::queries(function)
+        .is_empty()
+        .then(|| flow::calls(function))
 }
 
 /// A SELECT that looks its row up by key.

@@ -69,10 +69,14 @@ impl Rule for CheckThenInsert {
         ])
     }
 
-    /// A function that hands back what its read by key found: its callers may insert the key
-    /// on the "not found" path, with no SQL of their own.
+    /// A function that hands back what its read by key found, itself or passing a function's
+    /// through (a service's method in front of its repository): its callers may insert the
+    /// key on the "not found" path, with no SQL of their own.
     fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
-        !cx.facts(unit).queries().is_empty() && across::returned_read(unit).is_some()
+        match cx.facts(unit).queries().is_empty() {
+            false => across::returned_read(unit).is_some(),
+            true => across::passes_read_through(unit, cx),
+        }
     }
 }
 
