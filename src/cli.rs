@@ -76,7 +76,9 @@ struct CheckArgs {
     /// whatever their extension. Files found in directories go by their extension.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     lang: Option<FileKind>,
-    /// The path stdin is shown as; its extension gives the language when --lang is absent.
+    /// The path stdin is shown as (an editor's unsaved buffer of that file): its extension
+    /// gives the language when --lang is absent, and calls are followed into the files
+    /// around it.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
     /// Exit with status 0 even when there are findings (an error still exits with 2).
@@ -367,11 +369,13 @@ fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<RunResult, St
         .kind
         .or_else(|| args.stdin_filename.as_deref().and_then(FileKind::from_path))
         .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
+    let in_project = args.stdin_filename.is_some();
     let shown = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("<stdin>"));
-    Ok(run::check_reader(&shown, io::stdin().lock(), kind, options))
+    let stdin = io::stdin().lock();
+    Ok(run::check_reader(&shown, stdin, kind, in_project, options))
 }
 
 fn use_color(when: ColorWhen) -> bool {

@@ -23,6 +23,10 @@ pub struct SourceFile {
     /// The path as the user sees it: see [`display_path`].
     pub path: PathBuf,
     pub kind: FileKind,
+    /// Named on the command line, not found in a directory: what such a file calls into is
+    /// not among the files of the run, so the prefilter cannot know it holds nothing a rule
+    /// reports on (see `run::Admission`).
+    pub named: bool,
 }
 
 /// The files to check, sorted by path without duplicates, and what went wrong finding them.
@@ -74,6 +78,7 @@ pub fn discover(
                     discovery.targets.push(SourceFile {
                         path: shown_path,
                         kind,
+                        named: true,
                     });
                     continue;
                 }
@@ -110,7 +115,11 @@ pub fn discover(
             .map(|error| walk_message(error, &shown)),
     );
     discovery.targets.sort_by(|a, b| a.path.cmp(&b.path));
-    discovery.targets.dedup_by(|a, b| a.path == b.path);
+    discovery.targets.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        kept.named |= same && later.named;
+        same
+    });
     discovery
 }
 
@@ -166,6 +175,7 @@ fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize
                         walked.files.push(SourceFile {
                             path: entry.into_path(),
                             kind,
+                            named: false,
                         });
                     }
                 }
@@ -234,6 +244,7 @@ mod tests {
         let target = |path: &str, kind| SourceFile {
             path: dir.path().join(path),
             kind,
+            named: false,
         };
         assert_eq!(
             found.targets,

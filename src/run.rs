@@ -102,9 +102,14 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     );
     let project = Project::new(options.knowledge, options.max_file_size);
     let check_all = || -> Vec<FileOutcome> {
-        let first_look = Admission::Needs;
         let mut checked: Vec<FileOutcome> = (discovery.targets.par_iter())
-            .map(|target| check_file(target, &project, &first_look, options))
+            .map(|target| {
+                let first_look = match target.named {
+                    true => Admission::Whole,
+                    false => Admission::Needs,
+                };
+                check_file(target, &project, &first_look, options)
+            })
             .collect();
         // A file the prefilter passed over may call a function of the files checked whose
         // callers a rule reports on: it gets another look (see `CalledNames`). A file
@@ -160,21 +165,25 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     outcome
 }
 
-/// Checks what `input` (stdin) holds, shown as `path`.
+/// Checks what `input` (stdin) holds, shown as `path`. `in_project`: `path` is where the
+/// text lives (an editor's unsaved buffer), so calls into the files around it are followed
+/// as they would be from the file itself.
 pub fn check_reader(
     path: &Path,
     input: impl Read,
     kind: FileKind,
+    in_project: bool,
     options: &CheckOptions,
 ) -> RunResult {
+    let project = in_project.then(|| Project::new(options.knowledge, options.max_file_size));
     let mut outcome = RunResult::default();
     outcome.add(check_input(
         path,
         input,
         None,
         kind,
-        None,
-        &Admission::Needs,
+        project.as_ref(),
+        &Admission::Whole,
         options,
     ));
     outcome
@@ -187,7 +196,7 @@ pub fn check_bytes(
     kind: FileKind,
     options: &CheckOptions,
 ) -> RunResult {
-    check_reader(path, bytes.as_slice(), kind, options)
+    check_reader(path, bytes.as_slice(), kind, false, options)
 }
 
 /// What checking one file gave.
@@ -215,6 +224,9 @@ impl RunResult {
 
 /// What decides whether a file is parsed.
 enum Admission<'a> {
+    /// Always parsed: a file named on the command line or stdin, whose callees (a store's
+    /// SQL, say) are not among the files of the run to say whether it feeds on them.
+    Whole,
     /// The prefilter of the options, if it is on: the rules' needs.
     Needs,
     /// A call to one of these names (a second look at a file the prefilter passed over).
@@ -347,6 +359,7 @@ fn check_contents(
     });
     let checked = guarded(|| {
         let skipped = match admission {
+            Admission::Whole => false,
             Admission::Needs => options
                 .prefilter
                 .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind)),

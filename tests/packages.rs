@@ -162,3 +162,51 @@ fn the_package_fixtures_report_the_same_on_any_number_of_threads() {
         assert!(again == first, "the report on {threads} threads differs");
     }
 }
+
+/// The findings of a JSON report, by the path of their primary location.
+fn findings_by_path(report: &str) -> std::collections::BTreeMap<String, Vec<serde_json::Value>> {
+    let report: serde_json::Value = serde_json::from_str(report).expect("JSON");
+    let mut by_path = std::collections::BTreeMap::<String, Vec<serde_json::Value>>::new();
+    for finding in report["findings"].as_array().expect("findings") {
+        let path = finding["path"].as_str().expect("path").to_owned();
+        by_path.entry(path).or_default().push(finding.clone());
+    }
+    by_path
+}
+
+/// A file named alone on the command line (as pre-commit and editors name the files they
+/// check) or given on stdin with `--stdin-filename` gets the findings it gets when its
+/// whole project is checked: what it calls into is read from around it, even though the
+/// prefilter would pass over a handler with no SQL of its own.
+#[test]
+fn a_file_named_alone_or_on_stdin_gets_the_findings_of_its_project_check() {
+    let mut files_tried = 0;
+    let is_true_positive = |case: &&PathBuf| {
+        (case.file_name()).is_some_and(|name| name.to_string_lossy().starts_with("tp_"))
+    };
+    for case in cases().iter().filter(is_true_positive) {
+        for (path, expected) in findings_by_path(&run(case, "json")) {
+            let named = cargo_bin_cmd!("idemlint")
+                .current_dir(case)
+                .args(["check", &path, "--format", "json"])
+                .output()
+                .expect("run idemlint");
+            let named = String::from_utf8(named.stdout).expect("UTF-8 output");
+            let found = findings_by_path(&named).remove(&path).unwrap_or_default();
+            assert!(found == expected, "{}: {path} named alone", case.display());
+
+            let source = std::fs::read(case.join(&path)).expect("read the file");
+            let stdin = cargo_bin_cmd!("idemlint")
+                .current_dir(case)
+                .args(["check", "-", "--stdin-filename", &path, "--format", "json"])
+                .write_stdin(source)
+                .output()
+                .expect("run idemlint");
+            let stdin = String::from_utf8(stdin.stdout).expect("UTF-8 output");
+            let found = findings_by_path(&stdin).remove(&path).unwrap_or_default();
+            assert!(found == expected, "{}: {path} on stdin", case.display());
+            files_tried += 1;
+        }
+    }
+    assert!(files_tried > 20, "only {files_tried} files with findings");
+}
