@@ -19,6 +19,7 @@ use crate::finding::Finding;
 use crate::flow::{self, FileGate, QuerySite, Read, Site};
 use crate::model::{CallRole, Span, Unit};
 use crate::rules::Context;
+use crate::semantic::Sequence;
 use crate::sql::{self, Statement};
 
 /// A file that may hold a query reading or inserting rows: the only files whose functions
@@ -85,6 +86,32 @@ pub(super) fn races_through_calls(
         if !names_dedup(read.stmt, &keys, cx) && !effect_after {
             continue;
         }
+        if let Some((write_q, insert)) = statement_inserting_after(read, table, &keys, sequence) {
+            let primary = write_q.file_span(&insert.keyword_span);
+            let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
+            let closed = protection.covers(
+                sequence,
+                (read.position, read.call.expr.span.start),
+                (write_q.span.start, table),
+                unit,
+                cx,
+            );
+            if !reported.contains(&primary) && !closed {
+                reported.insert(primary);
+                let race = Race {
+                    read_q: &read.query,
+                    select: read.stmt,
+                    write_q,
+                    insert,
+                    keys: &keys,
+                    test: None,
+                    read_through: read.through(),
+                    write_through: None,
+                };
+                findings.push(race.report(unit, cx));
+            }
+            continue;
+        }
         let mut later = (writes.iter())
             .filter(|write| read.function.is_some() || write.function.is_some())
             .filter(|write| write.call.expr.span.start >= read_end)
@@ -133,6 +160,27 @@ pub(super) fn races_through_calls(
         }
     }
     findings
+}
+
+/// The first statement of the unit's own (a SQL routine's, run in order with no driver
+/// call) after a read made through a call, that inserts the key read: the routine asked a
+/// lookup function, then inserts. Its procedural tests (`IF v IS NULL`) are not lowered, so
+/// order alone puts the insert after the read, as [`super::sql_races`] takes it for two
+/// statements of the routine's own.
+fn statement_inserting_after<'s, 'a>(
+    read: &Step<'a>,
+    table: &str,
+    keys: &[&str],
+    sequence: &'s Sequence<'a>,
+) -> Option<(&'s QuerySite<'a>, &'s Statement)> {
+    read.function?;
+    let read_end = read.call.expr.span.end;
+    (sequence.iter())
+        .filter(|(_, query, _)| query.call.is_none() && query.span.start >= read_end)
+        .map(|(_, query, stmt)| (query, stmt))
+        .find(|(_, stmt)| {
+            may_create_keys(stmt) && stmt.table.as_deref() == Some(table) && writes_keys(stmt, keys)
+        })
 }
 
 /// The reads by key and the inserts `unit` makes, its own and those of the functions it
@@ -335,10 +383,15 @@ fn is_lookup(stmt: &Statement) -> bool {
 /// the key itself (a get-or-create is judged on its own, where both statements are).
 pub(super) fn returned_read(function: &Unit) -> Option<(QuerySite<'_>, &Statement)> {
     let queries = flow::queries(function);
+    let returned = flow::returned_values(&function.body);
     let (at, select) = (queries.iter().enumerate().rev()).find_map(|(at, query)| {
-        let site = query.call?;
         let select = query.statements().iter().rev().find(|s| is_lookup(s))?;
-        hands_back(function, &site).then_some((at, select))
+        let handed_back = match query.call {
+            Some(site) => hands_back(function, &site),
+            // A SQL function's result: the statement it returns.
+            None => returned.iter().any(|value| value.span == *query.span),
+        };
+        handed_back.then_some((at, select))
     })?;
     let creates_after = (queries[at..].iter())
         .flat_map(|query| query.statements())
