@@ -150,10 +150,15 @@ pub(super) fn status_read_handed_back<'u>(
     function: &'u Unit,
     cx: &Context,
 ) -> Option<(QuerySite<'u>, &'u Statement)> {
+    let returned = flow::returned_values(&function.body);
     flow::queries(function).into_iter().find_map(|query| {
-        let site = query.call?;
         let select = (query.statements().iter())
             .find(|select| !select.lookup_keys().is_empty() && reads_status(select, cx))?;
+        let Some(site) = query.call else {
+            // A SQL function's result, the statement it returns: whatever the status.
+            let returns_it = returned.iter().any(|value| value.span == *query.span);
+            return returns_it.then_some((query, select));
+        };
         let classifier = StatusClassifier::new(cx);
         let reach = flow::reach(function, Read::of(&site), &|atom, read| {
             classifier.test(atom, read)

@@ -81,7 +81,7 @@ impl Rule for InProgressReentry {
                 Some(site) => record.host_reentry(unit, queries, called(), &site, cx),
                 None => {
                     let script = script.get_or_init(|| Script::new(unit, facts, cx));
-                    record.script_reentry(sequence, position, script, cx)
+                    record.script_reentry(sequence, position, read_q.span.end, script, cx)
                 }
             });
         }
@@ -94,7 +94,16 @@ impl Rule for InProgressReentry {
                 keys: &keys,
                 handed_back_by: Some(&handed.call),
             };
-            report(record.host_reentry(unit, queries, called(), &handed.call, cx));
+            let call = &handed.call;
+            let found = record.host_reentry(unit, queries, called(), call, cx);
+            // A SQL routine's own statements after the call run in order: its procedural
+            // tests are not lowered, a quoted in-progress status between stands for one.
+            let in_script = || {
+                let script = script.get_or_init(|| Script::new(unit, facts, cx));
+                let position = sequence.position_at(call.expr.span.start).checked_sub(1)?;
+                record.script_reentry(sequence, position, call.expr.span.end, script, cx)
+            };
+            report(found.or_else(in_script));
         }
         findings
     }
@@ -297,11 +306,13 @@ impl Record<'_, '_> {
     }
 
     /// A SQL script: a completion UPDATE of the record later in the same transaction, with
-    /// no check of the status in between.
+    /// no check of the status in between. The record was read at the statement at
+    /// `position`, which ends at `read_end` (the read, or the call handing the record back).
     fn script_reentry(
         &self,
         sequence: &Sequence,
         position: usize,
+        read_end: usize,
         script: &Script,
         cx: &Context,
     ) -> Option<Finding> {
@@ -313,18 +324,11 @@ impl Record<'_, '_> {
             return None;
         }
         let (q, stmt) = sequence.get(next);
-        if self.claims(q, stmt, cx)
-            || script
-                .named_queries
-                .between(self.read_q.span.end, q.span.start)
-        {
+        if self.claims(q, stmt, cx) || script.named_queries.between(read_end, q.span.start) {
             return None;
         }
         let effect = self.completion(q, stmt, cx)?;
-        if script
-            .status_literals
-            .between(self.read_q.span.end, q.span.start)
-        {
+        if script.status_literals.between(read_end, q.span.start) {
             return None;
         }
         let found = Reentry {
