@@ -269,7 +269,7 @@ fn directive(comment: &Comment, source: &str, index: &LineIndex) -> Option<Direc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Block, Expr, ExprKind, Stmt, StmtKind, StrLit, Unit, UnitKind};
+    use crate::model::{Arity, Block, Expr, ExprKind, Stmt, StmtKind, StrLit, Unit, UnitKind};
     use crate::report::tests::span_of;
 
     static TEST_RULE: crate::rules::RuleMeta = crate::rules::RuleMeta {
@@ -317,6 +317,7 @@ mod tests {
                 kind: UnitKind::Script,
                 span: 0..source.len(),
                 params: Vec::new(),
+                arity: Arity::ANY,
                 body: Block { stmts },
             }],
             comments,

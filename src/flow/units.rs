@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::visit::{Visitor, walk_expr, walk_target};
-use crate::model::{Expr, ExprKind, Scope, Target, Unit, UnitKind};
+use crate::model::{Arity, Call, Expr, ExprKind, Scope, Target, Unit, UnitKind};
 
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
@@ -51,6 +51,7 @@ pub fn closure_unit(e: &Expr) -> Option<Unit> {
             kind: UnitKind::Function,
             span: e.span.clone(),
             params: params.clone(),
+            arity: Arity::ANY,
             body: body.clone(),
         }),
         _ => None,
@@ -133,19 +134,20 @@ impl FileFunctions {
 /// Where the functions a unit calls are defined: the file's own, or, with a project around
 /// the file, also those of the files its calls reach (`crate::project::Scope`).
 pub trait Functions {
-    /// The function `callee` names, as seen from `caller`: a unit of the file being checked,
+    /// The function `call` calls, as seen from `caller`: a unit of the file being checked,
     /// or of another file reached before.
-    fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
-        self.function_where(callee, caller, None)
+    fn function(&self, call: &Call, caller: &Unit) -> Option<&Unit> {
+        self.function_where(call, caller, None)
     }
 
     /// [`Functions::function`], reaching into another file only if its text passes `gate`.
-    fn function_where(
-        &self,
-        callee: &Expr,
-        caller: &Unit,
-        gate: Option<&FileGate>,
-    ) -> Option<&Unit>;
+    fn function_where(&self, call: &Call, caller: &Unit, gate: Option<&FileGate>) -> Option<&Unit> {
+        (self.named_where(&call.callee, caller, gate)).filter(|function| fits(call, function))
+    }
+
+    /// The function `callee` names, whatever a call of it passes: see
+    /// [`Functions::function_where`].
+    fn named_where(&self, callee: &Expr, caller: &Unit, gate: Option<&FileGate>) -> Option<&Unit>;
 
     /// The function `callee` names in the file of `caller`, if it is defined there.
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
@@ -155,6 +157,15 @@ pub trait Functions {
     /// function only handed on as a value, or called from another folder, has no caller
     /// found: what its callers do is then unknown, not nothing.
     fn callers(&self, function: &Unit) -> Vec<&Unit>;
+}
+
+/// Whether `call` can call `function`: a method called on a value (`store.FindByKey(ctx,
+/// key)`) passes as many arguments as its declaration takes. With no types known, a method
+/// is found by its name alone, and the count is what tells it from another type's method of
+/// that name; a plain function's call is the compiler's to check, or JavaScript's to let
+/// pass.
+fn fits(call: &Call, function: &Unit) -> bool {
+    !matches!(call.callee.kind, ExprKind::Field { .. }) || function.arity.accepts(call.args.len())
 }
 
 /// The units of `units`, other than `function` itself, that call a function by the own name
@@ -180,7 +191,7 @@ pub fn units_calling<'a>(units: &'a [Unit], function: &Unit) -> impl Iterator<It
 pub struct WithinFile<'a>(pub &'a dyn Functions);
 
 impl Functions for WithinFile<'_> {
-    fn function_where(&self, callee: &Expr, caller: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
+    fn named_where(&self, callee: &Expr, caller: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
         self.0.function_in_own_file(callee, caller)
     }
 
@@ -208,7 +219,7 @@ pub struct FileGate {
 pub struct SameFile<'a>(pub &'a [Unit]);
 
 impl Functions for SameFile<'_> {
-    fn function_where(&self, callee: &Expr, _: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
+    fn named_where(&self, callee: &Expr, _: &Unit, _: Option<&FileGate>) -> Option<&Unit> {
         same_file_unit(self.0, callee)
     }
 

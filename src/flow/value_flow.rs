@@ -10,7 +10,8 @@ use super::units::{Functions, param_for_arg};
 use super::walk::{assigned_vars, assignments, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
-    BinOp, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp, Unit,
+    BinOp, Call, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp,
+    Unit,
 };
 
 /// Where a value grows from one iteration to the next.
@@ -392,7 +393,7 @@ impl<'a> ValueFlow<'a> {
                     inputs.for_each(|e| go(e, amplified.clone()));
                 } else if self.knowledge.is_passthrough(self.lang, &name) {
                     inputs.for_each(|e| go(e, at.clone()));
-                } else if let Some(helper) = self.helper(&call.callee)
+                } else if let Some(helper) = self.helper(call)
                     && depth < FOLLOW_DEPTH
                 {
                     let helper_flow = self.for_unit(helper);
@@ -414,8 +415,8 @@ impl<'a> ValueFlow<'a> {
     }
 
     /// A function of the file, or of the project around it, other than this unit.
-    fn helper(&self, callee: &Expr) -> Option<&'a Unit> {
-        (self.functions.function(callee, self.unit)).filter(|u| !std::ptr::eq(*u, self.unit))
+    fn helper(&self, call: &Call) -> Option<&'a Unit> {
+        (self.functions.function(call, self.unit)).filter(|u| !std::ptr::eq(*u, self.unit))
     }
 
     /// How `param` appears in what this unit returns, through its local variables, and
@@ -470,7 +471,7 @@ impl<'a> ValueFlow<'a> {
             ExprKind::Call(call) => {
                 matches!(call.role, CallRole::Random)
                     || self
-                        .helper(&call.callee)
+                        .helper(call)
                         .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
             }
             _ => e.dotted().is_some_and(|name| {
@@ -483,10 +484,10 @@ impl<'a> ValueFlow<'a> {
         })
     }
 
-    /// Whether `callee` names a same-file function that draws randomness (a local `sleep`
+    /// Whether `call` calls a same-file function that draws randomness (a local `sleep`
     /// helper that adds its own jitter).
-    pub fn is_random_helper(&self, callee: &Expr) -> bool {
-        self.helper(callee)
+    pub fn is_random_helper(&self, call: &Call) -> bool {
+        self.helper(call)
             .is_some_and(|h| self.for_unit(h).draws_randomness(&mut Vec::new(), 0))
     }
 
@@ -515,7 +516,7 @@ impl<'a> ValueFlow<'a> {
                 ExprKind::Call(call) => {
                     matches!(call.role, CallRole::Random)
                         || self
-                            .helper(&call.callee)
+                            .helper(call)
                             .is_some_and(|h| self.for_unit(h).draws_randomness(helpers, depth + 1))
                 }
                 _ => false,

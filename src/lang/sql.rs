@@ -11,8 +11,8 @@
 pub(super) mod profile;
 
 use crate::model::{
-    Block, Call, CallRole, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt, StmtKind,
-    StrLit, Unit, UnitKind,
+    Arity, Block, Call, CallRole, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt,
+    StmtKind, StrLit, Unit, UnitKind,
 };
 use crate::sql;
 
@@ -36,6 +36,7 @@ pub fn lower(source: &str) -> Module {
                 kind: UnitKind::Function,
                 span,
                 params: routine.params,
+                arity: Arity::ANY,
                 body: Block {
                     stmts: with_returns(source, body.collect(), &routine.returns),
                 },
@@ -93,6 +94,7 @@ fn script_units(source: &str, statements: Vec<Stmt>, named: &[(usize, &str)]) ->
         kind: UnitKind::Script,
         span,
         params: Vec::new(),
+        arity: Arity::ANY,
         body: Block { stmts },
     };
     if named.is_empty() {

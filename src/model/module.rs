@@ -89,5 +89,34 @@ pub struct Unit {
     pub kind: UnitKind,
     pub span: Span,
     pub params: Vec<String>,
+    /// How many arguments a call of it passes, as its declaration says.
+    pub arity: Arity,
     pub body: Block,
+}
+
+/// How many arguments a call passes to a function (a method's receiver not counted), as
+/// its declaration says: a call with a count out of range is a call of another function of
+/// the same name. With no types known, that is what tells two methods apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arity {
+    pub min: usize,
+    /// `None`: no most (a variadic or rest parameter), or not known.
+    pub max: Option<usize>,
+}
+
+impl Arity {
+    /// Any count: a script, or a function whose parameters are not read.
+    pub const ANY: Arity = Arity { min: 0, max: None };
+
+    pub fn exactly(count: usize) -> Arity {
+        Arity {
+            min: count,
+            max: Some(count),
+        }
+    }
+
+    /// Whether a call passing `args` arguments can be a call of the function.
+    pub fn accepts(&self, args: usize) -> bool {
+        args >= self.min && self.max.is_none_or(|max| args <= max)
+    }
 }

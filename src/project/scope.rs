@@ -113,12 +113,7 @@ impl<'a> Scope<'a> {
 }
 
 impl Functions for Scope<'_> {
-    fn function_where(
-        &self,
-        callee: &Expr,
-        caller: &Unit,
-        gate: Option<&FileGate>,
-    ) -> Option<&Unit> {
+    fn named_where(&self, callee: &Expr, caller: &Unit, gate: Option<&FileGate>) -> Option<&Unit> {
         if caller.span.start < FILE_RANGE {
             if let Some(own) = self.functions.get(self.units, callee) {
                 return Some(own);

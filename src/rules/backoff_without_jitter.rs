@@ -91,7 +91,7 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
             continue;
         };
         if values.carries_randomness(duration)
-            || values.is_random_helper(&site.call.callee)
+            || values.is_random_helper(site.call)
             || paced_by_server(unit, body, &growth.var, cx)
         {
             continue;
@@ -191,7 +191,7 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
                     ExprKind::Call(call) => match &call.role {
                         CallRole::Retry(r)
                             if cx.knowledge.facts_of(r).role != RetryRole::StrategyLiteral
-                                && cx.function(&call.callee, unit).is_none() =>
+                                && cx.function(call, unit).is_none() =>
                         {
                             Some(cx.knowledge.facts_of(r).clone())
                         }

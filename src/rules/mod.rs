@@ -5,7 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::flow::{FileGate, Functions};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
-use crate::model::{Expr, Lang, Unit};
+use crate::model::{Call, Expr, Lang, Unit};
 use crate::semantic::{Semantic, UnitFacts};
 pub use need::{Need, Word, WordKind, is_identifier_byte};
 
@@ -51,16 +51,21 @@ impl<'a> Context<'a> {
         self.semantic.of(unit)
     }
 
-    /// The function `callee` names, called from `caller`: of this file or another of the
-    /// project.
-    pub fn function(&self, callee: &Expr, caller: &Unit) -> Option<&Unit> {
-        self.functions.function(callee, caller)
+    /// The function `call` calls from `caller`: of this file or another of the project.
+    pub fn function(&self, call: &Call, caller: &Unit) -> Option<&Unit> {
+        self.functions.function(call, caller)
+    }
+
+    /// The function `name` names, handed on as a value rather than called
+    /// (`retry.RetryIf(isRetryable)`): of this file or another of the project.
+    pub fn function_named(&self, name: &Expr, caller: &Unit) -> Option<&Unit> {
+        self.functions.named_where(name, caller, None)
     }
 
     /// [`Context::function`], reaching into another file only if its text passes `gate`:
     /// for a rule that looks there for something a cheap test of the text can rule out.
-    pub fn function_where(&self, callee: &Expr, caller: &Unit, gate: &FileGate) -> Option<&Unit> {
-        self.functions.function_where(callee, caller, Some(gate))
+    pub fn function_where(&self, call: &Call, caller: &Unit, gate: &FileGate) -> Option<&Unit> {
+        self.functions.function_where(call, caller, Some(gate))
     }
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).

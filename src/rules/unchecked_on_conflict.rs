@@ -247,7 +247,7 @@ fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Fin
             continue;
         };
         let Some(helper) = cx
-            .function_where(&site.call.callee, unit, &INSERTS_SKIPPING_DUPLICATES)
+            .function_where(site.call, unit, &INSERTS_SKIPPING_DUPLICATES)
             .filter(|helper| !std::ptr::eq(*helper, unit))
         else {
             continue;

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::nodes::{list_items, specs, statement_nodes};
 use crate::lang::treesitter::{Scopes, StringBinding, field_children, named_children, text};
-use crate::model::{Block, Unit, UnitKind};
+use crate::model::{Arity, Block, Unit, UnitKind};
 
 /// The name of the unit holding statements that stood outside any function.
 pub const SNIPPET_UNIT: &str = "<snippet>";
@@ -68,6 +68,7 @@ impl<'s> Lowerer<'s> {
                 kind: UnitKind::Script,
                 span,
                 params: Vec::new(),
+                arity: Arity::ANY,
                 body: self.statements(script_items, Vec::new()),
             });
         }
@@ -118,6 +119,7 @@ impl<'s> Lowerer<'s> {
         };
         self.scopes.enter();
         let params = self.parameters(node.child_by_field_name("parameters"));
+        let arity = arity(node.child_by_field_name("parameters"));
         // Named results are variables of the function too.
         self.parameters(node.child_by_field_name("result"));
         let body = match node.child_by_field_name("body") {
@@ -130,6 +132,7 @@ impl<'s> Lowerer<'s> {
             kind: UnitKind::Function,
             span: node.byte_range(),
             params,
+            arity,
             body,
         }
     }
@@ -149,6 +152,29 @@ impl<'s> Lowerer<'s> {
         }
         names
     }
+}
+
+/// How many arguments a call passes: one per name (`a, b int` takes two), one for an
+/// unnamed parameter, any number more for a trailing `...T`.
+fn arity(list: Option<Node>) -> Arity {
+    let Some(list) = list.filter(|l| l.kind() == "parameter_list") else {
+        return Arity::exactly(0);
+    };
+    let mut arity = Arity::exactly(0);
+    for param in named_children(list) {
+        match param.kind() {
+            "parameter_declaration" => {
+                let count = field_children(param, "name").len().max(1);
+                arity.min += count;
+            }
+            "variadic_parameter_declaration" => arity.max = None,
+            _ => {}
+        }
+    }
+    if arity.max.is_some() {
+        arity.max = Some(arity.min);
+    }
+    arity
 }
 
 /// The receiver's type name: `Svc` for `(s *Svc)`, `(s Svc[T])` or `(Svc)`.

@@ -29,8 +29,8 @@ use super::spans;
 use super::strings::{self, Hole, HoleAt};
 use crate::lang::MAX_DEPTH;
 use crate::model::{
-    Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Import, Loop, LoopKind, Span, Stmt,
-    StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
+    Arity, Arm, BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Import, Loop, LoopKind, Span,
+    Stmt, StmtKind, StrLit, Target, TargetKind, UnOp, Unit, UnitKind,
 };
 
 /// Methods and conversions that hand a string through unchanged.
@@ -99,6 +99,7 @@ pub fn units(source: &str, pieces: &[Piece]) -> Lowered {
             kind: UnitKind::Script,
             span,
             params: Vec::new(),
+            arity: Arity::ANY,
             body: Block { stmts: script },
         });
     }
@@ -378,6 +379,11 @@ impl<'a> Lowerer<'a> {
                 syn::FnArg::Typed(typed) => pattern_names(&typed.pat),
             })
             .collect();
+        // A method's receiver is no argument of a call on a value (`store.find(key)`).
+        let typed = (sig.inputs.iter())
+            .filter(|input| matches!(input, syn::FnArg::Typed(_)))
+            .count();
+        let arity = Arity::exactly(typed);
         let prefix = format!("{name}::");
         let body = self.block_with_items(&block.stmts, &Sink::Return, &prefix);
         self.locals = saved_locals;
@@ -388,6 +394,7 @@ impl<'a> Lowerer<'a> {
             kind: UnitKind::Function,
             span,
             params,
+            arity,
             body,
         });
     }

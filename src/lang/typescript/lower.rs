@@ -10,7 +10,7 @@ use super::nodes::{
     unwrap_expression,
 };
 use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
-use crate::model::{Block, Stmt, StmtKind, Unit, UnitKind};
+use crate::model::{Arity, Block, Stmt, StmtKind, Unit, UnitKind};
 
 /// The name of the unit holding statements that stood outside any function.
 pub const TOP_LEVEL_UNIT: &str = "<top-level>";
@@ -64,6 +64,7 @@ impl<'s> Lowerer<'s> {
                 kind: UnitKind::Script,
                 span,
                 params: Vec::new(),
+                arity: Arity::ANY,
                 body: Block { stmts: script },
             });
         }
@@ -248,11 +249,17 @@ impl<'s> Lowerer<'s> {
         self.path.push(name.to_owned());
         let (params, body) = self.function_parts(node);
         self.path.pop();
+        let arity = match node.child_by_field_name("parameters") {
+            Some(list) => arity(list),
+            None if node.child_by_field_name("parameter").is_some() => Arity::exactly(1),
+            None => Arity::exactly(0),
+        };
         Unit {
             name: full_name,
             kind: UnitKind::Function,
             span: node.byte_range(),
             params,
+            arity,
             body,
         }
     }
@@ -316,6 +323,35 @@ impl<'s> Lowerer<'s> {
         }
         names
     }
+}
+
+/// How many arguments a call passes: one per parameter, fewer for an optional one
+/// (`key?: string`, `retries = 3`), any number more for a rest parameter (`...args`); a
+/// `this` parameter is none.
+fn arity(list: Node) -> Arity {
+    let mut arity = Arity::exactly(0);
+    for param in named_children(list) {
+        let pattern = match param.kind() {
+            "required_parameter" | "optional_parameter" => param
+                .child_by_field_name("pattern")
+                .or_else(|| param.child_by_field_name("name")),
+            "comment" => None,
+            _ => Some(param),
+        };
+        let Some(pattern) = pattern.filter(|p| p.kind() != "this") else {
+            continue;
+        };
+        if pattern.kind() == "rest_pattern" {
+            arity.max = None;
+            continue;
+        }
+        let optional = param.kind() == "optional_parameter"
+            || param.child_by_field_name("value").is_some()
+            || pattern.kind() == "assignment_pattern";
+        arity.min += usize::from(!optional);
+        arity.max = arity.max.map(|max| max + 1);
+    }
+    arity
 }
 
 /// `exports.handler = async (event) => {…}`, `module.exports.run = function () {…}`: the

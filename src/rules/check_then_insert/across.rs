@@ -196,7 +196,7 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
             continue;
         }
         let Some(function) = cx
-            .function_where(&call.call.callee, unit, &READS_OR_INSERTS)
+            .function_where(call.call, unit, &READS_OR_INSERTS)
             .filter(|function| !std::ptr::eq(*function, unit))
         else {
             if unresolved.len() < PASS_THROUGH_CANDIDATES && may_pass_through(&call) {
@@ -278,7 +278,7 @@ fn pass_through<'a>(
             position: sequence.position_at(site.expr.span.start),
         };
         let middle = || {
-            cx.function_where(&site.call.callee, unit, &ANY_FILE)
+            cx.function_where(site.call, unit, &ANY_FILE)
                 .filter(|function| !std::ptr::eq(*function, unit))
         };
         match read_end {
@@ -343,7 +343,7 @@ fn read_passed_through<'a>(
             return None;
         }
         let inner = cx
-            .function_where(&site.call.callee, function, &READS_OR_INSERTS)
+            .function_where(site.call, function, &READS_OR_INSERTS)
             .filter(|inner| !std::ptr::eq(*inner, function))?;
         returned_read(inner)
     })
@@ -359,7 +359,7 @@ fn inserts_through<'a>(
     (calls.iter())
         .filter(|site| matches!(site.call.role, CallRole::Unknown) && may_pass_through(site))
         .filter_map(|site| {
-            cx.function_where(&site.call.callee, function, &READS_OR_INSERTS)
+            cx.function_where(site.call, function, &READS_OR_INSERTS)
                 .filter(|inner| !std::ptr::eq(*inner, function))
         })
         .flat_map(plain_inserts)

@@ -148,7 +148,7 @@ fn first_call_that(
     (cx.facts(unit).calls().iter())
         .filter(|site| matches!(site.call.role, CallRole::Unknown))
         .find(|site| {
-            cx.function(&site.call.callee, unit)
+            cx.function(site.call, unit)
                 .is_some_and(|function| !std::ptr::eq(function, unit) && does(function))
         })
         .map(|site| site.expr.span.start)

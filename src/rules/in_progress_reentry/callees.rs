@@ -64,8 +64,8 @@ pub(super) fn follow<'c>(
             site,
             function: matches!(site.call.role, CallRole::Unknown)
                 .then(|| match gate {
-                    Some(gate) => cx.function_where(&site.call.callee, unit, gate),
-                    None => cx.function(&site.call.callee, unit),
+                    Some(gate) => cx.function_where(site.call, unit, gate),
+                    None => cx.function(site.call, unit),
                 })
                 .flatten()
                 .filter(|function| !std::ptr::eq(*function, unit)),

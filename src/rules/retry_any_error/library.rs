@@ -20,7 +20,7 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             continue;
         };
         let facts = cx.knowledge.facts_of(retry);
-        if facts.role != RetryRole::Entry || cx.function(&site.call.callee, unit).is_some() {
+        if facts.role != RetryRole::Entry || cx.function(site.call, unit).is_some() {
             continue;
         }
         if let Some(library) = facts.needs_strategy_of.as_deref()
@@ -142,7 +142,7 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[String], cx: &Context)
     // (`() => getToken(code)`, where `getToken` throws `AbortError` on a 4xx).
     let marked_in_callee = |exprs: Vec<&Expr>| {
         exprs.iter().filter_map(|e| e.as_call()).any(|c| {
-            cx.function(&c.callee, unit)
+            cx.function(c, unit)
                 .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
         })
     };
@@ -158,7 +158,7 @@ fn marks_permanent(unit: &Unit, call: &Call, permanent: &[String], cx: &Context)
             .iter()
             .any(|a| marked(a.value.exprs_in(Scope::DEEP)))
             || cx
-                .function(arg, unit)
+                .function_named(arg, unit)
                 .is_some_and(|u| marked(u.body.exprs_in(Scope::DEEP)))
     })
 }

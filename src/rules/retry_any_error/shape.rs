@@ -185,7 +185,7 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
                 _ => None,
             })
         });
-    let Some(body) = local.or_else(|| cx.function(&call.callee, unit).map(|u| &u.body)) else {
+    let Some(body) = local.or_else(|| cx.function(call, unit).map(|u| &u.body)) else {
         return false;
     };
     let k = cx.knowledge;
