@@ -81,6 +81,11 @@ struct CheckArgs {
     /// around it.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+    /// The project's root folder: calls are followed into the files around a checked one
+    /// by the nearest go.mod, Cargo.toml or package.json, looked for no higher than this;
+    /// below it, a JavaScript file with no package.json is in the package of the root.
+    #[arg(long, value_name = "DIR")]
+    project_root: Option<PathBuf>,
     /// Exit with status 0 even when there are findings (an error still exits with 2).
     #[arg(long)]
     exit_zero: bool,
@@ -234,6 +239,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         Ok(setup) => setup,
         Err(message) => return Done::error(&message),
     };
+    if let Some(root) = &args.project_root
+        && !root.is_dir()
+    {
+        let message = format!("--project-root '{}' is not a folder", root.display());
+        return Done::error(&message);
+    }
     let mut rules = levels.rules();
     if let Some(marker) = &args.panic_on {
         rules.push(Box::leak(Box::new(PanicOn(marker.clone()))));
@@ -253,6 +264,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         threads: args.threads,
         prefilter: (!args.no_prefilter).then_some(&prefilter),
         verbose: args.verbose,
+        project_root: args.project_root.as_deref(),
     };
     let outcome = if reads_stdin {
         match check_stdin(args, &options) {

@@ -56,6 +56,8 @@ pub struct CheckOptions<'a> {
     /// Also report the parse notes that are details, not warnings (see
     /// [`NoteWeight::Detail`]).
     pub verbose: bool,
+    /// The project's root folder (`--project-root`): see [`Project::new`].
+    pub project_root: Option<&'a Path>,
 }
 
 /// The default of [`CheckOptions::max_file_size`]: far above any hand-written source file.
@@ -100,7 +102,11 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
         options.exclude_named,
         options.threads,
     );
-    let project = Project::new(options.knowledge, options.max_file_size);
+    let project = Project::new(
+        options.knowledge,
+        options.max_file_size,
+        options.project_root,
+    );
     let check_all = || -> Vec<FileOutcome> {
         let mut checked: Vec<FileOutcome> = (discovery.targets.par_iter())
             .map(|target| {
@@ -175,7 +181,13 @@ pub fn check_reader(
     in_project: bool,
     options: &CheckOptions,
 ) -> RunResult {
-    let project = in_project.then(|| Project::new(options.knowledge, options.max_file_size));
+    let project = in_project.then(|| {
+        Project::new(
+            options.knowledge,
+            options.max_file_size,
+            options.project_root,
+        )
+    });
     let mut outcome = RunResult::default();
     outcome.add(check_input(
         path,
@@ -476,6 +488,7 @@ mod tests {
             threads: 0,
             prefilter: None,
             verbose: false,
+            project_root: None,
         }
     }
 

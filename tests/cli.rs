@@ -91,6 +91,19 @@ fn an_unknown_rule_in_select_or_ignore_is_a_usage_error() {
 }
 
 #[test]
+fn a_project_root_that_is_no_folder_is_a_usage_error() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    for root in ["missing", "a.sql"] {
+        check_in(dir.path())
+            .args(["--project-root", root])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!("error: --project-root '{root}' is not a folder\n"));
+    }
+}
+
+#[test]
 fn known_rules_in_select_and_ignore_are_accepted() {
     let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
     check_in(dir.path())

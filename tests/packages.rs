@@ -59,13 +59,7 @@ fn run_with(case: &Path, format: &str, extra: &[&str]) -> String {
 
 /// The rule of each finding, from the JSON report.
 fn rules_found(case: &Path) -> Vec<String> {
-    let report: serde_json::Value = serde_json::from_str(&run(case, "json")).expect("JSON");
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|finding| finding["rule"].as_str().expect("rule").to_owned())
-        .collect()
+    rules_found_with(case, &[])
 }
 
 #[test]
@@ -209,4 +203,62 @@ fn a_file_named_alone_or_on_stdin_gets_the_findings_of_its_project_check() {
         }
     }
     assert!(files_tried > 20, "only {files_tried} files with findings");
+}
+
+/// A copy of the case folder `case` (under `fixtures/packages`) in a temporary folder,
+/// without the files named in `leave_out`.
+fn copy_of(case: &str, leave_out: &[&str]) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path, leave_out: &[&str]) {
+        std::fs::create_dir_all(to).expect("create a folder");
+        for entry in std::fs::read_dir(from).expect("read the case") {
+            let entry = entry.expect("directory entry");
+            let name = entry.file_name();
+            if leave_out.iter().any(|left| name == *left) {
+                continue;
+            }
+            let (from, to) = (entry.path(), to.join(&name));
+            match from.is_dir() {
+                true => copy(&from, &to, leave_out),
+                false => drop(std::fs::copy(&from, &to).expect("copy a file")),
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy(&golden::packages_root().join(case), dir.path(), leave_out);
+    dir
+}
+
+/// [`rules_found`], with `extra` arguments.
+fn rules_found_with(case: &Path, extra: &[&str]) -> Vec<String> {
+    let report: serde_json::Value =
+        serde_json::from_str(&run_with(case, "json", extra)).expect("JSON");
+    (report["findings"].as_array().expect("findings").iter())
+        .map(|finding| finding["rule"].as_str().expect("rule").to_owned())
+        .collect()
+}
+
+/// With no package.json, a TS class's methods in another folder are not followed; the
+/// project root stands for the package.
+#[test]
+fn the_project_root_is_the_package_of_javascript_with_no_package_json() {
+    let case = copy_of(
+        "check-then-insert/ts/tp_repository_class_methods",
+        &["package.json"],
+    );
+    assert_eq!(rules_found_with(case.path(), &[]), Vec::<String>::new());
+    let found = rules_found_with(case.path(), &["--project-root", "."]);
+    assert_eq!(found, ["check-then-insert"]);
+}
+
+/// A go.mod above the project root is not the module of the files below it: the store's
+/// methods in a package beside the root are not followed.
+#[test]
+fn a_manifest_above_the_project_root_is_not_used() {
+    let case = copy_of(
+        "check-then-insert/go/tp_interface_implemented_once_in_module",
+        &[],
+    );
+    assert_eq!(rules_found_with(case.path(), &[]), ["check-then-insert"]);
+    let found = rules_found_with(case.path(), &["--project-root", "api"]);
+    assert_eq!(found, Vec::<String>::new());
 }

@@ -28,6 +28,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         threads: 0,
         prefilter,
         verbose: false,
+        project_root: None,
     };
     let outcome = run::check_paths(paths, &options);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
@@ -78,6 +79,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 threads: 0,
                 prefilter,
                 verbose: false,
+                project_root: None,
             };
             let outcome = run::check_paths(&[fixtures()], &options);
             let findings: Vec<String> = (outcome.files.iter())

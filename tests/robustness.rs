@@ -122,6 +122,7 @@ fn check_in_process(path: &Path) -> run::RunResult {
         // Every file is parsed, whatever words it holds.
         prefilter: None,
         verbose: false,
+        project_root: None,
     };
     run::check_paths(&[path.to_owned()], &options)
 }

@@ -33,6 +33,8 @@ const FILE_RANGE: usize = 1 << 40;
 pub struct Project<'k> {
     knowledge: &'k Knowledge,
     max_file_size: u64,
+    /// The project's root, absolute: see [`Project::new`].
+    root: Option<PathBuf>,
     reached: FrozenMap<PathBuf, Box<OnceLock<Option<Reached>>>>,
     /// The path of the `n`-th file reached, by `n`.
     by_range: FrozenMap<usize, Box<PathBuf>>,
@@ -63,10 +65,13 @@ pub struct Reached {
 }
 
 impl<'k> Project<'k> {
-    pub fn new(knowledge: &'k Knowledge, max_file_size: u64) -> Project<'k> {
+    /// `root`, if given, is the project's root folder (`--project-root`): manifests are
+    /// looked for no higher.
+    pub fn new(knowledge: &'k Knowledge, max_file_size: u64, root: Option<&Path>) -> Project<'k> {
         Project {
             knowledge,
             max_file_size,
+            root: root.and_then(|root| std::fs::canonicalize(root).ok()),
             reached: FrozenMap::new(),
             by_range: FrozenMap::new(),
             ranges_given: AtomicUsize::new(0),
@@ -293,7 +298,7 @@ impl Manifests for Project<'_> {
         if let Some(known) = self.go_modules.get(&dir) {
             return known.clone();
         }
-        let found = folder_above(&dir, "go.mod").and_then(|root| {
+        let found = self.folder_above(&dir, "go.mod").and_then(|root| {
             let text = std::fs::read_to_string(root.join("go.mod")).ok()?;
             Some((root, go_module_path(&text)?))
         });
@@ -305,7 +310,10 @@ impl Manifests for Project<'_> {
         if let Some(known) = self.node_packages.get(&dir) {
             return known.clone();
         }
-        let found = folder_above(&dir, "package.json");
+        // Where no package.json is found below the project's root, the root is the package.
+        let found = self
+            .folder_above(&dir, "package.json")
+            .or_else(|| self.root_above(&dir));
         self.node_packages.insert(dir, Box::new(found)).clone()
     }
 
@@ -316,7 +324,7 @@ impl Manifests for Project<'_> {
             Some(known) => known.clone(),
             None => {
                 let found =
-                    folder_above(dir, "Cargo.toml").map(|root| normalize(&root.join("src")));
+                    (self.folder_above(dir, "Cargo.toml")).map(|root| normalize(&root.join("src")));
                 self.crate_sources
                     .insert(dir.to_owned(), Box::new(found))
                     .clone()
@@ -326,16 +334,35 @@ impl Manifests for Project<'_> {
     }
 }
 
-/// The nearest folder at or above `dir` that holds `manifest`, written the way `dir` is (a
-/// relative folder stays relative: `..` steps up past the working directory).
-fn folder_above(dir: &Path, manifest: &str) -> Option<PathBuf> {
-    let absolute = std::fs::canonicalize(dir).ok()?;
-    let up = absolute
-        .ancestors()
-        .position(|folder| folder.join(manifest).is_file())?;
-    Some(normalize(
-        &(0..up).fold(dir.to_owned(), |path, _| path.join("..")),
-    ))
+impl Project<'_> {
+    /// The nearest folder at or above `dir`, and not above the project's root, that holds
+    /// `manifest`: written the way `dir` is (a relative folder stays relative: `..` steps up
+    /// past the working directory).
+    fn folder_above(&self, dir: &Path, manifest: &str) -> Option<PathBuf> {
+        self.up_to(dir, |folder| folder.join(manifest).is_file())
+    }
+
+    /// The project's root, if `dir` is inside it, written the way `dir` is.
+    fn root_above(&self, dir: &Path) -> Option<PathBuf> {
+        let root = self.root.as_deref()?;
+        self.up_to(dir, |folder| folder == root)
+    }
+
+    /// The first folder at or above `dir` that `wanted`, stopping at the project's root when
+    /// `dir` is inside it.
+    fn up_to(&self, dir: &Path, wanted: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+        let absolute = std::fs::canonicalize(dir).ok()?;
+        let inside = |folder: &Path| {
+            (self.root.as_deref())
+                .is_none_or(|root| !absolute.starts_with(root) || folder.starts_with(root))
+        };
+        let up = (absolute.ancestors())
+            .take_while(|folder| inside(folder))
+            .position(wanted)?;
+        Some(normalize(
+            &(0..up).fold(dir.to_owned(), |path, _| path.join("..")),
+        ))
+    }
 }
 
 /// The module path a `go.mod` declares.
