@@ -152,6 +152,10 @@ pub trait Functions {
     /// The function `callee` names in the file of `caller`, if it is defined there.
     fn function_in_own_file(&self, callee: &Expr, caller: &Unit) -> Option<&Unit>;
 
+    /// `unit`, a function of another file reached before, as that file holds it, with the
+    /// file's text: for its facts to be computed once (see [`crate::semantic`]).
+    fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)>;
+
     /// The functions found calling `function` by its own name: in its file and, where the
     /// project around it is known, in the other files of its folder that may call it. A
     /// function only handed on as a value, or called from another folder, has no caller
@@ -204,6 +208,10 @@ impl Functions for WithinFile<'_> {
     fn callers(&self, function: &Unit) -> Vec<&Unit> {
         self.0.callers(function)
     }
+
+    fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)> {
+        self.0.reached_unit(unit)
+    }
 }
 
 /// A cheap test of a file's text that a rule puts before following a call into another
@@ -229,6 +237,10 @@ impl Functions for SameFile<'_> {
 
     fn callers(&self, function: &Unit) -> Vec<&Unit> {
         units_calling(self.0, function).collect()
+    }
+
+    fn reached_unit(&self, _: &Unit) -> Option<(&Unit, &str)> {
+        None
     }
 }
 

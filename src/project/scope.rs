@@ -182,4 +182,11 @@ impl Functions for Scope<'_> {
         }
         found
     }
+
+    fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)> {
+        let (project, _) = self.around?;
+        let reached = project.reached_at(unit.span.start)?;
+        let same = (reached.module.units.iter()).find(|other| std::ptr::eq(*other, unit))?;
+        Some((same, &reached.file.source))
+    }
 }

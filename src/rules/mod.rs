@@ -46,9 +46,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The facts of `unit` (see [`crate::semantic`]).
+    /// The facts of `unit`, of this file or a function of another file reached through a
+    /// call (see [`crate::semantic`]): computed once, however many calls reach it.
     pub fn facts(&self, unit: &Unit) -> &UnitFacts<'a> {
-        self.semantic.of(unit)
+        let functions = self.functions;
+        self.semantic
+            .of_any(unit, |unit| functions.reached_unit(unit))
     }
 
     /// The function `call` calls from `caller`: of this file or another of the project.

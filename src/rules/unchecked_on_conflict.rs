@@ -302,8 +302,9 @@ static INSERTS_SKIPPING_DUPLICATES: FileGate = FileGate {
 /// The dedup insert skipping duplicates whose outcome `helper` neither checks nor returns,
 /// when it is the helper's last query and nothing once-only follows it there (else the
 /// helper itself is where the hazard is reported, or there is none).
-fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'u Statement)> {
-    let queries = flow::queries(helper);
+fn silent_dedup<'a>(helper: &Unit, cx: &'a Context) -> Option<(QuerySite<'a>, &'a Statement)> {
+    let facts = cx.facts(helper);
+    let queries = facts.queries();
     let query = queries.last()?;
     let insert = query.statements().last()?;
     if !insert.is_insert_do_nothing()
@@ -312,7 +313,7 @@ fn silent_dedup<'u>(helper: &'u Unit, cx: &Context) -> Option<(QuerySite<'u>, &'
     {
         return None;
     }
-    let effect_follows = flow::calls(helper).iter().any(|call| {
+    let effect_follows = facts.calls().iter().any(|call| {
         call.expr.span.start > query.span.end && semantic::is_once_only_effect(call, cx.knowledge)
     });
     (!effect_follows).then_some((*query, insert))

@@ -1,7 +1,9 @@
 //! The semantic layer: the facts about a unit that several rules read, computed once per
 //! unit and shared by every rule that asks, as ruff's checker and oxc's semantic model are.
-//! Cross-function summaries (what a function reads by key, writes, waits for, retries) are to
-//! be built from these facts.
+//! A function of another file that a call reaches has its facts here too, computed once per
+//! checked file however many calls reach it: they are its summary, what the rules read of a
+//! store function, a delay helper or a dedup helper (what it reads by key, inserts, hands
+//! back, does once) without looking at its file again.
 //!
 //! A unit's facts ([`UnitFacts`]) are computed the first time a rule asks for them, each
 //! fact beyond the calls and queries only when a rule asks for it:
@@ -22,6 +24,8 @@ mod named_queries;
 mod sequence;
 
 use std::cell::OnceCell;
+
+use elsa::FrozenMap;
 
 use crate::flow::{self, LoopSite, QuerySite, Site};
 use crate::knowledge::Knowledge;
@@ -126,12 +130,17 @@ pub fn is_once_only_effect(site: &Site, knowledge: &Knowledge) -> bool {
         && (site.call.callee.dotted()).is_some_and(|name| knowledge.is_side_effect(&name))
 }
 
-/// The facts of every unit of one file, each computed the first time a rule asks.
+/// The facts of every unit of one file, and of the functions of other files its calls
+/// reach, each computed the first time a rule asks: what a rule reads of a store function,
+/// a delay helper or a dedup helper called from this file is that function's summary,
+/// computed once however many calls reach it.
 pub struct Semantic<'a> {
     units: &'a [Unit],
     source: &'a str,
     knowledge: &'a Knowledge,
     facts: Vec<OnceCell<UnitFacts<'a>>>,
+    /// The facts of functions of other files, by the address of their unit.
+    reached: FrozenMap<usize, Box<UnitFacts<'a>>>,
 }
 
 impl<'a> Semantic<'a> {
@@ -142,26 +151,49 @@ impl<'a> Semantic<'a> {
             source,
             knowledge,
             facts: units.iter().map(|_| OnceCell::new()).collect(),
+            reached: FrozenMap::new(),
         }
     }
 
     /// The facts of `unit`, one of the file's units.
     pub fn of(&self, unit: &Unit) -> &UnitFacts<'a> {
         let index = self.index_of(unit);
+        index
+            .map(|index| self.facts_at(index))
+            .unwrap_or_else(|| panic!("the semantic layer was asked about a unit of another file"))
+    }
+
+    /// The facts of `unit`, one of the file's units, or else a function of another file
+    /// whose text is `reached` gives (see [`crate::flow::Functions::reached_unit`]).
+    pub fn of_any(
+        &self,
+        unit: &Unit,
+        reached: impl FnOnce(&Unit) -> Option<(&'a Unit, &'a str)>,
+    ) -> &UnitFacts<'a> {
+        if let Some(index) = self.index_of(unit) {
+            return self.facts_at(index);
+        }
+        let address = unit as *const Unit as usize;
+        if let Some(facts) = self.reached.get(&address) {
+            return facts;
+        }
+        let (unit, source) = reached(unit)
+            .unwrap_or_else(|| panic!("the semantic layer was asked about a unit never reached"));
+        let facts = UnitFacts::of(unit, source, self.knowledge);
+        self.reached.insert(address, Box::new(facts))
+    }
+
+    fn facts_at(&self, index: usize) -> &UnitFacts<'a> {
         self.facts[index]
             .get_or_init(|| UnitFacts::of(&self.units[index], self.source, self.knowledge))
     }
 
-    /// Where `unit` stands among the file's units: by address, since rules are handed the
-    /// units themselves.
-    fn index_of(&self, unit: &Unit) -> usize {
+    /// Where `unit` stands among the file's units, if it is one: by address, since rules are
+    /// handed the units themselves.
+    fn index_of(&self, unit: &Unit) -> Option<usize> {
         let start = self.units.as_ptr() as usize;
         let at = unit as *const Unit as usize;
         let index = at.wrapping_sub(start) / std::mem::size_of::<Unit>().max(1);
-        assert!(
-            index < self.units.len() && std::ptr::eq(&self.units[index], unit),
-            "the semantic layer was asked about a unit of another file"
-        );
-        index
+        (index < self.units.len() && std::ptr::eq(&self.units[index], unit)).then_some(index)
     }
 }

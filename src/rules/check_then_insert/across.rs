@@ -212,9 +212,9 @@ fn steps<'a>(unit: &'a Unit, cx: &'a Context) -> Option<(Vec<Step<'a>>, Vec<Step
             function: Some(function),
             position,
         };
-        match returned_read(function) {
+        match returned_read(function, cx) {
             Some(read) => reads.push(step(read)),
-            None => writes.extend(plain_inserts(function).into_iter().map(step)),
+            None => writes.extend(plain_inserts(function, cx).into_iter().map(step)),
         }
     }
     pass_through(unit, &unresolved, &mut reads, &mut writes, cx);
@@ -284,9 +284,9 @@ fn pass_through<'a>(
         match read_end {
             Some(end) if site.expr.span.start >= end => {
                 let middle =
-                    middle().and_then(|function| Some((function, calls_of_middle(function)?)));
+                    middle().and_then(|function| Some((function, calls_of_middle(function, cx)?)));
                 if let Some((function, calls)) = middle {
-                    let inserts = inserts_through(function, &calls, cx);
+                    let inserts = inserts_through(function, calls, cx);
                     writes.extend(inserts.into_iter().map(|insert| step(function, insert)));
                 }
             }
@@ -307,10 +307,10 @@ fn pass_through<'a>(
                 let Some(function) = tested.then(middle).flatten() else {
                     continue;
                 };
-                let Some(calls) = calls_of_middle(function) else {
+                let Some(calls) = calls_of_middle(function, cx) else {
                     continue;
                 };
-                if let Some(read) = read_passed_through(function, &calls, cx) {
+                if let Some(read) = read_passed_through(function, calls, cx) {
                     reads.push(step(function, read));
                     read_end = Some(site.expr.span.end);
                 }
@@ -345,7 +345,7 @@ fn read_passed_through<'a>(
         let inner = cx
             .function_where(site.call, function, &READS_OR_INSERTS)
             .filter(|inner| !std::ptr::eq(*inner, function))?;
-        returned_read(inner)
+        returned_read(inner, cx)
     })
 }
 
@@ -362,15 +362,14 @@ fn inserts_through<'a>(
             cx.function_where(site.call, function, &READS_OR_INSERTS)
                 .filter(|inner| !std::ptr::eq(*inner, function))
         })
-        .flat_map(plain_inserts)
+        .flat_map(|inner| plain_inserts(inner, cx))
         .collect()
 }
 
 /// The calls of a middle layer's method, where it runs no query of its own.
-fn calls_of_middle(function: &Unit) -> Option<Vec<Site<'_>>> {
-    flow::queries(function)
-        .is_empty()
-        .then(|| flow::calls(function))
+fn calls_of_middle<'a>(function: &Unit, cx: &'a Context) -> Option<&'a [Site<'a>]> {
+    let facts = cx.facts(function);
+    facts.queries().is_empty().then(|| facts.calls())
 }
 
 /// A SELECT that looks its row up by key.
@@ -381,8 +380,11 @@ fn is_lookup(stmt: &Statement) -> bool {
 /// The read by key whose outcome `function` hands back to its caller (the row or nothing,
 /// the error, a flag derived from them): its last such read, unless it goes on to create
 /// the key itself (a get-or-create is judged on its own, where both statements are).
-pub(super) fn returned_read(function: &Unit) -> Option<(QuerySite<'_>, &Statement)> {
-    let queries = flow::queries(function);
+pub(super) fn returned_read<'a>(
+    function: &Unit,
+    cx: &'a Context,
+) -> Option<(QuerySite<'a>, &'a Statement)> {
+    let queries = cx.facts(function).queries();
     let returned = flow::returned_values(&function.body);
     let (at, select) = (queries.iter().enumerate().rev()).find_map(|(at, query)| {
         let select = query.statements().iter().rev().find(|s| is_lookup(s))?;
@@ -413,10 +415,10 @@ fn hands_back(function: &Unit, site: &Site) -> bool {
 
 /// The plain inserts `function` runs that may create a key, each into a table it does not
 /// read by key before (a function that checks before it inserts is judged on its own).
-fn plain_inserts(function: &Unit) -> Vec<(QuerySite<'_>, &Statement)> {
+fn plain_inserts<'a>(function: &Unit, cx: &'a Context) -> Vec<(QuerySite<'a>, &'a Statement)> {
     let mut read_tables = Vec::new();
     let mut inserts = Vec::new();
-    for query in flow::queries(function) {
+    for &query in cx.facts(function).queries() {
         if query.call.is_none() {
             continue;
         }

@@ -74,7 +74,7 @@ impl Rule for CheckThenInsert {
     /// key on the "not found" path, with no SQL of their own.
     fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
         match cx.facts(unit).queries().is_empty() {
-            false => across::returned_read(unit).is_some(),
+            false => across::returned_read(unit, cx).is_some(),
             true => across::passes_read_through(unit, cx),
         }
     }

@@ -2,7 +2,6 @@
 //! statements: an advisory lock taken before the read, SERIALIZABLE isolation around both, or
 //! the insert's unique violation handled, in the deciding unit or in a function it calls.
 
-use crate::flow;
 use crate::model::{CallRole, Expr, ExprKind, Unit};
 use crate::rules::Context;
 use crate::semantic::Sequence;
@@ -140,7 +139,7 @@ fn first_call_that(
     names: &dyn Fn(&str) -> bool,
 ) -> Option<usize> {
     let does = |function: &Unit| {
-        (flow::queries(function).iter())
+        (cx.facts(function).queries().iter())
             .flat_map(|query| query.statements())
             .any(in_sql)
             || first_named(&function.all_exprs(), names).is_some()

@@ -74,7 +74,7 @@ pub(super) fn follow<'c>(
 }
 
 /// The calls among `followed` that hand the unit a record they read.
-pub(super) fn handed_back<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<HandedBack<'c>> {
+pub(super) fn handed_back<'c>(followed: &[Followed<'c>], cx: &'c Context) -> Vec<HandedBack<'c>> {
     (followed.iter())
         .filter_map(|call| {
             let (read, select) = status_read_handed_back(call.function?, cx)?;
@@ -88,7 +88,7 @@ pub(super) fn handed_back<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<Ha
 }
 
 /// The calls among `followed` that do something that can decide a finding.
-pub(super) fn called<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<Called<'c>> {
+pub(super) fn called<'c>(followed: &[Followed<'c>], cx: &'c Context) -> Vec<Called<'c>> {
     (followed.iter())
         .filter_map(|call| {
             let acts = acts_of(call.site, call.function, cx);
@@ -103,7 +103,7 @@ pub(super) fn called<'c>(followed: &[Followed<'c>], cx: &Context) -> Vec<Called<
 /// What a call does: what the function it reaches does, when the rule can follow it and
 /// finds something there (a function named like once-only work may claim its key before
 /// doing it), else what its role or its name says.
-fn acts_of<'c>(site: Site<'c>, callee: Option<&'c Unit>, cx: &Context) -> Vec<Act<'c>> {
+fn acts_of<'c>(site: Site<'c>, callee: Option<&'c Unit>, cx: &'c Context) -> Vec<Act<'c>> {
     let inside = callee
         .map(|callee| acts_inside(callee, cx))
         .unwrap_or_default();
@@ -128,11 +128,12 @@ fn own_act<'c>(site: Site<'c>, cx: &Context) -> Option<Act<'c>> {
 
 /// What `function` does, in source order: its key takes, its once-only calls, and its
 /// claims and completions of records. Its own calls are not followed further.
-fn acts_inside<'c>(function: &'c Unit, cx: &Context) -> Vec<Act<'c>> {
-    let mut acts: Vec<(usize, Act)> = (flow::calls(function).into_iter())
-        .filter_map(|site| Some((site.expr.span.start, own_act(site, cx)?)))
+fn acts_inside<'c>(function: &Unit, cx: &'c Context) -> Vec<Act<'c>> {
+    let facts = cx.facts(function);
+    let mut acts: Vec<(usize, Act)> = (facts.calls().iter())
+        .filter_map(|&site| Some((site.expr.span.start, own_act(site, cx)?)))
         .collect();
-    for query in flow::queries(function) {
+    for &query in facts.queries() {
         for stmt in query.statements() {
             if is_claim(&query, stmt, cx) || completion(&query, stmt, cx).is_some() {
                 acts.push((query.span.start, Act::Writes(query, stmt)));
@@ -146,12 +147,12 @@ fn acts_inside<'c>(function: &'c Unit, cx: &Context) -> Vec<Act<'c>> {
 /// The status read of `function` whose record it returns to its caller while the record
 /// is `in_progress`: a function that turns such a record away (an error instead, a 409)
 /// leaves nothing for its callers to get wrong.
-pub(super) fn status_read_handed_back<'u>(
-    function: &'u Unit,
-    cx: &Context,
-) -> Option<(QuerySite<'u>, &'u Statement)> {
+pub(super) fn status_read_handed_back<'c>(
+    function: &Unit,
+    cx: &'c Context,
+) -> Option<(QuerySite<'c>, &'c Statement)> {
     let returned = flow::returned_values(&function.body);
-    flow::queries(function).into_iter().find_map(|query| {
+    cx.facts(function).queries().iter().find_map(|&query| {
         let select = (query.statements().iter())
             .find(|select| !select.lookup_keys().is_empty() && reads_status(select, cx))?;
         let Some(site) = query.call else {
