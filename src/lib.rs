@@ -123,14 +123,6 @@ fn check_code(
     around: Option<(&project::Project, &std::path::Path)>,
 ) -> FileResult {
     let module = classified_model(source, lang, knowledge);
-    if is_generated(&module) {
-        // The generated code hands its results to its callers: whatever it leaves unchecked
-        // is theirs to check, and nobody can act on a finding in a file they must not edit.
-        return FileResult {
-            notes: module.diagnostics,
-            ..FileResult::default()
-        };
-    }
     let semantic = Semantic::new(&module.units, source, knowledge);
     let cx = Context {
         lang,
@@ -145,8 +137,14 @@ fn check_code(
         .copied()
         .filter(|rule| rule.meta().langs.contains(&lang))
         .collect();
-    let mut findings: Vec<Finding> = module
-        .units
+    // Generated code (sqlc's queries) hands its results to its callers: whatever it leaves
+    // unchecked is theirs to check, and nobody can act on a finding in a file they must not
+    // edit. It is still read for what it feeds its callers.
+    let checked_units = match is_generated(&module) {
+        true => &[][..],
+        false => &module.units[..],
+    };
+    let mut findings: Vec<Finding> = checked_units
         .iter()
         .flat_map(|unit| applicable.iter().flat_map(|rule| rule.check(unit, &cx)))
         .filter_map(|mut finding| {
