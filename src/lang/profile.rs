@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Expr, Import};
+use crate::model::{Expr, Import, Lang};
 
 /// How a language writes comments and string literals, as far as the prefilter must tell
 /// them from code (see `crate::prefilter`).
@@ -102,6 +102,13 @@ pub trait Profile: Sync {
     /// The file that makes a folder the root of a module of its own (Go's `go.mod`): a
     /// module's files are those below its root, outside folders holding another.
     fn module_manifest(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The language of the query files whose named queries a method call may run, where
+    /// the code generated from them is not in the checkout (sqlc's `-- name: GetUser
+    /// :one`, generated as `Queries.GetUser` when the project builds).
+    fn named_queries_lang(&self) -> Option<Lang> {
         None
     }
 

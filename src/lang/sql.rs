@@ -44,10 +44,10 @@ pub fn lower(source: &str) -> Module {
             None => statements.extend(body),
         }
     }
-    let named_queries: Vec<(usize, &str)> = script
+    let named_queries: Vec<NamedQuery> = script
         .comments
         .iter()
-        .filter_map(|c| Some((c.span.start, query_name(&c.text)?)))
+        .filter_map(|c| named_query(c.span.start, &c.text))
         .collect();
     let mut units = script_units(source, statements, &named_queries);
     units.extend(functions);
@@ -76,19 +76,31 @@ pub fn lower(source: &str) -> Module {
     }
 }
 
-/// The query name of a sqlc annotation, `name: GetUser :one` → `GetUser`.
-fn query_name(comment: &str) -> Option<&str> {
-    let name = comment
-        .trim()
-        .strip_prefix("name:")?
-        .split_whitespace()
-        .next()?;
-    Some(name)
+/// A query of a file of named queries: where its annotation starts, its name, and whether
+/// the code generated for it returns the rows it reads.
+struct NamedQuery<'s> {
+    start: usize,
+    name: &'s str,
+    hands_back_rows: bool,
+}
+
+/// The named query a sqlc annotation starts, `name: GetUser :one`: one whose command is
+/// `:one` or `:many` hands back what it reads (`:exec` only an error, `:execrows` a count).
+fn named_query(start: usize, comment: &str) -> Option<NamedQuery<'_>> {
+    let mut words = comment.trim().strip_prefix("name:")?.split_whitespace();
+    let name = words.next()?;
+    let hands_back_rows = matches!(words.next(), Some(":one" | ":many"));
+    Some(NamedQuery {
+        start,
+        name,
+        hands_back_rows,
+    })
 }
 
 /// The script's statements as one unit, or, in a file of named queries, a unit per query
-/// (statements before the first name stay in the script unit).
-fn script_units(source: &str, statements: Vec<Stmt>, named: &[(usize, &str)]) -> Vec<Unit> {
+/// (statements before the first name stay in the script unit), which returns its last
+/// statement's rows when the code generated for it hands them back.
+fn script_units(source: &str, statements: Vec<Stmt>, named: &[NamedQuery]) -> Vec<Unit> {
     let unit = |name: &str, span: std::ops::Range<usize>, stmts: Vec<Stmt>| Unit {
         name: name.to_owned(),
         kind: UnitKind::Script,
@@ -102,18 +114,23 @@ fn script_units(source: &str, statements: Vec<Stmt>, named: &[(usize, &str)]) ->
     }
     let mut groups: Vec<Vec<Stmt>> = vec![Vec::new(); named.len() + 1];
     for stmt in statements {
-        let query = named.partition_point(|(start, _)| *start <= stmt.span.start);
+        let query = named.partition_point(|query| query.start <= stmt.span.start);
         groups[query].push(stmt);
     }
     let mut groups = groups.into_iter();
     let mut units = vec![unit(
         SCRIPT_UNIT,
-        0..named[0].0,
+        0..named[0].start,
         groups.next().unwrap_or_default(),
     )];
-    for (i, ((start, name), stmts)) in named.iter().zip(groups).enumerate() {
-        let end = named.get(i + 1).map_or(source.len(), |(next, _)| *next);
-        units.push(unit(name, *start..end, stmts));
+    for (i, (query, mut stmts)) in named.iter().zip(groups).enumerate() {
+        let end = named.get(i + 1).map_or(source.len(), |next| next.start);
+        if query.hands_back_rows
+            && let Some(last) = stmts.last_mut()
+        {
+            return_result(last);
+        }
+        units.push(unit(query.name, query.start..end, stmts));
     }
     units
 }
@@ -186,10 +203,7 @@ fn with_returns(
 ) -> Vec<Stmt> {
     for returned in returns {
         if let Some(stmt) = stmts.iter_mut().find(|stmt| stmt.span == *returned) {
-            stmt.kind = match std::mem::replace(&mut stmt.kind, StmtKind::Return(None)) {
-                StmtKind::Expr(expr) => StmtKind::Return(Some(expr)),
-                other => other,
-            };
+            return_result(stmt);
             continue;
         }
         let at = stmts.partition_point(|stmt| stmt.span.start < returned.start);
@@ -200,4 +214,12 @@ fn with_returns(
         stmts.insert(at, stmt);
     }
     stmts
+}
+
+/// A statement whose result is returned: the statement becomes the return of it.
+fn return_result(stmt: &mut Stmt) {
+    stmt.kind = match std::mem::replace(&mut stmt.kind, StmtKind::Return(None)) {
+        StmtKind::Expr(expr) => StmtKind::Return(Some(expr)),
+        other => other,
+    };
 }

@@ -42,8 +42,9 @@ pub struct Project<'k> {
     /// The files of each package folder read so far, by the names they write right before a
     /// `(` or `[` (those they define among them).
     packages: FrozenMap<PathBuf, Box<FolderNames>>,
-    /// The methods defined in each module read so far, by its root folder.
-    modules: FrozenMap<PathBuf, Box<FolderNames>>,
+    /// The methods defined in each module read so far, by its root folder and the language
+    /// of the files indexed.
+    modules: FrozenMap<(PathBuf, Lang), Box<FolderNames>>,
     go_modules: FrozenMap<PathBuf, Box<Option<(PathBuf, String)>>>,
     /// Whether a file's text passes a gate, by file and gate (see [`FileGate`]).
     gates: FrozenMap<(PathBuf, &'static str), Box<bool>>,
@@ -190,11 +191,12 @@ impl<'k> Project<'k> {
     ) -> Vec<&Path> {
         let profile = crate::lang::profile_of(lang);
         let root = normalize(root);
-        let module = match self.modules.get(&root) {
+        let key = (root, lang);
+        let module = match self.modules.get(&key) {
             Some(module) => module,
             None => {
-                let module = FolderNames::read_module(&root, lang, self.max_file_size);
-                self.modules.insert(root, Box::new(module))
+                let module = FolderNames::read_module(&key.0, lang, self.max_file_size);
+                self.modules.insert(key, Box::new(module))
             }
         };
         let Some(defining) = module.methods.get(method) else {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{FILE_RANGE, Project};
 use crate::flow::{FileFunctions, FileGate, Functions, units_calling};
-use crate::lang::profile::HomeFiles;
+use crate::lang::profile::{HomeFiles, Profile};
 use crate::model::{Expr, ExprKind, Import, Lang, Unit};
 
 /// One checked file, and the project around it when it has one (stdin and Markdown snippets
@@ -97,18 +97,46 @@ impl<'a> Scope<'a> {
                     .map(|package| project.method_files(&package, file, &home.function, lang))
                     .unwrap_or_default();
                 if definers.is_empty()
-                    && let Some(module) = module
+                    && let Some(module) = &module
                 {
-                    definers = project.module_method_files(&module, file, &home.function, lang);
+                    definers = project.module_method_files(module, file, &home.function, lang);
                 }
                 // With no types known, a method that two types define (two stores, a store
                 // and its cache, two implementations of one interface) is unknown.
-                let [only] = definers.as_slice() else {
-                    return None;
-                };
-                defined_in(only, true)
+                match definers.as_slice() {
+                    [only] => defined_in(only, true),
+                    [] => {
+                        let module = module.as_deref();
+                        self.named_query(project, file, profile, module, &home.function)
+                    }
+                    _ => None,
+                }
             }
         }
+    }
+}
+
+impl<'a> Scope<'a> {
+    /// The named query of the module's query files that a method call runs, where the code
+    /// generated for it is not in the checkout: the only one of the method's name.
+    fn named_query(
+        &self,
+        project: &'a Project<'a>,
+        file: &Path,
+        profile: &dyn Profile,
+        module: Option<&Path>,
+        method: &str,
+    ) -> Option<&'a Unit> {
+        let queries_lang = profile.named_queries_lang()?;
+        let files = project.module_method_files(module?, file, method, queries_lang);
+        let [only] = files.as_slice() else {
+            return None;
+        };
+        let reached = project.reach(only)?;
+        let name = Expr::new(0..0, ExprKind::Name(method.to_owned()));
+        (reached.lang == queries_lang)
+            .then(|| reached.functions.get(&reached.module.units, &name))
+            .flatten()
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::lang::profile::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
-use crate::model::{Expr, Import};
+use crate::model::{Expr, Import, Lang};
 
 pub struct Go;
 
@@ -61,6 +61,10 @@ impl Profile for Go {
     }
 
     /// The names of the lines `func (r *T) name(` and `func (r T[K]) name[`.
+    fn named_queries_lang(&self) -> Option<Lang> {
+        Some(Lang::Sql)
+    }
+
     fn method_names(&self, text: &[u8]) -> Vec<String> {
         let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         (text.split(|&b| b == b'\n'))

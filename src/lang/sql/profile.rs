@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::lang::profile::{CalleeHome, HomeFiles, Manifests, Profile};
-use crate::model::{Expr, ExprKind, Import};
+use crate::model::{Expr, ExprKind, Import, Lang};
 
 pub struct Sql;
 
@@ -27,6 +27,26 @@ impl Profile for Sql {
             files: HomeFiles::LastIn(file.parent()?.to_owned()),
             function: name.clone(),
         })
+    }
+
+    /// The named queries of a query file (`-- name: GetPaymentByKey :one`): each is run by
+    /// the method generated for it.
+    fn method_names(&self, text: &[u8]) -> Vec<String> {
+        (text.split(|&b| b == b'\n'))
+            .filter_map(|line| {
+                let rest = line.trim_ascii().strip_prefix(b"--")?.trim_ascii_start();
+                let rest = rest.strip_prefix(b"name:")?;
+                let name = rest
+                    .split(u8::is_ascii_whitespace)
+                    .find(|w| !w.is_empty())?;
+                Some(String::from_utf8_lossy(name).into_owned())
+            })
+            .collect()
+    }
+
+    /// A named query is run from any file of the module, in whatever language calls it.
+    fn may_define_for(&self, _file: &Path, other: &Path) -> bool {
+        Lang::from_path(other) == Some(Lang::Sql)
     }
 
     fn shares_package(&self, _file: &Path, other: &Path) -> bool {

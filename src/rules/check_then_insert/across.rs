@@ -418,10 +418,9 @@ fn hands_back(function: &Unit, site: &Site) -> bool {
 fn plain_inserts<'a>(function: &Unit, cx: &'a Context) -> Vec<(QuerySite<'a>, &'a Statement)> {
     let mut read_tables = Vec::new();
     let mut inserts = Vec::new();
+    // A SQL routine's or named query's own statements count as a driver call's do: they
+    // run at each call of it.
     for &query in cx.facts(function).queries() {
-        if query.call.is_none() {
-            continue;
-        }
         for stmt in query.statements() {
             if is_lookup(stmt) {
                 read_tables.push(&stmt.table);
