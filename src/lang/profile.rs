@@ -45,6 +45,9 @@ pub enum HomeFiles {
     Method {
         package: Option<PathBuf>,
         module: Option<PathBuf>,
+        /// Where to look when neither defines one: other modules the calling one depends
+        /// on (a Rust crate's path dependencies), as one place.
+        dependencies: Vec<PathBuf>,
     },
     /// The last file, in path order, of this folder's files that share a scope with the
     /// calling file: they run in that order, and a later definition replaces an earlier
@@ -63,6 +66,9 @@ pub trait Manifests {
     /// The folder of the nearest `package.json` at or above a folder: a JavaScript
     /// package's root.
     fn node_package_root(&self, dir: &Path) -> Option<PathBuf>;
+    /// The crates the Rust crate of a file depends on by path (a workspace's other crates):
+    /// each by the name its code writes (`payments_store`) and its `src` folder.
+    fn path_dependencies(&self, file: &Path) -> Vec<(String, PathBuf)>;
 }
 
 /// A language's words and facts.

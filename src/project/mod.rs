@@ -52,6 +52,8 @@ pub struct Project<'k> {
     /// The `src` folder of the crate around a folder, by folder: asked for every call of a
     /// Rust file whose callee a rule looks up.
     crate_sources: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
+    /// The path dependencies of the Rust crate around a folder, by folder.
+    path_dependencies: FrozenMap<PathBuf, Vec<(String, PathBuf)>>,
     /// The root of the JavaScript package around a folder, by folder.
     node_packages: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
 }
@@ -81,6 +83,7 @@ impl<'k> Project<'k> {
             go_modules: FrozenMap::new(),
             gates: FrozenMap::new(),
             crate_sources: FrozenMap::new(),
+            path_dependencies: FrozenMap::new(),
             node_packages: FrozenMap::new(),
         }
     }
@@ -295,6 +298,23 @@ fn moved(span: &Span, back: usize) -> Span {
 }
 
 impl Manifests for Project<'_> {
+    fn path_dependencies(&self, file: &Path) -> Vec<(String, PathBuf)> {
+        let Some(dir) = file.parent().map(normalize) else {
+            return Vec::new();
+        };
+        if let Some(known) = self.path_dependencies.get(&dir) {
+            return known.to_vec();
+        }
+        let found = (self.folder_above(&dir, "Cargo.toml"))
+            .map(|root| {
+                let workspace = root.join("..");
+                let workspace = self.up_to(&workspace, is_workspace_root);
+                rust_path_dependencies(&root, workspace.as_deref())
+            })
+            .unwrap_or_default();
+        self.path_dependencies.insert(dir, found).to_vec()
+    }
+
     fn go_module(&self, dir: &Path) -> Option<(PathBuf, String)> {
         let dir = normalize(dir);
         if let Some(known) = self.go_modules.get(&dir) {
@@ -365,6 +385,52 @@ impl Project<'_> {
             &(0..up).fold(dir.to_owned(), |path, _| path.join("..")),
         ))
     }
+}
+
+/// Whether `folder` holds the `Cargo.toml` of a workspace.
+fn is_workspace_root(folder: &Path) -> bool {
+    std::fs::read_to_string(folder.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|manifest| manifest.contains_key("workspace"))
+}
+
+/// The crates the crate at `root` depends on by path, each by the name its code writes and
+/// its `src` folder: a `path` of its own, or `workspace = true` and the path the workspace at
+/// `workspace` gives.
+fn rust_path_dependencies(root: &Path, workspace: Option<&Path>) -> Vec<(String, PathBuf)> {
+    let manifest = |folder: &Path| {
+        (std::fs::read_to_string(folder.join("Cargo.toml")).ok())
+            .and_then(|text| text.parse::<toml::Table>().ok())
+    };
+    let Some(own) = manifest(root) else {
+        return Vec::new();
+    };
+    let shared = workspace.and_then(|workspace| Some((workspace, manifest(workspace)?)));
+    let shared_path = |name: &str| {
+        let (folder, manifest) = shared.as_ref()?;
+        let dependency = manifest.get("workspace")?.get("dependencies")?.get(name)?;
+        Some(folder.join(dependency.get("path")?.as_str()?))
+    };
+    let Some(dependencies) = own.get("dependencies").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, PathBuf)> = (dependencies.iter())
+        .filter_map(|(name, dependency)| {
+            let folder = match dependency.get("path").and_then(toml::Value::as_str) {
+                Some(path) => root.join(path),
+                None if dependency.get("workspace").and_then(toml::Value::as_bool)
+                    == Some(true) =>
+                {
+                    shared_path(name)?
+                }
+                None => return None,
+            };
+            Some((name.replace('-', "_"), normalize(&folder.join("src"))))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// The module path a `go.mod` declares.

@@ -92,7 +92,11 @@ impl<'a> Scope<'a> {
             // map's, a client's) as the project's only one: with no types known, only a name
             // of two words or more (`FindPaymentByKey`, `insert_payment`) is looked up.
             HomeFiles::Method { .. } if !super::looked_up(&home.function) => None,
-            HomeFiles::Method { package, module } => {
+            HomeFiles::Method {
+                package,
+                module,
+                dependencies,
+            } => {
                 let mut definers = package
                     .map(|package| project.method_files(&package, file, &home.function, lang))
                     .unwrap_or_default();
@@ -100,6 +104,13 @@ impl<'a> Scope<'a> {
                     && let Some(module) = &module
                 {
                     definers = project.module_method_files(module, file, &home.function, lang);
+                }
+                if definers.is_empty() {
+                    definers = (dependencies.iter())
+                        .flat_map(|dependency| {
+                            project.module_method_files(dependency, file, &home.function, lang)
+                        })
+                        .collect();
                 }
                 // With no types known, a method that two types define (two stores, a store
                 // and its cache, two implementations of one interface) is unknown.

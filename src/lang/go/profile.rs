@@ -33,6 +33,7 @@ impl Profile for Go {
                 files: HomeFiles::Method {
                     package: Some(dir.to_owned()),
                     module: manifests.go_module(dir).map(|(root, _)| root),
+                    dependencies: Vec::new(),
                 },
                 function: method.to_owned(),
             });

@@ -10,7 +10,10 @@ pub struct Rust;
 impl Profile for Rust {
     /// A path into the crate: `crate::`, `super::`, a child module (`db::get`), or a name a
     /// `use` of one of these brought in; a method call (`self.repo.find_payment()`), the
-    /// crate's only method of that name. A path into another crate is not the project's.
+    /// crate's only method of that name. A path into a crate the crate depends on by path
+    /// (a workspace's `payments_store::find(…)`) goes into that crate's modules, and a
+    /// method no type of the crate defines may be one of those crates'. A path into any
+    /// other crate is not the project's.
     fn callee_home(
         &self,
         file: &Path,
@@ -22,10 +25,12 @@ impl Profile for Rust {
         let name = match &callee.kind {
             ExprKind::Name(name) => name,
             ExprKind::Field { name: method, .. } => {
+                let dependencies = manifests.path_dependencies(file);
                 return Some(CalleeHome {
                     files: HomeFiles::Method {
                         package: None,
                         module: Some(root),
+                        dependencies: dependencies.into_iter().map(|(_, src)| src).collect(),
                     },
                     function: method.clone(),
                 });
@@ -33,19 +38,40 @@ impl Profile for Rust {
             _ => return None,
         };
         let path: Vec<&str> = name.split('.').collect();
-        let here = module_path(&root, file)?;
-        let (function, module) = match path.as_slice() {
+        let imported = |local: &str| {
+            let import = imports.iter().find(|import| import.local == local)?;
+            Some(import.source.split("::").collect::<Vec<&str>>())
+        };
+        // A name, or a path's first segment, that a `use` brought in stands for the path the
+        // `use` wrote.
+        let (function, written): (&str, Vec<&str>) = match path.as_slice() {
             [only] => {
-                let import = imports.iter().find(|import| import.local == *only)?;
-                let full: Vec<&str> = import.source.split("::").collect();
+                let full = imported(only)?;
                 let (function, module) = full.split_last()?;
-                (*function, crate_module(&here, module, &[])?)
+                (*function, module.to_vec())
             }
-            [module @ .., function] => (*function, crate_module(&here, module, imports)?),
+            [first, rest @ .., function] => {
+                let mut module = imported(first).unwrap_or_else(|| vec![*first]);
+                module.extend(rest);
+                (*function, module)
+            }
             [] => return None,
         };
+        let dependency = (written.first())
+            .and_then(|first| {
+                let dependencies = manifests.path_dependencies(file);
+                dependencies.into_iter().find(|(name, _)| name == first)
+            })
+            .map(|(_, src)| src);
+        let (source_root, module) = match dependency {
+            Some(src) => (src, written[1..].iter().map(|s| s.to_string()).collect()),
+            None => (
+                root.clone(),
+                crate_module(&module_path(&root, file)?, &written)?,
+            ),
+        };
         Some(CalleeHome {
-            files: HomeFiles::FirstOf(module_files(&root, &module)),
+            files: HomeFiles::FirstOf(module_files(&source_root, &module)),
             function: function.to_owned(),
         })
     }
@@ -186,23 +212,17 @@ fn module_path(root: &Path, file: &Path) -> Option<Vec<String>> {
     Some(path)
 }
 
-/// The crate module a path written in module `here` names: from the crate root
-/// (`crate::`), a parent (`super::`), this module (`self::`), a module a `use` named, or a
-/// child module. A path into another crate names a child module whose file does not exist,
-/// and so reaches nothing.
-fn crate_module(here: &[String], path: &[&str], imports: &[Import]) -> Option<Vec<String>> {
+/// The crate module a path written in module `here` names (a `use` already followed): from
+/// the crate root (`crate::`), a parent (`super::`), this module (`self::`), or a child
+/// module. A path into another crate names a child module whose file does not exist, and
+/// so reaches nothing.
+fn crate_module(here: &[String], path: &[&str]) -> Option<Vec<String>> {
     let (first, rest) = path.split_first()?;
     let mut module: Vec<String> = match *first {
         "crate" => Vec::new(),
         "self" => here.to_vec(),
         "super" => here.split_last()?.1.to_vec(),
-        name => match imports.iter().find(|import| import.local == name) {
-            Some(import) => {
-                let full: Vec<&str> = import.source.split("::").collect();
-                crate_module(here, &full, &[])?
-            }
-            None => [here, &[name.to_owned()]].concat(),
-        },
+        name => [here, &[name.to_owned()]].concat(),
     };
     for segment in rest {
         match *segment {

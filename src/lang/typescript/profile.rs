@@ -31,6 +31,7 @@ impl Profile for TypeScript {
                 files: HomeFiles::Method {
                     package: None,
                     module: manifests.node_package_root(dir),
+                    dependencies: Vec::new(),
                 },
                 function: method.to_owned(),
             })
