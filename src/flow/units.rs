@@ -2,6 +2,7 @@
 //! function a callee names, and which of that function's parameters receives an argument.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::model::visit::{Visitor, walk_expr, walk_target};
 use crate::model::{Arity, Call, Expr, ExprKind, Scope, Target, Unit, UnitKind};
@@ -97,6 +98,10 @@ fn names(unit: &Unit, qualified: bool, name: &str) -> bool {
 #[derive(Default)]
 pub struct FileFunctions {
     by_name: HashMap<String, Vec<usize>>,
+    /// The functions of the file stored in each field by a struct literal of the file
+    /// (`Retrier{backoff: exponentialDelay}`), made the first time a call through a field
+    /// names no function of the file.
+    in_fields: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl FileFunctions {
@@ -108,7 +113,51 @@ impl FileFunctions {
                 .or_default()
                 .push(i);
         }
-        FileFunctions { by_name }
+        FileFunctions {
+            by_name,
+            in_fields: OnceLock::new(),
+        }
+    }
+
+    /// The function a call through a field runs (`r.backoff(i)`): the only function of the
+    /// file that a struct literal of the file stores in a field of that name.
+    fn stored_in_field<'a>(&self, units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
+        let ExprKind::Field { name: field, .. } = &callee.kind else {
+            return None;
+        };
+        let in_fields = self
+            .in_fields
+            .get_or_init(|| self.functions_in_fields(units));
+        match in_fields.get(field)?.as_slice() {
+            [only] => Some(&units[*only]),
+            _ => None,
+        }
+    }
+
+    fn functions_in_fields(&self, units: &[Unit]) -> HashMap<String, Vec<usize>> {
+        let mut in_fields: HashMap<String, Vec<usize>> = HashMap::new();
+        let exprs = units
+            .iter()
+            .flat_map(|unit| unit.body.exprs_in(Scope::DEEP));
+        for expr in exprs {
+            let ExprKind::Composite { fields, .. } = &expr.kind else {
+                continue;
+            };
+            for (field, value) in fields {
+                let (Some(field), ExprKind::Name(name)) = (field, &value.kind) else {
+                    continue;
+                };
+                let stored = (self.by_name.get(name.as_str()).into_iter().flatten())
+                    .filter(|&&i| names(&units[i], false, name));
+                for &i in stored {
+                    let functions = in_fields.entry(field.clone()).or_default();
+                    if !functions.contains(&i) {
+                        functions.push(i);
+                    }
+                }
+            }
+        }
+        in_fields
     }
 
     /// The only method named `name` among `units` (of whatever type), if exactly one type
@@ -121,13 +170,14 @@ impl FileFunctions {
         methods.next().is_none().then_some(only)
     }
 
-    /// [`same_file_unit`] among `units`, the units this index was made of.
+    /// [`same_file_unit`] among `units`, the units this index was made of; else, for a call
+    /// through a field, the function stored in it (see [`FileFunctions::stored_in_field`]).
     pub fn get<'a>(&self, units: &'a [Unit], callee: &Expr) -> Option<&'a Unit> {
         let (qualified, name) = callee_name(callee)?;
-        let candidates = self.by_name.get(name)?;
-        (candidates.iter())
+        let named = (self.by_name.get(name).into_iter().flatten())
             .map(|&i| &units[i])
-            .find(|u| names(u, qualified, name))
+            .find(|u| names(u, qualified, name));
+        named.or_else(|| self.stored_in_field(units, callee))
     }
 }
 
