@@ -160,11 +160,22 @@ fn check_code(
         ))
     });
     findings.dedup();
-    let mut feeds_callers: Vec<String> = (module.units.iter())
+    let feeding: Vec<&str> = (module.units.iter())
         .filter(|unit| !unit.name.is_empty())
         .filter(|unit| applicable.iter().any(|rule| rule.feeds_callers(unit, &cx)))
-        .map(|unit| own_name(&unit.name).to_owned())
+        .map(|unit| own_name(&unit.name))
         .collect();
+    let mut feeds_callers: Vec<String> = feeding.iter().map(|name| name.to_string()).collect();
+    // A function the file exports under another name (`export default`) is called by the
+    // name its importer gives it: the importer is known by the path it imports, which ends
+    // with the file's name (or its folder's, for an `index` file).
+    let renamed = |name: &&str| module.exports.iter().any(|export| export.local == *name);
+    if feeding.iter().any(renamed)
+        && let Some((_, path)) = around
+        && let Some(imported_as) = import_path_end(path)
+    {
+        feeds_callers.push(imported_as);
+    }
     feeds_callers.sort();
     feeds_callers.dedup();
     FileResult {
@@ -173,6 +184,17 @@ fn check_code(
         test_code: module.test_code,
         feeds_callers,
     }
+}
+
+/// The last segment of the path an importer writes to import `path` (`findDelivery` of
+/// `./repo/findDelivery`; the folder's name for an `index` file).
+fn import_path_end(path: &std::path::Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let end = match stem {
+        "index" => path.parent()?.file_name()?.to_str()?,
+        stem => stem,
+    };
+    Some(end.to_owned())
 }
 
 /// A function's own name, without its type (`Store.save`, `Store::save`).

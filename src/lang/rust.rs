@@ -41,6 +41,7 @@ pub fn lower(source: &str) -> Module {
         comments: scanned.comments,
         diagnostics,
         imports: lowered.imports,
+        exports: Vec::new(),
         test_code: lowered.test_code,
     }
 }

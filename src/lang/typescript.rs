@@ -79,7 +79,9 @@ pub fn lower(source: &str) -> Module {
     let root = tree.root_node();
     let mut module = Module::default();
     collect_comments_and_errors(root, source, &mut module);
-    module.imports = imports::imports(source, &statement_nodes(root));
+    let statements = statement_nodes(root);
+    module.imports = imports::imports(source, &statements);
+    module.exports = imports::exports(source, &statements);
     module.units = Lowerer::new(source).file(root);
     module
 }

@@ -23,7 +23,7 @@ pub mod visit;
 mod walks;
 
 pub use lang::{FileKind, Lang};
-pub use module::{Arity, Comment, Import, Module, NoteWeight, ParseNote, Unit, UnitKind};
+pub use module::{Arity, Comment, Export, Import, Module, NoteWeight, ParseNote, Unit, UnitKind};
 pub use role::{CallRole, KvOp, Outcome, Query, RetryCall, SqlText};
 pub use span::{Span, StrLit};
 pub use syntax::{

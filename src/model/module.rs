@@ -14,6 +14,9 @@ pub struct Module {
     pub diagnostics: Vec<ParseNote>,
     /// What the file imports, by the name it is known by in the file.
     pub imports: Vec<Import>,
+    /// The functions the file exports under another name than their own (`export default
+    /// saveDelivery`, `export { find as findDelivery }`).
+    pub exports: Vec<Export>,
     /// Code that only tests run, wherever the file is (a Rust `#[cfg(test)]` module or
     /// `#[test]` function): findings there are reported at the test-code levels.
     pub test_code: Vec<Span>,
@@ -28,6 +31,19 @@ pub struct Import {
     pub local: String,
     /// Where it comes from: an npm module, a Go import path, a Rust path.
     pub source: String,
+    /// The name the module exports it by, where the file imports one name of it under
+    /// another (`findDelivery` of `import { findDelivery as lookup }`, `default` of `import
+    /// lookup from "./find"`); `None` when the source says it all.
+    pub exported: Option<String>,
+}
+
+/// A name a file exports a function of its own by: `default` for `export default
+/// saveDelivery`, `findDelivery` for `export { find as findDelivery }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub exported: String,
+    /// The function's own name in the file.
+    pub local: String,
 }
 
 #[derive(Debug, Clone)]

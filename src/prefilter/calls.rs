@@ -30,13 +30,16 @@ impl CalledNames {
     }
 
     /// Whether `text` calls one of the names: the whole name, then `(` (or the `<`, `[` or
-    /// `::<` of type arguments).
+    /// `::<` of type arguments), or ends an import path with it (`from "./repo/find"`, for a
+    /// function imported under a name of the importer's own).
     pub fn called_in(&self, text: &[u8]) -> bool {
         self.searcher.find_overlapping_iter(text).any(|hit| {
             let end = hit.start() + self.lengths[hit.pattern().as_usize()];
             let before = hit.start().checked_sub(1).map(|i| text[i]);
-            !before.is_some_and(is_identifier_byte)
-                && matches!(text.get(end), Some(b'(' | b'<' | b'[' | b':'))
+            let called = matches!(text.get(end), Some(b'(' | b'<' | b'[' | b':'));
+            let imported =
+                before == Some(b'/') && matches!(text.get(end), Some(b'"' | b'\'' | b'.'));
+            (!before.is_some_and(is_identifier_byte) && called) || imported
         })
     }
 }
@@ -55,6 +58,9 @@ mod tests {
         assert!(!names.called_in(b"recorder(tx)"));
         assert!(!names.called_in(b"let record = 1;"));
         assert!(!names.called_in(b"rerecord(tx)"));
+        assert!(names.called_in(b"import lookup from \"./repo/markProcessed\";"));
+        assert!(names.called_in(b"import lookup from './markProcessed.js';"));
+        assert!(!names.called_in(b"import { x } from \"./markProcessedLater\";"));
         assert!(CalledNames::new(&[]).is_none());
     }
 }

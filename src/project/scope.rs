@@ -57,13 +57,17 @@ impl<'a> Scope<'a> {
     ) -> Option<&'a Unit> {
         let profile = crate::lang::profile_of(lang);
         let home = profile.callee_home(file, callee, imports, project)?;
-        let function = Expr::new(0..0, ExprKind::Name(home.function.clone()));
         let defined_in = |path: &Path, method: bool| {
             if gate.is_some_and(|gate| !project.passes(path, gate)) {
                 return None;
             }
             let reached = project.reach(path)?;
             let units = &reached.module.units;
+            // A function the file exports by another name is found by its own.
+            let own = (reached.module.exports.iter())
+                .find(|export| export.exported == home.function)
+                .map_or(&home.function, |export| &export.local);
+            let function = Expr::new(0..0, ExprKind::Name(own.clone()));
             (reached.lang == lang)
                 .then(|| match method {
                     true => reached.functions.only_method(units, &home.function),

@@ -34,6 +34,7 @@ pub(super) fn imports(source: &str, root: Node) -> Vec<Import> {
             Some(Import {
                 local,
                 source: path.to_owned(),
+                exported: None,
             })
         })
         .collect()

@@ -1464,16 +1464,19 @@ fn use_tree(tree: &syn::UseTree, prefix: String, out: &mut Vec<Import>) {
                 out.push(Import {
                     local: last.to_owned(),
                     source: prefix.clone(),
+                    exported: None,
                 });
             }
         }
         syn::UseTree::Name(name) => out.push(Import {
             local: ident_name(&name.ident),
             source: join(&name.ident),
+            exported: None,
         }),
         syn::UseTree::Rename(rename) => out.push(Import {
             local: ident_name(&rename.rename),
             source: join(&rename.ident),
+            exported: None,
         }),
         syn::UseTree::Group(group) => {
             for item in &group.items {

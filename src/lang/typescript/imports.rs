@@ -1,10 +1,11 @@
-//! The names a TypeScript or JavaScript file imports: ES `import` statements and
-//! `require("m")` bound to a name or destructured.
+//! The names a TypeScript or JavaScript file imports (ES `import` statements and
+//! `require("m")` bound to a name or destructured) and the other names it exports its
+//! functions by.
 
 use tree_sitter::Node;
 
 use crate::lang::treesitter::{named_children, text};
-use crate::model::Import;
+use crate::model::{Export, Import};
 
 /// The imports among `statements`, the top-level statement nodes of a file.
 pub fn imports(source: &str, statements: &[Node]) -> Vec<Import> {
@@ -30,10 +31,12 @@ fn es_import(source: &str, node: Node, out: &mut Vec<Import>) {
     else {
         return;
     };
-    let mut bind = |local: Node| {
+    let mut bind = |local: Node, exported: Option<&str>| {
+        let local = text(source, local);
         out.push(Import {
-            local: text(source, local).to_owned(),
+            local: local.to_owned(),
             source: from.to_owned(),
+            exported: exported.filter(|name| *name != local).map(str::to_owned),
         })
     };
     for clause in named_children(node)
@@ -42,20 +45,67 @@ fn es_import(source: &str, node: Node, out: &mut Vec<Import>) {
     {
         for part in named_children(clause) {
             match part.kind() {
-                "identifier" => bind(part),
-                "namespace_import" => named_children(part).into_iter().for_each(&mut bind),
+                "identifier" => bind(part, Some("default")),
+                "namespace_import" => {
+                    for local in named_children(part) {
+                        bind(local, None);
+                    }
+                }
                 "named_imports" => {
                     for specifier in named_children(part) {
-                        let local = specifier
-                            .child_by_field_name("alias")
-                            .or_else(|| specifier.child_by_field_name("name"));
-                        local.into_iter().for_each(&mut bind);
+                        let name = specifier.child_by_field_name("name");
+                        let local = specifier.child_by_field_name("alias").or(name);
+                        if let Some(local) = local {
+                            bind(local, name.map(|name| text(source, name)));
+                        }
                     }
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// The functions the file exports under another name than their own: `export default f`,
+/// `export default function f() {}`, `export { f as g }`.
+pub fn exports(source: &str, statements: &[Node]) -> Vec<Export> {
+    let mut out = Vec::new();
+    for node in statements
+        .iter()
+        .filter(|node| node.kind() == "export_statement")
+    {
+        let is_default = (0..node.child_count())
+            .filter_map(|i| node.child(i))
+            .any(|child| child.kind() == "default");
+        let named = |field| node.child_by_field_name(field);
+        let default_local = match (named("declaration"), named("value")) {
+            (Some(declaration), _) => declaration.child_by_field_name("name"),
+            (None, Some(value)) => Some(value).filter(|value| value.kind() == "identifier"),
+            (None, None) => None,
+        };
+        if is_default && let Some(local) = default_local {
+            out.push(Export {
+                exported: "default".to_owned(),
+                local: text(source, local).to_owned(),
+            });
+        }
+        let clauses = named_children(*node)
+            .into_iter()
+            .filter(|child| child.kind() == "export_clause");
+        for specifier in clauses.flat_map(named_children) {
+            let (Some(name), Some(alias)) = (
+                specifier.child_by_field_name("name"),
+                specifier.child_by_field_name("alias"),
+            ) else {
+                continue;
+            };
+            out.push(Export {
+                exported: text(source, alias).to_owned(),
+                local: text(source, name).to_owned(),
+            });
+        }
+    }
+    out
 }
 
 /// `const x = require("m")`, `const { a, b: c } = require("m")`.
@@ -93,6 +143,7 @@ fn required(source: &str, declarator: Node, out: &mut Vec<Import>) {
     out.extend(locals.into_iter().map(|local| Import {
         local: text(source, local).to_owned(),
         source: from.clone(),
+        exported: None,
     }));
 }
 

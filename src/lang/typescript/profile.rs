@@ -12,8 +12,9 @@ pub struct TypeScript;
 const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 
 impl Profile for TypeScript {
-    /// A name imported from a relative path (`import { save } from "./store"`, or
-    /// `store.save` after `import * as store from "../store"`) is a function of that file;
+    /// A name imported from a relative path (`import { save } from "./store"`, the default
+    /// export of `import save from "./save"`, or `store.save` after `import * as store from
+    /// "../store"`) is a function of that file;
     /// a method called on a value (`this.repo.findPayment`), the package's only method of
     /// that name. Packages from `node_modules` are not the project's.
     fn callee_home(
@@ -37,9 +38,9 @@ impl Profile for TypeScript {
             })
         };
         let (local, function) = match callee.split_once('.') {
-            None => (callee.as_str(), callee.as_str()),
+            None => (callee.as_str(), None),
             Some((_, function)) if function.contains('.') => return method(),
-            Some(split) => split,
+            Some((local, function)) => (local, Some(function)),
         };
         let Some(import) = imports.iter().find(|import| import.local == local) else {
             return method();
@@ -47,6 +48,9 @@ impl Profile for TypeScript {
         if !(import.source.starts_with("./") || import.source.starts_with("../")) {
             return None;
         }
+        // A name imported under another (`import lookup from`, `{ find as lookup }`) is the
+        // function the module exports by that other name.
+        let function = function.or(import.exported.as_deref()).unwrap_or(local);
         Some(CalleeHome {
             files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
             function: function.to_owned(),
