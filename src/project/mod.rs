@@ -170,16 +170,7 @@ impl<'k> Project<'k> {
     ///
     /// [`Profile::method_names`]: crate::lang::profile::Profile::method_names
     fn method_files(&self, dir: &Path, file: &Path, method: &str, lang: Lang) -> Vec<&Path> {
-        let profile = crate::lang::profile_of(lang);
-        let folder = self.folder(dir);
-        let Some(defining) = folder.methods.get(method) else {
-            return Vec::new();
-        };
-        let file = normalize(file);
-        (defining.iter())
-            .map(|&i| folder.files[i].as_path())
-            .filter(|other| *other != file && profile.may_define_for(&file, other))
-            .collect()
+        self.folder(dir).defining(method, file, lang)
     }
 
     /// The files of the module whose root is `root` that may define what `file` calls and
@@ -192,9 +183,7 @@ impl<'k> Project<'k> {
         method: &str,
         lang: Lang,
     ) -> Vec<&Path> {
-        let profile = crate::lang::profile_of(lang);
-        let root = normalize(root);
-        let key = (root, lang);
+        let key = (normalize(root), lang);
         let module = match self.modules.get(&key) {
             Some(module) => module,
             None => {
@@ -202,14 +191,7 @@ impl<'k> Project<'k> {
                 self.modules.insert(key, Box::new(module))
             }
         };
-        let Some(defining) = module.methods.get(method) else {
-            return Vec::new();
-        };
-        let file = normalize(file);
-        (defining.iter())
-            .map(|&i| module.files[i].as_path())
-            .filter(|other| *other != file && profile.may_define_for(&file, other))
-            .collect()
+        module.defining(method, file, lang)
     }
 
     /// The files of folder `dir` that may call a function of `file` named `function` (the
@@ -494,6 +476,20 @@ impl FolderNames {
 }
 
 impl FolderNames {
+    /// The files indexed here, other than `file`, that define a method named `method` and
+    /// may be what `file` calls, as `lang`'s profile says, in path order.
+    fn defining(&self, method: &str, file: &Path, lang: Lang) -> Vec<&Path> {
+        let Some(defining) = self.methods.get(method) else {
+            return Vec::new();
+        };
+        let profile = crate::lang::profile_of(lang);
+        let file = normalize(file);
+        (defining.iter())
+            .map(|&i| self.files[i].as_path())
+            .filter(|other| *other != file && profile.may_define_for(&file, other))
+            .collect()
+    }
+
     /// The methods of the files of `lang` below `root`, a module's root: outside hidden and
     /// `_` folders, `vendor`, `testdata`, `node_modules`, built `dist`, and folders that are
     /// the root of a module of their own. Only the methods are indexed: names before a `(`

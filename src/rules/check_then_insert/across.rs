@@ -61,6 +61,23 @@ impl<'a> Step<'a> {
     }
 }
 
+/// An insert that may race a read: the statement, the query that runs it, where the unit
+/// makes it happen, and what the report says of it.
+struct Insertion<'q, 'a> {
+    query: &'q QuerySite<'a>,
+    stmt: &'a Statement,
+    /// Where the unit runs it: its own statement, or its call to the function that does.
+    at: usize,
+    /// What the finding points at: the statement, or the call.
+    primary: Span,
+    /// The "nothing found" test that leads to it, if one does.
+    test: Option<Span>,
+    /// The call to the function that inserts, when the unit does not insert itself.
+    through: Option<Site<'a>>,
+    /// Whether the function that inserts handles a unique violation itself.
+    handled: bool,
+}
+
 /// The races in which the read, the insert or both are made by functions `unit` calls: the
 /// pairs of its own statements are [`super::sql_races`]'s. `reported` holds the inserts (or
 /// the calls to them) reported already.
@@ -76,6 +93,33 @@ pub(super) fn races_through_calls(
     let last_effect = last_once_only_effect(unit, cx);
     let protection = OnceCell::new();
     let mut findings = Vec::new();
+    // Reports the race of `read` with `insert` unless the unit closes it (a lock, an
+    // isolation level, a unique violation handled where it inserts) or it was reported.
+    let mut settle = |read: &Step, keys: &[&str], table: &str, insert: Insertion| {
+        let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
+        let closed = insert.handled
+            || protection.covers(
+                sequence,
+                (read.position, read.call.expr.span.start),
+                (insert.at, table),
+                unit,
+                cx,
+            );
+        if closed || !reported.insert(insert.primary) {
+            return;
+        }
+        let race = Race {
+            read_q: &read.query,
+            select: read.stmt,
+            write_q: insert.query,
+            insert: insert.stmt,
+            keys,
+            test: insert.test,
+            read_through: read.through(),
+            write_through: insert.through,
+        };
+        findings.push(race.report(unit, cx));
+    };
     for read in &reads {
         let keys = read.stmt.lookup_keys();
         let Some(table) = read.stmt.table.as_deref() else {
@@ -86,30 +130,17 @@ pub(super) fn races_through_calls(
         if !names_dedup(read.stmt, &keys, cx) && !effect_after {
             continue;
         }
-        if let Some((write_q, insert)) = statement_inserting_after(read, table, &keys, sequence) {
-            let primary = write_q.file_span(&insert.keyword_span);
-            let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
-            let closed = protection.covers(
-                sequence,
-                (read.position, read.call.expr.span.start),
-                (write_q.span.start, table),
-                unit,
-                cx,
-            );
-            if !reported.contains(&primary) && !closed {
-                reported.insert(primary);
-                let race = Race {
-                    read_q: &read.query,
-                    select: read.stmt,
-                    write_q,
-                    insert,
-                    keys: &keys,
-                    test: None,
-                    read_through: read.through(),
-                    write_through: None,
-                };
-                findings.push(race.report(unit, cx));
-            }
+        if let Some((query, stmt)) = statement_inserting_after(read, table, &keys, sequence) {
+            let insert = Insertion {
+                query,
+                stmt,
+                at: query.span.start,
+                primary: query.file_span(&stmt.keyword_span),
+                test: None,
+                through: None,
+                handled: false,
+            };
+            settle(read, &keys, table, insert);
             continue;
         }
         let mut later = (writes.iter())
@@ -123,40 +154,24 @@ pub(super) fn races_through_calls(
             continue;
         }
         let reach = reach_of(unit, &read.call, cx);
-        for write in later {
-            let Some(test) = on_absent_path(&reach, &write.call) else {
-                continue;
-            };
-            let primary = match write.function {
-                Some(_) => write.call.expr.span.clone(),
-                None => write.query.file_span(&write.stmt.keyword_span),
-            };
-            let protection = protection.get_or_init(|| Protection::new(unit, sequence, cx));
-            let closed = protection.covers(
-                sequence,
-                (read.position, read.call.expr.span.start),
-                (write.call.expr.span.start, table),
-                unit,
-                cx,
-            ) || write
-                .function
-                .is_some_and(|function| handled_in(function, write.query.span.start, table, cx));
-            if reported.contains(&primary) || closed {
-                break;
-            }
-            reported.insert(primary);
-            let race = Race {
-                read_q: &read.query,
-                select: read.stmt,
-                write_q: &write.query,
-                insert: write.stmt,
-                keys: &keys,
+        // The first insert on the "not found" path is the one reported, or closed.
+        let first = later.find_map(|write| Some((write, on_absent_path(&reach, &write.call)?)));
+        if let Some((write, test)) = first {
+            let insert = Insertion {
+                query: &write.query,
+                stmt: write.stmt,
+                at: write.call.expr.span.start,
+                primary: match write.function {
+                    Some(_) => write.call.expr.span.clone(),
+                    None => write.query.file_span(&write.stmt.keyword_span),
+                },
                 test,
-                read_through: read.through(),
-                write_through: write.through(),
+                through: write.through(),
+                handled: (write.function).is_some_and(|function| {
+                    handled_in(function, write.query.span.start, table, cx)
+                }),
             };
-            findings.push(race.report(unit, cx));
-            break;
+            settle(read, &keys, table, insert);
         }
     }
     findings
