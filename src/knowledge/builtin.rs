@@ -31,6 +31,7 @@ pub(super) const FILES: &[(&str, &str)] = &[
     ("randomness.toml", include_str!("data/randomness.toml")),
     ("sql-drivers.toml", include_str!("data/sql-drivers.toml")),
     ("read-results.toml", include_str!("data/read-results.toml")),
+    ("orms.toml", include_str!("data/orms.toml")),
     ("key-value.toml", include_str!("data/key-value.toml")),
     ("numbers.toml", include_str!("data/numbers.toml")),
     ("http-status.toml", include_str!("data/http-status.toml")),
@@ -73,7 +74,9 @@ mod tests {
     use std::fmt::Debug;
 
     use super::*;
-    use crate::knowledge::{ArgTest, CallPattern, CallShape, Mark, RetryApi, RetryRole};
+    use crate::knowledge::{
+        ArgTest, CallPattern, CallShape, Mark, Orm, RetryApi, RetryRole, TableSource,
+    };
 
     #[test]
     fn every_data_file_is_read() {
@@ -199,6 +202,8 @@ retries-all-by-default = true
             side_effect_look_alikes,
             database_call_words,
             conflict_hints,
+            orms,
+            orm_step_names: _,
         } = knowledge;
         let mut p = Problems::default();
         for (table, patterns) in [
@@ -249,6 +254,7 @@ retries-all-by-default = true
         let methods: Vec<String> = status_classes.iter().map(|c| c.method.clone()).collect();
         p.words("status_classes", &methods, "a name", is_name);
         retry_problems(&mut p, retries);
+        orm_problems(&mut p, orms);
 
         // Looked for in the lower-case words of a name, or in text squashed to its
         // lower-case letters and digits.
@@ -297,6 +303,31 @@ retries-all-by-default = true
             p.words(table, words, "a name", is_name);
         }
         p.0
+    }
+
+    fn orm_problems(p: &mut Problems, orms: &[Orm]) {
+        for orm in orms {
+            let library = &orm.library;
+            p.check(!library.is_empty() && !orm.atomic_insert.is_empty(), || {
+                format!("orms: `{library}` has no name or no atomic-insert")
+            });
+            for op in &orm.ops {
+                let steps = op.steps.join(", ");
+                p.check(
+                    !op.steps.is_empty() && op.steps.iter().all(|s| is_name(s)),
+                    || {
+                        format!(
+                            "orms: `{library}` has an op with steps that name no call: [{steps}]"
+                        )
+                    },
+                );
+                if let TableSource::ArgOf(step) = &op.table {
+                    p.check(op.steps.contains(step), || {
+                        format!("orms: `{library}`'s op [{steps}] takes its table from `{step}`, not one of its steps")
+                    });
+                }
+            }
+        }
     }
 
     fn retry_problems(p: &mut Problems, retries: &[RetryApi]) {

@@ -18,7 +18,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::schema::pat;
 use super::{
-    CallPattern, CallShape, Knowledge, KvApi, KvCommandApi, QueryApi, RetryApi, RetryFacts,
+    CallPattern, CallShape, Knowledge, KvApi, KvCommandApi, Orm, QueryApi, RetryApi, RetryFacts,
     SleepApi, StatusClass, StatusName,
 };
 use crate::model::{KvOp, Lang, Outcome};
@@ -66,6 +66,7 @@ pub struct KnowledgeData {
     pub side_effect_look_alikes: Vec<String>,
     pub database_call_words: Vec<String>,
     pub conflict_hints: Vec<String>,
+    pub orms: Vec<Orm>,
 }
 
 /// `[knowledge]` in idemlint.toml: the project's own functions and names, added to the
@@ -255,6 +256,7 @@ impl Knowledge {
             side_effect_look_alikes,
             database_call_words,
             conflict_hints,
+            orms,
         } = data;
         project.extend(self);
         self.sleep_wrappers.extend(patterns(&sleep_wrappers));
@@ -332,6 +334,18 @@ impl Knowledge {
         self.side_effect_look_alikes.extend(side_effect_look_alikes);
         self.database_call_words.extend(database_call_words);
         self.conflict_hints.extend(conflict_hints);
+        for orm in &orms {
+            let steps = (orm.ops.iter().flat_map(|op| &op.steps))
+                .chain(&orm.filters)
+                .chain(&orm.values)
+                .chain(&orm.do_nothing)
+                .chain(&orm.do_update)
+                .chain(&orm.returning)
+                .chain(&orm.optional)
+                .chain(&orm.locking);
+            self.orm_step_names.extend(steps.cloned());
+        }
+        self.orms.extend(orms);
     }
 }
 
@@ -455,7 +469,7 @@ where
 }
 
 /// A language whose libraries the table knows (SQL code calls none), by its name.
-fn lang<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
+pub(super) fn lang<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
     named(
         deserializer,
         "language",
@@ -481,6 +495,12 @@ fn outcome<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Outcome, D::Err
             ("rows", Outcome::Rows),
         ],
     )
+}
+
+pub(super) fn some_outcome<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Outcome>, D::Error> {
+    outcome(deserializer).map(Some)
 }
 
 fn kv_op<'de, D: Deserializer<'de>>(deserializer: D) -> Result<KvOp, D::Error> {

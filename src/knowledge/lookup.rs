@@ -6,9 +6,11 @@
 
 use super::names::{contains_any, ends_with_any, is_inflection, squashed_contains_any, words};
 use super::{
-    CallPattern, Knowledge, KvApi, KvCommandApi, QueryApi, RetryApi, RetryFacts, RetryRole,
-    SleepApi,
+    CallPattern, Knowledge, KvApi, KvCommandApi, Orm, OrmOp, OrmOpKind, QueryApi, RetryApi,
+    RetryFacts, RetryRole, SleepApi, TableSource,
 };
+use memchr::memmem;
+
 use crate::model::{KvOp, Lang, RetryCall};
 
 impl CallPattern {
@@ -29,6 +31,38 @@ impl CallPattern {
     }
 }
 
+impl Orm {
+    /// Whether a file's text holds one of the library's markers, if it has any.
+    fn marked_in(&self, text: &[u8]) -> bool {
+        self.markers.is_empty()
+            || (self.markers.iter()).any(|marker| memmem::find(text, marker.as_bytes()).is_some())
+    }
+}
+
+impl OrmOp {
+    /// The step that tells the op best in a file's text, and the text that follows its
+    /// name at once where the op calls it, if the op's call is told by that. An op given
+    /// its model is called with the model's address (`First(&payment)`); any other is told
+    /// by its longest step (the most telling of its names, `findUnique`, `filter`).
+    pub fn telling_call(&self) -> Option<(&str, Option<&'static str>)> {
+        if self.table == TableSource::ModelArg {
+            return Some((self.steps.first()?, Some("(&")));
+        }
+        let steps = self.steps.iter().map(String::as_str);
+        let longest = steps.reduce(|longest, step| {
+            if step.len() > longest.len() {
+                step
+            } else {
+                longest
+            }
+        });
+        Some((longest?, None))
+    }
+}
+
+/// What follows a function's name where it is called: its arguments, or a turbofish.
+const CALL_OPENINGS: &[&str] = &["(", "::<"];
+
 impl Knowledge {
     pub fn sleep(&self, lang: Lang, dotted: &str) -> Option<&SleepApi> {
         self.sleeps.iter().find(|s| s.call.matches(lang, dotted))
@@ -45,6 +79,77 @@ impl Knowledge {
 
     pub fn is_sleep_wrapper(&self, lang: Lang, dotted: &str) -> bool {
         self.sleep_wrappers.iter().any(|p| p.matches(lang, dotted))
+    }
+
+    /// Whether a method or function of this name can be a step of an ORM's chain (see
+    /// `crate::analysis::orm`): named like one, or like a setter of one of the language's.
+    pub fn is_orm_step(&self, lang: Lang, name: &str) -> bool {
+        self.orm_step_names.contains(name)
+            || self.orms.iter().any(|orm| {
+                orm.lang == lang
+                    && orm.setter_prefix.as_deref().is_some_and(|prefix| {
+                        name.strip_prefix(prefix)
+                            .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+                    })
+            })
+    }
+
+    /// Whether a file's text, of `lang`, may hold an ORM's read or insert: it names every step of one
+    /// as a call (`findUnique(`; `insert(` and `values(`; `First(&`, see
+    /// [`OrmOp::telling_call`]).
+    pub fn may_hold_orm_queries(&self, text: &[u8], lang: Lang) -> bool {
+        let orms = (self.orms.iter()).filter(|orm| orm.lang == lang && orm.marked_in(text));
+        let mut ops = orms.flat_map(|orm| &orm.ops);
+        ops.any(|op| {
+            let Some((telling, opening)) = op.telling_call() else {
+                return false;
+            };
+            names_call(text, telling, opening.as_slice())
+                && (op.steps.iter()).all(|step| names_call(text, step, CALL_OPENINGS))
+        })
+    }
+
+    /// The words a file must hold, in any case, to name a dedup record (see
+    /// [`Knowledge::names_dedup_record`]): the dedup hints, with and without their `_`
+    /// (`event_id` is `eventId` in a model).
+    pub fn dedup_record_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = (self.dedup_name_hints.iter())
+            .flat_map(|hint| [hint.clone(), hint.replace('_', "")])
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether a file's text, in any case, holds one of [`Knowledge::dedup_record_words`].
+    pub fn may_name_dedup_record(&self, text: &[u8]) -> bool {
+        let lower = text.to_ascii_lowercase();
+        (self.dedup_record_words().iter())
+            .any(|word| memmem::find(&lower, word.as_bytes()).is_some())
+    }
+
+    /// Whether a file's text, of `lang`, may hold an ORM's insert that skips duplicates: it
+    /// names an
+    /// insert's call, and one of the steps or flags that skip them as a call or a field
+    /// (`.onConflictDoNothing(`, `skipDuplicates:`).
+    pub fn may_hold_orm_inserts_skipping_duplicates(&self, text: &[u8], lang: Lang) -> bool {
+        let orms = (self.orms.iter()).filter(|orm| orm.lang == lang && orm.marked_in(text));
+        orms.into_iter().any(|orm| {
+            let skips = (orm.do_nothing.iter()).any(|word| names_call(text, word, &["(", ":"]));
+            skips
+                && (orm.ops.iter())
+                    .filter(|op| op.kind == OrmOpKind::Insert)
+                    .filter_map(OrmOp::telling_call)
+                    .any(|(step, opening)| names_call(text, step, opening.as_slice()))
+        })
+    }
+
+    /// How to make an insert of an ORM atomic, in its terms.
+    pub fn orm_atomic_insert(&self, library: &str) -> Option<&str> {
+        self.orms
+            .iter()
+            .find(|orm| orm.library == library)
+            .map(|orm| orm.atomic_insert.as_str())
     }
 
     pub fn is_random(&self, lang: Lang, dotted: &str) -> bool {
@@ -309,20 +414,25 @@ impl Knowledge {
             .is_some_and(|first| self.start_up_words.iter().any(|w| w == first))
     }
 
+    /// Whether a name, written in any case style (`eventId`, `processed_events`,
+    /// `deduplicationKey`), holds a dedup hint: it names a record of handled requests or
+    /// events.
+    pub fn names_dedup_record(&self, name: &str) -> bool {
+        let squashed = |s: &str| -> String {
+            (s.chars())
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let name = squashed(name);
+        (self.dedup_name_hints.iter()).any(|hint| name.contains(&squashed(hint)))
+    }
+
     /// Whether a name, written in any case style (`messageId`, `message_id`,
     /// `SentNotifications`), says it records or claims something that must happen once:
     /// a dedup hint inside it, or a dedup word (or its inflection) among its words.
     pub fn names_once_only(&self, name: &str) -> bool {
-        let joined: String = name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let hinted = self.dedup_name_hints.iter().any(|hint| {
-            let hint: String = hint.chars().filter(|c| *c != '_').collect();
-            joined.contains(&hint)
-        });
-        hinted
+        self.names_dedup_record(name)
             || words(name).iter().any(|word| {
                 self.dedup_words
                     .iter()
@@ -348,6 +458,25 @@ impl Knowledge {
     pub fn is_retry_predicate(&self, name: &str) -> bool {
         contains_any(name, &self.retry_predicate_hints)
     }
+}
+
+/// Whether `text` names `function`, not inside a longer name, followed by one of
+/// `openings` (none: by [`CALL_OPENINGS`]).
+fn names_call(text: &[u8], function: &str, openings: &[&str]) -> bool {
+    let openings = if openings.is_empty() {
+        CALL_OPENINGS
+    } else {
+        openings
+    };
+    let name = function.as_bytes();
+    memmem::find_iter(text, name).any(|at| {
+        let before = at.checked_sub(1).map(|i| text[i]);
+        let after = &text[at + name.len()..];
+        !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && openings
+                .iter()
+                .any(|open| after.starts_with(open.as_bytes()))
+    })
 }
 
 #[cfg(test)]
@@ -471,5 +600,44 @@ mod tests {
         assert!(k.is_unique_violation("23505"));
         assert!(k.is_unique_violation("duplicate key value violates unique constraint"));
         assert!(!k.is_unique_violation("23503"));
+    }
+
+    #[test]
+    fn orm_queries_are_told_by_their_calls_in_their_language() {
+        let k = Knowledge::builtin();
+        let gorm = b"err := r.db.Where(\"event_id = ?\", id).First(&event).Error";
+        assert!(k.may_hold_orm_queries(gorm, Lang::Go));
+        // GORM is given the model's address: `list.First(n)` is no read of it.
+        assert!(!k.may_hold_orm_queries(b"head := list.First(n)", Lang::Go));
+        // A TypeScript ORM's call in a Go file is no ORM's.
+        assert!(!k.may_hold_orm_queries(b"x.findUnique({ where })", Lang::Go));
+        assert!(k.may_hold_orm_queries(b"x.findUnique({ where })", Lang::TypeScript));
+        // diesel's methods are called with its traits imported.
+        let diesel = b"events.filter(key.eq(k)).first::<Event>(conn)";
+        assert!(!k.may_hold_orm_queries(diesel, Lang::Rust));
+        let imported = [b"use diesel::prelude::*;\n".as_slice(), diesel].concat();
+        assert!(k.may_hold_orm_queries(&imported, Lang::Rust));
+    }
+
+    #[test]
+    fn orm_inserts_skip_duplicates_by_a_call_or_a_field() {
+        let k = Knowledge::builtin();
+        let prisma = b"await prisma.event.createMany({ data, skipDuplicates: true })";
+        assert!(k.may_hold_orm_inserts_skipping_duplicates(prisma, Lang::TypeScript));
+        let comment = b"// skipDuplicates is not set\nawait prisma.event.createMany({ data })";
+        assert!(!k.may_hold_orm_inserts_skipping_duplicates(comment, Lang::TypeScript));
+    }
+
+    #[test]
+    fn dedup_records_are_named_in_any_case_style() {
+        let k = Knowledge::builtin();
+        assert!(k.names_dedup_record("eventId"));
+        assert!(k.names_dedup_record("deduplicationKey"));
+        assert!(k.names_dedup_record("processed_events"));
+        // A payment is what a dedup record guards, not the record.
+        assert!(!k.names_dedup_record("payment"));
+        assert!(k.names_once_only("payment"));
+        assert!(k.may_name_dedup_record(b"where: { EventId: id }"));
+        assert!(!k.may_name_dedup_record(b"where: { orderId: id }"));
     }
 }

@@ -23,6 +23,7 @@ pub use builtin::DIVERGING_CALLS;
 pub use data::KnowledgeExtension;
 pub use names::{is_inflection, words};
 pub use schema::{
-    ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, QueryApi,
-    RetryApi, RetryFacts, RetryRole, SleepApi, StatusClass, StatusName,
+    ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, Orm, OrmOp,
+    OrmOpKind, QueryApi, RetryApi, RetryFacts, RetryRole, SleepApi, StatusClass, StatusName,
+    TableSource,
 };

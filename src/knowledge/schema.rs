@@ -214,6 +214,120 @@ pub struct RetryApi {
     pub facts: RetryFacts,
 }
 
+/// An ORM or query builder (Prisma, GORM, diesel…): the call chains that read rows by key
+/// or insert them, and where in a chain the table, the key test and the written columns
+/// stand. A data file writes one `[[orms]]` table per library; a missing list is empty.
+/// "Steps" are the method calls of a chain (`db.insert(t).values(v)` has `insert` and
+/// `values`), and a "field" a key of an object or struct literal among their arguments.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Orm {
+    /// The library's name as users know it.
+    pub library: String,
+    #[serde(deserialize_with = "super::data::lang")]
+    pub lang: Lang,
+    /// What a chain does, by the steps it has; the first that fits is taken.
+    pub ops: Vec<OrmOp>,
+    /// Names one of which every file that runs the library's chains holds, when there are
+    /// such: Rust calls a trait's methods only with the trait imported (`use
+    /// diesel::prelude::*`). The prefilter and the gates of other files ask for them.
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// Steps, or fields of an argument, that hold the key test (`.where(…)`,
+    /// `{ where: { … } }`): their arguments name the key columns.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Steps, or fields of an argument, that hold the written values (`.values(…)`,
+    /// `{ data: { … } }`).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Setter steps that write one column each, named by this prefix and the column
+    /// (ent's `SetIdempotencyKey(k)`).
+    #[serde(default)]
+    pub setter_prefix: Option<String>,
+    /// Calls that compare a column with a value in a key test: a function of the column
+    /// and the value (Drizzle's `eq(t.key, v)`) or a method of the column (diesel's
+    /// `key.eq(v)`).
+    #[serde(default)]
+    pub comparisons: Vec<String>,
+    /// Whether a generated package has one predicate function per column, called with the
+    /// value (ent's `payment.IdempotencyKey(k)`, `payment.IdempotencyKeyEQ(k)`).
+    #[serde(default)]
+    pub column_predicates: bool,
+    /// Steps, or fields set to `true`, that make an insert skip a duplicate
+    /// (`.onConflictDoNothing()`, `{ skipDuplicates: true }`).
+    #[serde(default)]
+    pub do_nothing: Vec<String>,
+    /// Steps, or fields set to `true`, that make an insert update a duplicate.
+    #[serde(default)]
+    pub do_update: Vec<String>,
+    /// Steps that make an insert hand back the row it inserted (`.returning(…)`).
+    #[serde(default)]
+    pub returning: Vec<String>,
+    /// Steps that turn "no row" from an error into none (diesel's `.optional()`).
+    #[serde(default)]
+    pub optional: Vec<String>,
+    /// Steps that lock the rows read (`.forUpdate()`).
+    #[serde(default)]
+    pub locking: Vec<String>,
+    /// Suffixes of a receiver's name that are not the table's (`paymentRepository`).
+    #[serde(default)]
+    pub receiver_suffixes: Vec<String>,
+    /// How to make an insert atomic, in the library's terms, as an imperative ("add
+    /// `.onConflictDoNothing()` and go on only when…").
+    pub atomic_insert: String,
+}
+
+/// One thing an [`Orm`]'s chain does.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OrmOp {
+    pub kind: OrmOpKind,
+    /// The steps the chain must have, the first one the op's own call (`findUnique`,
+    /// `Create`): where a finding points.
+    pub steps: Vec<String>,
+    /// What the chain's result says when no row is found; an insert's, whether it inserted.
+    #[serde(default, deserialize_with = "super::data::some_outcome")]
+    pub outcome: Option<Outcome>,
+    pub table: TableSource,
+    /// The first argument of the op's call must be an object with this field (Prisma's
+    /// `{ where: … }`, `{ data: … }`): tells the ORM's call from another client's method of
+    /// the same name.
+    #[serde(default)]
+    pub needs_field: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrmOpKind {
+    /// Reads rows by the key test of its filters.
+    Select,
+    /// Inserts a row with its values.
+    Insert,
+    /// Inserts a row, or updates the one with its key.
+    Upsert,
+}
+
+/// Where a chain names its table (or model, or entity).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableSource {
+    /// The last name of what the op's call is made on (`prisma.payment.findUnique`,
+    /// `client.Payment.Query()`).
+    Receiver,
+    /// The first name of the chain's start (`payments::table.filter(…)`,
+    /// `payment::Entity::find()`, `payment::ActiveModel { … }.insert(db)`).
+    Root,
+    /// The first argument of the call the chain starts with (knex's `knex("payments")`).
+    RootArg,
+    /// The model the op's call is given: a struct literal's type, or a variable's name
+    /// (GORM's `Create(&Payment{…})`, `First(&payment)`).
+    ModelArg,
+    /// The first argument of this step (Drizzle's `.from(payments)`, diesel's
+    /// `insert_into(payments::table)`).
+    ArgOf(String),
+}
+
 /// An HTTP status constant by name (`http.StatusOK`, `StatusCode::TOO_MANY_REQUESTS`).
 #[derive(Clone, Debug)]
 pub struct StatusName {
@@ -337,6 +451,11 @@ pub struct Knowledge {
     /// Names, codes and messages of a "someone else is on it" answer (`http.StatusConflict`,
     /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
     pub conflict_hints: Vec<String>,
+    /// ORMs and query builders, whose calls run queries with no SQL text.
+    pub orms: Vec<Orm>,
+    /// The names of every ORM's steps, whatever its language: a call named otherwise is
+    /// no ORM's.
+    pub orm_step_names: std::collections::HashSet<String>,
 }
 
 /// A call pattern from a dotted or Rust `::` path, as the data files and `[knowledge]`
