@@ -2,6 +2,7 @@
 //! knowledge table and reads the SQL of every query.
 
 pub(crate) mod evaluate;
+mod orm;
 
 use crate::knowledge::Knowledge;
 use crate::model::visit::{VisitorMut, walk_expr_mut};
@@ -64,6 +65,9 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
         .and_then(|api| Some((api.outcome, take_sql(call)?)));
     call.role = if let Some((outcome, sql)) = query {
         CallRole::Query(Query { sql, outcome })
+    } else if let Some(query) = orm::query(call, lang, knowledge) {
+        orm::take_inner_roles(call);
+        CallRole::Query(query)
     } else if let Some(sql) = sql_arg(&call.args) {
         CallRole::Query(Query {
             sql,
@@ -279,5 +283,6 @@ pub fn sql_text(lit: &StrLit) -> SqlText {
     SqlText {
         statements: sql::facts(&lit.value),
         text: lit.clone(),
+        orm: None,
     }
 }

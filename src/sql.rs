@@ -109,6 +109,9 @@ pub struct Statement {
     pub insert_columns: Vec<String>,
     /// INSERT: the `ON CONFLICT` / `IGNORE` behaviour, if any.
     pub on_conflict: Option<OnConflict>,
+    /// INSERT of a whole model value by an ORM (`db.Create(&payment)`): every column of
+    /// the table, whichever `insert_columns` names.
+    pub whole_row: bool,
     /// `RETURNING` columns (lower-cased; `*` kept as is), if the clause is present.
     pub returning: Option<Vec<String>>,
     /// SELECT: the selected columns (lower-cased names, `*`, or `count(*)`, `exists`…).
@@ -201,6 +204,7 @@ impl Statement {
             span,
             table: None,
             insert_columns: Vec::new(),
+            whole_row: false,
             on_conflict: None,
             returning: None,
             select_columns: Vec::new(),

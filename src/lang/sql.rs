@@ -146,6 +146,7 @@ fn statement(source: &str, facts: sql::Statement) -> Stmt {
     let sql = Expr::new(
         span.clone(),
         ExprKind::Sql(SqlText {
+            orm: None,
             text,
             statements: vec![facts.relative_to(span.start)],
         }),

@@ -64,9 +64,13 @@ pub struct RetryCall {
     pub api: usize,
 }
 
-/// SQL text resolved from a string literal (or several, concatenated), with its facts.
+/// SQL text resolved from a string literal (or several, concatenated), with its facts; or
+/// the statement an ORM's call chain stands for, whose text is the chain's own call.
 #[derive(Debug, Clone)]
 pub struct SqlText {
     pub text: StrLit,
     pub statements: Vec<sql::Statement>,
+    /// The ORM whose call chain runs the statement (see `crate::analysis::orm`): there is
+    /// no SQL to edit, and the fix is said in the library's terms.
+    pub orm: Option<String>,
 }
