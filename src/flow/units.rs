@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::knowledge::Knowledge;
 use crate::model::visit::{Visitor, walk_expr, walk_target};
-use crate::model::{Arity, Call, Expr, ExprKind, Scope, Target, Unit, UnitKind};
+use crate::model::{Arity, Call, Expr, ExprKind, Lang, Scope, Target, Unit, UnitKind};
 
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
@@ -270,7 +271,9 @@ impl Functions for WithinFile<'_> {
 pub struct FileGate {
     /// What the gate lets through, naming it among the project's gates.
     pub name: &'static str,
-    pub admits: fn(&[u8]) -> bool,
+    /// Whether a file's text, of its language if it has one, may hold what the gate lets
+    /// through.
+    pub admits: fn(&[u8], Option<Lang>, &Knowledge) -> bool,
 }
 
 /// The functions of one file, with nothing around it: a snippet, stdin, a test.

@@ -22,7 +22,7 @@ use crate::finding::{Finding, OtherFile};
 use crate::flow::{FileFunctions, FileGate};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::{Manifests, Profile};
-use crate::model::{Lang, Module, Span};
+use crate::model::{FileKind, Lang, Module, Span};
 pub use scope::Scope;
 
 /// Where the offsets of the first file reached start; the `n`-th file's start at `n + 1`
@@ -144,7 +144,10 @@ impl<'k> Project<'k> {
         }
         let passes = std::fs::metadata(path)
             .is_ok_and(|metadata| metadata.is_file() && metadata.len() <= self.max_file_size)
-            && std::fs::read(path).is_ok_and(|text| (gate.admits)(&text));
+            && std::fs::read(path).is_ok_and(|text| {
+                let lang = FileKind::from_path(path).and_then(|kind| kind.lang());
+                (gate.admits)(&text, lang, self.knowledge)
+            });
         *self.gates.insert(key, Box::new(passes))
     }
 

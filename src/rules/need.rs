@@ -2,7 +2,7 @@
 //! [`Need`] as part of its contract, and the prefilter (`crate::prefilter`) skips the files
 //! that hold the needs of no enabled rule.
 
-use crate::knowledge::CallPattern;
+use crate::knowledge::{CallPattern, Knowledge, Orm, OrmOp, OrmOpKind};
 use crate::model::Lang;
 use crate::sql;
 
@@ -201,6 +201,50 @@ impl Need {
     /// Any call matching one of `patterns`.
     pub fn calls<'a>(patterns: impl IntoIterator<Item = &'a CallPattern>) -> Need {
         Need::any(patterns.into_iter().map(Need::call))
+    }
+
+    /// An ORM's chain doing one of `kinds`: for each such op, the call that tells it best
+    /// (see [`OrmOp::telling_call`]), in a file of the ORM's language. Only one step, since
+    /// the short ones are everyday words (`all`, `one`, `from`) the automaton would hit
+    /// everywhere.
+    pub fn orm_ops(knowledge: &Knowledge, kinds: &[OrmOpKind]) -> Need {
+        Need::any((knowledge.orms.iter()).map(|orm| Need::orm_ops_of(orm, kinds)))
+    }
+
+    /// An ORM's insert that skips duplicates: an insert's call, and one of the steps or
+    /// flags that skip them.
+    pub fn orm_inserts_skipping_duplicates(knowledge: &Knowledge) -> Need {
+        Need::any(knowledge.orms.iter().map(|orm| {
+            let skips = (orm.do_nothing.iter()).map(|word| {
+                Need::call(&CallPattern {
+                    lang: Some(orm.lang),
+                    pattern: word.clone(),
+                })
+            });
+            Need::all([
+                Need::orm_ops_of(orm, &[OrmOpKind::Insert]),
+                Need::any(skips),
+            ])
+        }))
+    }
+
+    fn orm_ops_of(orm: &Orm, kinds: &[OrmOpKind]) -> Need {
+        let ops = orm.ops.iter().filter(|op| kinds.contains(&op.kind));
+        let markers = match orm.markers.is_empty() {
+            true => Need::Always,
+            false => Need::text(&orm.markers),
+        };
+        let calls = Need::any(ops.filter_map(OrmOp::telling_call).map(|(step, opening)| {
+            match opening {
+                // Told by what follows the name: the two, in any case.
+                Some(opening) => Need::text([format!("{step}{opening}")]),
+                None => Need::call(&CallPattern {
+                    lang: Some(orm.lang),
+                    pattern: format!(".{step}"),
+                }),
+            }
+        }));
+        Need::all([calls, markers])
     }
 }
 

@@ -58,15 +58,21 @@ impl Rule for UncheckedOnConflict {
     }
 
     /// An INSERT that skips duplicates, into a table named like a dedup record or returning
-    /// what it inserted.
+    /// what it inserted; or an ORM's insert skipping duplicates into such a table.
     fn needs(&self, knowledge: &Knowledge) -> Need {
-        Need::all([
-            Need::sql(),
-            Need::keywords(sql::INSERT_WORDS),
-            Need::keywords(sql::SKIP_DUPLICATE_WORDS),
-            Need::any([
+        Need::any([
+            Need::all([
+                Need::sql(),
+                Need::keywords(sql::INSERT_WORDS),
+                Need::keywords(sql::SKIP_DUPLICATE_WORDS),
+                Need::any([
+                    Need::text(&knowledge.dedup_name_hints),
+                    Need::keywords(["returning"]),
+                ]),
+            ]),
+            Need::all([
+                Need::orm_inserts_skipping_duplicates(knowledge),
                 Need::text(&knowledge.dedup_name_hints),
-                Need::keywords(["returning"]),
             ]),
         ])
     }
@@ -291,11 +297,13 @@ fn silent_dedup_calls(unit: &Unit, sequence: &Sequence, cx: &Context) -> Vec<Fin
 /// skip them (ON CONFLICT, IGNORE, DUPLICATE), in any case.
 static INSERTS_SKIPPING_DUPLICATES: FileGate = FileGate {
     name: "inserts skipping duplicates",
-    admits: |text| {
+    admits: |text, lang, knowledge| {
         let lower = text.to_ascii_lowercase();
-        sql::may_hold_inserts(text)
+        let sql = sql::may_hold_inserts(text)
             && (sql::SKIP_DUPLICATE_WORDS.iter())
-                .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()))
+                .any(|word| lower.windows(word.len()).any(|w| w == word.as_bytes()));
+        sql || lang
+            .is_some_and(|lang| knowledge.may_hold_orm_inserts_skipping_duplicates(text, lang))
     },
 };
 

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use super::protection::{Protection, handled_in};
 use super::race::Race;
 use super::{
-    last_once_only_effect, may_create_keys, names_dedup, on_absent_path, reach_of, writes_keys,
+    guards_once_only, last_once_only_effect, may_create_keys, on_absent_path, reach_of, writes_keys,
 };
 use crate::finding::Finding;
 use crate::flow::{self, FileGate, QuerySite, Read, Site};
@@ -26,7 +26,12 @@ use crate::sql::{self, Statement};
 /// are read for the steps of a race.
 static READS_OR_INSERTS: FileGate = FileGate {
     name: "reads or inserts rows",
-    admits: sql::may_hold_keyed_reads_or_inserts,
+    admits: |text, lang, knowledge| {
+        sql::may_hold_keyed_reads_or_inserts(text)
+            || lang.is_some_and(|lang| {
+                knowledge.may_name_dedup_record(text) && knowledge.may_hold_orm_queries(text, lang)
+            })
+    },
 };
 
 /// Any file: where a method a handler calls may pass its repository's read or insert
@@ -34,7 +39,7 @@ static READS_OR_INSERTS: FileGate = FileGate {
 /// [`pass_through`]), since reading every file a unit calls into is what the gates avoid.
 static ANY_FILE: FileGate = FileGate {
     name: "any file",
-    admits: |_| true,
+    admits: |_, _, _| true,
 };
 
 /// How many calls of one unit are looked at as a service's methods passing a repository's
@@ -127,7 +132,7 @@ pub(super) fn races_through_calls(
         };
         let read_end = read.call.expr.span.end;
         let effect_after = last_effect.is_some_and(|at| at >= read_end);
-        if !names_dedup(read.stmt, &keys, cx) && !effect_after {
+        if !guards_once_only(&read.query, read.stmt, &keys, effect_after, cx) {
             continue;
         }
         if let Some((query, stmt)) = statement_inserting_after(read, table, &keys, sequence) {

@@ -19,8 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Severity};
-use crate::flow::{self, Reach, Read, ReadOutcomes, Site};
-use crate::knowledge::Knowledge;
+use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
+use crate::knowledge::{Knowledge, OrmOpKind};
 use crate::model::{KvOp, Lang, Span, Unit};
 use crate::rules::Need;
 use crate::semantic::Sequence;
@@ -66,6 +66,11 @@ impl Rule for CheckThenInsert {
                 Need::sql_keywords(["where"]),
             ]),
             Need::all([kv_need(knowledge, KvOp::Get), kv_need(knowledge, KvOp::Set)]),
+            // An ORM's read counts only of a record named like a dedup record.
+            Need::all([
+                Need::orm_ops(knowledge, &[OrmOpKind::Select]),
+                Need::text(knowledge.dedup_record_words()),
+            ]),
         ])
     }
 
@@ -110,6 +115,27 @@ fn names_dedup(select: &Statement, keys: &[&str], cx: &Context) -> bool {
         || keys.iter().any(|key| k.names_once_only(key))
 }
 
+/// Whether a read by key is a check that guards something that must happen once: its table
+/// or a key is named like a dedup record, or, for SQL the code writes, a once-only effect
+/// follows it. An ORM's get-or-create of a natural key (an email, a slug, a membership) is
+/// the everyday idiom, mostly backed by a unique index, and a model named for a payment or
+/// a lock is as often a plain entity: there only a dedup record's name (`processed_events`,
+/// `deduplicationKey`) says that a duplicate would do something twice.
+fn guards_once_only(
+    read: &QuerySite,
+    select: &Statement,
+    keys: &[&str],
+    effect_after: bool,
+    cx: &Context,
+) -> bool {
+    if read.sql.orm.is_some() {
+        let k = cx.knowledge;
+        return (select.table.as_deref()).is_some_and(|t| k.names_dedup_record(t))
+            || keys.iter().any(|key| k.names_dedup_record(key));
+    }
+    names_dedup(select, keys, cx) || effect_after
+}
+
 /// Where the unit's last call with a once-only effect (a charge, a message, an email)
 /// starts: what a duplicate would do twice, if it comes after a read.
 fn last_once_only_effect(unit: &Unit, cx: &Context) -> Option<usize> {
@@ -124,13 +150,15 @@ fn last_once_only_effect(unit: &Unit, cx: &Context) -> Option<usize> {
 fn may_create_keys(insert: &Statement) -> bool {
     insert.kind == StatementKind::Insert
         && insert.on_conflict.is_none()
-        && !insert.insert_columns.is_empty()
+        && (!insert.insert_columns.is_empty() || insert.whole_row)
 }
 
 /// Whether an insert writes every one of `keys`.
 fn writes_keys(insert: &Statement, keys: &[&str]) -> bool {
-    keys.iter()
-        .all(|k| insert.insert_columns.iter().any(|c| c == k))
+    insert.whole_row
+        || keys
+            .iter()
+            .all(|k| insert.insert_columns.iter().any(|c| c == k))
 }
 
 /// The inserts that may create a key, found once per unit: by table, then by the key
@@ -185,7 +213,7 @@ fn sql_races(unit: &Unit, cx: &Context, reported: &mut HashSet<Span>) -> Vec<Fin
             continue;
         };
         let effect_after = last_effect.is_some_and(|at| at >= read_q.span.end);
-        if !names_dedup(select, &keys, cx) && !effect_after {
+        if !guards_once_only(read_q, select, &keys, effect_after, cx) {
             continue;
         }
         let inserts = creators.of(sequence, table, &keys);

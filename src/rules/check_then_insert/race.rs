@@ -96,7 +96,16 @@ impl Race<'_, '_> {
         // In a PL/pgSQL body an INSERT … RETURNING needs an INTO; there the insert's outcome
         // is FOUND (or the row count), as in MySQL and SQLite.
         let routine = cx.lang.code_is_sql() && unit.kind == UnitKind::Function;
-        finding = finding.with_help(sql_help(cx, &key, self.keys[0], mysql, routine));
+        // An ORM's insert is made atomic in the library's terms, and has no SQL to edit.
+        let orm_atomic = (self.write_q.sql.orm.as_deref())
+            .and_then(|library| cx.knowledge.orm_atomic_insert(library));
+        finding = finding.with_help(match orm_atomic {
+            Some(atomic) => format!(
+                "make the insert atomic: {atomic}. A request that creates nothing has lost \
+                 the race: replay the winner's result or answer 409 instead of going on"
+            ),
+            None => sql_help(cx, &key, self.keys[0], mysql, routine),
+        });
         match &self.write_through {
             // The edit would change the function for all its callers, and they cannot branch
             // on its outcome until it hands it back.
@@ -105,6 +114,7 @@ impl Race<'_, '_> {
                  whether it created the row",
                 callee(call)
             )),
+            None if orm_atomic.is_some() => finding,
             None => match self.fix(mysql, routine) {
                 Some(fix) => finding.with_fix(fix),
                 None => finding,

@@ -48,7 +48,12 @@ pub(super) enum Act<'c> {
 /// the calls that may hand the unit its record.
 pub(super) static READS_RECORDS: FileGate = FileGate {
     name: "reads or inserts rows",
-    admits: sql::may_hold_keyed_reads_or_inserts,
+    admits: |text, lang, knowledge| {
+        sql::may_hold_keyed_reads_or_inserts(text)
+            || lang.is_some_and(|lang| {
+                knowledge.may_name_dedup_record(text) && knowledge.may_hold_orm_queries(text, lang)
+            })
+    },
 };
 
 /// Each call of `unit` (`calls`, its call sites in source order), with the function it

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, OrmOpKind};
 use crate::model::{Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
 use crate::semantic::Sequence;
@@ -111,10 +111,16 @@ impl Rule for InProgressReentry {
     /// A SELECT from a table named like a dedup record.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         // The record's read: a SELECT (in host code, a string starting with it: Go's
-        // `select` statement does not count) of a table named like a dedup record.
+        // `select` statement does not count) or an ORM's read, of a table named like a
+        // dedup record.
         Need::all([
-            Need::statement(sql::SELECT_WORDS.iter().chain(&["with"])),
-            Need::sql_keywords(sql::SELECT_WORDS),
+            Need::any([
+                Need::all([
+                    Need::statement(sql::SELECT_WORDS.iter().chain(&["with"])),
+                    Need::sql_keywords(sql::SELECT_WORDS),
+                ]),
+                Need::orm_ops(knowledge, &[OrmOpKind::Select]),
+            ]),
             Need::text(&knowledge.dedup_name_hints),
         ])
     }
