@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::sites::LoopSite;
 use super::units::{Functions, param_for_arg};
-use super::walk::{assigned_vars, assignments, returned_values};
+use super::walk::{assigned_vars, assignments, is_var, returned_values};
 use crate::knowledge::Knowledge;
 use crate::model::{
-    BinOp, Call, CallRole, Expr, ExprKind, Lang, Loop, LoopKind, Scope, Span, Stmt, StmtKind, UnOp,
-    Unit,
+    BinOp, Call, CallRole, Expr, ExprKind, Guard, Lang, Loop, LoopKind, Scope, Span, Stmt,
+    StmtKind, TargetKind, UnOp, Unit,
 };
 
 /// Where a value grows from one iteration to the next.
@@ -185,6 +185,7 @@ impl<'a> ValueFlow<'a> {
         vars.sort();
         vars.dedup();
         for var in vars {
+            let caps = caps_of(&inside, &var);
             let mut growth = None;
             let mut shrink = None;
             let mut reset = false;
@@ -192,7 +193,7 @@ impl<'a> ValueFlow<'a> {
                 let StmtKind::Assign { op, value, .. } = &stmt.kind else {
                     continue;
                 };
-                if !assigned_vars(stmt).contains(&var) {
+                if !assigned_vars(stmt).contains(&var) || caps.contains(&stmt.span) {
                     continue;
                 }
                 match self.step(&var, *op, value) {
@@ -521,6 +522,78 @@ impl<'a> ValueFlow<'a> {
                 }
                 _ => false,
             })
+    }
+}
+
+/// The assignments among `stmts` that cap `var` at a bound, `if d > max { d = max }`: they
+/// bound its growth without undoing it, as `min(d*2, max)` does, so they are no reset.
+fn caps_of(stmts: &[&Stmt], var: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for stmt in stmts {
+        let StmtKind::Branch { arms, .. } = &stmt.kind else {
+            continue;
+        };
+        for arm in arms {
+            let Guard::Cond(cond) = &arm.guard else {
+                continue;
+            };
+            let Some(bound) = upper_bound(cond, var) else {
+                continue;
+            };
+            for capped in &arm.body.stmts {
+                if let StmtKind::Assign {
+                    targets,
+                    op: None,
+                    value,
+                    ..
+                } = &capped.kind
+                    && let [target] = targets.as_slice()
+                    && matches!(&target.kind, TargetKind::Name(n) if n == var)
+                    && same_value(value, bound)
+                {
+                    out.push(capped.span.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The bound `cond` says `var` went over: `max` of `var > max`, `max < var`.
+fn upper_bound<'e>(cond: &'e Expr, var: &str) -> Option<&'e Expr> {
+    let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+        return None;
+    };
+    match op {
+        BinOp::Gt | BinOp::Ge if is_var(lhs, var) => Some(rhs),
+        BinOp::Lt | BinOp::Le if is_var(rhs, var) => Some(lhs),
+        _ => None,
+    }
+}
+
+/// Whether two expressions are the same value as written: the same name or path, the same
+/// number, or the same function of the same arguments (`Duration::from_secs(10)`).
+fn same_value(a: &Expr, b: &Expr) -> bool {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Call(x), ExprKind::Call(y)) => {
+            x.callee
+                .dotted()
+                .is_some_and(|callee| y.callee.dotted() == Some(callee))
+                && x.args.len() == y.args.len()
+                && x.args.iter().zip(&y.args).all(|(x, y)| same_value(x, y))
+        }
+        (
+            ExprKind::Binary { op, lhs, rhs },
+            ExprKind::Binary {
+                op: op2,
+                lhs: lhs2,
+                rhs: rhs2,
+            },
+        ) => op == op2 && same_value(lhs, lhs2) && same_value(rhs, rhs2),
+        _ => match (number_value(a), number_value(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.dotted().is_some_and(|d| b.dotted() == Some(d)),
+        },
     }
 }
 
