@@ -66,6 +66,10 @@ pub trait Manifests {
     /// The folder of the nearest `package.json` at or above a folder: a JavaScript
     /// package's root.
     fn node_package_root(&self, dir: &Path) -> Option<PathBuf>;
+    /// The folder of the project's own JavaScript package named `name` (by its
+    /// `package.json`), as the code in a folder sees it: a workspace's other package, or
+    /// one the repository publishes and its services install (`@acme/common`).
+    fn node_package_named(&self, name: &str, dir: &Path) -> Option<PathBuf>;
     /// The crates the Rust crate of a file depends on by path (a workspace's other crates):
     /// each by the name its code writes (`payments_store`) and its `src` folder.
     fn path_dependencies(&self, file: &Path) -> Vec<(String, PathBuf)>;
@@ -84,6 +88,12 @@ pub trait Profile: Sync {
         _manifests: &dyn Manifests,
     ) -> Option<CalleeHome> {
         None
+    }
+
+    /// Whether a file's text may re-export what other modules define (`export * from
+    /// "./store"`): where a call's home is such a file, the function is looked for further.
+    fn may_re_export(&self, _text: &[u8]) -> bool {
+        false
     }
 
     /// Whether `other`, a file in the folder of `file`, shares its scope (a Go package's

@@ -42,6 +42,7 @@ pub fn lower(source: &str) -> Module {
         diagnostics,
         imports: lowered.imports,
         exports: Vec::new(),
+        re_exports: Vec::new(),
         test_code: lowered.test_code,
     }
 }

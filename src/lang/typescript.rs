@@ -82,6 +82,7 @@ pub fn lower(source: &str) -> Module {
     let statements = statement_nodes(root);
     module.imports = imports::imports(source, &statements);
     module.exports = imports::exports(source, &statements);
+    module.re_exports = imports::re_exports(source, &statements);
     module.units = Lowerer::new(source).file(root);
     module
 }

@@ -17,6 +17,10 @@ pub struct Module {
     /// The functions the file exports under another name than their own (`export default
     /// saveDelivery`, `export { find as findDelivery }`).
     pub exports: Vec<Export>,
+    /// The names the file exports from other modules (`export { find } from "./find"`,
+    /// `export * from "./store"`), each as an import of the name the file exports it by;
+    /// `export *` is one whose `local` is `*`. A barrel file (`index.ts`) is only these.
+    pub re_exports: Vec<Import>,
     /// Code that only tests run, wherever the file is (a Rust `#[cfg(test)]` module or
     /// `#[test]` function): findings there are reported at the test-code levels.
     pub test_code: Vec<Span>,

@@ -9,6 +9,7 @@
 //! are moved back into their file's own offsets ([`Project::place`]) before findings leave
 //! the check.
 
+mod named_packages;
 mod scope;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use elsa::sync::FrozenMap;
+use named_packages::NamedPackages;
 
 use crate::finding::{Finding, OtherFile};
 use crate::flow::{FileFunctions, FileGate};
@@ -24,6 +26,10 @@ use crate::knowledge::Knowledge;
 use crate::lang::profile::{Manifests, Profile};
 use crate::model::{FileKind, Lang, Module, Span};
 pub use scope::Scope;
+
+/// How many folders above a JavaScript package its workspace's other packages are looked
+/// for in.
+const WORKSPACE_LEVELS: usize = 4;
 
 /// Where the offsets of the first file reached start; the `n`-th file's start at `n + 1`
 /// times this. Far above any file that is checked (a terabyte).
@@ -56,6 +62,8 @@ pub struct Project<'k> {
     path_dependencies: FrozenMap<PathBuf, Vec<(String, PathBuf)>>,
     /// The root of the JavaScript package around a folder, by folder.
     node_packages: FrozenMap<PathBuf, Box<Option<PathBuf>>>,
+    /// The JavaScript packages below each folder searched for one by name.
+    named_packages: NamedPackages,
 }
 
 /// A file reached from a checked one, lowered and classified, its spans in its own range.
@@ -85,6 +93,7 @@ impl<'k> Project<'k> {
             crate_sources: FrozenMap::new(),
             path_dependencies: FrozenMap::new(),
             node_packages: FrozenMap::new(),
+            named_packages: NamedPackages::default(),
         }
     }
 
@@ -310,6 +319,28 @@ impl Manifests for Project<'_> {
             Some((root, go_module_path(&text)?))
         });
         self.go_modules.insert(dir, Box::new(found)).clone()
+    }
+
+    fn node_package_named(&self, name: &str, dir: &Path) -> Option<PathBuf> {
+        // A workspace's packages are siblings (`packages/common` beside `packages/api`) or
+        // cousins (`apps/api` and `packages/db`), and a package.json may stand in a folder
+        // of a package only to set its module type: the folders above the importing
+        // package are searched, nearest first, a few levels up, never above the root nor
+        // above a repository's root.
+        let mut folder = self.node_package_root(dir)?;
+        for _ in 0..WORKSPACE_LEVELS {
+            folder = normalize(&folder.join(".."));
+            if self.root.is_some() && self.root_above(&folder).is_none() {
+                return None;
+            }
+            if let Some(found) = self.named_packages.below(&folder, name) {
+                return found;
+            }
+            if folder.join(".git").exists() {
+                return None;
+            }
+        }
+        None
     }
 
     fn node_package_root(&self, dir: &Path) -> Option<PathBuf> {

@@ -58,27 +58,12 @@ impl<'a> Scope<'a> {
         let profile = crate::lang::profile_of(lang);
         let home = profile.callee_home(file, callee, imports, project)?;
         let defined_in = |path: &Path, method: bool| {
-            if gate.is_some_and(|gate| !project.passes(path, gate)) {
-                return None;
-            }
-            let reached = project.reach(path)?;
-            let units = &reached.module.units;
-            // A function the file exports by another name is found by its own.
-            let own = (reached.module.exports.iter())
-                .find(|export| export.exported == home.function)
-                .map_or(&home.function, |export| &export.local);
-            let function = Expr::new(0..0, ExprKind::Name(own.clone()));
-            (reached.lang == lang)
-                .then(|| match method {
-                    true => reached.functions.only_method(units, &home.function),
-                    false => reached.functions.get(units, &function),
-                })
-                .flatten()
+            defined_in(project, path, lang, &home.function, method, gate)
         };
         match home.files {
             HomeFiles::FirstOf(candidates) => {
                 let path = candidates.iter().find(|path| path.is_file())?;
-                defined_in(path, false)
+                exported_from(project, profile, path, lang, &home.function, gate, 0)
             }
             HomeFiles::LastIn(dir) => {
                 let files = project.package_files(&dir, file, &home.function, lang);
@@ -129,6 +114,92 @@ impl<'a> Scope<'a> {
             }
         }
     }
+}
+
+/// The function `function` of the file at `path`, in `lang` (a method of that name, if
+/// `method`): the file is read only if it passes `gate`, when there is one.
+fn defined_in<'a>(
+    project: &'a Project<'a>,
+    path: &Path,
+    lang: Lang,
+    function: &str,
+    method: bool,
+    gate: Option<&FileGate>,
+) -> Option<&'a Unit> {
+    if gate.is_some_and(|gate| !project.passes(path, gate)) {
+        return None;
+    }
+    let reached = project.reach(path)?;
+    let units = &reached.module.units;
+    // A function the file exports by another name is found by its own.
+    let own = (reached.module.exports.iter())
+        .find(|export| export.exported == function)
+        .map_or(function, |export| &export.local);
+    let named = Expr::new(0..0, ExprKind::Name(own.to_owned()));
+    (reached.lang == lang)
+        .then(|| match method {
+            true => reached.functions.only_method(units, function),
+            false => reached.functions.get(units, &named),
+        })
+        .flatten()
+}
+
+/// How many modules re-exporting a function (barrel files, `index.ts`) are followed to the
+/// one defining it.
+const RE_EXPORT_DEPTH: usize = 3;
+
+/// A file that may re-export what other modules define: read for its re-exports whatever
+/// a rule's gate says, since a barrel holds no query of its own.
+static RE_EXPORTS: FileGate = FileGate {
+    name: "re-exports",
+    admits: |text, lang, _| {
+        lang.is_some_and(|lang| crate::lang::profile_of(lang).may_re_export(text))
+    },
+};
+
+/// The function `function` of the file at `path`, or of the module the file re-exports it
+/// from (`export * from "./store"`), a few re-exports deep.
+fn exported_from<'a>(
+    project: &'a Project<'a>,
+    profile: &dyn Profile,
+    path: &Path,
+    lang: Lang,
+    function: &str,
+    gate: Option<&FileGate>,
+    depth: usize,
+) -> Option<&'a Unit> {
+    if let Some(found) = defined_in(project, path, lang, function, false, gate) {
+        return Some(found);
+    }
+    if depth == RE_EXPORT_DEPTH || !project.passes(path, &RE_EXPORTS) {
+        return None;
+    }
+    let reached = project.reach(path)?;
+    let callee = Expr::new(0..0, ExprKind::Name(function.to_owned()));
+    let re_exports = reached.module.re_exports.iter();
+    re_exports
+        .filter(|re| re.local == function || re.local == "*")
+        .find_map(|re| {
+            let import = Import {
+                local: function.to_owned(),
+                source: re.source.clone(),
+                exported: re.exported.clone(),
+            };
+            let home = profile.callee_home(path, &callee, &[import], project)?;
+            let HomeFiles::FirstOf(candidates) = home.files else {
+                return None;
+            };
+            let next = candidates.iter().find(|next| next.is_file())?;
+            exported_from(
+                project,
+                profile,
+                next,
+                lang,
+                &home.function,
+                gate,
+                depth + 1,
+            )
+        })
 }
 
 impl<'a> Scope<'a> {

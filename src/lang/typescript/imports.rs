@@ -70,9 +70,11 @@ fn es_import(source: &str, node: Node, out: &mut Vec<Import>) {
 /// `export default function f() {}`, `export { f as g }`.
 pub fn exports(source: &str, statements: &[Node]) -> Vec<Export> {
     let mut out = Vec::new();
+    // `export { f as g } from "./m"` exports what another module defines: a re-export.
     for node in statements
         .iter()
         .filter(|node| node.kind() == "export_statement")
+        .filter(|node| node.child_by_field_name("source").is_none())
     {
         let is_default = (0..node.child_count())
             .filter_map(|i| node.child(i))
@@ -102,6 +104,49 @@ pub fn exports(source: &str, statements: &[Node]) -> Vec<Export> {
             out.push(Export {
                 exported: text(source, alias).to_owned(),
                 local: text(source, name).to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The names the file exports from other modules: `export * from "./m"` (as the name
+/// `*`), `export { f } from "./m"`, `export { f as g } from "./m"`.
+pub fn re_exports(source: &str, statements: &[Node]) -> Vec<Import> {
+    let mut out = Vec::new();
+    for node in statements
+        .iter()
+        .filter(|node| node.kind() == "export_statement")
+    {
+        let Some(from) = node.child_by_field_name("source") else {
+            continue;
+        };
+        let from = unquote(text(source, from));
+        let clauses: Vec<Node> = named_children(*node)
+            .into_iter()
+            .filter(|child| matches!(child.kind(), "export_clause" | "namespace_export"))
+            .collect();
+        if clauses.is_empty() {
+            out.push(Import {
+                local: "*".to_owned(),
+                source: from.to_owned(),
+                exported: None,
+            });
+        }
+        let specifiers = clauses
+            .into_iter()
+            .filter(|clause| clause.kind() == "export_clause")
+            .flat_map(named_children);
+        for specifier in specifiers {
+            let Some(name) = specifier.child_by_field_name("name") else {
+                continue;
+            };
+            let name = text(source, name);
+            let local = (specifier.child_by_field_name("alias")).map_or(name, |a| text(source, a));
+            out.push(Import {
+                local: local.to_owned(),
+                source: from.to_owned(),
+                exported: (name != local).then(|| name.to_owned()),
             });
         }
     }
@@ -149,4 +194,39 @@ fn required(source: &str, declarator: Node, out: &mut Vec<Import>) {
 
 fn unquote(quoted: &str) -> &str {
     quoted.trim_matches(|c| c == '"' || c == '\'' || c == '`')
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Import;
+
+    fn re_exports(source: &str) -> Vec<Import> {
+        crate::lang::typescript::lower(source).re_exports
+    }
+
+    fn import(local: &str, source: &str, exported: Option<&str>) -> Import {
+        Import {
+            local: local.to_owned(),
+            source: source.to_owned(),
+            exported: exported.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn re_exports_are_imports_of_the_names_exported() {
+        let source = "export * from './store';\n\
+                      export { find, save as persist } from \"./repo\";\n\
+                      export * as db from './db';\n\
+                      export { local };\nfunction local() {}\n";
+        assert_eq!(
+            re_exports(source),
+            vec![
+                import("*", "./store", None),
+                import("find", "./repo", None),
+                import("persist", "./repo", Some("save")),
+            ]
+        );
+        // `export { local }` is the file's own function, not a re-export.
+        assert!(crate::lang::typescript::lower(source).exports.is_empty());
+    }
 }

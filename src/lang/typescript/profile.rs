@@ -14,7 +14,8 @@ const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mj
 impl Profile for TypeScript {
     /// A name imported from a relative path (`import { save } from "./store"`, the default
     /// export of `import save from "./save"`, or `store.save` after `import * as store from
-    /// "../store"`) is a function of that file;
+    /// "../store"`) is a function of that file, and one imported from a package of the
+    /// project's own (`@acme/common`), of the package's source entry;
     /// a method called on a value (`this.repo.findPayment`), the package's only method of
     /// that name. Packages from `node_modules` are not the project's.
     fn callee_home(
@@ -45,16 +46,25 @@ impl Profile for TypeScript {
         let Some(import) = imports.iter().find(|import| import.local == local) else {
             return method();
         };
-        if !(import.source.starts_with("./") || import.source.starts_with("../")) {
-            return None;
-        }
+        let files = if import.source.starts_with("./") || import.source.starts_with("../") {
+            module_files(&dir.join(&import.source))
+        } else {
+            // A package of the project's own, by its name; any other is a dependency's.
+            let (package, subpath) = package_and_subpath(&import.source);
+            package_files(&manifests.node_package_named(package, dir)?, subpath)
+        };
         // A name imported under another (`import lookup from`, `{ find as lookup }`) is the
         // function the module exports by that other name.
         let function = function.or(import.exported.as_deref()).unwrap_or(local);
         Some(CalleeHome {
-            files: HomeFiles::FirstOf(module_files(&file.parent()?.join(&import.source))),
+            files: HomeFiles::FirstOf(files),
             function: function.to_owned(),
         })
+    }
+
+    fn may_re_export(&self, text: &[u8]) -> bool {
+        let holds = |word: &[u8]| memchr::memmem::find(text, word).is_some();
+        holds(b"export *") || (holds(b"export {") && holds(b"} from"))
     }
 
     fn module_manifest(&self) -> Option<&'static str> {
@@ -209,9 +219,50 @@ fn module_files(specifier: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A bare module specifier's package name and the path inside it: `@acme/common/db` is
+/// `@acme/common` and `db`, `lodash/get` is `lodash` and `get`.
+fn package_and_subpath(specifier: &str) -> (&str, Option<&str>) {
+    let segments = if specifier.starts_with('@') { 2 } else { 1 };
+    let mut ends = specifier.match_indices('/').map(|(at, _)| at);
+    match ends.nth(segments - 1) {
+        Some(at) => (&specifier[..at], Some(&specifier[at + 1..])),
+        None => (specifier, None),
+    }
+}
+
+/// The files a package of the project's own may hold a module in: the source of its entry
+/// (`src/index.ts`, as a package published from TypeScript keeps it beside the compiled
+/// `dist/` its `main` names) or of the path imported from it.
+fn package_files(package: &Path, subpath: Option<&str>) -> Vec<PathBuf> {
+    let module = subpath.unwrap_or("index");
+    [
+        package.join("src").join(module),
+        package.join(module),
+        package.join("lib").join(module),
+    ]
+    .iter()
+    .flat_map(|path| module_files(path))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_specifier_names_a_package_and_a_path_in_it() {
+        assert_eq!(package_and_subpath("@acme/common"), ("@acme/common", None));
+        assert_eq!(package_and_subpath("@acme/common/db"), ("@acme/common", Some("db")));
+        assert_eq!(package_and_subpath("lodash/get"), ("lodash", Some("get")));
+        assert_eq!(package_and_subpath("pg"), ("pg", None));
+    }
+
+    #[test]
+    fn barrels_are_told_by_their_re_exports() {
+        assert!(TypeScript.may_re_export(b"export * from \"./store\";"));
+        assert!(TypeScript.may_re_export(b"export { find as lookup } from \"./find\";"));
+        assert!(!TypeScript.may_re_export(b"export function find() {}\nexport { find };"));
+    }
 
     #[test]
     fn methods_are_names_opening_a_body() {
