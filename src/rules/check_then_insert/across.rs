@@ -17,7 +17,7 @@ use super::{
 };
 use crate::finding::Finding;
 use crate::flow::{self, FileGate, QuerySite, Read, Site};
-use crate::model::{CallRole, Span, Unit};
+use crate::model::{Arm, Block, CallRole, ExprKind, Guard, Scope, Span, StmtKind, Unit};
 use crate::rules::Context;
 use crate::semantic::Sequence;
 use crate::sql::{self, Statement};
@@ -431,6 +431,24 @@ fn hands_back(function: &Unit, site: &Site) -> bool {
     read.values
         .extend(flow::derived(function, &seeds, site.stmt.span.end));
     (flow::returned_values(&function.body).into_iter()).any(|value| read.refers(value))
+        || answers_by_branch(function, &read)
+}
+
+/// Whether `function` answers what `read` found with literals from the arms of a test of
+/// it: `if (rows.length > 0) { return true } else { return false }`.
+fn answers_by_branch(function: &Unit, read: &Read) -> bool {
+    let returns_literal = |body: &Block| {
+        (body.stmts_in(Scope::FLOW).into_iter()).any(|stmt| {
+            matches!(&stmt.kind, StmtKind::Return(Some(value)) if matches!(value.kind, ExprKind::Bool(_)))
+        })
+    };
+    (function.body.stmts_in(Scope::FLOW).into_iter()).any(|stmt| {
+        let StmtKind::Branch { arms, .. } = &stmt.kind else {
+            return false;
+        };
+        let tests_read = |arm: &Arm| matches!(&arm.guard, Guard::Cond(cond) if read.refers(cond));
+        arms.iter().any(tests_read) && arms.iter().any(|arm| returns_literal(&arm.body))
+    })
 }
 
 /// The plain inserts `function` runs that may create a key, each into a table it does not
