@@ -27,7 +27,7 @@ use crate::lang::profile::Profile;
 use crate::lang::profile_of;
 use crate::model::FileKind;
 use crate::rules::Rule;
-use crate::rules::{Need, Word, WordKind, is_identifier_byte};
+use crate::rules::{Need, TextScan, Word, WordKind, is_identifier_byte};
 
 /// The comment directive of inline suppressions: a file with one is always parsed, so that
 /// a suppression that suppresses nothing is still reported.
@@ -38,6 +38,9 @@ pub struct Prefilter {
     need: Simplified,
     searcher: Option<AhoCorasick>,
     words: Vec<Word>,
+    /// The checks of a file's text that words cannot say, numbered as the need's
+    /// [`Node::Scan`]s: made only where the words around them hold.
+    scans: Vec<TextScan>,
     /// For each pattern of the searcher, the words whose text it is.
     pattern_words: Vec<Vec<usize>>,
 }
@@ -45,6 +48,7 @@ pub struct Prefilter {
 /// A need with its words numbered.
 enum Node {
     Word(usize),
+    Scan(usize),
     All(Vec<Node>),
     Any(Vec<Node>),
 }
@@ -65,7 +69,8 @@ impl Prefilter {
                 .chain([Need::text([SUPPRESSION_WORD])]),
         );
         let mut words = Vec::new();
-        let need = simplify(need, &mut words);
+        let mut scans = Vec::new();
+        let need = simplify(need, &mut words, &mut scans);
         let mut texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         texts.sort_unstable_by_key(|t| t.to_ascii_lowercase());
         texts.dedup_by_key(|t| t.to_ascii_lowercase());
@@ -93,6 +98,7 @@ impl Prefilter {
             need,
             searcher,
             words,
+            scans,
             pattern_words,
         }
     }
@@ -118,7 +124,8 @@ impl Prefilter {
         let mut wanted: Vec<bool> = (self.words.iter().zip(&found))
             .map(|(w, found)| !found && counts_in(w))
             .collect();
-        if node.holds(&found) {
+        let no_scan = &mut |_: usize| false;
+        if node.holds(&found, no_scan) {
             return true;
         }
         let mut regions = Regions::new(text, profile.and_then(|p| p.lexical()));
@@ -134,13 +141,18 @@ impl Prefilter {
                 {
                     wanted[w] = false;
                     found[w] = true;
-                    if node.holds(&found) {
+                    if node.holds(&found, no_scan) {
                         return true;
                     }
                 }
             }
         }
-        false
+        // The words alone do not admit the file: the scans, made only where the words
+        // beside them hold, each at most once.
+        let mut scanned: Vec<Option<bool>> = vec![None; self.scans.len()];
+        node.holds(&found, &mut |i| {
+            *scanned[i].get_or_insert_with(|| self.scans[i].holds(text, lang))
+        })
     }
 
     /// Every word the scan looks for, for tools that want to scan for the same ones.
@@ -154,10 +166,15 @@ impl Prefilter {
     }
 }
 
-/// Folds away what is always or never met, and numbers the words (the same word once).
-fn simplify(need: Need, words: &mut Vec<Word>) -> Simplified {
+/// Folds away what is always or never met, and numbers the words (the same word once) and
+/// the scans.
+fn simplify(need: Need, words: &mut Vec<Word>, scans: &mut Vec<TextScan>) -> Simplified {
     match need {
         Need::Always => Simplified::Always,
+        Need::Scan(scan) => {
+            scans.push(scan);
+            Simplified::Node(Node::Scan(scans.len() - 1))
+        }
         Need::Word(word) => {
             let index = words.iter().position(|w| *w == word).unwrap_or_else(|| {
                 words.push(word);
@@ -168,12 +185,14 @@ fn simplify(need: Need, words: &mut Vec<Word>) -> Simplified {
         Need::All(needs) => {
             let mut nodes = Vec::new();
             for need in needs {
-                match simplify(need, words) {
+                match simplify(need, words, scans) {
                     Simplified::Never => return Simplified::Never,
                     Simplified::Always => {}
                     Simplified::Node(node) => nodes.push(node),
                 }
             }
+            // Words first: a scan is made only where they hold.
+            nodes.sort_by_key(Node::scans);
             match nodes.len() {
                 0 => Simplified::Always,
                 1 => Simplified::Node(nodes.remove(0)),
@@ -183,7 +202,7 @@ fn simplify(need: Need, words: &mut Vec<Word>) -> Simplified {
         Need::Any(needs) => {
             let mut nodes = Vec::new();
             for need in needs {
-                match simplify(need, words) {
+                match simplify(need, words, scans) {
                     Simplified::Always => return Simplified::Always,
                     Simplified::Never => {}
                     Simplified::Node(node) => nodes.push(node),
@@ -199,11 +218,23 @@ fn simplify(need: Need, words: &mut Vec<Word>) -> Simplified {
 }
 
 impl Node {
-    fn holds(&self, found: &[bool]) -> bool {
+    /// Whether the node asks for a scan.
+    fn scans(&self) -> bool {
+        match self {
+            Node::Word(_) => false,
+            Node::Scan(_) => true,
+            Node::All(nodes) | Node::Any(nodes) => nodes.iter().any(Node::scans),
+        }
+    }
+
+    /// Whether the need holds with the words `found`, asking `scan` of its scans (in order,
+    /// and only where the rest of an `All` holds so far).
+    fn holds(&self, found: &[bool], scan: &mut dyn FnMut(usize) -> bool) -> bool {
         match self {
             Node::Word(w) => found[*w],
-            Node::All(nodes) => nodes.iter().all(|n| n.holds(found)),
-            Node::Any(nodes) => nodes.iter().any(|n| n.holds(found)),
+            Node::Scan(i) => scan(*i),
+            Node::All(nodes) => nodes.iter().all(|n| n.holds(found, scan)),
+            Node::Any(nodes) => nodes.iter().any(|n| n.holds(found, scan)),
         }
     }
 }
@@ -500,7 +531,8 @@ mod tests {
 
     fn hit_in(need: Need, text: &str, lang: Lang) -> bool {
         let mut words = Vec::new();
-        let Simplified::Node(node) = simplify(need, &mut words) else {
+        let mut scans = Vec::new();
+        let Simplified::Node(node) = simplify(need, &mut words, &mut scans) else {
             panic!("a word need simplifies to a node");
         };
         let prefilter = Prefilter {
@@ -511,6 +543,7 @@ mod tests {
             pattern_words: (0..words.len()).map(|i| vec![i]).collect(),
             need: Simplified::Node(node),
             words,
+            scans,
         };
         prefilter.admits(text.as_bytes(), FileKind::Code(lang))
     }
@@ -696,6 +729,24 @@ mod tests {
     }
 
     #[test]
+    fn scans_count_where_the_words_beside_them_hold() {
+        let knowledge = Knowledge::builtin();
+        let need = || {
+            Need::all([
+                Need::orm_ops(&knowledge, &[crate::knowledge::OrmOpKind::Select]),
+                Need::text(["processed"]),
+            ])
+        };
+        let read = "await prisma.processedEvent.findUnique({ where: { id } })";
+        assert!(hit_in(need(), read, Lang::TypeScript));
+        // The chain's calls are everyday words: no chain, no admission.
+        let words_only = "// processed events are found by id";
+        assert!(!hit_in(need(), words_only, Lang::TypeScript));
+        // A chain of another language's ORM does not count.
+        assert!(!hit_in(need(), read, Lang::Go));
+    }
+
+    #[test]
     fn all_and_any_combine_words() {
         let need = || {
             Need::any([
@@ -711,7 +762,7 @@ mod tests {
     #[test]
     fn always_and_never_fold_away() {
         let mut words = Vec::new();
-        let folded = |need, words: &mut Vec<Word>| match simplify(need, words) {
+        let folded = |need, words: &mut Vec<Word>| match simplify(need, words, &mut Vec::new()) {
             Simplified::Always => "always",
             Simplified::Never => "never",
             Simplified::Node(_) => "node",

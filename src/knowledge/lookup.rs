@@ -37,6 +37,29 @@ impl Orm {
         self.markers.is_empty()
             || (self.markers.iter()).any(|marker| memmem::find(text, marker.as_bytes()).is_some())
     }
+
+    /// Whether a file's text may hold a chain of this library doing one of `kinds`: it
+    /// names every step of such an op as a call (`findUnique(`; `insert(` and `values(`;
+    /// `First(&`, see [`OrmOp::telling_call`]), behind the library's markers.
+    pub fn may_run(&self, text: &[u8], kinds: &[OrmOpKind]) -> bool {
+        let mut ops = (self.ops.iter()).filter(|op| kinds.contains(&op.kind));
+        self.marked_in(text)
+            && ops.any(|op| {
+                let Some((telling, opening)) = op.telling_call() else {
+                    return false;
+                };
+                names_call(text, telling, opening.as_slice())
+                    && (op.steps.iter()).all(|step| names_call(text, step, CALL_OPENINGS))
+            })
+    }
+
+    /// Whether a file's text may hold an insert of this library that skips duplicates: an
+    /// insert's call, and one of the steps or flags that skip them as a call or a field
+    /// (`.onConflictDoNothing(`, `skipDuplicates:`).
+    pub fn may_insert_skipping_duplicates(&self, text: &[u8]) -> bool {
+        (self.do_nothing.iter()).any(|word| names_call(text, word, &["(", ":"]))
+            && self.may_run(text, &[OrmOpKind::Insert])
+    }
 }
 
 impl OrmOp {
@@ -94,19 +117,12 @@ impl Knowledge {
             })
     }
 
-    /// Whether a file's text, of `lang`, may hold an ORM's read or insert: it names every step of one
-    /// as a call (`findUnique(`; `insert(` and `values(`; `First(&`, see
-    /// [`OrmOp::telling_call`]).
+    /// Whether a file's text, of `lang`, may hold an ORM's read or insert (see
+    /// [`Orm::may_run`]).
     pub fn may_hold_orm_queries(&self, text: &[u8], lang: Lang) -> bool {
-        let orms = (self.orms.iter()).filter(|orm| orm.lang == lang && orm.marked_in(text));
-        let mut ops = orms.flat_map(|orm| &orm.ops);
-        ops.any(|op| {
-            let Some((telling, opening)) = op.telling_call() else {
-                return false;
-            };
-            names_call(text, telling, opening.as_slice())
-                && (op.steps.iter()).all(|step| names_call(text, step, CALL_OPENINGS))
-        })
+        let orms = self.orms.iter().filter(|orm| orm.lang == lang);
+        orms.into_iter()
+            .any(|orm| orm.may_run(text, OrmOpKind::ALL))
     }
 
     /// The words a file must hold, in any case, to name a dedup record (see
@@ -128,20 +144,12 @@ impl Knowledge {
             .any(|word| memmem::find(&lower, word.as_bytes()).is_some())
     }
 
-    /// Whether a file's text, of `lang`, may hold an ORM's insert that skips duplicates: it
-    /// names an
-    /// insert's call, and one of the steps or flags that skip them as a call or a field
-    /// (`.onConflictDoNothing(`, `skipDuplicates:`).
+    /// Whether a file's text, of `lang`, may hold an ORM's insert that skips duplicates (see
+    /// [`Orm::may_insert_skipping_duplicates`]).
     pub fn may_hold_orm_inserts_skipping_duplicates(&self, text: &[u8], lang: Lang) -> bool {
-        let orms = (self.orms.iter()).filter(|orm| orm.lang == lang && orm.marked_in(text));
-        orms.into_iter().any(|orm| {
-            let skips = (orm.do_nothing.iter()).any(|word| names_call(text, word, &["(", ":"]));
-            skips
-                && (orm.ops.iter())
-                    .filter(|op| op.kind == OrmOpKind::Insert)
-                    .filter_map(OrmOp::telling_call)
-                    .any(|(step, opening)| names_call(text, step, opening.as_slice()))
-        })
+        let orms = self.orms.iter().filter(|orm| orm.lang == lang);
+        orms.into_iter()
+            .any(|orm| orm.may_insert_skipping_duplicates(text))
     }
 
     /// How to make an insert of an ORM atomic, in its terms.

@@ -308,6 +308,10 @@ pub enum OrmOpKind {
     Upsert,
 }
 
+impl OrmOpKind {
+    pub const ALL: &[OrmOpKind] = &[OrmOpKind::Select, OrmOpKind::Insert, OrmOpKind::Upsert];
+}
+
 /// Where a chain names its table (or model, or entity).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -7,7 +7,7 @@ use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Call, Expr, Lang, Unit};
 use crate::semantic::{Semantic, UnitFacts};
-pub use need::{Need, Word, WordKind, is_identifier_byte};
+pub use need::{Need, TextScan, Word, WordKind, is_identifier_byte};
 
 mod backoff_without_jitter;
 mod check_then_insert;

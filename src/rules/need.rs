@@ -2,7 +2,7 @@
 //! [`Need`] as part of its contract, and the prefilter (`crate::prefilter`) skips the files
 //! that hold the needs of no enabled rule.
 
-use crate::knowledge::{CallPattern, Knowledge, Orm, OrmOp, OrmOpKind};
+use crate::knowledge::{CallPattern, Knowledge, Orm, OrmOpKind};
 use crate::model::Lang;
 use crate::sql;
 
@@ -80,6 +80,35 @@ pub enum Need {
     All(Vec<Need>),
     /// At least one of these (none: no file can hold a finding).
     Any(Vec<Need>),
+    /// What words cannot say cheaply, checked on the text of a file whose words already
+    /// meet the rest of the need (see [`crate::prefilter`]).
+    Scan(TextScan),
+}
+
+/// A check of a file's text for what its words cannot say cheaply: an ORM's chain of
+/// calls, whose steps are everyday words (`first`, `where`, `all`) an automaton would hit
+/// in every file.
+#[derive(Clone, Debug)]
+pub enum TextScan {
+    /// A chain of one of these libraries doing one of the kinds (see [`Orm::may_run`]).
+    OrmOps(Vec<Orm>, Vec<OrmOpKind>),
+    /// An insert of one of these libraries that skips duplicates.
+    OrmInsertsSkippingDuplicates(Vec<Orm>),
+}
+
+impl TextScan {
+    /// Whether a file's text, of `lang` (any, for Markdown's code blocks), meets the check.
+    pub fn holds(&self, text: &[u8], lang: Option<Lang>) -> bool {
+        let of_lang = |orm: &&Orm| lang.is_none_or(|lang| orm.lang == lang);
+        match self {
+            TextScan::OrmOps(orms, kinds) => {
+                (orms.iter().filter(of_lang)).any(|orm| orm.may_run(text, kinds))
+            }
+            TextScan::OrmInsertsSkippingDuplicates(orms) => {
+                (orms.iter().filter(of_lang)).any(|orm| orm.may_insert_skipping_duplicates(text))
+            }
+        }
+    }
 }
 
 impl Need {
@@ -203,48 +232,16 @@ impl Need {
         Need::any(patterns.into_iter().map(Need::call))
     }
 
-    /// An ORM's chain doing one of `kinds`: for each such op, the call that tells it best
-    /// (see [`OrmOp::telling_call`]), in a file of the ORM's language. Only one step, since
-    /// the short ones are everyday words (`all`, `one`, `from`) the automaton would hit
-    /// everywhere.
+    /// An ORM's chain doing one of `kinds` (see [`TextScan::OrmOps`]).
     pub fn orm_ops(knowledge: &Knowledge, kinds: &[OrmOpKind]) -> Need {
-        Need::any((knowledge.orms.iter()).map(|orm| Need::orm_ops_of(orm, kinds)))
+        Need::Scan(TextScan::OrmOps(knowledge.orms.clone(), kinds.to_vec()))
     }
 
-    /// An ORM's insert that skips duplicates: an insert's call, and one of the steps or
-    /// flags that skip them.
+    /// An ORM's insert that skips duplicates.
     pub fn orm_inserts_skipping_duplicates(knowledge: &Knowledge) -> Need {
-        Need::any(knowledge.orms.iter().map(|orm| {
-            let skips = (orm.do_nothing.iter()).map(|word| {
-                Need::call(&CallPattern {
-                    lang: Some(orm.lang),
-                    pattern: word.clone(),
-                })
-            });
-            Need::all([
-                Need::orm_ops_of(orm, &[OrmOpKind::Insert]),
-                Need::any(skips),
-            ])
-        }))
-    }
-
-    fn orm_ops_of(orm: &Orm, kinds: &[OrmOpKind]) -> Need {
-        let ops = orm.ops.iter().filter(|op| kinds.contains(&op.kind));
-        let markers = match orm.markers.is_empty() {
-            true => Need::Always,
-            false => Need::text(&orm.markers),
-        };
-        let calls = Need::any(ops.filter_map(OrmOp::telling_call).map(|(step, opening)| {
-            match opening {
-                // Told by what follows the name: the two, in any case.
-                Some(opening) => Need::text([format!("{step}{opening}")]),
-                None => Need::call(&CallPattern {
-                    lang: Some(orm.lang),
-                    pattern: format!(".{step}"),
-                }),
-            }
-        }));
-        Need::all([calls, markers])
+        Need::Scan(TextScan::OrmInsertsSkippingDuplicates(
+            knowledge.orms.clone(),
+        ))
     }
 }
 

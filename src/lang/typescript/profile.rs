@@ -252,7 +252,10 @@ mod tests {
     #[test]
     fn a_bare_specifier_names_a_package_and_a_path_in_it() {
         assert_eq!(package_and_subpath("@acme/common"), ("@acme/common", None));
-        assert_eq!(package_and_subpath("@acme/common/db"), ("@acme/common", Some("db")));
+        assert_eq!(
+            package_and_subpath("@acme/common/db"),
+            ("@acme/common", Some("db"))
+        );
         assert_eq!(package_and_subpath("lodash/get"), ("lodash", Some("get")));
         assert_eq!(package_and_subpath("pg"), ("pg", None));
     }
