@@ -8,7 +8,9 @@ use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Trend, ValueFlow, WithinFile};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
-use crate::model::{Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit};
+use crate::model::{
+    BinOp, Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit,
+};
 use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -118,7 +120,10 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
                 )
             },
         ))
-        .with_help(full_jitter_help(cx, duration));
+        .with_help(full_jitter_help(
+            cx,
+            growing_part(duration, &values, &trends),
+        ));
         let finding = match growth.computed {
             Some(inside) => finding.with_secondary(Label::new(
                 inside,
@@ -168,6 +173,28 @@ fn in_server_paced_arm(unit: &Unit, growth: &Span, cx: &Context) -> bool {
                     .is_some_and(|head| cx.knowledge.names_server_pace(head))
         })
     })
+}
+
+/// The part of a sleep's duration that grows: of a deadline, `Instant::now() + delay`, the
+/// delay; else the whole duration.
+fn growing_part<'e>(
+    duration: &'e Expr,
+    values: &ValueFlow,
+    trends: &BTreeMap<String, Trend>,
+) -> &'e Expr {
+    if let ExprKind::Binary {
+        op: BinOp::Add,
+        lhs,
+        rhs,
+    } = &duration.kind
+    {
+        match (values.growth_in(lhs, trends), values.growth_in(rhs, trends)) {
+            (Some(_), None) => return lhs,
+            (None, Some(_)) => return rhs,
+            _ => {}
+        }
+    }
+    duration
 }
 
 /// The fix for a hand-written sleep, spelled with the code's own delay expression.
