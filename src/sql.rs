@@ -139,6 +139,10 @@ pub struct Statement {
     /// The functions a SELECT (`PERFORM`), an INSERT, UPDATE or DELETE, or a `CALL` calls,
     /// in order.
     pub calls: Vec<FunctionCall>,
+    /// In a routine's body: its procedural code looks at what this statement did before
+    /// the next statement runs (`FOUND`, the row count `GET DIAGNOSTICS` reads, or the row
+    /// it returned `INTO` a variable).
+    pub outcome_tested: bool,
 }
 
 /// A comment of a SQL text.
@@ -205,6 +209,7 @@ impl Statement {
             table: None,
             insert_columns: Vec::new(),
             whole_row: false,
+            outcome_tested: false,
             on_conflict: None,
             returning: None,
             select_columns: Vec::new(),

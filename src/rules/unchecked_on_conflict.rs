@@ -42,10 +42,12 @@ impl Rule for UncheckedOnConflict {
             if !stmt.is_insert_do_nothing() || !is_dedup(stmt, cx) {
                 continue;
             }
-            if query
-                .call
-                .is_some_and(|site| outcome_checked(unit, query, &site, stmt))
-            {
+            let checked = match query.call {
+                Some(site) => outcome_checked(unit, query, &site, stmt),
+                // A routine's statement: its procedural code says.
+                None => stmt.outcome_tested,
+            };
+            if checked {
                 continue;
             }
             let Some(effect) = later.effect(position, query, stmt) else {
@@ -337,7 +339,9 @@ fn tells_outcome(helper: &Unit, query: &QuerySite, insert: &Statement) -> bool {
         // INTO` a variable) reaches a caller only in what the routine returns, which is not
         // followed further: any value it returns may carry it. Only a routine is called.
         None => {
-            helper.kind != UnitKind::Function || !flow::returned_values(&helper.body).is_empty()
+            insert.outcome_tested
+                || helper.kind != UnitKind::Function
+                || !flow::returned_values(&helper.body).is_empty()
         }
     }
 }

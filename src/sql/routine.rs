@@ -223,11 +223,25 @@ fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> (Vec<Statement>, Vec<
         toks,
         depths: &depths,
     };
-    let mut statements = Vec::new();
+    let mut statements: Vec<Statement> = Vec::new();
     let mut returns = Vec::new();
     let mut boundary = true;
+    // The variables holding the last statement's outcome: what it returned `INTO`, the row
+    // count `GET DIAGNOSTICS` read of it.
+    let mut outcome_vars: Vec<String> = Vec::new();
     let mut i = 0;
     while i < body.len() {
+        if let Some(last) = statements.last_mut() {
+            if let Some(var) = row_count_read(body, i) {
+                outcome_vars.push(var);
+                i += 4;
+                continue;
+            }
+            let word = body.toks[i].ident().map(str::to_lowercase);
+            if body.is(i, "found") || word.is_some_and(|w| outcome_vars.contains(&w)) {
+                last.outcome_tested = true;
+            }
+        }
         if boundary && body.is(i, "return") {
             // `RETURN QUERY SELECT …` returns the query's rows: the query, a statement of its
             // own after the `QUERY` boundary, is the value.
@@ -240,6 +254,7 @@ fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> (Vec<Statement>, Vec<
             let statement = body.slice(i..end);
             if let Some(span) = statement.span() {
                 statements.push(reader.statement(statement.toks, span, 0));
+                outcome_vars = returned_into(statement.toks).into_iter().collect();
             }
             i = end;
             boundary = false;
@@ -250,6 +265,22 @@ fn inner_statements(reader: &mut Reader, toks: &[&Tok]) -> (Vec<Statement>, Vec<
         i += 1;
     }
     (statements, returns)
+}
+
+/// The variable `GET DIAGNOSTICS v = ROW_COUNT` (or `:=`) at `i` assigns, lower-cased.
+fn row_count_read(body: Part, i: usize) -> Option<String> {
+    if !body.is(i, "diagnostics") || !body.is(i + 3, "row_count") {
+        return None;
+    }
+    let var = body.toks.get(i + 1)?.ident()?;
+    Some(var.to_lowercase())
+}
+
+/// The variable a statement's `RETURNING … INTO v` fills, lower-cased.
+fn returned_into(toks: &[&Tok]) -> Option<String> {
+    let returning = toks.iter().position(|t| t.is("returning"))?;
+    let into = returning + toks[returning..].iter().position(|t| t.is("into"))?;
+    Some(toks.get(into + 1)?.ident()?.to_lowercase())
 }
 
 /// Where the SQL statement starting at `start` ends: its `;`, a `THEN`/`LOOP` at its level
