@@ -129,16 +129,18 @@ impl Prefilter {
             return true;
         }
         let mut regions = Regions::new(text, profile.and_then(|p| p.lexical()));
+        // A SQL word passed over for standing in code: right only if the file lexes.
+        let mut sql_in_code = false;
         for hit in searcher.find_overlapping_iter(text) {
             for &w in &self.pattern_words[hit.pattern().as_usize()] {
                 let kind = self.words[w].kind;
-                if wanted[w]
-                    && self.words[w].stands_at(text, hit.start(), hit.end(), profile)
-                    && (!kind.in_code() || regions.is_code(hit.start()))
-                    && (!kind.in_literal()
-                        || !sql_in_strings
-                        || regions.may_be_literal(hit.start()))
-                {
+                if !wanted[w] || !self.words[w].stands_at(text, hit.start(), hit.end(), profile) {
+                    continue;
+                }
+                let literal_ok =
+                    !kind.in_literal() || !sql_in_strings || regions.may_be_literal(hit.start());
+                sql_in_code |= !literal_ok;
+                if (!kind.in_code() || regions.is_code(hit.start())) && literal_ok {
                     wanted[w] = false;
                     found[w] = true;
                     if node.holds(&found, no_scan) {
@@ -146,6 +148,11 @@ impl Prefilter {
                     }
                 }
             }
+        }
+        // A parser's recovery may read as strings what a file that does not lex holds in
+        // code: its SQL words count.
+        if sql_in_code && regions.misread() {
+            return true;
         }
         // The words alone do not admit the file: the scans, made only where the words
         // beside them hold, each at most once.
@@ -744,6 +751,18 @@ mod tests {
         assert!(!hit_in(need(), words_only, Lang::TypeScript));
         // A chain of another language's ORM does not count.
         assert!(!hit_in(need(), read, Lang::Go));
+    }
+
+    #[test]
+    fn sql_words_in_code_count_in_a_file_that_does_not_lex() {
+        let need = || Need::all([Need::statement(["select"]), Need::sql_keywords(["where"])]);
+        // A stray backquote makes the scan read the query as code; the parser recovers
+        // and reads it as the string it is.
+        let broken = "x := sql.LevelSeri`lizable\nq(`SELECT id FROM t WHERE k = $1`, k)\n";
+        assert!(hit(need(), broken));
+        // In a file that lexes, `where` in code is Go's or Rust's, not SQL's.
+        let code = "q := `SELECT id FROM t`\nwhere := 1\n";
+        assert!(!hit(need(), code));
     }
 
     #[test]

@@ -825,3 +825,36 @@ fn fuzzing_regressions_are_checked_without_internal_errors() {
         );
     }
 }
+
+/// The prefilter passes over no fuzzing regression that has findings: a file that does not
+/// lex (a stray backquote) once had its query read as code and was skipped.
+#[test]
+fn the_prefilter_skips_no_fuzzing_regression_with_findings() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/robustness");
+    // A copy, away from this repository's configuration, which excludes `tests/`.
+    let inputs: Vec<(String, Vec<u8>)> = fs::read_dir(&corpus)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| FileKind::from_path(path).is_some())
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect();
+    let files: Vec<(&str, Vec<u8>)> = (inputs.iter())
+        .map(|(name, text)| (name.as_str(), text.clone()))
+        .collect();
+    let dir = tree(&files);
+    let run = |extra: &[&str]| {
+        let output = idemlint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "--exit-zero"])
+            .args(extra)
+            .output()
+            .unwrap();
+        json_findings(&output.stdout)
+    };
+    let all = run(&["--no-prefilter"]);
+    assert!(all.iter().any(|(path, _)| path.contains("stray-backquote")));
+    assert_eq!(run(&[]), all);
+}

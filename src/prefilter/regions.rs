@@ -7,7 +7,8 @@
 //! `'` that does not close a short character literal (a Rust lifetime), starts no region.
 //! So a misread can only make the prefilter parse a file it could have skipped, except for
 //! SQL's words, which count in host code only outside code: there a misread, which valid Go
-//! or Rust does not cause, could hide one.
+//! or Rust does not cause, could hide one, and a file with a quote that never closes
+//! ([`Regions::misread`]) is parsed whatever its SQL's words stand in.
 
 use std::ops::Range;
 
@@ -23,6 +24,9 @@ pub struct Regions<'t> {
     found: Vec<Range<usize>>,
     /// Everything before this has been read.
     read_to: usize,
+    /// A string or block comment opened and never closed was read: the file does not
+    /// lex, and a parser's recovery may see strings where this scan sees code.
+    unclosed: bool,
 }
 
 impl<'t> Regions<'t> {
@@ -35,7 +39,19 @@ impl<'t> Regions<'t> {
             syntax,
             found: Vec::new(),
             read_to: 0,
+            unclosed: false,
         }
+    }
+
+    /// Whether the file holds a string or block comment that never closes: read to its
+    /// end to tell.
+    pub fn misread(&mut self) -> bool {
+        if let Some(syntax) = self.syntax {
+            while self.read_to < self.text.len() {
+                self.read_next(syntax);
+            }
+        }
+        self.unclosed
     }
 
     /// Whether the byte at `at` is code: outside every comment and string literal.
@@ -91,7 +107,12 @@ impl<'t> Regions<'t> {
                 self.found.push(opening..end);
                 self.read_to = end;
             }
-            None => self.read_to = start + 1,
+            None => {
+                // A `/` that divides and a `'` of a Rust lifetime open nothing.
+                let opens = matches!(text[start], b'"' | b'`') || text[start..].starts_with(b"/*");
+                self.unclosed |= opens;
+                self.read_to = start + 1;
+            }
         }
     }
 }
