@@ -1,7 +1,7 @@
 //! `unchecked-on-conflict`: an `INSERT … ON CONFLICT DO NOTHING` used as a dedup or claim
 //! whose outcome nothing checks, so the business write after it runs for duplicates too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Applicability, Finding, Fix, Label, Severity};
@@ -34,26 +34,29 @@ impl Rule for UncheckedOnConflict {
             stops: first_stops(sequence),
             side_effects: cx.facts(unit).once_only_effects(),
         };
+        let mut earlier = Earlier::default();
         let mut findings = Vec::new();
         for (position, query, stmt) in sequence.iter() {
             if let Some(f) = ungated_cte(query, stmt, cx) {
                 findings.push(f);
             }
-            if !stmt.is_insert_do_nothing() || !is_dedup(stmt, cx) {
-                continue;
+            if stmt.is_insert_do_nothing() && is_dedup(stmt, cx) {
+                let checked = match query.call {
+                    Some(site) => outcome_checked(unit, query, &site, stmt),
+                    // A routine's statement: its procedural code says.
+                    None => stmt.outcome_tested,
+                };
+                let effect = match later.effect(position, query, stmt) {
+                    Some(effect) => Some((effect, Order::After)),
+                    None => earlier
+                        .write_before(stmt)
+                        .map(|write| (write, Order::Before)),
+                };
+                if let (false, Some((effect, order))) = (checked, effect) {
+                    findings.extend(report(query, stmt, effect, order, cx));
+                }
             }
-            let checked = match query.call {
-                Some(site) => outcome_checked(unit, query, &site, stmt),
-                // A routine's statement: its procedural code says.
-                None => stmt.outcome_tested,
-            };
-            if checked {
-                continue;
-            }
-            let Some(effect) = later.effect(position, query, stmt) else {
-                continue;
-            };
-            findings.extend(report(query, stmt, effect, cx));
+            earlier.note(query, stmt);
         }
         findings.extend(silent_dedup_calls(unit, sequence, cx));
         findings
@@ -84,6 +87,55 @@ impl Rule for UncheckedOnConflict {
     fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
         !cx.facts(unit).queries().is_empty() && silent_dedup(unit, cx).is_some()
     }
+}
+
+/// The business write last run before each statement of a unit, in its transaction, and
+/// the tables read by key so far, noted in one pass in source order.
+#[derive(Default)]
+struct Earlier {
+    write: Option<(LaterEffect, Option<String>)>,
+    read_by_key: HashSet<String>,
+}
+
+impl Earlier {
+    fn note(&mut self, query: &QuerySite, stmt: &Statement) {
+        if semantic::ends_transaction(stmt) {
+            self.write = None;
+        } else if stmt.is_write() && !stmt.is_insert_do_nothing() {
+            let effect = LaterEffect {
+                span: query.file_span(&stmt.keyword_span),
+                what: format!("the {}", keyword(stmt)),
+            };
+            self.write = Some((effect, stmt.table.clone()));
+        } else if stmt.kind == StatementKind::Select
+            && !stmt.lookup_keys().is_empty()
+            && let Some(table) = &stmt.table
+        {
+            self.read_by_key.insert(table.clone());
+        }
+    }
+
+    /// The business write that ran before a dedup insert, in its transaction: for a
+    /// duplicate it has run again by the time the insert skips it. Not when the unit read
+    /// the dedup table by key first: a check stopped the duplicate there, and the insert
+    /// only settles a race (which `check-then-insert` is about).
+    fn write_before(&self, insert: &Statement) -> Option<LaterEffect> {
+        let table = insert.table.as_ref()?;
+        let (write, written) = self.write.as_ref()?;
+        (written.as_ref() != Some(table) && !self.read_by_key.contains(table)).then(|| {
+            LaterEffect {
+                span: write.span.clone(),
+                what: write.what.clone(),
+            }
+        })
+    }
+}
+
+/// Where the ungated effect stands from the dedup insert.
+#[derive(Clone, Copy)]
+enum Order {
+    After,
+    Before,
 }
 
 /// Something that runs after the dedup insert whatever the insert did.
@@ -442,7 +494,7 @@ fn ungated_cte(query: &QuerySite, stmt: &Statement, cx: &Context) -> Option<Find
         span: query.file_span(&stmt.keyword_span),
         what: format!("the {}", keyword(stmt)),
     };
-    report(query, insert, later, cx)
+    report(query, insert, later, Order::After, cx)
 }
 
 fn keyword(stmt: &Statement) -> &'static str {
@@ -458,6 +510,7 @@ fn report(
     query: &QuerySite,
     insert: &Statement,
     later: LaterEffect,
+    order: Order,
     cx: &Context,
 ) -> Option<Finding> {
     let conflict = insert.on_conflict.as_ref()?;
@@ -470,24 +523,34 @@ fn report(
         query.file_span(&conflict.span),
         "a duplicate inserts nothing here, and nothing checks whether a row was inserted",
     );
-    let mut finding = Finding::new(
-        META.name,
-        format!(
-            "a re-delivered request inserts nothing, but {} below still runs",
-            later.what
+    let (message, why) = match order {
+        Order::After => (
+            format!(
+                "a re-delivered request inserts nothing, but {} below still runs",
+                later.what
+            ),
+            "this runs for duplicates too: it is not gated on the insert",
         ),
-        primary,
-    )
-    .with_secondary(Label::new(
-        later.span,
-        "this runs for duplicates too: it is not gated on the insert",
-    ))
-    .with_help(help(
-        cx,
-        signal(query, insert),
-        key.as_deref().unwrap_or("key"),
-    ));
-    if let Some(fix) = returning_fix(query, insert, key.as_deref(), cx) {
+        Order::Before => (
+            format!(
+                "a re-delivered request runs {} above again, and the dedup insert after it \
+                 skips the duplicate without a word",
+                later.what
+            ),
+            "this has already run for the duplicate: record the request first, and write \
+             only when the insert created its row",
+        ),
+    };
+    let mut finding = Finding::new(META.name, message, primary)
+        .with_secondary(Label::new(later.span, why))
+        .with_help(help(
+            cx,
+            signal(query, insert),
+            key.as_deref().unwrap_or("key"),
+        ));
+    // The fix gates what comes after the insert: with the write before it, moving the
+    // write is the user's to do.
+    if let (Order::After, Some(fix)) = (order, returning_fix(query, insert, key.as_deref(), cx)) {
         finding = finding.with_fix(fix);
     }
     Some(finding)
