@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 use super::divergence::block_diverges;
 use super::sites::Site;
 use super::walk::{chain_above, contains, stmts_after};
+use crate::knowledge::Knowledge;
 use crate::model::{
-    Call, Expr, ExprKind, Guard, Lang, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
+    Block, Call, Expr, ExprKind, Guard, Lang, Scope, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
 };
 
 /// Where the value of a call goes, at the statement where it is made.
@@ -214,9 +215,9 @@ pub fn error_exits(unit: &Unit, error: &str, after: usize) -> bool {
 /// Whether the error of `site`'s call is thrown away: not propagated, not returned, not
 /// tested and not kept (a bare call statement, `_ =`, `let _ =`, `.ok()`, or an error
 /// variable nothing reads). Where failures throw, only a handler that goes on ignores it.
-pub fn error_ignored(unit: &Unit, site: &Site, lang: Lang) -> bool {
+pub fn error_ignored(unit: &Unit, site: &Site, lang: Lang, knowledge: &Knowledge) -> bool {
     if lang.fails_by_throwing() {
-        return swallowed(unit, site.stmt);
+        return swallowed(unit, site.stmt, knowledge);
     }
     let b = binding(site);
     if b.propagated || b.tested_in_place {
@@ -236,8 +237,15 @@ pub fn error_ignored(unit: &Unit, site: &Site, lang: Lang) -> bool {
 }
 
 /// Whether what `stmt` throws is caught by a handler that goes on (one that does not end
-/// by returning or rethrowing).
-fn swallowed(unit: &Unit, stmt: &Stmt) -> bool {
+/// by returning or rethrowing) as if nothing happened: one that rolls the transaction
+/// back reacts to it.
+fn swallowed(unit: &Unit, stmt: &Stmt, knowledge: &Knowledge) -> bool {
+    let rolls_back = |handler: &Block| {
+        (handler.exprs_in(Scope::FLOW).into_iter()).any(|e| match &e.kind {
+            ExprKind::Call(call) => knowledge.is_rollback(&call.lookup_name()),
+            _ => false,
+        })
+    };
     unit.body.all_stmts().into_iter().any(|s| match &s.kind {
         StmtKind::Try {
             body,
@@ -245,6 +253,7 @@ fn swallowed(unit: &Unit, stmt: &Stmt) -> bool {
             ..
         } => {
             !block_diverges(handler)
+                && !rolls_back(handler)
                 && body
                     .all_stmts()
                     .into_iter()

@@ -190,6 +190,7 @@ retries-all-by-default = true
             length_fields,
             unique_violation_hints,
             serializable_hints,
+            rollback_calls,
             advisory_lock_hints,
             retry_predicate_hints,
             dedup_name_hints,
@@ -281,6 +282,7 @@ retries-all-by-default = true
         for (table, words) in [
             ("status_columns", status_columns),
             ("serializable_hints", serializable_hints),
+            ("rollback_calls", rollback_calls),
             ("advisory_lock_hints", advisory_lock_hints),
             ("retry_predicate_hints", retry_predicate_hints),
             ("dedup_name_hints", dedup_name_hints),

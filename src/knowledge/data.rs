@@ -57,6 +57,7 @@ pub struct KnowledgeData {
     pub length_fields: Vec<CallGroup>,
     pub unique_violation_hints: Vec<String>,
     pub serializable_hints: Vec<String>,
+    pub rollback_calls: Vec<String>,
     pub advisory_lock_hints: Vec<String>,
     pub dedup_words: Vec<String>,
     pub dependency_wait_words: Vec<String>,
@@ -247,6 +248,7 @@ impl Knowledge {
             length_fields,
             unique_violation_hints,
             serializable_hints,
+            rollback_calls,
             advisory_lock_hints,
             dedup_words,
             dependency_wait_words,
@@ -325,6 +327,7 @@ impl Knowledge {
         self.length_fields.extend(patterns(&length_fields));
         self.unique_violation_hints.extend(unique_violation_hints);
         self.serializable_hints.extend(serializable_hints);
+        self.rollback_calls.extend(rollback_calls);
         self.advisory_lock_hints.extend(advisory_lock_hints);
         self.dedup_words.extend(dedup_words);
         self.dependency_wait_words.extend(dependency_wait_words);

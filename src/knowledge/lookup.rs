@@ -335,6 +335,16 @@ impl Knowledge {
         squashed_contains_any(text, &self.conflict_hints)
     }
 
+    /// Whether a call rolls a transaction back: its last segment is a rollback's name.
+    pub fn is_rollback(&self, callee: &str) -> bool {
+        let last = callee
+            .rsplit('.')
+            .next()
+            .unwrap_or(callee)
+            .to_ascii_lowercase();
+        self.rollback_calls.contains(&last)
+    }
+
     pub fn names_serializable(&self, name: &str) -> bool {
         contains_any(name, &self.serializable_hints)
     }

@@ -416,6 +416,8 @@ pub struct Knowledge {
     /// Words that, in a name, say a transaction runs at SERIALIZABLE isolation
     /// (`sql.LevelSerializable`, `IsolationLevel::Serializable`).
     pub serializable_hints: Vec<String>,
+    /// Names of methods that roll a transaction back, compared lower-case.
+    pub rollback_calls: Vec<String>,
     /// Words that, in a called function's name, say it takes an advisory lock.
     pub advisory_lock_hints: Vec<String>,
     /// Words that, in a function's name, say it classifies an error as retryable.

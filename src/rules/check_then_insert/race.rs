@@ -29,7 +29,7 @@ impl Race<'_, '_> {
         let key = self.keys.join(", ");
         let table = self.select.table.as_deref().unwrap_or("the table");
         let ignored = (self.write_through.or(self.write_q.call))
-            .is_some_and(|site| flow::error_ignored(unit, &site, cx.lang));
+            .is_some_and(|site| flow::error_ignored(unit, &site, cx.lang, cx.knowledge));
         let message = if ignored {
             format!(
                 "two concurrent requests with the same `{key}` can both find no row and both \
