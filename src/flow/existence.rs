@@ -83,6 +83,56 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
     }
 }
 
+/// Whether a condition holds exactly when `subject` has a value (`Some(true)`: `x`,
+/// `x != nil`, `x.is_some()`, `Some(_)` matched against `x`) or exactly when it has none
+/// (`Some(false)`: `x == null`, `x.is_none()`, `None` matched against it); `None` when it
+/// says neither, or is not about `subject`.
+pub fn presence(
+    atom: Atom,
+    is_subject: &dyn Fn(&Expr) -> bool,
+    lang: Lang,
+    k: &Knowledge,
+) -> Option<bool> {
+    let is_nothing_expr = |e: &Expr| strip(e).dotted().is_some_and(|n| is_nothing(&n));
+    match atom {
+        Atom::Cond(cond) => match &cond.kind {
+            _ if is_subject(strip(cond)) => Some(true),
+            ExprKind::Binary {
+                op: op @ (BinOp::Eq | BinOp::Ne),
+                lhs,
+                rhs,
+            } => {
+                let compared = is_subject(strip(lhs)) && is_nothing_expr(rhs)
+                    || is_subject(strip(rhs)) && is_nothing_expr(lhs);
+                compared.then_some(*op == BinOp::Ne)
+            }
+            ExprKind::Call(call) => {
+                let ExprKind::Field { base, name } = &call.callee.kind else {
+                    return None;
+                };
+                if !call.args.is_empty() || !is_subject(strip(base)) {
+                    return None;
+                }
+                let method = format!(".{name}");
+                if k.is_present_check(lang, &method) {
+                    Some(true)
+                } else if k.is_absent_check(lang, &method) {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        },
+        Atom::Pattern { subject, pattern } if is_subject(strip(subject)) => match &pattern.kind {
+            ExprKind::Name(n) if is_nothing(n.rsplit('.').next().unwrap_or(n)) => Some(false),
+            ExprKind::Call(call) if call.callee.dotted().as_deref() == Some("Some") => Some(true),
+            _ => None,
+        },
+        Atom::Pattern { .. } => None,
+    }
+}
+
 /// `x == y` where `x` is the read's error or value.
 fn equality_test(x: &Expr, y: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Option<Test> {
     if read.is_error(x) {

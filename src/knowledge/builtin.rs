@@ -203,6 +203,8 @@ retries-all-by-default = true
             side_effect_look_alikes,
             database_call_words,
             conflict_hints,
+            response_columns,
+            next_handler_calls,
             orms,
             orm_step_names: _,
         } = knowledge;
@@ -219,6 +221,7 @@ retries-all-by-default = true
             ("present_checks", present_checks),
             ("length_calls", length_calls),
             ("length_fields", length_fields),
+            ("next_handler_calls", next_handler_calls),
         ] {
             p.calls(table, patterns.iter().map(|call| (call, ())));
         }
@@ -272,6 +275,7 @@ retries-all-by-default = true
             ("side_effect_look_alikes", side_effect_look_alikes),
             ("database_call_words", database_call_words),
             ("conflict_hints", conflict_hints),
+            ("response_columns", response_columns),
         ] {
             p.words(table, words, "lower-case letters and digits", |word| {
                 word.bytes()

@@ -67,6 +67,8 @@ pub struct KnowledgeData {
     pub side_effect_look_alikes: Vec<String>,
     pub database_call_words: Vec<String>,
     pub conflict_hints: Vec<String>,
+    pub response_columns: Vec<String>,
+    pub next_handler_calls: Vec<CallGroup>,
     pub orms: Vec<Orm>,
 }
 
@@ -258,6 +260,8 @@ impl Knowledge {
             side_effect_look_alikes,
             database_call_words,
             conflict_hints,
+            response_columns,
+            next_handler_calls,
             orms,
         } = data;
         project.extend(self);
@@ -337,6 +341,9 @@ impl Knowledge {
         self.side_effect_look_alikes.extend(side_effect_look_alikes);
         self.database_call_words.extend(database_call_words);
         self.conflict_hints.extend(conflict_hints);
+        self.response_columns.extend(response_columns);
+        self.next_handler_calls
+            .extend(patterns(&next_handler_calls));
         for orm in &orms {
             let steps = (orm.ops.iter().flat_map(|op| &op.steps))
                 .chain(&orm.filters)

@@ -330,6 +330,21 @@ impl Knowledge {
         squashed_contains_any(text, &self.unique_violation_hints)
     }
 
+    /// Whether a column, field or variable name says it holds a stored response
+    /// (`response_body`, `rec.RespCode`): one of its words is a response word.
+    pub fn names_stored_response(&self, name: &str) -> bool {
+        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+        (words(last).iter()).any(|word| self.response_columns.contains(word))
+    }
+
+    /// Whether a call hands the request on to the rest of the handler chain (`next()`,
+    /// `next.ServeHTTP(w, r)`, `next.run(req)`). A pattern without a dot matches only the
+    /// bare name: `next()` is the chain's, `it.next()` an iterator's.
+    pub fn is_next_handler(&self, lang: Lang, dotted: &str) -> bool {
+        (self.next_handler_calls.iter())
+            .any(|p| p.matches(lang, dotted) && (p.pattern.contains('.') || p.pattern == dotted))
+    }
+
     /// Whether a name, string or number is a conflict answer (`http.StatusConflict`, `409`).
     pub fn is_conflict_answer(&self, text: &str) -> bool {
         squashed_contains_any(text, &self.conflict_hints)
@@ -501,6 +516,35 @@ fn names_call(text: &[u8], function: &str, openings: &[&str]) -> bool {
 mod tests {
     use super::*;
     use crate::knowledge::schema::pat;
+
+    #[test]
+    fn a_stored_response_is_named_by_a_response_word() {
+        let k = Knowledge::builtin();
+        for name in [
+            "response_body",
+            "rec.ResponseBody",
+            "respCode",
+            "saved::response",
+        ] {
+            assert!(k.names_stored_response(name), "{name}");
+        }
+        for name in ["body", "responsible", "status", "correspondent_id"] {
+            assert!(!k.names_stored_response(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_bare_next_handler_name_matches_only_itself() {
+        let k = Knowledge::builtin();
+        assert!(k.is_next_handler(Lang::TypeScript, "next"));
+        assert!(k.is_next_handler(Lang::TypeScript, "next.handle"));
+        assert!(k.is_next_handler(Lang::Go, "next.ServeHTTP"));
+        assert!(k.is_next_handler(Lang::Go, "m.next.ServeHTTP"));
+        assert!(k.is_next_handler(Lang::Rust, "next.run"));
+        assert!(!k.is_next_handler(Lang::TypeScript, "iterator.next"));
+        assert!(!k.is_next_handler(Lang::Go, "rows.Next"));
+        assert!(!k.is_next_handler(Lang::Rust, "next.handle"));
+    }
 
     #[test]
     fn attempt_names_hold_a_hint_as_a_word_of_their_own() {

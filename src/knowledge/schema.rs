@@ -457,6 +457,13 @@ pub struct Knowledge {
     /// Names, codes and messages of a "someone else is on it" answer (`http.StatusConflict`,
     /// `ErrConflict`, `409`, `425 Too Early`), compared like [`Knowledge::unique_violation_hints`].
     pub conflict_hints: Vec<String>,
+    /// Words that, in a column, field or variable name, say it holds the response stored
+    /// with an idempotency record (`response_body`, `respBody`): a record that has one
+    /// finished; one found without it is still being worked on.
+    pub response_columns: Vec<String>,
+    /// Calls that hand a request to the rest of the handler chain (`next()`,
+    /// `next.ServeHTTP(w, r)`, `next.run(req)`): in a middleware, the work itself.
+    pub next_handler_calls: Vec<CallPattern>,
     /// ORMs and query builders, whose calls run queries with no SQL text.
     pub orms: Vec<Orm>,
     /// The names of every ORM's steps, whatever its language: a call named otherwise is

@@ -126,9 +126,17 @@ fn own_act<'c>(site: Site<'c>, cx: &Context) -> Option<Act<'c>> {
             op: KvOp::SetIfAbsent,
             ..
         } => Some(Act::TakesKey),
-        _ if semantic::is_once_only_effect(&site, cx.knowledge) => Some(Act::Effect(site)),
+        _ if semantic::is_once_only_effect(&site, cx.knowledge) || hands_on(&site, cx) => {
+            Some(Act::Effect(site))
+        }
         _ => None,
     }
+}
+
+/// Whether a call hands the request on to the next handler (`next()`,
+/// `next.ServeHTTP(w, r)`): in a middleware, the work the record guards.
+pub(super) fn hands_on(site: &Site, cx: &Context) -> bool {
+    (site.call.callee.dotted()).is_some_and(|name| cx.knowledge.is_next_handler(cx.lang, &name))
 }
 
 /// What `function` does, in source order: its key takes, its once-only calls, and its

@@ -25,7 +25,7 @@ use crate::semantic::Sequence;
 use crate::sql::{self, Statement, StatementKind, Value};
 use callees::{Act, Called};
 use script::Script;
-use status::StatusClassifier;
+use status::{Check, StatusClassifier};
 
 pub struct InProgressReentry;
 
@@ -68,7 +68,8 @@ impl Rule for InProgressReentry {
         };
         for (position, read_q, select) in sequence.iter() {
             let keys = select.lookup_keys();
-            if keys.is_empty() || !reads_status(select, cx) {
+            let status_read = reads_status(select, cx);
+            if keys.is_empty() || !(status_read || reads_response(select, cx)) {
                 continue;
             }
             let record = Record {
@@ -76,9 +77,12 @@ impl Rule for InProgressReentry {
                 select,
                 keys: &keys,
                 handed_back_by: None,
+                response_only: !status_read,
             };
             report(match read_q.call {
                 Some(site) => record.host_reentry(unit, queries, called(), &site, cx),
+                // A script can test no stored response: only its status reads count.
+                None if record.response_only => None,
                 None => {
                     let script = script.get_or_init(|| Script::new(unit, facts, cx));
                     record.script_reentry(sequence, position, read_q.span.end, script, cx)
@@ -93,6 +97,7 @@ impl Rule for InProgressReentry {
                 select: handed.select,
                 keys: &keys,
                 handed_back_by: Some(&handed.call),
+                response_only: false,
             };
             let call = &handed.call;
             let found = record.host_reentry(unit, queries, called(), call, cx);
@@ -134,19 +139,25 @@ impl Rule for InProgressReentry {
 
 /// A SELECT of an idempotency (or dedup) record that returns its status.
 fn reads_status(select: &Statement, cx: &Context) -> bool {
+    reads_record_column(select, cx, |c| c == "*" || cx.knowledge.is_status_column(c))
+}
+
+/// A SELECT of an idempotency (or dedup) record that returns the response stored with it.
+fn reads_response(select: &Statement, cx: &Context) -> bool {
+    reads_record_column(select, cx, |c| cx.knowledge.names_stored_response(c))
+}
+
+fn reads_record_column(select: &Statement, cx: &Context, wanted: impl Fn(&str) -> bool) -> bool {
     let k = cx.knowledge;
     select.table.as_deref().is_some_and(|t| k.is_dedup_name(t))
-        && select
-            .select_columns
-            .iter()
-            .any(|c| c == "*" || k.is_status_column(c))
+        && select.select_columns.iter().any(|c| wanted(c))
 }
 
 /// Where the request goes on although the record may be `in_progress`.
 struct Reentry {
     going: Going,
     /// The status checks on the way, none of which turns `in_progress` away.
-    checks: Vec<Span>,
+    checks: Vec<Check>,
 }
 
 /// An effect that runs after the read: here, or in the function called here.
@@ -182,6 +193,9 @@ struct Record<'q, 'a> {
     keys: &'q [&'q str],
     /// The call that handed the record back, when the read is in the function it reaches.
     handed_back_by: Option<&'q Site<'a>>,
+    /// Whether the read returns the stored response but no status: the record's state is
+    /// then told only by a test of the response, which the walk must meet.
+    response_only: bool,
 }
 
 impl Record<'_, '_> {
@@ -253,10 +267,11 @@ impl Record<'_, '_> {
         if answers_conflict_before(unit, &reach, after, going.span.start, cx) {
             return None;
         }
-        let found = Reentry {
-            going,
-            checks: classifier.into_checks(),
-        };
+        let checks = classifier.into_checks();
+        if self.response_only && !checks.iter().any(|check| check.replays) {
+            return None;
+        }
+        let found = Reentry { going, checks };
         Some(self.report(found, cx))
     }
 
@@ -376,6 +391,14 @@ impl Record<'_, '_> {
         let going = found.going;
         let runs = "runs even when the record is `in_progress`".to_owned();
         let (message, primary, fix) = match going.what {
+            Effect::Call(name) if cx.knowledge.is_next_handler(cx.lang, &name) => (
+                format!(
+                    "a request that finds its key `in_progress` is still handed on to `{name}(…)`: \
+                     a retry runs the handler again while the first attempt is still running"
+                ),
+                runs,
+                None,
+            ),
             Effect::Call(name) => (
                 format!(
                     "a request that finds its key `in_progress` still goes on to `{name}(…)`: a \
@@ -399,10 +422,17 @@ impl Record<'_, '_> {
         let mut finding = Finding::new(META.name, message, Label::new(going.span, primary))
             .with_secondary(Label::new(
                 self.read_q.file_span(&self.select.keyword_span),
-                format!(
-                    "reads the status from `{table}`: it is `in_progress` while another request \
-                     holds the key"
-                ),
+                if self.response_only {
+                    format!(
+                        "reads the stored response from `{table}`: there is none yet while \
+                         another request holds the key"
+                    )
+                } else {
+                    format!(
+                        "reads the status from `{table}`: it is `in_progress` while another \
+                         request holds the key"
+                    )
+                },
             ));
         if let Some(call) = self.handed_back_by {
             let name = call.call.callee.dotted().unwrap_or_default();
@@ -415,12 +445,19 @@ impl Record<'_, '_> {
             finding = finding.with_secondary(inside);
         }
         if let Some(check) = found.checks.first() {
-            finding = finding.with_secondary(Label::new(
-                check.clone(),
-                "this checks other states only: `in_progress` goes on",
-            ));
+            let why = if check.replays {
+                "this replays stored responses only: a record without one is `in_progress`, and \
+                 goes on"
+            } else {
+                "this checks other states only: `in_progress` goes on"
+            };
+            finding = finding.with_secondary(Label::new(check.span.clone(), why));
         }
-        finding = finding.with_help(help(cx));
+        finding = finding.with_help(if self.response_only {
+            REPLAY_HELP.to_owned()
+        } else {
+            help(cx)
+        });
         if let Some(fix) = fix {
             finding = finding.with_fix(fix);
         }
@@ -434,10 +471,10 @@ fn completes_unguarded(column: &str) -> String {
     )
 }
 
-/// A claim of whatever record it writes (`INSERT … ON CONFLICT`, an UPDATE guarded on the
-/// status).
+/// A claim of whatever record it writes: an INSERT (with `ON CONFLICT`, or without, when a
+/// record already there makes it fail on the key), an UPDATE guarded on the status.
 fn is_claim(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
-    stmt.kind == StatementKind::Insert && stmt.on_conflict.is_some()
+    stmt.kind == StatementKind::Insert
         || stmt.kind == StatementKind::Update && guards_status(q, stmt, cx)
 }
 
@@ -534,6 +571,13 @@ fn guards_status(q: &QuerySite, stmt: &Statement, cx: &Context) -> bool {
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|word| k.is_status_column(word))
 }
+
+/// The help when the code tells a finished record from a running one by its stored
+/// response alone.
+const REPLAY_HELP: &str = "a record found without a stored response belongs to a request that \
+                           is still running: answer 409 Conflict (or 425 with `Retry-After`) \
+                           for it instead of going on, and claim the key atomically (`INSERT … \
+                           ON CONFLICT DO NOTHING RETURNING key`) before the work";
 
 fn help(cx: &Context) -> String {
     let cas = "make completion a compare-and-set: `UPDATE … SET status = 'completed' … WHERE key \

@@ -7,13 +7,22 @@ use crate::flow::{self, Atom, Read, ReadOutcomes, Test};
 use crate::model::{BinOp, Expr, ExprKind, Span};
 use crate::rules::Context;
 
-/// The rule's classifier for `flow::reach`: what a condition says about the status, else
-/// whether the read found anything; it keeps the status checks it met, and whether one
-/// compared the status with a value that names no known state.
+/// The rule's classifier for `flow::reach`: what a condition says about the status (or
+/// about the response stored with the record), else whether the read found anything; it
+/// keeps the status checks it met, and whether one compared the status with a value that
+/// names no known state.
 pub(super) struct StatusClassifier<'c, 'a> {
     cx: &'c Context<'a>,
     unclear: Cell<bool>,
-    checks: RefCell<Vec<Span>>,
+    checks: RefCell<Vec<Check>>,
+}
+
+/// A condition on the record's state met on the walk.
+pub(super) struct Check {
+    pub span: Span,
+    /// Whether it asks for a stored response rather than a status: the code replays what
+    /// finished, and takes a record without a response for one it has not seen.
+    pub replays: bool,
 }
 
 impl<'c, 'a> StatusClassifier<'c, 'a> {
@@ -26,17 +35,22 @@ impl<'c, 'a> StatusClassifier<'c, 'a> {
     }
 
     pub fn test(&self, atom: Atom, read: &Read) -> Test {
-        match status_test(atom, read, self.cx, &self.unclear) {
-            Some(test) => {
-                let (Atom::Cond(tested)
-                | Atom::Pattern {
-                    pattern: tested, ..
-                }) = atom;
-                self.checks.borrow_mut().push(tested.span.clone());
-                test
-            }
-            None => flow::existence_test(atom, read, self.cx.lang, self.cx.knowledge),
-        }
+        let (test, replays) = match response_test(atom, read, self.cx) {
+            Some(test) => (test, true),
+            None => match status_test(atom, read, self.cx, &self.unclear) {
+                Some(test) => (test, false),
+                None => return flow::existence_test(atom, read, self.cx.lang, self.cx.knowledge),
+            },
+        };
+        let (Atom::Cond(tested)
+        | Atom::Pattern {
+            pattern: tested, ..
+        }) = atom;
+        self.checks.borrow_mut().push(Check {
+            span: tested.span.clone(),
+            replays,
+        });
+        test
     }
 
     /// Whether a status was compared with a value the rule cannot read: then it cannot
@@ -46,7 +60,7 @@ impl<'c, 'a> StatusClassifier<'c, 'a> {
     }
 
     /// The status checks met, in the order the walk met them.
-    pub fn into_checks(self) -> Vec<Span> {
+    pub fn into_checks(self) -> Vec<Check> {
         self.checks.into_inner()
     }
 }
@@ -86,6 +100,21 @@ fn status_test(atom: Atom, read: &Read, cx: &Context, unclear: &Cell<bool>) -> O
             }
         }
     }
+}
+
+/// What a test of the response stored with the record says: a stored response means the
+/// record finished (`rec.response_body`, `rec.ResponseBody != nil`,
+/// `saved.response.is_some()`); a record found without one is still being worked on.
+fn response_test(atom: Atom, read: &Read, cx: &Context) -> Option<Test> {
+    let is_response = |e: &Expr| match &e.kind {
+        ExprKind::Field { base, name } => {
+            read.refers(base) && cx.knowledge.names_stored_response(name)
+        }
+        _ => false,
+    };
+    let stored = Test::at_most(ReadOutcomes::SETTLED);
+    let present = flow::presence(atom, &is_response, cx.lang, cx.knowledge)?;
+    Some(if present { stored } else { !stored })
 }
 
 /// `state == value` where `state` is taken from the read and `value` names a state.
