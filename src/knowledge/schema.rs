@@ -118,6 +118,13 @@ pub enum Mark {
         #[serde(default)]
         arg: ArgTest,
     },
+    /// The call's own argument at `index` (from 0), when it passes `value`: client-go's
+    /// `retry.OnError(b, func(error) bool { return true }, fn)`.
+    Arg {
+        index: usize,
+        #[serde(default)]
+        value: ArgTest,
+    },
     /// A field set in the struct literal, or assigned later on a variable holding the value
     /// (`Jitter: true`, `b.RandomizationFactor = 0`).
     Field {

@@ -50,6 +50,9 @@ fn in_own_parts(site: &MarkSite, mark: &Mark) -> Option<Span> {
             .iter()
             .find(|a| is_call_to(a, call, site.cx.lang, arg))
             .map(|a| a.span.clone()),
+        (Mark::Arg { index, value }, ExprKind::Call(c)) => (c.args.get(*index))
+            .filter(|a| passes(value, Some(a)))
+            .map(|a| a.span.clone()),
         (Mark::Field { name, value }, ExprKind::Composite { fields, .. }) => {
             field_passing(fields, name, value)
         }
@@ -114,7 +117,7 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
                 && c.args.iter().any(|a| flow::reads(a, var)))
             .then(|| e.span.clone())
         }),
-        Mark::Option { .. } => None,
+        Mark::Option { .. } | Mark::Arg { .. } => None,
     }
 }
 
