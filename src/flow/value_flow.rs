@@ -27,6 +27,10 @@ pub struct Growth {
     /// Where a function the value goes through makes it bigger, when one does: in this
     /// file or in another (see [`crate::project`]).
     pub computed: Option<Span>,
+    /// It grows by the same step every time (`(attempt + 1) * base`, `d += step`): a
+    /// counter or a sum, never through an exponent (`1 << attempt`, `2 ** n`) nor a
+    /// variable that multiplies itself (`d *= 2`).
+    pub linear: bool,
 }
 
 /// How a variable appears in an expression, following only positions where the
@@ -54,6 +58,10 @@ struct Leaf {
     /// Reached through the right side of a subtraction or division: the expression grows as
     /// the variable shrinks (`max - retries_left`).
     inverted: bool,
+    /// Reached through an exponent or a power (`1 << n`, `2 ** n`, `math.Pow(2, n)`).
+    exponent: bool,
+    /// Reached through a product (`d * 2`).
+    multiplied: bool,
 }
 
 impl Leaf {
@@ -78,6 +86,8 @@ struct Position {
     computed: Option<Span>,
     damped: bool,
     inverted: bool,
+    exponent: bool,
+    multiplied: bool,
 }
 
 impl Position {
@@ -92,6 +102,20 @@ impl Position {
         Position {
             computed: inside.or_else(|| self.computed.clone()),
             ..self.clone()
+        }
+    }
+
+    fn in_exponent(self) -> Position {
+        Position {
+            exponent: true,
+            ..self
+        }
+    }
+
+    fn in_product(self) -> Position {
+        Position {
+            multiplied: true,
+            ..self
         }
     }
 
@@ -116,6 +140,8 @@ pub struct Trend {
     pub span: Span,
     /// It grows (`attempt++`, `d *= 2`); otherwise it shrinks (`retries--`).
     pub rising: bool,
+    /// It multiplies itself (`d *= 2`, `d = min(d << 1, max)`) rather than adding a step.
+    pub geometric: bool,
 }
 
 /// How values flow inside one unit of a file: which variables grow each iteration of a loop,
@@ -148,7 +174,11 @@ impl<'a> ValueFlow<'a> {
             }
         }
         for (var, span) in self.growing_by_recursion() {
-            out.entry(var).or_insert(Trend { span, rising: true });
+            out.entry(var).or_insert(Trend {
+                span,
+                rising: true,
+                geometric: false,
+            });
         }
         out
     }
@@ -171,6 +201,7 @@ impl<'a> ValueFlow<'a> {
                 Trend {
                     span: header,
                     rising: true,
+                    geometric: false,
                 },
             ));
         }
@@ -189,6 +220,7 @@ impl<'a> ValueFlow<'a> {
             let mut growth = None;
             let mut shrink = None;
             let mut reset = false;
+            let mut geometric = false;
             for stmt in &inside {
                 let StmtKind::Assign { op, value, .. } = &stmt.kind else {
                     continue;
@@ -199,6 +231,7 @@ impl<'a> ValueFlow<'a> {
                 match self.step(&var, *op, value) {
                     Presence::Grows => {
                         growth.get_or_insert(stmt.span.clone());
+                        geometric |= self.multiplies_itself(&var, *op, value);
                     }
                     Presence::Shrinks => {
                         shrink.get_or_insert(stmt.span.clone());
@@ -208,10 +241,15 @@ impl<'a> ValueFlow<'a> {
                 }
             }
             let trend = match (growth, shrink, reset) {
-                (Some(span), None, false) => Trend { span, rising: true },
+                (Some(span), None, false) => Trend {
+                    span,
+                    rising: true,
+                    geometric,
+                },
                 (None, Some(span), false) => Trend {
                     span,
                     rising: false,
+                    geometric: false,
                 },
                 _ => continue,
             };
@@ -240,6 +278,22 @@ impl<'a> ValueFlow<'a> {
             },
             Some(BinOp::Sub | BinOp::Div | BinOp::Shr) => Presence::Shrinks,
             Some(_) => Presence::Absent,
+        }
+    }
+
+    /// Whether a growing step `var op= value` multiplies the variable (`d *= 2`, `d = d <<
+    /// 1`, `d += d`, `d = min(d * 2, max)`) rather than adding a step to it.
+    fn multiplies_itself(&self, var: &str, op: Option<BinOp>, value: &Expr) -> bool {
+        let leaves = self.leaves(value, 0);
+        let mut own = leaves.iter().filter(|leaf| leaf.name == var);
+        match op {
+            Some(BinOp::Mul | BinOp::Pow | BinOp::Shl) => true,
+            Some(BinOp::Add) => own.next().is_some(),
+            None => {
+                let own: Vec<&Leaf> = own.collect();
+                own.len() > 1 || own.iter().any(|leaf| leaf.multiplied || leaf.exponent)
+            }
+            _ => false,
         }
     }
 
@@ -280,13 +334,16 @@ impl<'a> ValueFlow<'a> {
     /// the local variables and same-file helpers it is computed from.
     pub fn growth_in(&self, expr: &Expr, trends: &BTreeMap<String, Trend>) -> Option<Growth> {
         let mut seen = BTreeSet::new();
-        self.growth_from(expr, false, trends, &mut seen, 0)
+        self.growth_from(expr, false, false, trends, &mut seen, 0)
     }
 
+    /// `inverted`: `expr` is reached through the right side of a subtraction or division;
+    /// `exponent`: through an exponent or a power.
     fn growth_from(
         &self,
         expr: &Expr,
         inverted: bool,
+        exponent: bool,
         trends: &BTreeMap<String, Trend>,
         seen: &mut BTreeSet<String>,
         depth: usize,
@@ -294,17 +351,27 @@ impl<'a> ValueFlow<'a> {
         if depth > FOLLOW_DEPTH {
             return None;
         }
-        for leaf in self.leaves(expr, 0) {
+        let leaves = self.leaves(expr, 0);
+        for leaf in &leaves {
             let inverted = inverted != leaf.inverted;
+            // A variable times itself (`attempt * attempt`) grows faster than by steps.
+            let squared = (leaves.iter())
+                .filter(|other| other.name == leaf.name && other.multiplied)
+                .count()
+                > 1;
+            let exponent = exponent || leaf.exponent || squared;
             if let Some(trend) = trends.get(&leaf.name) {
                 if trend.rising == inverted {
                     continue;
                 }
+                // A helper's growth is not read for its kind: it is not called linear.
+                let linear = !exponent && !trend.geometric && leaf.computed.is_none();
                 return Some(Growth {
-                    var: leaf.name,
+                    var: leaf.name.clone(),
                     at_variable: leaf.amplifier.is_none(),
-                    span: leaf.amplifier.unwrap_or_else(|| trend.span.clone()),
-                    computed: leaf.computed,
+                    span: (leaf.amplifier.clone()).unwrap_or_else(|| trend.span.clone()),
+                    computed: leaf.computed.clone(),
+                    linear,
                 });
             }
             if !seen.insert(leaf.name.clone()) {
@@ -312,7 +379,8 @@ impl<'a> ValueFlow<'a> {
             }
             for def in assignments(&self.unit.body, &leaf.name) {
                 if def.op.is_none()
-                    && let Some(g) = self.growth_from(def.value, inverted, trends, seen, depth + 1)
+                    && let Some(g) =
+                        self.growth_from(def.value, inverted, exponent, trends, seen, depth + 1)
                 {
                     return Some(g);
                 }
@@ -340,6 +408,8 @@ impl<'a> ValueFlow<'a> {
                 computed: at.computed,
                 damped: at.damped,
                 inverted: at.inverted,
+                exponent: at.exponent,
+                multiplied: at.multiplied,
             });
             return;
         }
@@ -359,13 +429,13 @@ impl<'a> ValueFlow<'a> {
                         match number_value(other) {
                             Some(n) if n < 1.0 => go(side, at.damp()),
                             Some(1.0) => go(side, at.clone()),
-                            _ => go(side, amplified.clone()),
+                            _ => go(side, amplified.clone().in_product()),
                         }
                     }
                 }
                 BinOp::Shl | BinOp::Pow => {
-                    go(lhs, amplified.clone());
-                    go(rhs, amplified);
+                    go(lhs, amplified.clone().in_exponent());
+                    go(rhs, amplified.in_exponent());
                 }
                 BinOp::Sub | BinOp::Div | BinOp::Shr => {
                     go(lhs, at.damp());
@@ -391,7 +461,7 @@ impl<'a> ValueFlow<'a> {
                 };
                 let inputs = receiver.into_iter().chain(call.args.iter());
                 if self.knowledge.is_growth_call(self.lang, &name) {
-                    inputs.for_each(|e| go(e, amplified.clone()));
+                    inputs.for_each(|e| go(e, amplified.clone().in_exponent()));
                 } else if self.knowledge.is_passthrough(self.lang, &name) {
                     inputs.for_each(|e| go(e, at.clone()));
                 } else if let Some(helper) = self.helper(call)

@@ -226,6 +226,17 @@ retries-all-by-default = true
             p.calls(table, patterns.iter().map(|call| (call, ())));
         }
         p.calls("sleeps", sleeps.iter().map(|s| (&s.call, s.duration_arg)));
+        for sleep in sleeps {
+            p.words(
+                "sleeps",
+                &sleep.receiver_words,
+                "lower-case letters and digits",
+                |word| {
+                    word.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                },
+            );
+        }
         p.calls("queries", queries.iter().map(|q| (&q.call, ())));
         p.calls("kv", kv.iter().map(|k| (&k.call, (k.arity, k.awaited))));
         for api in kv {

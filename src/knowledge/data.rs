@@ -125,6 +125,9 @@ pub struct SleepGroup {
     pub calls: Vec<String>,
     #[serde(default)]
     pub duration_arg: usize,
+    /// Words one of which the receiver's name must hold (`timer`: `t.retryTimer.Reset(d)`).
+    #[serde(default)]
+    pub receiver_words: Vec<String>,
 }
 
 /// Driver methods that run a query, with what they return: `affected`, `one-row`,
@@ -368,6 +371,7 @@ impl KnowledgeExtension {
                 group.calls.iter().map(|call| SleepApi {
                     call: pat(group.lang, call),
                     duration_arg: group.duration_arg,
+                    receiver_words: group.receiver_words.clone(),
                 })
             }));
         knowledge.randoms.extend(patterns(&self.random_functions));
@@ -416,6 +420,7 @@ impl From<String> for SleepGroup {
             lang: None,
             calls: vec![name],
             duration_arg: 0,
+            receiver_words: Vec::new(),
         }
     }
 }

@@ -95,9 +95,14 @@ impl Knowledge {
     /// duration argument is there (`setTimeout(cb, d)` and, from `timers/promises`,
     /// `setTimeout(d)`).
     pub fn sleep_call(&self, lang: Lang, dotted: &str, args: usize) -> Option<&SleepApi> {
-        self.sleeps
-            .iter()
-            .find(|s| s.duration_arg < args && s.call.matches(lang, dotted))
+        let receiver = dotted.rsplit_once('.').map(|(head, _)| head);
+        let receiver = receiver.and_then(|r| r.rsplit('.').next()).unwrap_or("");
+        self.sleeps.iter().find(|s| {
+            s.duration_arg < args
+                && s.call.matches(lang, dotted)
+                && (s.receiver_words.is_empty()
+                    || words(receiver).iter().any(|w| s.receiver_words.contains(w)))
+        })
     }
 
     pub fn is_sleep_wrapper(&self, lang: Lang, dotted: &str) -> bool {

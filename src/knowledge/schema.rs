@@ -21,6 +21,9 @@ pub struct CallPattern {
 pub struct SleepApi {
     pub call: CallPattern,
     pub duration_arg: usize,
+    /// When not empty, a method sleeps only on a receiver whose name holds one of these
+    /// words: `retryTimer.Reset(d)` re-arms a timer, `reader.Reset(r)` does not.
+    pub receiver_words: Vec<String>,
 }
 
 /// A driver method whose return value tells how the query went.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Rule, RuleMeta};
 use crate::finding::{Finding, Label, Severity};
-use crate::flow::{self, Trend, ValueFlow, WithinFile};
+use crate::flow::{self, Growth, Trend, ValueFlow, WithinFile};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
 use crate::model::{
     BinOp, Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit,
@@ -100,7 +100,10 @@ fn hand_written(unit: &Unit, cx: &Context) -> Vec<Finding> {
         }
         let finding = Finding::new(
             META.name,
-            format!("retry delay grows but has no jitter: {WAVES}"),
+            format!(
+                "retry delay {} but has no jitter: {WAVES}",
+                how_it_grows(&growth)
+            ),
             Label::new(
                 site.expr.span.clone(),
                 "every client waits exactly this long before its next attempt",
@@ -259,7 +262,10 @@ fn check_strategy(
         expr,
         cx,
     };
-    if retry_marks::find(&site, &facts.constant_when).is_some() {
+    // An entry runs its retry where it is called: what its result is handed to changes
+    // nothing; a schedule handed on may be changed there.
+    let handed_on = facts.role != RetryRole::Entry && retry_marks::handed_on(&site);
+    if handed_on || retry_marks::find(&site, &facts.constant_when).is_some() {
         return None;
     }
     let switched_off = retry_marks::find(&site, &facts.jitter_off);
@@ -316,6 +322,7 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
         Trend {
             span: closure.span.clone(),
             rising: true,
+            geometric: false,
         },
     )]);
     let (delay, growth) = flow::returned_values(&delay_fn.body)
@@ -327,8 +334,9 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
     let finding = Finding::new(
         META.name,
         format!(
-            "retry delay from `{}` grows but has no jitter: {WAVES}",
-            facts.library
+            "retry delay from `{}` {} but has no jitter: {WAVES}",
+            facts.library,
+            how_it_grows(&growth)
         ),
         Label::new(
             delay.span.clone(),
@@ -376,5 +384,16 @@ fn strategy_span(expr: &Expr, source: &str) -> Span {
             }
         }
         _ => expr.span.clone(),
+    }
+}
+
+/// How the delay grows, for the message: a delay that grows by the same step each time
+/// (`(attempt + 1) * base`) is said to, since it spreads retries out more slowly than a
+/// doubling one; its waves line up all the same.
+fn how_it_grows(growth: &Growth) -> &'static str {
+    if growth.linear {
+        "grows linearly"
+    } else {
+        "grows"
     }
 }

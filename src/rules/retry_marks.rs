@@ -5,7 +5,7 @@
 use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
-use crate::model::{Call, Expr, ExprKind, Lang, Span, Stmt, Unit};
+use crate::model::{Call, CallRole, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
 use crate::rules::Context;
 
 /// A retry-library value: the call or literal, the statement it stands in, its unit, and
@@ -27,6 +27,34 @@ pub fn find(site: &MarkSite, marks: &[Mark]) -> Option<Span> {
         in_own_parts(site, mark)
             .or_else(|| in_chain(site, mark))
             .or_else(|| vars.iter().find_map(|var| on_variable(site, var, mark)))
+    })
+}
+
+/// Whether the value is handed to code whose marks the rule does not read: passed to a
+/// function of the project (`tune(ExponentialBuilder::default())`, `b = withJitter(b)`),
+/// which may add jitter, or by reference to a call that is no retry library's
+/// (`settings.apply(&mut backoff)`), which may configure it.
+pub fn handed_on(site: &MarkSite) -> bool {
+    let vars = holders(site);
+    let carries = |arg: &Expr| {
+        flow::contains(arg, site.expr) || vars.iter().any(|var| flow::is_var(arg, var))
+    };
+    site.cx.facts(site.unit).exprs().iter().any(|e| {
+        let Some(call) = e.as_call() else {
+            return false;
+        };
+        call.args.iter().any(|arg| {
+            let (value, by_reference) = match &arg.kind {
+                ExprKind::Unary {
+                    op: UnOp::Ref,
+                    operand,
+                } => (&**operand, true),
+                _ => (arg, false),
+            };
+            carries(value)
+                && (site.cx.function(call, site.unit).is_some()
+                    || by_reference && !matches!(call.role, CallRole::Retry(_)))
+        })
     })
 }
 
