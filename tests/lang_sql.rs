@@ -252,3 +252,25 @@ fn a_statement_the_tokenizer_cannot_read_is_a_warning() {
         )]
     );
 }
+
+#[test]
+fn other_dialects_ddl_is_read_without_warnings() {
+    // ClickHouse and MySQL schema files sit beside Postgres ones in real repositories; none
+    // of their statements matter to a rule, and none may cost the user a warning.
+    for source in [
+        "CREATE TABLE IF NOT EXISTS events_raw (event_id String, time DateTime64(3))\n\
+         ENGINE = MergeTree()\nORDER BY (event_id, time)\nPARTITION BY toYYYYMM(time)\n\
+         TTL toDateTime(time) + INTERVAL 90 DAY\nSETTINGS index_granularity = 8192;\n\
+         ALTER TABLE events_raw ADD INDEX idx_event_id event_id TYPE bloom_filter GRANULARITY 4;\n",
+        "CREATE TABLE `processed_events` (\n  `id` bigint unsigned NOT NULL AUTO_INCREMENT,\n  \
+         `event_id` varchar(64) NOT NULL,\n  PRIMARY KEY (`id`),\n  UNIQUE KEY `uniq_event` \
+         (`event_id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n",
+    ] {
+        let module = sql::lower(source);
+        let warnings: Vec<&str> = (module.diagnostics.iter())
+            .filter(|n| n.weight == NoteWeight::Warning)
+            .map(|n| n.message.as_str())
+            .collect();
+        assert_eq!(warnings, Vec::<&str>::new(), "{source}");
+    }
+}
