@@ -430,6 +430,12 @@ impl AstReader<'_> {
                 Expr::Identifier(id) if is_param_name(&id.value, self.params) => {
                     return Value::Param(id.value.clone());
                 }
+                // A field of a routine's variable: a loop's record (`r.event_id`).
+                Expr::CompoundIdentifier(ids)
+                    if ids.len() == 2 && is_param_name(&ids[0].value, self.params) =>
+                {
+                    return Value::Param(format!("{}.{}", ids[0].value, ids[1].value));
+                }
                 // PostgreSQL reads an `@name` placeholder as `@` (absolute value) of `name`.
                 Expr::UnaryOp {
                     op: UnaryOperator::PGAbs,

@@ -183,6 +183,22 @@ pub(crate) fn value(part: Part, params: &[String]) -> Value {
             },
             _ => Value::Expr,
         },
+        // A field of a routine's variable: a loop's record (`r.event_id`), a row type.
+        [
+            record,
+            Tok {
+                token: Token::Period,
+                ..
+            },
+            field,
+        ] => match (&record.token, field.word()) {
+            (Token::Word(w), Some(name))
+                if w.quote_style.is_none() && is_param_name(&w.value, params) =>
+            {
+                Value::Param(format!("{}.{name}", w.value))
+            }
+            _ => Value::Expr,
+        },
         _ => Value::Expr,
     }
 }
