@@ -138,17 +138,15 @@ impl<'e> Chain<'e> {
         }
         let table = self.table(&op.table, anchor, orm)?;
         let len = anchor.name.len();
-        let mut statement = match op.kind {
-            OrmOpKind::Select => {
-                let mut select = Statement::new(StatementKind::Select, 0..len);
-                select.where_equals = self.keys(orm, anchor);
-                if select.where_equals.is_empty() {
-                    return None;
-                }
-                select.select_columns = vec!["*".to_owned()];
-                select.locking_read = orm.locking.iter().any(|s| self.has(s));
-                select
-            }
+        let select = || {
+            let mut select = Statement::new(StatementKind::Select, 0..len);
+            select.where_equals = self.keys(orm, anchor);
+            select.select_columns = vec!["*".to_owned()];
+            select.locking_read = orm.locking.iter().any(|s| self.has(s));
+            (!select.where_equals.is_empty()).then_some(select)
+        };
+        let mut statements = match op.kind {
+            OrmOpKind::Select => vec![select()?],
             OrmOpKind::Insert | OrmOpKind::Upsert => {
                 let mut insert = Statement::new(StatementKind::Insert, 0..len);
                 let (columns, whole_row) = self.columns(orm, op, anchor);
@@ -160,11 +158,23 @@ impl<'e> Chain<'e> {
                 insert.on_conflict = self.conflict(orm, op, len);
                 insert.returning =
                     (orm.returning.iter().any(|s| self.has(s))).then(|| vec!["*".to_owned()]);
-                insert
+                vec![insert]
+            }
+            // The row it creates is the model, its key test's values set.
+            OrmOpKind::GetOrCreate => {
+                let select = select()?;
+                let mut insert = Statement::new(StatementKind::Insert, 0..len);
+                insert.insert_columns = (select.where_equals.iter())
+                    .map(|c| c.column.clone())
+                    .collect();
+                insert.whole_row = true;
+                vec![select, insert]
             }
         };
-        statement.keyword_span = 0..len;
-        statement.table = Some(table);
+        for statement in &mut statements {
+            statement.keyword_span = 0..len;
+            statement.table = Some(table.clone());
+        }
         let outcome = match op.outcome {
             Some(Outcome::OneRow) if orm.optional.iter().any(|s| self.has(s)) => {
                 Outcome::OptionalRow
@@ -175,7 +185,7 @@ impl<'e> Chain<'e> {
         Some(Query {
             sql: SqlText {
                 text: StrLit::verbatim(anchor.name, anchor.name_at),
-                statements: vec![statement],
+                statements,
                 orm: Some(orm.library.clone()),
             },
             outcome,

@@ -316,10 +316,18 @@ pub enum OrmOpKind {
     Insert,
     /// Inserts a row, or updates the one with its key.
     Upsert,
+    /// Reads by the key test of its filters, then inserts the row when none was found, in
+    /// two statements (GORM's `FirstOrCreate`): a read and an insert that can race.
+    GetOrCreate,
 }
 
 impl OrmOpKind {
-    pub const ALL: &[OrmOpKind] = &[OrmOpKind::Select, OrmOpKind::Insert, OrmOpKind::Upsert];
+    pub const ALL: &[OrmOpKind] = &[
+        OrmOpKind::Select,
+        OrmOpKind::Insert,
+        OrmOpKind::Upsert,
+        OrmOpKind::GetOrCreate,
+    ];
 }
 
 /// Where a chain names its table (or model, or entity).

@@ -68,7 +68,7 @@ impl Rule for CheckThenInsert {
             Need::all([kv_need(knowledge, KvOp::Get), kv_need(knowledge, KvOp::Set)]),
             // An ORM's read counts only of a record named like a dedup record.
             Need::all([
-                Need::orm_ops(knowledge, &[OrmOpKind::Select]),
+                Need::orm_ops(knowledge, &[OrmOpKind::Select, OrmOpKind::GetOrCreate]),
                 Need::text(knowledge.dedup_record_words()),
             ]),
         ])
@@ -225,6 +225,9 @@ fn sql_races(unit: &Unit, cx: &Context, reported: &mut HashSet<Span>) -> Vec<Fin
         for &write_at in later {
             let (write_q, insert) = sequence.get(write_at);
             let test = match (&reach, write_q.call) {
+                // One call that reads, then inserts when it found nothing (GORM's
+                // `FirstOrCreate`): the library takes the "not found" path itself.
+                (Some(_), Some(_)) if write_q.span == read_q.span => None,
                 (Some(reach), Some(site)) => match on_absent_path(reach, &site) {
                     Some(test) => test,
                     None => continue,

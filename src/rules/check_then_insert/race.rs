@@ -43,7 +43,16 @@ impl Race<'_, '_> {
         };
         let insert_at = self.write_q.file_span(&self.insert.keyword_span);
         let read_at = self.read_q.file_span(&self.select.keyword_span);
+        // One call that reads and then inserts (GORM's `FirstOrCreate`): one label says both.
+        let one_call = insert_at == read_at;
         let primary = match &self.write_through {
+            None if one_call => Label::new(
+                insert_at.clone(),
+                format!(
+                    "not atomic: reads `{table}` by `{key}`, then inserts when it found nothing; \
+                     a concurrent request with the same key can insert in between"
+                ),
+            ),
             None => Label::new(
                 insert_at.clone(),
                 "not atomic: a concurrent request with the same key can insert between the read \
@@ -57,6 +66,7 @@ impl Race<'_, '_> {
         };
         let mut finding = Finding::new(META.name, message, primary);
         finding = match &self.read_through {
+            None if one_call => finding,
             None => finding.with_secondary(Label::new(
                 read_at,
                 format!("reads `{table}` by `{key}`: both requests can find no row here"),

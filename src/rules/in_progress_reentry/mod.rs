@@ -67,6 +67,13 @@ impl Rule for InProgressReentry {
             }
         };
         for (position, read_q, select) in sequence.iter() {
+            // A get-or-create (GORM's `FirstOrCreate`) claims the key in the same call, if
+            // not atomically: its race is `check-then-insert`'s.
+            let creates_too = (read_q.statements().iter())
+                .any(|s| s.kind == StatementKind::Insert && s.table == select.table);
+            if creates_too {
+                continue;
+            }
             let keys = select.lookup_keys();
             let status_read = reads_status(select, cx);
             if keys.is_empty() || !(status_read || reads_response(select, cx)) {
