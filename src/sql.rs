@@ -423,7 +423,9 @@ pub fn script(text: &str) -> Script {
             .iter()
             .filter(|t| !t.is_trivia())
             .collect();
-        let statement = reader.statement(&toks, chunk.span, 0);
+        let mut statement = reader.statement(&toks, chunk.span, 0);
+        // `INSERT … RETURNING … \gset`: what it returned is in psql variables for an `\if`.
+        statement.outcome_tested |= chunk.stores_result && statement.returning.is_some();
         let routine = match routine::routine(text, &toks, lexed.dialect) {
             Some(Ok((routine, comments))) => {
                 script.comments.extend(comments);

@@ -274,3 +274,24 @@ fn other_dialects_ddl_is_read_without_warnings() {
         assert_eq!(warnings, Vec::<&str>::new(), "{source}");
     }
 }
+
+#[test]
+fn psql_meta_commands_end_statements_and_are_none() {
+    let source = "\\set ON_ERROR_STOP on\nBEGIN;\nSELECT count(*) AS seen FROM t WHERE k = :'key' \\gset\n\\if :seen\n  \\echo 'seen'\n\\else\n  INSERT INTO t (k) VALUES (:'key');\n\\endif\nCOMMIT;\n";
+    let module = sql::lower(source);
+    let statements: Vec<&str> = sql_of(&module, 0)
+        .iter()
+        .map(|q| q.text.value.as_str())
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            "BEGIN",
+            "SELECT count(*) AS seen FROM t WHERE k = :'key'",
+            "INSERT INTO t (k) VALUES (:'key')",
+            "COMMIT"
+        ]
+    );
+    let select = &sql_of(&module, 0)[1].statements[0];
+    assert_eq!(select.lookup_keys(), ["k"]);
+}

@@ -224,11 +224,14 @@ pub(crate) struct Chunk {
     /// The bytes of the statement, extended to the end of the text when the tokenizer stopped
     /// inside it.
     pub span: Range<usize>,
+    /// psql's `\gset` ends it: its result is stored in variables a later `\if` can test.
+    pub stores_result: bool,
 }
 
 /// Splits a token list into statements at every `;` (strings, quoted identifiers, dollar
 /// quotes and comments are single tokens, so a `;` inside them never splits), except inside
-/// a `BEGIN ATOMIC … END` routine body.
+/// a `BEGIN ATOMIC … END` routine body. A psql meta-command (`\gset`, `\if :seen`, `\set
+/// x 1`) ends the statement before it, and is no statement: it runs to the end of its line.
 pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
     let toks = &lexed.toks;
     let mut chunks = Vec::new();
@@ -236,8 +239,20 @@ pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
     // The BEGIN/CASE … END blocks open in a `BEGIN ATOMIC` body.
     let mut open_blocks: u32 = 0;
     let mut previous: Option<&Tok> = None;
+    let mut meta_command = false;
     for i in 0..=toks.len() {
-        if let Some(tok) = toks.get(i).filter(|t| !t.is_trivia()) {
+        if meta_command {
+            if toks
+                .get(i)
+                .is_some_and(|t| t.token == Token::Whitespace(Whitespace::Newline))
+            {
+                meta_command = false;
+                start = i + 1;
+            }
+            continue;
+        }
+        let meta_starts = open_blocks == 0 && starts_meta_command(toks, i);
+        if let Some(tok) = toks.get(i).filter(|t| !t.is_trivia() && !meta_starts) {
             if tok.is("atomic") && previous.is_some_and(|p| p.is("begin")) {
                 open_blocks = 1;
             } else if open_blocks > 0 && tok.is("case") {
@@ -247,9 +262,11 @@ pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
             }
             previous = Some(tok);
         }
-        if i < toks.len() && (toks[i].token != Token::SemiColon || open_blocks > 0) {
+        if i < toks.len() && !meta_starts && (toks[i].token != Token::SemiColon || open_blocks > 0)
+        {
             continue;
         }
+        meta_command = meta_starts;
         let first = (start..i).find(|&j| !toks[j].is_trivia());
         if let Some(first) = first {
             let last = (first..i)
@@ -259,6 +276,7 @@ pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
             chunks.push(Chunk {
                 toks: first..last + 1,
                 span: toks[first].span.start..toks[last].span.end,
+                stores_result: meta_starts && toks[i + 1].is("gset"),
             });
         }
         start = i + 1;
@@ -273,10 +291,20 @@ pub(crate) fn split(lexed: &Lexed) -> Vec<Chunk> {
             _ => chunks.push(Chunk {
                 toks: toks.len()..toks.len(),
                 span: unread.clone(),
+                stores_result: false,
             }),
         }
     }
     chunks
+}
+
+/// Whether a psql meta-command starts at token `i`: a backslash right before a word
+/// (`\gset`, `\if`), at the start of a line or after a statement on it.
+fn starts_meta_command(toks: &[Tok], i: usize) -> bool {
+    let (Some(slash), Some(word)) = (toks.get(i), toks.get(i + 1)) else {
+        return false;
+    };
+    slash.token == Token::Backslash && slash.span.end == word.span.start && word.word().is_some()
 }
 
 /// The text of a comment without its delimiters, if `tok` is one.

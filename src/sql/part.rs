@@ -177,6 +177,11 @@ pub(crate) fn value(part: Part, params: &[String]) -> Value {
             (Token::Colon | Token::AtSign | Token::Mod, Some(name)) => {
                 Value::Param(format!("{}{name}", sigil.token))
             }
+            // A psql variable interpolated as a literal: `:'event_id'`.
+            (Token::Colon, None) => match &word.token {
+                Token::SingleQuotedString(name) => Value::Param(format!(":'{name}'")),
+                _ => Value::Expr,
+            },
             (Token::Minus, _) => match &word.token {
                 Token::Number(n, _) => Value::Number(format!("-{n}")),
                 _ => Value::Expr,
