@@ -120,6 +120,10 @@ pub struct Statement {
     /// Equality predicates of the WHERE clause that are ANDed at its top level (for
     /// `SELECT EXISTS (…)`, the subquery's; for `INSERT … SELECT`, the source's).
     pub where_equals: Vec<ColumnValue>,
+    /// SELECT: the equalities ORed at the top of the WHERE clause, when every one of its
+    /// disjuncts is one (`WHERE event_id = $1 OR idempotency_key = $2`): a row found by any
+    /// of its keys.
+    pub where_any_of: Vec<ColumnValue>,
     /// UPDATE: the SET list.
     pub set_columns: Vec<ColumnValue>,
     /// SELECT … FOR UPDATE / FOR SHARE / FOR NO KEY UPDATE.
@@ -214,6 +218,7 @@ impl Statement {
             returning: None,
             select_columns: Vec::new(),
             where_equals: Vec::new(),
+            where_any_of: Vec::new(),
             set_columns: Vec::new(),
             locking_read: false,
             ctes: Vec::new(),
@@ -242,7 +247,10 @@ impl Statement {
         if let Some(conflict) = &mut self.on_conflict {
             shift(&mut conflict.span);
         }
-        for column in self.where_equals.iter_mut().chain(&mut self.set_columns) {
+        for column in (self.where_equals.iter_mut())
+            .chain(&mut self.where_any_of)
+            .chain(&mut self.set_columns)
+        {
             shift(&mut column.span);
         }
         for call in &mut self.calls {
@@ -256,20 +264,27 @@ impl Statement {
         self
     }
 
-    /// An INSERT whose duplicates are silently dropped.
     /// The columns a SELECT looks its row up by: equalities with a bind parameter (or a
-    /// routine's argument or variable, which the SQL facts count as parameters).
+    /// routine's argument or variable, which the SQL facts count as parameters); failing
+    /// those, the keys of a lookup by any of several (`WHERE a = $1 OR b = $2`).
     pub fn lookup_keys(&self) -> Vec<&str> {
         if self.kind != StatementKind::Select || self.table.is_none() {
             return Vec::new();
         }
-        self.where_equals
+        let is_param = |c: &&ColumnValue| matches!(c.value, Value::Param(_));
+        let keys: Vec<&str> = (self.where_equals.iter().filter(is_param))
+            .map(|c| c.column.as_str())
+            .collect();
+        if !keys.is_empty() || !self.where_any_of.iter().all(|c| is_param(&c)) {
+            return keys;
+        }
+        self.where_any_of
             .iter()
-            .filter(|c| matches!(c.value, Value::Param(_)))
             .map(|c| c.column.as_str())
             .collect()
     }
 
+    /// An INSERT whose duplicates are silently dropped.
     pub fn is_insert_do_nothing(&self) -> bool {
         self.kind == StatementKind::Insert
             && self

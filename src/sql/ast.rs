@@ -239,6 +239,7 @@ impl AstReader<'_> {
                 Some(select) => Clauses {
                     select_columns: items(&select.projection),
                     where_equals: self.where_equals(select.selection.as_ref()),
+                    where_any_of: self.where_any_of(select.selection.as_ref()),
                     ..Clauses::default()
                 },
                 None => Clauses::default(),
@@ -374,6 +375,33 @@ impl AstReader<'_> {
             }
         }
         out
+    }
+
+    /// The equalities ORed at the top of a WHERE clause, when every disjunct is one.
+    fn where_any_of(&self, selection: Option<&Expr>) -> Vec<ColumnValue> {
+        let mut disjuncts = Vec::new();
+        let mut stack: Vec<&Expr> = selection.into_iter().collect();
+        while let Some(expr) = stack.pop() {
+            match expr {
+                Expr::BinaryOp {
+                    left,
+                    op: BinaryOperator::Or,
+                    right,
+                } => {
+                    stack.push(right);
+                    stack.push(left);
+                }
+                Expr::Nested(inner) => stack.push(inner),
+                _ => disjuncts.push(expr),
+            }
+        }
+        if disjuncts.len() < 2 {
+            return Vec::new();
+        }
+        (disjuncts.into_iter())
+            .map(|d| self.equality(d))
+            .collect::<Option<Vec<ColumnValue>>>()
+            .unwrap_or_default()
     }
 
     fn equality(&self, expr: &Expr) -> Option<ColumnValue> {

@@ -70,6 +70,7 @@ pub(crate) struct Clauses {
     pub returning: Option<Vec<String>>,
     pub select_columns: Vec<String>,
     pub where_equals: Vec<ColumnValue>,
+    pub where_any_of: Vec<ColumnValue>,
     pub set_columns: Vec<ColumnValue>,
 }
 
@@ -141,6 +142,7 @@ impl<'a> Reader<'a> {
             let lifted = self.statement(inner.toks, inner.span().unwrap_or_default(), nesting + 1);
             st.table = lifted.table;
             st.where_equals = lifted.where_equals;
+            st.where_any_of = lifted.where_any_of;
             st.locking_read |= lifted.locking_read;
             st.select_columns = vec![if negated { "not exists" } else { "exists" }.to_owned()];
             return st;
@@ -163,6 +165,7 @@ impl<'a> Reader<'a> {
         st.returning = clauses.returning;
         st.select_columns = clauses.select_columns;
         st.where_equals = clauses.where_equals;
+        st.where_any_of = clauses.where_any_of;
         st.set_columns = clauses.set_columns;
         st
     }
@@ -228,6 +231,11 @@ impl<'a> Reader<'a> {
                 Vec::new()
             },
             where_equals: where_equals(head, &self.params),
+            where_any_of: if kind == StatementKind::Select {
+                where_any_of(head, &self.params)
+            } else {
+                Vec::new()
+            },
             set_columns: if kind == StatementKind::Update {
                 set_columns(head, &self.params)
             } else {
@@ -653,17 +661,47 @@ fn select_columns(head: Part, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The equalities ANDed at the top of the WHERE clause (the one before any ON CONFLICT).
-fn where_equals(head: Part, params: &[String]) -> Vec<ColumnValue> {
+/// The WHERE clause (the one before any ON CONFLICT), if there is one.
+fn where_clause(head: Part) -> Option<Part> {
     let stop = conflict_clause(head).unwrap_or(head.len());
-    let Some(at) = head.find_top(0, |i| i < stop && head.is(i, "where")) else {
-        return Vec::new();
-    };
+    let at = head.find_top(0, |i| i < stop && head.is(i, "where"))?;
     let end = head
         .find_top_word(at + 1, WHERE_END)
         .unwrap_or(head.len())
         .min(stop);
-    let clause = head.slice(at + 1..end.max(at + 1));
+    Some(head.slice(at + 1..end.max(at + 1)))
+}
+
+/// The equalities ORed at the top of the WHERE clause, when every disjunct is one.
+fn where_any_of(head: Part, params: &[String]) -> Vec<ColumnValue> {
+    let Some(clause) = where_clause(head) else {
+        return Vec::new();
+    };
+    let mut disjuncts = Vec::new();
+    let mut start = 0;
+    for i in 0..=clause.len() {
+        if i == clause.len() || (clause.top(i) && clause.is(i, "or")) {
+            disjuncts.push(clause.slice(start..i));
+            start = i + 1;
+        }
+    }
+    if disjuncts.len() < 2 {
+        return Vec::new();
+    }
+    (disjuncts.into_iter())
+        .map(|d| match d.find_top_word(0, &["and"]) {
+            Some(_) => None,
+            None => equality(d, params),
+        })
+        .collect::<Option<Vec<ColumnValue>>>()
+        .unwrap_or_default()
+}
+
+/// The equalities ANDed at the top of the WHERE clause (the one before any ON CONFLICT).
+fn where_equals(head: Part, params: &[String]) -> Vec<ColumnValue> {
+    let Some(clause) = where_clause(head) else {
+        return Vec::new();
+    };
     if clause.find_top_word(0, &["or"]).is_some() {
         return Vec::new();
     }
