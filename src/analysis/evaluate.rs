@@ -70,6 +70,14 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
                     .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
             })
         }),
+        ArgTest::SwallowsErrors => arg.is_some_and(|a| {
+            let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
+                return false;
+            };
+            body.all_stmts()
+                .iter()
+                .any(|stmt| retries_on_any_error(stmt))
+        }),
         ArgTest::TrueForStatus(status) => arg.is_some_and(|a| {
             let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
                 return false;
@@ -81,6 +89,30 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
                     .all(|r| answer_for_status(r, f64::from(*status)) == Some(true))
         }),
     }
+}
+
+/// `if err != nil { return false, nil }`: the error, whatever it is, turned into "try again".
+fn retries_on_any_error(stmt: &crate::model::Stmt) -> bool {
+    use crate::model::{BinOp, Guard, StmtKind};
+    let StmtKind::Branch { arms, .. } = &stmt.kind else {
+        return false;
+    };
+    arms.iter().any(|arm| {
+        let Guard::Cond(cond) = &arm.guard else {
+            return false;
+        };
+        let on_error = matches!(&cond.kind, ExprKind::Binary { op: BinOp::Ne, lhs, rhs }
+            if lhs.dotted().is_some_and(|n| crate::flow::is_error_name(&n))
+                && rhs.dotted().as_deref() == Some("nil"));
+        let retries = arm.body.stmts.iter().any(|s| match &s.kind {
+            StmtKind::Return(Some(value)) => matches!(&value.kind, ExprKind::List(items)
+                if matches!(items.as_slice(), [first, second]
+                    if matches!(first.kind, ExprKind::Bool(false))
+                        && second.dotted().as_deref() == Some("nil"))),
+            _ => false,
+        });
+        on_error && retries
+    })
 }
 
 /// What a condition answers when every number it compares something with is compared with

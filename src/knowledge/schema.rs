@@ -96,6 +96,9 @@ pub enum ArgTest {
     /// a literal `true`, or comparisons of a value with numbers that this status passes
     /// (`() => true`, `e => e.response.status >= 400` for 404).
     TrueForStatus(u16),
+    /// A function literal that answers an error with "not done, no error", a retry: a
+    /// branch on `err != nil` alone that returns `false, nil` (k8s's `ConditionFunc`).
+    SwallowsErrors,
 }
 
 /// Something in the code that changes what a retry call does: turns jitter on or off, or
