@@ -83,10 +83,18 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
                 return false;
             };
             let returns = crate::flow::returned_values(body);
+            // Of several values returned (Go's `return resp.StatusCode >= 400, nil`), the
+            // answer is the first.
+            fn answer<'e>(r: &'e Expr) -> Option<&'e Expr> {
+                match &r.kind {
+                    ExprKind::List(items) => items.first(),
+                    _ => Some(r),
+                }
+            }
             !returns.is_empty()
-                && returns
-                    .iter()
-                    .all(|r| answer_for_status(r, f64::from(*status)) == Some(true))
+                && returns.iter().all(|r| {
+                    answer(r).and_then(|a| answer_for_status(a, f64::from(*status))) == Some(true)
+                })
         }),
     }
 }

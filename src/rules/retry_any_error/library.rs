@@ -20,7 +20,10 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             continue;
         };
         let facts = cx.knowledge.facts_of(retry);
-        if facts.role != RetryRole::Entry || cx.function(site.call, unit).is_some() {
+        // A client that retries by itself (go-retryablehttp's) is a strategy whose condition
+        // may say yes to everything.
+        let retries = facts.role == RetryRole::Entry || !facts.retries_all_when.is_empty();
+        if !retries || cx.function(site.call, unit).is_some() {
             continue;
         }
         if let Some(library) = facts.needs_strategy_of.as_deref()
