@@ -85,7 +85,7 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
             let returns = crate::flow::returned_values(body);
             // Of several values returned (Go's `return resp.StatusCode >= 400, nil`), the
             // answer is the first.
-            fn answer<'e>(r: &'e Expr) -> Option<&'e Expr> {
+            fn answer(r: &Expr) -> Option<&Expr> {
                 match &r.kind {
                     ExprKind::List(items) => items.first(),
                     _ => Some(r),
