@@ -205,6 +205,7 @@ retries-all-by-default = true
             conflict_hints,
             response_columns,
             next_handler_calls,
+            response_calls,
             orms,
             orm_step_names: _,
         } = knowledge;
@@ -221,11 +222,17 @@ retries-all-by-default = true
             ("present_checks", present_checks),
             ("length_calls", length_calls),
             ("length_fields", length_fields),
-            ("next_handler_calls", next_handler_calls),
+            ("response_calls", response_calls),
         ] {
             p.calls(table, patterns.iter().map(|call| (call, ())));
         }
         p.calls("sleeps", sleeps.iter().map(|s| (&s.call, s.duration_arg)));
+        p.calls(
+            "next_handler_calls",
+            next_handler_calls
+                .iter()
+                .map(|(call, arity)| (call, *arity)),
+        );
         for sleep in sleeps {
             p.words(
                 "sleeps",

@@ -68,7 +68,9 @@ pub struct KnowledgeData {
     pub database_call_words: Vec<String>,
     pub conflict_hints: Vec<String>,
     pub response_columns: Vec<String>,
-    pub next_handler_calls: Vec<CallGroup>,
+    pub next_handler_calls: Vec<NextHandlerGroup>,
+    /// Calls of every language: the names alone.
+    pub response_calls: Vec<String>,
     pub orms: Vec<Orm>,
 }
 
@@ -114,6 +116,18 @@ pub struct CallGroup {
     #[serde(default, deserialize_with = "some_lang")]
     pub lang: Option<Lang>,
     pub calls: Vec<String>,
+}
+
+/// Calls that hand a request on, with the number of arguments they take when it tells
+/// them from a same-named call (express's `next()` from `next(err)`, which reports an error).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextHandlerGroup {
+    #[serde(default, deserialize_with = "some_lang")]
+    pub lang: Option<Lang>,
+    pub calls: Vec<String>,
+    #[serde(default)]
+    pub arity: Option<usize>,
 }
 
 /// Sleeps, with the argument that gives the duration.
@@ -265,6 +279,7 @@ impl Knowledge {
             conflict_hints,
             response_columns,
             next_handler_calls,
+            response_calls,
             orms,
         } = data;
         project.extend(self);
@@ -346,7 +361,11 @@ impl Knowledge {
         self.conflict_hints.extend(conflict_hints);
         self.response_columns.extend(response_columns);
         self.next_handler_calls
-            .extend(patterns(&next_handler_calls));
+            .extend(next_handler_calls.iter().flat_map(|group| {
+                (group.calls.iter()).map(|call| (pat(group.lang, call), group.arity))
+            }));
+        self.response_calls
+            .extend(response_calls.iter().map(|call| pat(None, call)));
         for orm in &orms {
             let steps = (orm.ops.iter().flat_map(|op| &op.steps))
                 .chain(&orm.filters)

@@ -342,12 +342,15 @@ impl Knowledge {
         (words(last).iter()).any(|word| self.response_columns.contains(word))
     }
 
-    /// Whether a call hands the request on to the rest of the handler chain (`next()`,
-    /// `next.ServeHTTP(w, r)`, `next.run(req)`). A pattern without a dot matches only the
-    /// bare name: `next()` is the chain's, `it.next()` an iterator's.
-    pub fn is_next_handler(&self, lang: Lang, dotted: &str) -> bool {
-        (self.next_handler_calls.iter())
-            .any(|p| p.matches(lang, dotted) && (p.pattern.contains('.') || p.pattern == dotted))
+    /// Whether a call with `args` arguments hands the request on to the rest of the
+    /// handler chain (`next()`, `next.ServeHTTP(w, r)`, `next.run(req)`). A pattern without
+    /// a dot matches only the bare name: `next()` is the chain's, `it.next()` an iterator's.
+    pub fn is_next_handler(&self, lang: Lang, dotted: &str, args: usize) -> bool {
+        (self.next_handler_calls.iter()).any(|(p, arity)| {
+            p.matches(lang, dotted)
+                && (p.pattern.contains('.') || p.pattern == dotted)
+                && arity.is_none_or(|arity| arity == args)
+        })
     }
 
     /// Whether a name, string or number is a conflict answer (`http.StatusConflict`, `409`).
@@ -482,6 +485,10 @@ impl Knowledge {
     /// starts one of the words of its last segment (`ChargeCustomer`, `send_email`), so
     /// `replay` is not taken for `pay`.
     pub fn is_side_effect(&self, callee: &str) -> bool {
+        // Of every language (`lang` is `None`): any language will do to match them.
+        if (self.response_calls.iter()).any(|p| p.matches(Lang::TypeScript, callee)) {
+            return false;
+        }
         let last = callee.rsplit('.').next().unwrap_or(callee);
         let words = words(last);
         let database = |word: &String| self.database_call_words.contains(word);
@@ -541,14 +548,19 @@ mod tests {
     #[test]
     fn a_bare_next_handler_name_matches_only_itself() {
         let k = Knowledge::builtin();
-        assert!(k.is_next_handler(Lang::TypeScript, "next"));
-        assert!(k.is_next_handler(Lang::TypeScript, "next.handle"));
-        assert!(k.is_next_handler(Lang::Go, "next.ServeHTTP"));
-        assert!(k.is_next_handler(Lang::Go, "m.next.ServeHTTP"));
-        assert!(k.is_next_handler(Lang::Rust, "next.run"));
-        assert!(!k.is_next_handler(Lang::TypeScript, "iterator.next"));
-        assert!(!k.is_next_handler(Lang::Go, "rows.Next"));
-        assert!(!k.is_next_handler(Lang::Rust, "next.handle"));
+        assert!(k.is_next_handler(Lang::TypeScript, "next", 0));
+        assert!(k.is_next_handler(Lang::TypeScript, "next.handle", 0));
+        assert!(k.is_next_handler(Lang::Go, "next.ServeHTTP", 2));
+        assert!(k.is_next_handler(Lang::Go, "m.next.ServeHTTP", 2));
+        assert!(k.is_next_handler(Lang::Go, "next", 1));
+        assert!(k.is_next_handler(Lang::Rust, "next.run", 1));
+        assert!(
+            !k.is_next_handler(Lang::TypeScript, "next", 1),
+            "express's next(err)"
+        );
+        assert!(!k.is_next_handler(Lang::TypeScript, "iterator.next", 0));
+        assert!(!k.is_next_handler(Lang::Go, "rows.Next", 0));
+        assert!(!k.is_next_handler(Lang::Rust, "next.handle", 0));
     }
 
     #[test]

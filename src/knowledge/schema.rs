@@ -484,7 +484,10 @@ pub struct Knowledge {
     pub response_columns: Vec<String>,
     /// Calls that hand a request to the rest of the handler chain (`next()`,
     /// `next.ServeHTTP(w, r)`, `next.run(req)`): in a middleware, the work itself.
-    pub next_handler_calls: Vec<CallPattern>,
+    pub next_handler_calls: Vec<(CallPattern, Option<usize>)>,
+    /// Calls that answer the request being handled (`res.send(body)`): never once-only
+    /// work, whatever their name says.
+    pub response_calls: Vec<CallPattern>,
     /// ORMs and query builders, whose calls run queries with no SQL text.
     pub orms: Vec<Orm>,
     /// The names of every ORM's steps, whatever its language: a call named otherwise is

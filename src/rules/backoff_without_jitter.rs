@@ -41,7 +41,7 @@ impl Rule for BackoffWithoutJitter {
     /// A sleep, or a retry library's call or strategy literal.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         Need::any([
-            Need::calls(knowledge.sleeps.iter().map(|api| &api.call)),
+            Need::sleeps(knowledge),
             Need::calls(knowledge.retries.iter().map(|api| &api.call)),
         ])
     }

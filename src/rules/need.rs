@@ -232,6 +232,18 @@ impl Need {
         Need::any(patterns.into_iter().map(Need::call))
     }
 
+    /// Any of the knowledge table's sleeps: its call, and for a method that sleeps only on
+    /// a receiver named like one (`timer.Reset(d)`), one of those names too.
+    pub fn sleeps(knowledge: &Knowledge) -> Need {
+        Need::any(knowledge.sleeps.iter().map(|api| {
+            if api.receiver_words.is_empty() {
+                Need::call(&api.call)
+            } else {
+                Need::all([Need::call(&api.call), Need::text(&api.receiver_words)])
+            }
+        }))
+    }
+
     /// An ORM's chain doing one of `kinds` (see [`TextScan::OrmOps`]).
     pub fn orm_ops(knowledge: &Knowledge, kinds: &[OrmOpKind]) -> Need {
         Need::Scan(TextScan::OrmOps(knowledge.orms.clone(), kinds.to_vec()))

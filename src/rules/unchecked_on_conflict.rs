@@ -28,11 +28,20 @@ impl Rule for UncheckedOnConflict {
     }
 
     fn check(&self, unit: &Unit, cx: &Context) -> Vec<Finding> {
-        let sequence = cx.facts(unit).sequence();
+        let facts = cx.facts(unit);
+        let sequence = facts.sequence();
+        // In a middleware, handing the request on (`next()`) runs the work a duplicate must
+        // not reach.
+        let side_effects: Vec<flow::Site> = (facts.calls().iter().copied())
+            .filter(|site| {
+                semantic::is_once_only_effect(site, cx.knowledge)
+                    || semantic::hands_on(site, cx.knowledge, cx.lang)
+            })
+            .collect();
         let later = Later {
             sequence,
             stops: first_stops(sequence),
-            side_effects: cx.facts(unit).once_only_effects(),
+            side_effects: &side_effects,
         };
         let mut earlier = Earlier::default();
         let mut findings = Vec::new();

@@ -29,7 +29,7 @@ use elsa::FrozenMap;
 
 use crate::flow::{self, LoopSite, QuerySite, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Expr, Span, Unit};
+use crate::model::{CallRole, Expr, Lang, Span, Unit};
 pub use assignments::Assignments;
 pub use named_queries::NamedQueries;
 pub use sequence::{Sequence, ends_transaction, first_after};
@@ -128,6 +128,14 @@ impl<'a> UnitFacts<'a> {
 pub fn is_once_only_effect(site: &Site, knowledge: &Knowledge) -> bool {
     matches!(site.call.role, CallRole::Unknown)
         && (site.call.callee.dotted()).is_some_and(|name| knowledge.is_side_effect(&name))
+}
+
+/// Whether a call hands the request on to the next handler (`next()`,
+/// `next.ServeHTTP(w, r)`, `next.run(req)`): in a middleware, the work itself.
+pub fn hands_on(site: &Site, knowledge: &Knowledge, lang: Lang) -> bool {
+    matches!(site.call.role, CallRole::Unknown)
+        && (site.call.callee.dotted())
+            .is_some_and(|name| knowledge.is_next_handler(lang, &name, site.call.args.len()))
 }
 
 /// The facts of every unit of one file, and of the functions of other files its calls

@@ -5,9 +5,9 @@
 //! record, does once-only work) counts as done at its call.
 
 use super::status::StatusClassifier;
-use super::{completion, is_claim, reads_status};
+use super::{completion, is_claim, reads_status, says_conflict};
 use crate::flow::{self, FileGate, QuerySite, Read, ReadOutcomes, Site};
-use crate::model::{CallRole, KvOp, Unit};
+use crate::model::{CallRole, Expr, KvOp, Unit};
 use crate::rules::Context;
 use crate::semantic;
 use crate::sql::{self, Statement};
@@ -126,17 +126,23 @@ fn own_act<'c>(site: Site<'c>, cx: &Context) -> Option<Act<'c>> {
             op: KvOp::SetIfAbsent,
             ..
         } => Some(Act::TakesKey),
-        _ if semantic::is_once_only_effect(&site, cx.knowledge) || hands_on(&site, cx) => {
+        // A call given a conflict answer (`sendError(res, 409, …)`) turns the request away.
+        _ if site
+            .call
+            .args
+            .iter()
+            .flat_map(Expr::walk)
+            .any(|e| says_conflict(e, cx)) =>
+        {
+            None
+        }
+        _ if semantic::is_once_only_effect(&site, cx.knowledge)
+            || semantic::hands_on(&site, cx.knowledge, cx.lang) =>
+        {
             Some(Act::Effect(site))
         }
         _ => None,
     }
-}
-
-/// Whether a call hands the request on to the next handler (`next()`,
-/// `next.ServeHTTP(w, r)`): in a middleware, the work the record guards.
-pub(super) fn hands_on(site: &Site, cx: &Context) -> bool {
-    (site.call.callee.dotted()).is_some_and(|name| cx.knowledge.is_next_handler(cx.lang, &name))
 }
 
 /// What `function` does, in source order: its key takes, its once-only calls, and its

@@ -21,7 +21,7 @@ use crate::flow::{self, QuerySite, Reach, Read, ReadOutcomes, Site};
 use crate::knowledge::{Knowledge, OrmOpKind};
 use crate::model::{Expr, ExprKind, Lang, Span, Stmt, StmtKind, Unit};
 use crate::rules::Need;
-use crate::semantic::Sequence;
+use crate::semantic::{self, Sequence};
 use crate::sql::{self, Statement, StatementKind, Value};
 use callees::{Act, Called};
 use script::Script;
@@ -85,6 +85,7 @@ impl Rule for InProgressReentry {
                 keys: &keys,
                 handed_back_by: None,
                 response_only: !status_read,
+                status_named: names_status(select, cx),
             };
             report(match read_q.call {
                 Some(site) => record.host_reentry(unit, queries, called(), &site, cx),
@@ -105,6 +106,7 @@ impl Rule for InProgressReentry {
                 keys: &keys,
                 handed_back_by: Some(&handed.call),
                 response_only: false,
+                status_named: true,
             };
             let call = &handed.call;
             let found = record.host_reentry(unit, queries, called(), call, cx);
@@ -149,6 +151,11 @@ fn reads_status(select: &Statement, cx: &Context) -> bool {
     reads_record_column(select, cx, |c| c == "*" || cx.knowledge.is_status_column(c))
 }
 
+/// Whether a SELECT names a status column among those it returns.
+fn names_status(select: &Statement, cx: &Context) -> bool {
+    (select.select_columns.iter()).any(|c| cx.knowledge.is_status_column(c))
+}
+
 /// A SELECT of an idempotency (or dedup) record that returns the response stored with it.
 fn reads_response(select: &Statement, cx: &Context) -> bool {
     reads_record_column(select, cx, |c| cx.knowledge.names_stored_response(c))
@@ -178,6 +185,8 @@ struct Going {
 
 enum Effect {
     Call(String),
+    /// The request handed on to the next handler (`next()`): in a middleware, the work.
+    HandsOn(String),
     Completion {
         /// The status column it sets.
         column: String,
@@ -203,6 +212,9 @@ struct Record<'q, 'a> {
     /// Whether the read returns the stored response but no status: the record's state is
     /// then told only by a test of the response, which the walk must meet.
     response_only: bool,
+    /// Whether the read names a status column; a whole row (`SELECT *`, an ORM's read) may
+    /// have none, and says it has one only by a test of it the walk meets.
+    status_named: bool,
 }
 
 impl Record<'_, '_> {
@@ -278,6 +290,13 @@ impl Record<'_, '_> {
         if self.response_only && !checks.iter().any(|check| check.replays) {
             return None;
         }
+        // A middleware that looks at neither the status nor a stored response replays what
+        // it finds: its record is written after the handler, and has no in-progress state.
+        // A whole row never tested for a state may have none either.
+        let hands_on = matches!(&going.what, Effect::HandsOn(_));
+        if (hands_on || !self.status_named) && checks.is_empty() {
+            return None;
+        }
         let found = Reentry { going, checks };
         Some(self.report(found, cx))
     }
@@ -300,7 +319,11 @@ impl Record<'_, '_> {
             Act::TakesKey => None,
             Act::Effect(effect) if std::ptr::eq(effect.expr, call.expr) => Some(Going {
                 span,
-                what: Effect::Call(name),
+                what: if semantic::hands_on(call, cx.knowledge, cx.lang) {
+                    Effect::HandsOn(name)
+                } else {
+                    Effect::Call(name)
+                },
                 inside: None,
             }),
             Act::Effect(effect) => {
@@ -398,7 +421,7 @@ impl Record<'_, '_> {
         let going = found.going;
         let runs = "runs even when the record is `in_progress`".to_owned();
         let (message, primary, fix) = match going.what {
-            Effect::Call(name) if cx.knowledge.is_next_handler(cx.lang, &name) => (
+            Effect::HandsOn(name) => (
                 format!(
                     "a request that finds its key `in_progress` is still handed on to `{name}(…)`: \
                      a retry runs the handler again while the first attempt is still running"
@@ -529,15 +552,6 @@ fn answers_conflict_before(
     to: usize,
     cx: &Context,
 ) -> bool {
-    let k = cx.knowledge;
-    let says_conflict = |e: &&Expr| match &e.kind {
-        ExprKind::Name(_) | ExprKind::Field { .. } => {
-            e.dotted().is_some_and(|n| k.is_conflict_answer(&n))
-        }
-        ExprKind::Number { text, .. } => k.is_conflict_answer(text),
-        ExprKind::Str(s) => k.is_conflict_answer(&s.value),
-        _ => false,
-    };
     flow::stmts_after(&unit.body, from).any(|stmt| {
         let StmtKind::Branch { arms, .. } = &stmt.kind else {
             return false;
@@ -553,9 +567,23 @@ fn answers_conflict_before(
                         .iter()
                         .flat_map(|s| s.exprs())
                         .flat_map(Expr::walk)
-                        .any(|e| says_conflict(&e))
+                        .any(|e| says_conflict(e, cx))
             })
     })
+}
+
+/// Whether an expression is a "someone else is on it" answer: `409`, `StatusConflict`,
+/// `ErrConflict`, `"conflict"`.
+fn says_conflict(e: &Expr, cx: &Context) -> bool {
+    let k = cx.knowledge;
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::Field { .. } => {
+            e.dotted().is_some_and(|n| k.is_conflict_answer(&n))
+        }
+        ExprKind::Number { text, .. } => k.is_conflict_answer(text),
+        ExprKind::Str(s) => k.is_conflict_answer(&s.value),
+        _ => false,
+    }
 }
 
 /// Whether an UPDATE's WHERE clause looks at the status (`AND status = 'in_progress'`,

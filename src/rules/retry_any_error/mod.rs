@@ -79,7 +79,7 @@ impl Rule for RetryAnyError {
     /// entry point.
     fn needs(&self, knowledge: &Knowledge) -> Need {
         Need::any([
-            Need::calls(knowledge.sleeps.iter().map(|api| &api.call)),
+            Need::sleeps(knowledge),
             Need::name_words(&knowledge.attempt_name_hints),
             Need::calls(knowledge.retries.iter().map(|api| &api.call)),
         ])
