@@ -43,7 +43,11 @@ fn render(text: &str, st: &Statement, depth: usize, out: &mut String) {
     if !st.select_columns.is_empty() {
         let _ = writeln!(out, "{pad}  select {}", st.select_columns.join(", "));
     }
-    for (label, list) in [("where", &st.where_equals), ("set", &st.set_columns)] {
+    for (label, list) in [
+        ("where", &st.where_equals),
+        ("where any of", &st.where_any_of),
+        ("set", &st.set_columns),
+    ] {
         for cv in list {
             let _ = writeln!(
                 out,
@@ -320,6 +324,8 @@ fn only_top_level_anded_equalities_are_guards() {
         "
         Select `SELECT * FROM t WHERE a = $1 OR b = $2` keyword `SELECT` table t
           select *
+          where any of a = Param(\"$1\") `a = $1`
+          where any of b = Param(\"$2\") `b = $2`
           reads t
         ",
     );
@@ -779,4 +785,27 @@ fn the_conflict_helpers_see_the_action() {
         Some(ConflictAction::DoUpdate)
     );
     assert!(!facts[1].is_insert_do_nothing());
+}
+
+#[test]
+fn lookups_by_any_of_several_keys() {
+    check(
+        "SELECT 1 FROM processed_events WHERE event_id = $1 OR idempotency_key = $2",
+        "
+        Select `SELECT 1 FROM processed_events WHERE event_id = $1 OR idempotency_key = $2` keyword `SELECT` table processed_events
+          select 1
+          where any of event_id = Param(\"$1\") `event_id = $1`
+          where any of idempotency_key = Param(\"$2\") `idempotency_key = $2`
+          reads processed_events
+        ",
+    );
+    // A disjunct that is no equality makes it no lookup by keys.
+    check(
+        "SELECT 1 FROM processed_events WHERE event_id = $1 OR created_at < now()",
+        "
+        Select `SELECT 1 FROM processed_events WHERE event_id = $1 OR created_at < now()` keyword `SELECT` table processed_events
+          select 1
+          reads processed_events
+        ",
+    );
 }

@@ -358,48 +358,19 @@ impl AstReader<'_> {
     /// The `col = value` / `col IN (value)` conjuncts at the top of a WHERE clause; none when
     /// the clause's top is an OR or a NOT.
     fn where_equals(&self, selection: Option<&Expr>) -> Vec<ColumnValue> {
-        let mut out = Vec::new();
-        let mut stack: Vec<&Expr> = selection.into_iter().collect();
-        while let Some(expr) = stack.pop() {
-            match expr {
-                Expr::BinaryOp {
-                    left,
-                    op: BinaryOperator::And,
-                    right,
-                } => {
-                    stack.push(right);
-                    stack.push(left);
-                }
-                Expr::Nested(inner) => stack.push(inner),
-                _ => out.extend(self.equality(expr)),
-            }
-        }
-        out
+        (operands(selection, &BinaryOperator::And).into_iter())
+            .filter_map(|conjunct| self.equality(conjunct))
+            .collect()
     }
 
     /// The equalities ORed at the top of a WHERE clause, when every disjunct is one.
     fn where_any_of(&self, selection: Option<&Expr>) -> Vec<ColumnValue> {
-        let mut disjuncts = Vec::new();
-        let mut stack: Vec<&Expr> = selection.into_iter().collect();
-        while let Some(expr) = stack.pop() {
-            match expr {
-                Expr::BinaryOp {
-                    left,
-                    op: BinaryOperator::Or,
-                    right,
-                } => {
-                    stack.push(right);
-                    stack.push(left);
-                }
-                Expr::Nested(inner) => stack.push(inner),
-                _ => disjuncts.push(expr),
-            }
-        }
+        let disjuncts = operands(selection, &BinaryOperator::Or);
         if disjuncts.len() < 2 {
             return Vec::new();
         }
         (disjuncts.into_iter())
-            .map(|d| self.equality(d))
+            .map(|disjunct| self.equality(disjunct))
             .collect::<Option<Vec<ColumnValue>>>()
             .unwrap_or_default()
     }
@@ -478,6 +449,28 @@ impl AstReader<'_> {
             };
         }
     }
+}
+
+/// The operands of a chain of `op` (`a AND b AND c`), through parentheses, in order: the
+/// expression itself when its top is another operator.
+fn operands<'e>(expr: Option<&'e Expr>, op: &BinaryOperator) -> Vec<&'e Expr> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Expr> = expr.into_iter().collect();
+    while let Some(expr) = stack.pop() {
+        match expr {
+            Expr::BinaryOp {
+                left,
+                op: found,
+                right,
+            } if found == op => {
+                stack.push(right);
+                stack.push(left);
+            }
+            Expr::Nested(inner) => stack.push(inner),
+            _ => out.push(expr),
+        }
+    }
+    out
 }
 
 fn literal_of(expr: &Expr) -> Option<Value> {
