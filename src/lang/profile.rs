@@ -159,6 +159,13 @@ pub trait Profile: Sync {
         false
     }
 
+    /// Whether the code of one process runs on one event loop: what it does between two
+    /// `await`s no other request's code can interleave with (a synchronous driver's read
+    /// and insert, better-sqlite3's, race only across processes).
+    fn runs_alone_between_awaits(&self) -> bool {
+        false
+    }
+
     /// `backoff-without-jitter`: sleep a random part of `delay` (the code's own expression).
     fn full_jitter_help(&self, delay: &str) -> String;
 

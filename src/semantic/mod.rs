@@ -163,6 +163,11 @@ impl<'a> Semantic<'a> {
         }
     }
 
+    /// The file's units.
+    pub fn units(&self) -> &'a [Unit] {
+        self.units
+    }
+
     /// The facts of `unit`, one of the file's units.
     pub fn of(&self, unit: &Unit) -> &UnitFacts<'a> {
         let index = self.index_of(unit);

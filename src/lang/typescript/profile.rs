@@ -12,6 +12,10 @@ pub struct TypeScript;
 const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 
 impl Profile for TypeScript {
+    fn runs_alone_between_awaits(&self) -> bool {
+        true
+    }
+
     /// A name imported from a relative path (`import { save } from "./store"`, the default
     /// export of `import save from "./save"`, or `store.save` after `import * as store from
     /// "../store"`) is a function of that file, and one imported from a package of the

@@ -7,6 +7,7 @@ use crate::flow::{self, Site};
 use crate::knowledge::Knowledge;
 use crate::model::{CallRole, Expr, KvOp, Unit};
 use crate::rules::{Context, Need};
+use crate::sql::StatementKind;
 
 /// A key-value call that can be `op`: a client method, or a generic command call with the
 /// command's name as a string.
@@ -58,6 +59,19 @@ pub(super) fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let Some((set, test)) = set else {
             continue;
         };
+        // A SET of what the database was read for after the miss refills a cache of it (an
+        // idempotency record's stored response copied back into Redis): the database holds
+        // the claim.
+        let refills = (cx.facts(unit).queries().iter()).any(|q| {
+            q.span.start > get.expr.span.end
+                && q.span.end < set.expr.span.start
+                && q.statements()
+                    .iter()
+                    .any(|s| s.kind == StatementKind::Select)
+        });
+        if refills {
+            continue;
+        }
         let mut finding = Finding::new(
             META.name,
             format!(

@@ -2,7 +2,7 @@
 //! statements: an advisory lock taken before the read, SERIALIZABLE isolation around both, or
 //! the insert's unique violation handled, in the deciding unit or in a function it calls.
 
-use crate::model::{CallRole, Expr, ExprKind, Unit};
+use crate::model::{CallRole, Expr, ExprKind, UnOp, Unit};
 use crate::rules::Context;
 use crate::semantic::Sequence;
 use crate::sql::Statement;
@@ -25,6 +25,12 @@ pub(super) struct Protection {
     /// The strings of host code that may name a key constraint (see
     /// [`names_key_constraint`]), with where each starts.
     constraint_names: Vec<(usize, String)>,
+    /// Where the unit awaits, when its language runs one event loop (see
+    /// [`crate::lang::Profile::runs_alone_between_awaits`]); `None` otherwise.
+    awaits: Option<Vec<crate::model::Span>>,
+    /// Whether the file's functions that call this one look for a unique violation after
+    /// the call: the insert's duplicate is answered there.
+    callers_handle_unique_violation: bool,
 }
 
 impl Protection {
@@ -70,6 +76,20 @@ impl Protection {
                 _ => None,
             })
             .collect();
+        let awaits = cx.profile().runs_alone_between_awaits().then(|| {
+            (exprs.iter())
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        ExprKind::Unary {
+                            op: UnOp::Await,
+                            ..
+                        }
+                    )
+                })
+                .map(|e| e.span.clone())
+                .collect()
+        });
         Protection {
             locked_before,
             serializable_before,
@@ -77,6 +97,8 @@ impl Protection {
             first_serializable,
             last_unique_check,
             constraint_names,
+            awaits,
+            callers_handle_unique_violation: callers_handle_unique_violation(unit, cx),
         }
     }
 
@@ -97,9 +119,18 @@ impl Protection {
             self.serializable_before[read_at] || named_before(self.first_serializable);
         let constraint_checked = (self.constraint_names.iter())
             .any(|(at, name)| *at >= write_start && names_key_constraint(name, table));
+        // On one event loop, a read and an insert with no `await` from the read on run
+        // alone: only another process can come between them.
+        let runs_alone = (self.awaits.as_ref()).is_some_and(|awaits| {
+            !awaits
+                .iter()
+                .any(|span| span.end > read_start && span.start < write_start)
+        });
         locked
             || serializable && !sequence.ends_transaction_between(read_start, write_start)
             || constraint_checked
+            || runs_alone
+            || self.callers_handle_unique_violation
             || self.unique_violation_handled(write_start, unit, cx)
     }
 
@@ -117,6 +148,30 @@ impl Protection {
                     .is_some_and(|word| cx.knowledge.is_unique_violation(word))
             })
     }
+}
+
+/// Whether the file has functions that call `unit`, and each looks for a unique violation
+/// after its call (`catch (e) { if (e.code === "23505") … }` around `runPhase1(…)`): the
+/// insert's duplicate fails there and is answered, not done twice.
+fn callers_handle_unique_violation(unit: &Unit, cx: &Context) -> bool {
+    let Some(name) = unit
+        .name
+        .rsplit(['.', ':'])
+        .next()
+        .filter(|n| !n.is_empty())
+    else {
+        return false;
+    };
+    let mut callers = cx.semantic.units().iter().filter_map(|caller| {
+        let facts = cx.facts(caller);
+        let call =
+            (facts.calls().iter()).find(|site| site.call.callee.last_segment() == Some(name))?;
+        let handled = (facts.exprs().iter())
+            .any(|e| e.span.start >= call.expr.span.end && checks_unique_violation(e, cx));
+        Some(handled)
+    });
+    let first = callers.next();
+    first == Some(true) && callers.all(|handled| handled)
 }
 
 /// Where the first of `exprs` that is a name (`sql.LevelSerializable`) `names` holds for
