@@ -31,7 +31,8 @@ use crate::rules::Need;
 use attempt::{Attempt, caught_stmts, outermost_call, tested_attempts};
 use library::library_entries;
 use shape::{
-    called_only_to_wait, inputs_vary, retry_shaped, settles_some_failures, waits_for_dependency,
+    answers_failures_as_values, called_only_to_wait, inputs_vary, retry_shaped,
+    settles_some_failures, waits_for_dependency,
 };
 use walk::{End, PathState, Scenario, iteration_ends};
 
@@ -160,6 +161,7 @@ fn check_loop(unit: &Unit, loop_stmt: &Stmt, l: &Loop, cx: &Context) -> Vec<Find
         if let Some(f) = found
             && !findings.iter().any(|g| g.primary.span == f.primary.span)
             && !settles_some_failures(unit, attempt.call, cx)
+            && !answers_failures_as_values(unit, attempt.call, cx)
         {
             findings.push(f);
         }

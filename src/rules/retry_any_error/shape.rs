@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::attempt::{Attempt, own_stmts};
 use crate::flow::{self, ValueFlow, WithinFile};
 use crate::model::{
-    Block, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Scope, Stmt, StmtKind, Unit,
+    Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Scope, Stmt, StmtKind, Unit,
 };
 use crate::rules::Context;
 
@@ -225,4 +225,88 @@ pub(super) fn settles_some_failures(unit: &Unit, attempt: &Expr, cx: &Context) -
         }),
         _ => false,
     })
+}
+
+/// Whether every function the attempt reaches answers HTTP failures as values: it tests
+/// the response's status (`if (response.ok) … else return { success: false }`) and throws
+/// only from the handler of a `try` around its request, a transport error going on. Its
+/// caller's `catch` then sees transport errors alone, which are worth retrying. The
+/// function is the one called, or, for a generic helper calling a function it was given
+/// (`retryWithBackoff(fn, …)`), the one each caller in the file hands it.
+pub(super) fn answers_failures_as_values(unit: &Unit, attempt: &Expr, cx: &Context) -> bool {
+    let Some(call) = flow::strip(attempt).as_call() else {
+        return false;
+    };
+    let reached = match cx.function(call, unit) {
+        Some(function) => vec![function],
+        None => handed_functions(unit, call, cx),
+    };
+    !reached.is_empty() && reached.iter().all(|f| values_for_statuses(&f.body, cx))
+}
+
+/// The functions the file's callers of `unit` hand it for the parameter `call` calls: a
+/// closure's call or a function's name. Empty when one of them cannot be told.
+fn handed_functions<'c>(unit: &Unit, call: &Call, cx: &'c Context) -> Vec<&'c Unit> {
+    let (Some(callee), Some(own)) = (call.callee.dotted(), unit.name.rsplit(['.', ':']).next())
+    else {
+        return Vec::new();
+    };
+    let Some(index) = unit.params.iter().position(|param| *param == callee) else {
+        return Vec::new();
+    };
+    let mut handed = Vec::new();
+    for caller in cx.semantic.units() {
+        let calls = cx.facts(caller).calls().iter();
+        for site in calls.filter(|site| site.call.callee.last_segment() == Some(own)) {
+            let Some(arg) = site.call.args.get(index) else {
+                return Vec::new();
+            };
+            let function = match &flow::strip(arg).kind {
+                ExprKind::Closure { body, .. } => (body.exprs_in(Scope::FLOW).into_iter())
+                    .filter_map(Expr::as_call)
+                    .find_map(|inner| cx.function(inner, caller)),
+                _ => cx.function_named(arg, caller),
+            };
+            match function {
+                Some(function) => handed.push(function),
+                None => return Vec::new(),
+            }
+        }
+    }
+    handed
+}
+
+/// Whether a function's body tests a response's status and throws only from the handler
+/// of one of its `try`s.
+fn values_for_statuses(body: &Block, cx: &Context) -> bool {
+    let k = cx.knowledge;
+    let stmts = body.stmts_in(Scope::FLOW);
+    let names_status = |e: &Expr| {
+        e.walk().iter().any(|x| match &x.kind {
+            ExprKind::Field { name, .. } => {
+                k.is_status_accessor(name) || k.status_class(name).is_some()
+            }
+            _ => false,
+        })
+    };
+    let tests_status = stmts.iter().any(|stmt| match &stmt.kind {
+        StmtKind::Branch { arms, .. } => arms.iter().any(|arm| match &arm.guard {
+            Guard::Cond(e) => names_status(e),
+            _ => false,
+        }),
+        _ => false,
+    });
+    let handlers: Vec<&Block> = (stmts.iter())
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Try { handler, .. } => handler.as_ref(),
+            _ => None,
+        })
+        .collect();
+    let handled: Vec<&Stmt> = (handlers.iter())
+        .flat_map(|handler| handler.stmts_in(Scope::FLOW))
+        .collect();
+    let throws_only_in_handlers = (stmts.iter())
+        .filter(|stmt| matches!(stmt.kind, StmtKind::Throw(_)))
+        .all(|stmt| handled.iter().any(|h| std::ptr::eq(*h, *stmt)));
+    tests_status && !handlers.is_empty() && throws_only_in_handlers
 }
