@@ -485,19 +485,17 @@ impl Knowledge {
     /// starts one of the words of its last segment (`ChargeCustomer`, `send_email`), so
     /// `replay` is not taken for `pay`.
     pub fn is_side_effect(&self, callee: &str) -> bool {
-        // Of every language (`lang` is `None`): any language will do to match them.
-        if (self.response_calls.iter()).any(|p| p.matches(Lang::TypeScript, callee)) {
-            return false;
-        }
         let last = callee.rsplit('.').next().unwrap_or(callee);
         let words = words(last);
         let database = |word: &String| self.database_call_words.contains(word);
+        // The response calls are of every language (`lang` is `None`): any will do.
         !words.iter().any(database)
             && words.iter().any(|word| {
                 let starts = |w: &String| word.starts_with(w.as_str());
                 self.side_effect_hints.iter().any(starts)
                     && !self.side_effect_look_alikes.iter().any(starts)
             })
+            && !(self.response_calls.iter()).any(|p| p.matches(Lang::TypeScript, callee))
     }
 
     pub fn is_retry_predicate(&self, name: &str) -> bool {

@@ -31,13 +31,20 @@ impl Rule for UncheckedOnConflict {
         let facts = cx.facts(unit);
         let sequence = facts.sequence();
         // In a middleware, handing the request on (`next()`) runs the work a duplicate must
-        // not reach.
-        let side_effects: Vec<flow::Site> = (facts.calls().iter().copied())
-            .filter(|site| {
-                semantic::is_once_only_effect(site, cx.knowledge)
-                    || semantic::hands_on(site, cx.knowledge, cx.lang)
-            })
-            .collect();
+        // not reach. Asked only of a unit with an insert that skips duplicates.
+        let skips = sequence
+            .iter()
+            .any(|(_, _, stmt)| stmt.is_insert_do_nothing());
+        let side_effects: Vec<flow::Site> = if skips {
+            (facts.calls().iter().copied())
+                .filter(|site| {
+                    semantic::is_once_only_effect(site, cx.knowledge)
+                        || semantic::hands_on(site, cx.knowledge, cx.lang)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let later = Later {
             sequence,
             stops: first_stops(sequence),
