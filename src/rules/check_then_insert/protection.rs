@@ -26,7 +26,7 @@ pub(super) struct Protection {
     /// [`names_key_constraint`]), with where each starts.
     constraint_names: Vec<(usize, String)>,
     /// Where the unit awaits, when its language runs one event loop (see
-    /// [`crate::lang::Profile::runs_alone_between_awaits`]); `None` otherwise.
+    /// [`crate::lang::profile::Profile::runs_alone_between_awaits`]); `None` otherwise.
     awaits: Option<Vec<crate::model::Span>>,
     /// Whether the file's functions that call this one look for a unique violation after
     /// the call: the insert's duplicate is answered there.
