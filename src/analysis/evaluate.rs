@@ -70,6 +70,21 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
                     .is_some_and(|d| d.to_ascii_lowercase().contains(&word))
             })
         }),
+        ArgTest::CatchesIntoFirstParam => arg.is_some_and(|a| {
+            let ExprKind::Closure { params, body } = &crate::flow::strip(a).kind else {
+                return false;
+            };
+            let Some(retry) = params.first() else {
+                return false;
+            };
+            body.exprs_in(Scope::DEEP).iter().any(|e| {
+                e.as_call().is_some_and(|c| {
+                    c.callee.last_segment() == Some("catch")
+                        && matches!(c.callee.kind, ExprKind::Field { .. })
+                        && matches!(c.args.as_slice(), [only] if only.dotted().as_deref() == Some(retry.as_str()))
+                })
+            })
+        }),
         ArgTest::SwallowsErrors => arg.is_some_and(|a| {
             let ExprKind::Closure { body, .. } = &crate::flow::strip(a).kind else {
                 return false;

@@ -99,6 +99,9 @@ pub enum ArgTest {
     /// A function literal that answers an error with "not done, no error", a retry: a
     /// branch on `err != nil` alone that returns `false, nil` (k8s's `ConditionFunc`).
     SwallowsErrors,
+    /// A function literal that hands every rejection to the retry callback it is given as
+    /// its first parameter: `(retry) => call().catch(retry)` (promise-retry).
+    CatchesIntoFirstParam,
 }
 
 /// Something in the code that changes what a retry call does: turns jitter on or off, or
