@@ -15,6 +15,7 @@ use std::ops::Range;
 mod ast;
 mod lex;
 mod part;
+mod procedure;
 mod read;
 mod routine;
 
@@ -181,6 +182,129 @@ pub struct Routine {
     /// PL/pgSQL `RETURN` (the query of a `RETURN QUERY`), or the last statement of a
     /// SQL-language function that returns something, whose result is the function's.
     pub returns: Vec<Range<usize>>,
+    /// The control flow of a PL/pgSQL body (blocks, `IF`, loops, handlers, assignments),
+    /// holding every one of `statements`; `None` for a SQL-language body, which is the
+    /// statements in order.
+    pub steps: Option<Vec<Step>>,
+}
+
+/// A step of a PL/pgSQL body's control flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The statement at this index of [`Routine::statements`], run for its effect.
+    Statement(usize),
+    /// `target := value` (or `=`, or a declaration's `DEFAULT`).
+    Assign {
+        span: Range<usize>,
+        target: String,
+        value: Expression,
+    },
+    /// `IF … ELSIF … ELSE … END IF`, or `CASE [subject] WHEN … ELSE … END CASE`.
+    Branch {
+        span: Range<usize>,
+        subject: Option<Expression>,
+        arms: Vec<Arm>,
+    },
+    Loop(Loop),
+    /// `EXIT [label] [WHEN condition]`, or `CONTINUE …` when `continues`.
+    Exit {
+        span: Range<usize>,
+        label: Option<String>,
+        when: Option<Expression>,
+        continues: bool,
+    },
+    /// `RETURN [value]`; of `RETURN QUERY …`, the query is the value.
+    Return {
+        span: Range<usize>,
+        value: Option<Expression>,
+    },
+    /// `RAISE` of an exception (not a `RAISE NOTICE`), or a bare `RAISE` re-raising one.
+    Raise {
+        span: Range<usize>,
+    },
+    /// `[DECLARE …] BEGIN … [EXCEPTION WHEN … THEN …] END`.
+    Block {
+        span: Range<usize>,
+        body: Vec<Step>,
+        handlers: Vec<Handler>,
+    },
+}
+
+/// An arm of a branch: the conditions of an `IF`/`ELSIF`, or the values a `CASE` arm
+/// matches; none for the `ELSE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arm {
+    pub span: Range<usize>,
+    pub tests: Vec<Expression>,
+    pub body: Vec<Step>,
+}
+
+/// What repeats a loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoopKind {
+    /// `LOOP … END LOOP`.
+    Infinite,
+    /// `WHILE condition LOOP`.
+    While,
+    /// `FOR v IN …`, `FOREACH v IN ARRAY …`.
+    Each,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    pub span: Range<usize>,
+    pub label: Option<String>,
+    pub kind: LoopKind,
+    /// The condition of a `WHILE`, what a `FOR` iterates over.
+    pub head: Option<Expression>,
+    /// The variables a `FOR` binds, lower-cased.
+    pub bindings: Vec<String>,
+    pub body: Vec<Step>,
+}
+
+/// `WHEN condition [OR condition] THEN …` of a block's `EXCEPTION` section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handler {
+    pub span: Range<usize>,
+    /// The conditions it catches, lower-cased (`unique_violation`, `others`, `sqlstate`).
+    pub conditions: Vec<String>,
+    pub body: Vec<Step>,
+}
+
+/// A PL/pgSQL expression: a condition or a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expression {
+    pub span: Range<usize>,
+    /// As sqlparser parses it, its spans made byte offsets by [`byte_range`]; `None` when it
+    /// does not (`1..10`, a dialect's syntax it lacks).
+    pub ast: Option<Box<sqlparser::ast::Expr>>,
+    /// The indexes in [`Routine::statements`] of the queries inside it (`EXISTS (SELECT …)`,
+    /// a `FOR` loop's query).
+    pub statements: Vec<usize>,
+}
+
+/// The expression at `span` of `text` (a function's argument, say) as sqlparser parses it,
+/// its spans made byte offsets of `text` by [`byte_range`]; `None` when it does not.
+pub fn expression_at(text: &str, span: Range<usize>) -> Option<Box<sqlparser::ast::Expr>> {
+    let lexed = lex::lex(text.get(span.clone())?);
+    if lexed.unread.is_some() {
+        return None;
+    }
+    let shifted: Vec<lex::Tok> = (lexed.toks.into_iter())
+        .filter(|t| !t.is_trivia())
+        .map(|t| lex::Tok {
+            token: t.token,
+            span: t.span.start + span.start..t.span.end + span.start,
+        })
+        .collect();
+    let toks: Vec<&lex::Tok> = shifted.iter().collect();
+    procedure::parse_expression(&toks, lexed.dialect)
+}
+
+/// The bytes of the text a node of an [`Expression`]'s AST covers; `None` when sqlparser
+/// does not know where it is.
+pub fn byte_range(node: &impl sqlparser::ast::Spanned) -> Option<Range<usize>> {
+    ast::byte_range(node.span())
 }
 
 /// One top-level statement of a script.

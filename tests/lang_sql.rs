@@ -11,18 +11,17 @@ const TRANSITION: &str = include_str!("../fixtures/seed/transition.sql");
 
 /// The SQL of each statement of unit `unit`.
 fn sql_of(module: &Module, unit: usize) -> Vec<&SqlText> {
-    module.units[unit]
-        .body
-        .stmts
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Expr(e) => match &e.kind {
-                ExprKind::Sql(q) => Some(q),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
+    let mut queries: Vec<&SqlText> = Vec::new();
+    for stmt in module.units[unit].body.all_stmts() {
+        for e in stmt.exprs().into_iter().flat_map(|e| e.walk()) {
+            if let ExprKind::Sql(q) = &e.kind
+                && !queries.iter().any(|seen| std::ptr::eq(*seen, q))
+            {
+                queries.push(q);
+            }
+        }
+    }
+    queries
 }
 
 #[test]
@@ -124,8 +123,9 @@ COMMIT;
       (sql "UPDATE stats SET n = n + 1")
       (sql "COMMIT")
     fn record_event(p_id)
-      (sql "SELECT 1 FROM events WHERE id = p_id")
-      (sql "INSERT INTO events (id) VALUES (p_id)")
+      branch
+        if (Not (other (sql "SELECT 1 FROM events WHERE id = p_id")))
+          (sql "INSERT INTO events (id) VALUES (p_id)")
     "#);
     let function = &module.units[1];
     assert_eq!(function.kind, UnitKind::Function);
@@ -179,9 +179,9 @@ INSERT INTO inbox (id, at) VALUES (next_id(1), now());
       (sql "CREATE FUNCTION record_it(p text) RETURNS SETOF text LANGUAGE sql AS $$\n  INSERT INTO processed_events (event_id) VALUES (p) ON CONFLICT DO NOTHING RETURNING event_id;\n$$")
       (sql "CREATE FUNCTION forget(p text) RETURNS void LANGUAGE sql AS $$\n  DELETE FROM processed_events WHERE event_id = p;\n$$")
       (sql "CREATE FUNCTION pending(p text) RETURNS SETOF text AS $$\nBEGIN\n  RETURN QUERY SELECT id FROM jobs WHERE owner = p;\nEND $$ LANGUAGE plpgsql")
-      (other (sql "SELECT mark_processed('e1')") (call mark_processed (other )))
-      (other (sql "PERFORM billing.mark_processed(v_id, 'x' || y)") (call mark_processed v_id (other )))
-      (other (sql "INSERT INTO inbox (id, at) VALUES (next_id(1), now())") (call next_id (other )) (call now))
+      (other (sql "SELECT mark_processed('e1')") (call mark_processed "e1"))
+      (other (sql "PERFORM billing.mark_processed(v_id, 'x' || y)") (call mark_processed v_id (other "x" y)))
+      (other (sql "INSERT INTO inbox (id, at) VALUES (next_id(1), now())") (call next_id 1) (call now))
     fn mark_processed(p_id)
       (sql "INSERT INTO processed_events (event_id) VALUES (p_id) ON CONFLICT DO NOTHING")
       return found
@@ -294,4 +294,66 @@ fn psql_meta_commands_end_statements_and_are_none() {
     );
     let select = &sql_of(&module, 0)[1].statements[0];
     assert_eq!(select.lookup_keys(), ["k"]);
+}
+
+/// A PL/pgSQL body's control flow is the unit's: blocks with handlers are `try`s, `IF` and
+/// `CASE` branches, `EXIT … WHEN` a branch that breaks, `RAISE EXCEPTION` a throw (`RAISE
+/// NOTICE` nothing), a declaration's value an assignment.
+#[test]
+fn plpgsql_control_flow_is_lowered() {
+    let source = "CREATE FUNCTION settle(p_id uuid, p_kind text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  delay numeric := 0.1;
+  n int;
+BEGIN
+  <<attempts>>
+  WHILE delay < 5 LOOP
+    BEGIN
+      UPDATE jobs SET state = 'done' WHERE id = p_id;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      EXIT attempts WHEN n > 0;
+    EXCEPTION
+      WHEN serialization_failure OR deadlock_detected THEN
+        RAISE NOTICE 'retrying %', p_id;
+        PERFORM pg_sleep(delay);
+        delay := delay * 2;
+        CONTINUE;
+    END;
+  END LOOP;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'job % not found', p_id;
+  ELSIF p_kind = 'refund' THEN
+    INSERT INTO refunds (job_id) VALUES (p_id);
+  ELSE
+    NULL;
+  END IF;
+  CASE p_kind
+    WHEN 'a', 'b' THEN RETURN 1;
+    ELSE RETURN 0;
+  END CASE;
+  FOR r IN SELECT id FROM jobs WHERE parent = p_id LOOP
+    DELETE FROM jobs WHERE id = r.id;
+  END LOOP;
+END $$;
+";
+    let module = sql::lower(source);
+    insta::assert_snapshot!(dump::module(&module));
+}
+
+/// A body whose constructs are cut short (an `IF` never closed, a stray `END`) still holds
+/// every statement, in order.
+#[test]
+fn a_broken_plpgsql_body_keeps_every_statement() {
+    let source = "DO $$
+BEGIN
+  IF x THEN
+    INSERT INTO a (id) VALUES (1);
+  END;
+  END LOOP;
+  UPDATE b SET n = 1;
+  WHILE LOOP SELECT 1;
+$$;
+";
+    let module = sql::lower(source);
+    insta::assert_snapshot!(dump::module(&module));
 }

@@ -5,10 +5,14 @@
 //!
 //! A statement is the model's SQL expression, with the functions it calls beside it as
 //! calls; a routine's body also returns what its `RETURN`s give back (a SQL-language
-//! function, its last statement's result). Its procedural code (`IF`, assignments) is not
-//! lowered.
+//! function, its last statement's result). A PL/pgSQL body's control flow (blocks and
+//! their handlers, `IF`, `CASE`, loops, assignments, `RAISE`) is the unit's.
 
+mod expr;
+mod procedure;
 pub(super) mod profile;
+
+use expr::Queries;
 
 use crate::model::{
     Arity, Block, Call, CallRole, Comment, Expr, ExprKind, Module, ParseNote, SqlText, Stmt,
@@ -25,11 +29,25 @@ pub fn lower(source: &str) -> Module {
     let mut functions = Vec::new();
     for item in script.items {
         let span = item.statement.span.clone();
-        statements.push(statement(source, item.statement));
+        statements.push(run_for_effect(query(source, item.statement)));
         let Some(routine) = item.routine else {
             continue;
         };
-        let body = routine.statements.into_iter().map(|s| statement(source, s));
+        let body = match &routine.steps {
+            Some(steps) => {
+                let queries = routine.statements.into_iter();
+                let mut queries = Queries(queries.map(|s| Some(query(source, s))).collect());
+                let mut stmts = procedure::lower(source, steps, &mut queries);
+                // Every query stands in a step; one that did not would still be run.
+                stmts.extend(queries.0.into_iter().flatten().map(run_for_effect));
+                stmts
+            }
+            None => {
+                let body = routine.statements.into_iter();
+                let body = body.map(|s| run_for_effect(query(source, s))).collect();
+                with_returns(source, body, &routine.returns)
+            }
+        };
         match routine.name {
             Some(name) => functions.push(Unit {
                 name,
@@ -37,9 +55,7 @@ pub fn lower(source: &str) -> Module {
                 span,
                 params: routine.params,
                 arity: Arity::ANY,
-                body: Block {
-                    stmts: with_returns(source, body.collect(), &routine.returns),
-                },
+                body: Block { stmts: body },
             }),
             None => statements.extend(body),
         }
@@ -135,9 +151,9 @@ fn script_units(source: &str, statements: Vec<Stmt>, named: &[NamedQuery]) -> Ve
     units
 }
 
-/// One statement run for its effect: its own text, mapped to the file, with its facts
-/// relative to that text, and the functions it calls.
-fn statement(source: &str, facts: sql::Statement) -> Stmt {
+/// One statement: its own text, mapped to the file, with its facts relative to that text,
+/// and the functions it calls.
+fn query(source: &str, facts: sql::Statement) -> Expr {
     let span = facts.span.clone();
     let calls: Vec<Expr> = (facts.calls.iter())
         .map(|call| function_call(source, call))
@@ -151,15 +167,19 @@ fn statement(source: &str, facts: sql::Statement) -> Stmt {
             statements: vec![facts.relative_to(span.start)],
         }),
     );
-    let expr = if calls.is_empty() {
+    if calls.is_empty() {
         sql
     } else {
         let parts = std::iter::once(sql).chain(calls).collect();
-        Expr::new(span.clone(), ExprKind::Other(parts))
-    };
+        Expr::new(span, ExprKind::Other(parts))
+    }
+}
+
+/// A statement run for its effect: its value is discarded.
+fn run_for_effect(query: Expr) -> Stmt {
     Stmt {
-        span,
-        kind: StmtKind::Expr(expr),
+        span: query.span.clone(),
+        kind: StmtKind::Expr(query),
     }
 }
 
@@ -168,7 +188,7 @@ fn statement(source: &str, facts: sql::Statement) -> Stmt {
 fn function_call(source: &str, call: &sql::FunctionCall) -> Expr {
     let callee = Expr::new(call.span.clone(), ExprKind::Name(call.name.clone()));
     let args = (call.args.iter())
-        .map(|arg| value(source, arg.clone()))
+        .map(|arg| expr::argument(source, arg.clone()))
         .collect();
     Expr::new(
         call.span.clone(),
@@ -178,20 +198,6 @@ fn function_call(source: &str, call: &sql::FunctionCall) -> Expr {
             role: CallRole::Unknown,
         }),
     )
-}
-
-/// An argument or a returned value: a variable or parameter is a name (as the database
-/// names it), anything else an expression the model does not describe.
-fn value(source: &str, span: std::ops::Range<usize>) -> Expr {
-    let text = source.get(span.clone()).unwrap_or_default().trim();
-    let is_name = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let kind = if is_name {
-        ExprKind::Name(text.to_ascii_lowercase())
-    } else {
-        ExprKind::Other(Vec::new())
-    };
-    Expr::new(span, kind)
 }
 
 /// A routine's body with its `returns` (see [`sql::Routine::returns`]): a statement whose
@@ -210,7 +216,7 @@ fn with_returns(
         let at = stmts.partition_point(|stmt| stmt.span.start < returned.start);
         let stmt = Stmt {
             span: returned.clone(),
-            kind: StmtKind::Return(Some(value(source, returned.clone()))),
+            kind: StmtKind::Return(Some(expr::argument(source, returned.clone()))),
         };
         stmts.insert(at, stmt);
     }

@@ -21,7 +21,7 @@ use super::{ColumnValue, ConflictAction, OnConflict, Value};
 const RECURSION_LIMIT: usize = 50;
 /// Statements with deeper parentheses are not given to sqlparser: its AST would be as deep,
 /// and dropping or walking it could overflow the stack.
-const MAX_PARSE_DEPTH: u32 = 64;
+pub(crate) const MAX_PARSE_DEPTH: u32 = 64;
 /// Nor are statements with more operators than this: a chain of `a AND b AND …` becomes a
 /// left-nested tree as deep as the chain is long.
 const MAX_PARSE_OPERATORS: usize = 1000;
@@ -106,14 +106,7 @@ enum Positions {
 impl Positions {
     fn range(&self, span: Span) -> Option<Range<usize>> {
         match self {
-            Positions::Bytes => {
-                let offset = |at: Location| {
-                    let column = usize::try_from(at.column).ok()?;
-                    (at.line == 1).then_some(column.checked_sub(1)?)
-                };
-                let (start, end) = (offset(span.start)?, offset(span.end)?);
-                (start <= end).then_some(start..end)
-            }
+            Positions::Bytes => byte_range(span),
             Positions::Lines { locator, base } => {
                 locator.range(span).map(|r| r.start + base..r.end + base)
             }
@@ -121,8 +114,18 @@ impl Positions {
     }
 }
 
+/// The bytes of a span of a node parsed from tokens located by [`byte_location`].
+pub(crate) fn byte_range(span: Span) -> Option<Range<usize>> {
+    let offset = |at: Location| {
+        let column = usize::try_from(at.column).ok()?;
+        (at.line == 1).then_some(column.checked_sub(1)?)
+    };
+    let (start, end) = (offset(span.start)?, offset(span.end)?);
+    (start <= end).then_some(start..end)
+}
+
 /// The location sqlparser is given for byte `offset` of the text.
-fn byte_location(offset: usize) -> Location {
+pub(crate) fn byte_location(offset: usize) -> Location {
     Location {
         line: 1,
         column: offset as u64 + 1,
@@ -179,7 +182,7 @@ fn parse(text: &str, main: Part, lexed_with: &dyn Dialect) -> Result<(Ast, Posit
     Err(first_error.map_or_else(|| "not one statement".to_owned(), describe))
 }
 
-fn parser(dialect: &dyn Dialect) -> Parser<'_> {
+pub(crate) fn parser(dialect: &dyn Dialect) -> Parser<'_> {
     Parser::new(dialect).with_recursion_limit(RECURSION_LIMIT)
 }
 

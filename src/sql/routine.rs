@@ -11,6 +11,7 @@ use sqlparser::tokenizer::Token;
 
 use super::lex::{self, Tok};
 use super::part::{self, Part};
+use super::procedure;
 use super::read::Reader;
 use super::{Comment, Routine, Statement};
 
@@ -106,7 +107,16 @@ pub(crate) fn routine(
         let significant: Vec<&Tok> = shifted.iter().filter(|t| !t.is_trivia()).collect();
         reader.params.extend(declared_variables(&significant));
         let (statements, returns) = inner_statements(&mut reader, &significant);
-        (statements, returns, super::comments(&shifted))
+        let procedural = language.map_or_else(
+            || {
+                significant
+                    .first()
+                    .is_some_and(|t| t.is("declare") || t.is("begin"))
+            },
+            |l| l.eq_ignore_ascii_case("plpgsql"),
+        );
+        let steps = procedural.then(|| procedure::steps(&significant, &statements, reader.dialect));
+        (statements, returns, steps, super::comments(&shifted))
     } else {
         let begin = statement.find_top(0, |i| {
             statement.is(i, "begin") && statement.is(i + 1, "atomic")
@@ -121,9 +131,9 @@ pub(crate) fn routine(
         let end = statement.len() - usize::from(statement.is(statement.len() - 1, "end"));
         let body = &toks[(begin + 2).min(end)..end];
         let (statements, returns) = inner_statements(&mut reader, body);
-        (statements, returns, Vec::new())
+        (statements, returns, None, Vec::new())
     };
-    let (statements, mut returns, comments) = body;
+    let (statements, mut returns, steps, comments) = body;
     if result_is_last_statement
         && returns.is_empty()
         && let Some(last) = statements.last()
@@ -136,6 +146,7 @@ pub(crate) fn routine(
             params,
             statements,
             returns,
+            steps,
         },
         comments,
     )))
