@@ -609,7 +609,7 @@ random-functions = [{ lang = "go", calls = ["jitter.Duration"] }]
         assert_eq!(
             parse("[knowledge]\nrandom-functions = [{ lang = \"golang\", calls = [] }]\n")
                 .unwrap_err(),
-            "idemlint.toml:2:30: unknown language `golang`, expected one of `go`, `rust`, `typescript`"
+            "idemlint.toml:2:30: unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`"
         );
     }
 

@@ -77,7 +77,24 @@ pub fn observes_failure(block: &Block, knowledge: &Knowledge) -> bool {
                     call.callee.last_segment().is_some_and(failure_word)
                         || binding(&Site { stmt, expr, call }).error.is_some()
                 }
+                ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
+                    tests_failure_status(lhs, rhs, knowledge)
+                        || tests_failure_status(rhs, lhs, knowledge)
+                }
                 _ => false,
             })
     })
+}
+
+/// Whether a comparison tests a response's status against a failure's (`status < 500`,
+/// `res.status <> 429`): what was called answered, and the code looks at whether it failed.
+fn tests_failure_status(status: &Expr, code: &Expr, knowledge: &Knowledge) -> bool {
+    let accessor = match &status.kind {
+        ExprKind::Field { name, .. } => Some(name.as_str()),
+        ExprKind::Name(name) => name.rsplit('.').next(),
+        _ => None,
+    };
+    let failure_code =
+        matches!(code.kind, ExprKind::Number { value: Some(v), .. } if (400.0..600.0).contains(&v));
+    failure_code && accessor.is_some_and(|name| knowledge.is_status_accessor(name))
 }

@@ -98,7 +98,7 @@ mod tests {
         let error = |text: &str| KnowledgeData::parse(text).unwrap_err().message().to_owned();
         assert_eq!(
             error("[[sleep-functions]]\nlang = \"golang\"\ncalls = [\"clock.Sleep\"]\n"),
-            "unknown language `golang`, expected one of `go`, `rust`, `typescript`"
+            "unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`"
         );
         assert_eq!(error("sleep-funcs = []\n"), "unknown field `sleep-funcs`");
         assert_eq!(

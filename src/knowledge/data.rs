@@ -502,12 +502,13 @@ where
         .collect())
 }
 
-/// A language whose libraries the table knows (SQL code calls none), by its name.
+/// A language whose functions the table knows (libraries', or a SQL database's own), by
+/// its name.
 pub(super) fn lang<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
     named(
         deserializer,
         "language",
-        &Lang::HOSTS
+        &Lang::ALL
             .iter()
             .map(|&lang| (lang.name(), lang))
             .collect::<Vec<_>>(),

@@ -20,7 +20,7 @@ static META: RuleMeta = RuleMeta {
     name: "backoff-without-jitter",
     summary: "a retry delay that grows but has no randomness, so clients retry in lock-step",
     default_severity: Severity::Warning,
-    langs: Lang::HOSTS,
+    langs: Lang::ALL,
     doc: include_str!("../../rules/backoff-without-jitter.md"),
 };
 

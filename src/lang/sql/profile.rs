@@ -1,6 +1,6 @@
 //! SQL's words: a script or a PL/pgSQL body, where the fix is a statement rather than a
-//! branch in host code. The retry rules do not read SQL; their phrasing here is the
-//! language-neutral one.
+//! branch in host code. Of the retry rules, only backoff-without-jitter reads SQL (a
+//! PL/pgSQL loop's `pg_sleep`); the others' phrasing here is the language-neutral one.
 
 use std::path::Path;
 
@@ -60,9 +60,17 @@ impl Profile for Sql {
     }
 
     fn full_jitter_help(&self, delay: &str) -> String {
+        let simple = delay
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let delay = if simple {
+            delay.to_owned()
+        } else {
+            format!("({delay})")
+        };
         format!(
-            "use full jitter: sleep a random duration between 0 and the delay (`{delay}`), not \
-             the delay itself"
+            "use full jitter: sleep a random share of the delay, `pg_sleep({delay} * random())`, \
+             not the delay itself"
         )
     }
 
