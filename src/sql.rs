@@ -266,8 +266,9 @@ pub struct Loop {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handler {
     pub span: Range<usize>,
-    /// The conditions it catches, lower-cased (`unique_violation`, `others`, `sqlstate`).
-    pub conditions: Vec<String>,
+    /// The conditions it catches: a name (`unique_violation`, `others`), or the code of a
+    /// `SQLSTATE '23505'`.
+    pub conditions: Vec<Expression>,
     pub body: Vec<Step>,
 }
 

@@ -151,10 +151,17 @@ impl StepReader<'_> {
                 let handler_start = self.at;
                 self.at += 1;
                 let then = self.find_word(self.at, "then");
-                let conditions = (self.at..then)
-                    .filter(|&i| !self.body.is(i, "or"))
-                    .filter_map(|i| self.body.toks[i].folded_ident())
-                    .collect();
+                let mut conditions = Vec::new();
+                let mut from = self.at;
+                for i in self.at..=then {
+                    if i == then || self.body.is(i, "or") {
+                        let code_at = from + usize::from(self.body.is(from, "sqlstate"));
+                        if code_at < i {
+                            conditions.push(self.expression(code_at..i));
+                        }
+                        from = i + 1;
+                    }
+                }
                 self.at = (then + 1).min(self.body.len());
                 let body = self.step_list();
                 handlers.push(Handler {

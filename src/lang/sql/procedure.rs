@@ -170,9 +170,7 @@ impl Lowering<'_> {
                             span: handler.span.clone(),
                             guard: Guard::Pattern {
                                 alternatives: (handler.conditions.iter())
-                                    .map(|c| {
-                                        Expr::new(handler.span.clone(), ExprKind::Name(c.clone()))
-                                    })
+                                    .map(|c| self.expression(c))
                                     .collect(),
                                 extra: None,
                             },

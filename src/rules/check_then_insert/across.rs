@@ -107,8 +107,6 @@ pub(super) fn races_through_calls(
                 sequence,
                 (read.position, read.call.expr.span.start),
                 (insert.at, table),
-                unit,
-                cx,
             );
         if closed || !reported.insert(insert.primary) {
             return;

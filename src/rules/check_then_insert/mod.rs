@@ -251,8 +251,6 @@ fn sql_races(unit: &Unit, cx: &Context, reported: &mut HashSet<Span>) -> Vec<Fin
                     sequence,
                     (read_at, read_q.span.start),
                     (write_q.span.start, table),
-                    unit,
-                    cx,
                 )
             {
                 break;

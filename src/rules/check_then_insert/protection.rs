@@ -57,17 +57,10 @@ impl Protection {
                 &serializable_names,
             ))
             .min();
-        let last_unique_check = if cx.lang.code_is_sql() {
-            script_words(unit, cx)
-                .filter(|(_, word)| k.is_unique_violation(word))
-                .map(|(at, _)| at)
-                .last()
-        } else {
-            (exprs.iter())
-                .filter(|e| checks_unique_violation(e, cx))
-                .map(|e| e.span.start)
-                .max()
-        };
+        let last_unique_check = (exprs.iter())
+            .filter(|e| checks_unique_violation(e, cx))
+            .map(|e| e.span.start)
+            .max();
         let constraint_names = (exprs.iter())
             .filter_map(|e| match &e.kind {
                 ExprKind::Str(s) if s.value.ends_with("_key") || s.value.ends_with("_pkey") => {
@@ -110,8 +103,6 @@ impl Protection {
         sequence: &Sequence,
         (read_at, read_start): (usize, usize),
         (write_start, table): (usize, &str),
-        unit: &Unit,
-        cx: &Context,
     ) -> bool {
         let named_before = |first: Option<usize>| first.is_some_and(|at| at < read_start);
         let locked = self.locked_before[read_at] || named_before(self.first_lock);
@@ -131,22 +122,12 @@ impl Protection {
             || constraint_checked
             || runs_alone
             || self.callers_handle_unique_violation
-            || self.unique_violation_handled(write_start, unit, cx)
+            || self.unique_violation_handled(write_start)
     }
 
     /// Whether the unit looks for a unique violation at or after `from`.
-    fn unique_violation_handled(&self, from: usize, unit: &Unit, cx: &Context) -> bool {
-        if self.last_unique_check.is_some_and(|at| at >= from) {
-            return true;
-        }
-        // In a script, the word `from` falls in counts from there on.
-        let end = unit.span.end.min(cx.source.len());
-        cx.lang.code_is_sql()
-            && cx.source.get(from.min(end)..end).is_some_and(|rest| {
-                rest.split(|c: char| !is_word_char(c))
-                    .next()
-                    .is_some_and(|word| cx.knowledge.is_unique_violation(word))
-            })
+    fn unique_violation_handled(&self, from: usize) -> bool {
+        self.last_unique_check.is_some_and(|at| at >= from)
     }
 }
 
@@ -229,8 +210,9 @@ fn names_key_constraint(text: &str, table: &str) -> bool {
         .is_some_and(|rest| rest == "pkey" || rest.ends_with("_key"))
 }
 
-/// Whether an expression of host code looks for a unique violation: an error code, a named
-/// check (`is_unique_violation()`, `pgerrcode.UniqueViolation`), a message.
+/// Whether an expression looks for a unique violation: an error code, a named check
+/// (`is_unique_violation()`, `pgerrcode.UniqueViolation`, PL/pgSQL's `WHEN
+/// unique_violation`), a message.
 fn checks_unique_violation(e: &Expr, cx: &Context) -> bool {
     let k = cx.knowledge;
     match &e.kind {
@@ -242,25 +224,4 @@ fn checks_unique_violation(e: &Expr, cx: &Context) -> bool {
         ExprKind::Number { text, .. } => k.is_unique_violation(text),
         _ => false,
     }
-}
-
-/// The words of a script unit's text (a PL/pgSQL `EXCEPTION WHEN unique_violation` is one
-/// the model does not carry), with where each starts.
-fn script_words<'s>(unit: &Unit, cx: &Context<'s>) -> impl Iterator<Item = (usize, &'s str)> {
-    let end = unit.span.end.min(cx.source.len());
-    let start = unit.span.start.min(end);
-    let text = cx.source.get(start..end).unwrap_or_default();
-    crate::work::step(text.len() / 64);
-    text.split(|c: char| !is_word_char(c))
-        .filter(|word| !word.is_empty())
-        .map(move |word| {
-            (
-                start + (word.as_ptr() as usize - text.as_ptr() as usize),
-                word,
-            )
-        })
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
 }
