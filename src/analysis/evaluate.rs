@@ -114,7 +114,8 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
     }
 }
 
-/// `if err != nil { return false, nil }`: the error, whatever it is, turned into "try again".
+/// `if err != nil { return false, nil }` (`nil` or another language's nothing): the error,
+/// whatever it is, turned into "try again".
 fn retries_on_any_error(stmt: &crate::model::Stmt) -> bool {
     use crate::model::{BinOp, Guard, StmtKind};
     let StmtKind::Branch { arms, .. } = &stmt.kind else {
@@ -124,14 +125,13 @@ fn retries_on_any_error(stmt: &crate::model::Stmt) -> bool {
         let Guard::Cond(cond) = &arm.guard else {
             return false;
         };
+        let is_nothing = |e: &Expr| e.dotted().is_some_and(|n| crate::flow::is_nothing(&n));
         let on_error = matches!(&cond.kind, ExprKind::Binary { op: BinOp::Ne, lhs, rhs }
-            if lhs.dotted().is_some_and(|n| crate::flow::is_error_name(&n))
-                && rhs.dotted().as_deref() == Some("nil"));
+            if lhs.dotted().is_some_and(|n| crate::flow::is_error_name(&n)) && is_nothing(rhs));
         let retries = arm.body.stmts.iter().any(|s| match &s.kind {
             StmtKind::Return(Some(value)) => matches!(&value.kind, ExprKind::List(items)
                 if matches!(items.as_slice(), [first, second]
-                    if matches!(first.kind, ExprKind::Bool(false))
-                        && second.dotted().as_deref() == Some("nil"))),
+                    if matches!(first.kind, ExprKind::Bool(false)) && is_nothing(second))),
             _ => false,
         });
         on_error && retries

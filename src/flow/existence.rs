@@ -168,8 +168,8 @@ fn error_value_test(value: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Tes
     }
 }
 
-/// `nil`, `None`, `null`: no value.
-fn is_nothing(name: &str) -> bool {
+/// `nil`, `None`, `null`: no value, in any language.
+pub fn is_nothing(name: &str) -> bool {
     matches!(name, "nil" | "None" | "null" | "NULL")
 }
 

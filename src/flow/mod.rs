@@ -33,7 +33,7 @@ pub use binding::{
     Binding, binding, derived, error_exits, error_ignored, first_test, is_error_name,
 };
 pub use divergence::{block_diverges, diverges};
-pub use existence::{existence_test, presence};
+pub use existence::{existence_test, is_nothing, presence};
 pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};
 pub use retry::{mentions_local_host, observes_failure};

@@ -16,9 +16,12 @@ use crate::model::{KvOp, Lang, RetryCall};
 impl CallPattern {
     /// Whether `dotted` (a callee's dotted name) in `lang` matches this pattern.
     pub fn matches(&self, lang: Lang, dotted: &str) -> bool {
-        if self.lang.is_some_and(|l| l != lang) {
-            return false;
-        }
+        self.lang.is_none_or(|l| l == lang) && self.matches_name(dotted)
+    }
+
+    /// Whether `dotted` matches this pattern's name, whatever its language: for a pattern
+    /// written for every language.
+    pub fn matches_name(&self, dotted: &str) -> bool {
         if let Some(method) = self.pattern.strip_prefix('.') {
             return dotted
                 .rsplit_once('.')
@@ -488,14 +491,13 @@ impl Knowledge {
         let last = callee.rsplit('.').next().unwrap_or(callee);
         let words = words(last);
         let database = |word: &String| self.database_call_words.contains(word);
-        // The response calls are of every language (`lang` is `None`): any will do.
         !words.iter().any(database)
             && words.iter().any(|word| {
                 let starts = |w: &String| word.starts_with(w.as_str());
                 self.side_effect_hints.iter().any(starts)
                     && !self.side_effect_look_alikes.iter().any(starts)
             })
-            && !(self.response_calls.iter()).any(|p| p.matches(Lang::TypeScript, callee))
+            && !(self.response_calls.iter()).any(|p| p.matches_name(callee))
     }
 
     pub fn is_retry_predicate(&self, name: &str) -> bool {

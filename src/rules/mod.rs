@@ -2,7 +2,7 @@
 //! its metadata and a `check` over one [`Unit`]. [`ALL`] is the registry.
 
 use crate::finding::{Finding, Severity};
-use crate::flow::{FileGate, Functions};
+use crate::flow::{FileGate, Functions, Site};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
 use crate::model::{Call, Expr, Lang, Unit};
@@ -69,6 +69,29 @@ impl<'a> Context<'a> {
     /// for a rule that looks there for something a cheap test of the text can rule out.
     pub fn function_where(&self, call: &Call, caller: &Unit, gate: &FileGate) -> Option<&Unit> {
         self.functions.function_where(call, caller, Some(gate))
+    }
+
+    /// The calls of `unit` by its own name (`runPhase1` of `svc.runPhase1`) in the units of
+    /// its file, with the unit each is in, in the order of the units.
+    pub fn calls_in_file_of(&self, unit: &Unit) -> Vec<(&'a Unit, &Site<'a>)> {
+        let Some(own) = unit
+            .name
+            .rsplit(['.', ':'])
+            .next()
+            .filter(|n| !n.is_empty())
+        else {
+            return Vec::new();
+        };
+        let mut calls = Vec::new();
+        for caller in self.semantic.units() {
+            let sites = self.facts(caller).calls().iter();
+            calls.extend(
+                sites
+                    .filter(|site| site.call.callee.last_segment() == Some(own))
+                    .map(|site| (caller, site)),
+            );
+        }
+        calls
     }
 
     /// What the file's language says in its own words (see [`crate::lang::profile`]).

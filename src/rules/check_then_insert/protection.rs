@@ -135,24 +135,17 @@ impl Protection {
 /// after its call (`catch (e) { if (e.code === "23505") … }` around `runPhase1(…)`): the
 /// insert's duplicate fails there and is answered, not done twice.
 fn callers_handle_unique_violation(unit: &Unit, cx: &Context) -> bool {
-    let Some(name) = unit
-        .name
-        .rsplit(['.', ':'])
-        .next()
-        .filter(|n| !n.is_empty())
-    else {
-        return false;
-    };
-    let mut callers = cx.semantic.units().iter().filter_map(|caller| {
-        let facts = cx.facts(caller);
-        let call =
-            (facts.calls().iter()).find(|site| site.call.callee.last_segment() == Some(name))?;
-        let handled = (facts.exprs().iter())
+    let calls = cx.calls_in_file_of(unit);
+    let mut callers = Vec::new();
+    for (caller, call) in calls {
+        if callers.iter().any(|(seen, _)| std::ptr::eq(*seen, caller)) {
+            continue;
+        }
+        let handled = (cx.facts(caller).exprs().iter())
             .any(|e| e.span.start >= call.expr.span.end && checks_unique_violation(e, cx));
-        Some(handled)
-    });
-    let first = callers.next();
-    first == Some(true) && callers.all(|handled| handled)
+        callers.push((caller, handled));
+    }
+    !callers.is_empty() && callers.iter().all(|(_, handled)| *handled)
 }
 
 /// Where the first of `exprs` that is a name (`sql.LevelSerializable`) `names` holds for

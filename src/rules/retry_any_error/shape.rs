@@ -247,30 +247,26 @@ pub(super) fn answers_failures_as_values(unit: &Unit, attempt: &Expr, cx: &Conte
 /// The functions the file's callers of `unit` hand it for the parameter `call` calls: a
 /// closure's call or a function's name. Empty when one of them cannot be told.
 fn handed_functions<'c>(unit: &Unit, call: &Call, cx: &'c Context) -> Vec<&'c Unit> {
-    let (Some(callee), Some(own)) = (call.callee.dotted(), unit.name.rsplit(['.', ':']).next())
-    else {
+    let Some(callee) = call.callee.dotted() else {
         return Vec::new();
     };
     let Some(index) = unit.params.iter().position(|param| *param == callee) else {
         return Vec::new();
     };
     let mut handed = Vec::new();
-    for caller in cx.semantic.units() {
-        let calls = cx.facts(caller).calls().iter();
-        for site in calls.filter(|site| site.call.callee.last_segment() == Some(own)) {
-            let Some(arg) = site.call.args.get(index) else {
-                return Vec::new();
-            };
-            let function = match &flow::strip(arg).kind {
-                ExprKind::Closure { body, .. } => (body.exprs_in(Scope::FLOW).into_iter())
-                    .filter_map(Expr::as_call)
-                    .find_map(|inner| cx.function(inner, caller)),
-                _ => cx.function_named(arg, caller),
-            };
-            match function {
-                Some(function) => handed.push(function),
-                None => return Vec::new(),
-            }
+    for (caller, site) in cx.calls_in_file_of(unit) {
+        let Some(arg) = site.call.args.get(index) else {
+            return Vec::new();
+        };
+        let function = match &flow::strip(arg).kind {
+            ExprKind::Closure { body, .. } => (body.exprs_in(Scope::FLOW).into_iter())
+                .filter_map(Expr::as_call)
+                .find_map(|inner| cx.function(inner, caller)),
+            _ => cx.function_named(arg, caller),
+        };
+        match function {
+            Some(function) => handed.push(function),
+            None => return Vec::new(),
         }
     }
     handed
