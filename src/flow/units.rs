@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use crate::knowledge::Knowledge;
 use crate::model::visit::{Visitor, walk_expr, walk_target};
-use crate::model::{Arity, Call, Expr, ExprKind, Lang, Scope, Target, Unit, UnitKind};
+use crate::model::{Arity, Call, Expr, ExprKind, Lang, Scope, Span, Target, Unit, UnitKind};
 
 /// Each function literal or closure in `unit`, at any depth, as a unit of its own: its loops
 /// and values are not part of the enclosing unit's flow, but rules look at them too.
@@ -207,6 +207,10 @@ pub trait Functions {
     /// file's text: for its facts to be computed once (see [`crate::semantic`]).
     fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)>;
 
+    /// The text at `span` of a function of another file reached before: the spans of such a
+    /// file are moved past those of the checked one.
+    fn text_at(&self, span: &Span) -> Option<&str>;
+
     /// The functions found calling `function` by its own name: in its file and, where the
     /// project around it is known, in the other files of its folder that may call it. A
     /// function only handed on as a value, or called from another folder, has no caller
@@ -263,6 +267,10 @@ impl Functions for WithinFile<'_> {
     fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)> {
         self.0.reached_unit(unit)
     }
+
+    fn text_at(&self, span: &Span) -> Option<&str> {
+        self.0.text_at(span)
+    }
 }
 
 /// A cheap test of a file's text that a rule puts before following a call into another
@@ -293,6 +301,10 @@ impl Functions for SameFile<'_> {
     }
 
     fn reached_unit(&self, _: &Unit) -> Option<(&Unit, &str)> {
+        None
+    }
+
+    fn text_at(&self, _: &Span) -> Option<&str> {
         None
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{FILE_RANGE, Project};
 use crate::flow::{FileFunctions, FileGate, Functions, units_calling};
 use crate::lang::profile::{HomeFiles, Profile};
-use crate::model::{Expr, ExprKind, Import, Lang, Unit};
+use crate::model::{Expr, ExprKind, Import, Lang, Span, Unit};
 
 /// One checked file, and the project around it when it has one (stdin and Markdown snippets
 /// have none: only their own functions are reached).
@@ -295,6 +295,14 @@ impl Functions for Scope<'_> {
             }
         }
         found
+    }
+
+    fn text_at(&self, span: &Span) -> Option<&str> {
+        let (project, _) = self.around?;
+        let reached = project.reached_at(span.start)?;
+        let start = span.start.checked_sub(reached.start)?;
+        let end = span.end.checked_sub(reached.start)?;
+        reached.file.source.get(start..end)
     }
 
     fn reached_unit(&self, unit: &Unit) -> Option<(&Unit, &str)> {

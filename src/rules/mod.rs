@@ -5,7 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::flow::{FileGate, Functions, Site};
 use crate::knowledge::Knowledge;
 use crate::lang::profile::Profile;
-use crate::model::{Call, Expr, Lang, Unit};
+use crate::model::{Call, Expr, Lang, Span, Unit};
 use crate::semantic::{Semantic, UnitFacts};
 pub use need::{Need, TextScan, Word, WordKind, is_identifier_byte};
 
@@ -52,6 +52,14 @@ impl<'a> Context<'a> {
         let functions = self.functions;
         self.semantic
             .of_any(unit, |unit| functions.reached_unit(unit))
+    }
+
+    /// The text at `span`: of this file, or of the other file of the project a call
+    /// reached (empty when neither holds it).
+    pub fn text(&self, span: &Span) -> &str {
+        (self.source.get(span.clone()))
+            .or_else(|| self.functions.text_at(span))
+            .unwrap_or_default()
     }
 
     /// The function `call` calls from `caller`: of this file or another of the project.

@@ -16,8 +16,11 @@
 //!   failures (inputs that vary, a wait for a dependency, failures settled in the operation).
 //! - `walk`: the scenario walk, one iteration interpreted path by path.
 //! - `library`: retry-library entry points that retry every error.
+//! - `decision`: a project's own retry helper whose operation decides, by a variant of a
+//!   decision type, which failures are retried.
 
 mod attempt;
+mod decision;
 mod library;
 mod shape;
 mod walk;
@@ -68,12 +71,19 @@ impl Rule for RetryAnyError {
             findings.extend(check_loop(unit, site.stmt, site.the_loop, cx));
         }
         findings.extend(library_entries(unit, cx));
+        findings.extend(decision::undecided_operations(unit, cx));
         // Asked last, of a unit about to be reported: finding its callers reads the files of
         // its folder.
         if !findings.is_empty() && called_only_to_wait(unit, cx) {
             findings.clear();
         }
         findings
+    }
+
+    /// A helper that lets its operation decide which failures it retries: the calls of it
+    /// in files with no sleep are judged too.
+    fn feeds_callers(&self, unit: &Unit, cx: &Context) -> bool {
+        decision::decision_of(unit, cx).is_some()
     }
 
     /// A loop that sleeps or names its attempts (see [`retry_shaped`]), or a retry library's
