@@ -65,6 +65,7 @@ pub struct KnowledgeData {
     pub server_pace_hints: Vec<String>,
     pub local_hosts: Vec<String>,
     pub side_effect_look_alikes: Vec<String>,
+    pub side_effect_free_verbs: Vec<String>,
     pub database_call_words: Vec<String>,
     pub conflict_hints: Vec<String>,
     pub response_columns: Vec<String>,
@@ -275,6 +276,7 @@ impl Knowledge {
             server_pace_hints,
             local_hosts,
             side_effect_look_alikes,
+            side_effect_free_verbs,
             database_call_words,
             conflict_hints,
             response_columns,
@@ -357,6 +359,7 @@ impl Knowledge {
         self.server_pace_hints.extend(server_pace_hints);
         self.local_hosts.extend(local_hosts);
         self.side_effect_look_alikes.extend(side_effect_look_alikes);
+        self.side_effect_free_verbs.extend(side_effect_free_verbs);
         self.database_call_words.extend(database_call_words);
         self.conflict_hints.extend(conflict_hints);
         self.response_columns.extend(response_columns);

@@ -491,7 +491,11 @@ impl Knowledge {
         let last = callee.rsplit('.').next().unwrap_or(callee);
         let words = words(last);
         let database = |word: &String| self.database_call_words.contains(word);
-        !words.iter().any(database)
+        let free_verb = words
+            .first()
+            .is_some_and(|first| self.side_effect_free_verbs.contains(first));
+        !free_verb
+            && !words.iter().any(database)
             && words.iter().any(|word| {
                 let starts = |w: &String| word.starts_with(w.as_str());
                 self.side_effect_hints.iter().any(starts)

@@ -475,6 +475,9 @@ pub struct Knowledge {
     /// Words that start like a side-effect hint but name something else (`payload` is
     /// not `pay`).
     pub side_effect_look_alikes: Vec<String>,
+    /// Verbs that, first in a name, say the call only reads or computes
+    /// (`parseShipmentMetadata`).
+    pub side_effect_free_verbs: Vec<String>,
     /// Words that make a call the database's own, whatever else its name says (pgx's
     /// `SendBatch` runs queued queries; it sends no message).
     pub database_call_words: Vec<String>,
