@@ -561,6 +561,7 @@ fn report(
         .with_secondary(Label::new(later.span, why))
         .with_help(help(
             cx,
+            query,
             signal(query, insert),
             key.as_deref().unwrap_or("key"),
         ));
@@ -599,7 +600,13 @@ fn signal(query: &QuerySite, insert: &Statement) -> Signal {
     }
 }
 
-fn help(cx: &Context, signal: Signal, key: &str) -> String {
+fn help(cx: &Context, query: &QuerySite, signal: Signal, key: &str) -> String {
+    // An ORM's insert is gated in the library's terms, and has no SQL to edit.
+    if let Some(atomic) =
+        (query.sql.orm.as_deref()).and_then(|library| cx.knowledge.orm_atomic_insert(library))
+    {
+        return format!("gate the write on the insert: {atomic}");
+    }
     let profile = cx.profile();
     match signal {
         Signal::Returning => profile.gate_on_returned_row_help(key),
