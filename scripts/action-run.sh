@@ -72,8 +72,7 @@ PY
 fi
 
 case $fail_on in
-error | warning) severity=(--fail-on "$fail_on") ;;
-never) severity=(--exit-zero) ;;
+error | warning | never) severity=(--fail-on "$fail_on") ;;
 *) fail "fail-on must be error, warning or never, not '$fail_on'" ;;
 esac
 

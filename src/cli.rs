@@ -63,8 +63,8 @@ enum Command {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Files and directories to check; `-` reads stdin.
-    #[arg(default_value = ".")]
+    /// Files and directories to check (default: `.`, or stdin with --stdin-filename); `-`
+    /// reads stdin.
     paths: Vec<PathBuf>,
     /// How findings are written to stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -93,10 +93,10 @@ struct CheckArgs {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Check only these rules (comma-separated names), whatever idemlint.toml says.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_rule_name)]
     select: Vec<String>,
     /// Do not check these rules (comma-separated names), whatever idemlint.toml says.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_rule_name)]
     ignore: Vec<String>,
     /// The configuration file; by default the first idemlint.toml in the working
     /// directory or above it.
@@ -139,6 +139,8 @@ struct CheckArgs {
 enum FailOn {
     Error,
     Warning,
+    /// No finding fails the run (as `--exit-zero`; the Action's word for it).
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -146,6 +148,20 @@ enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// A name of `--select`/`--ignore`: an empty one (`--select ''`, `--select ,`) would
+/// otherwise leave the list empty, which selects every rule.
+fn parse_rule_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(
+            "an empty rule name: give rule names separated by commas (see \
+                    'idemlint rules')"
+                .to_owned(),
+        );
+    }
+    Ok(name.to_owned())
 }
 
 fn parse_lang(name: &str) -> Result<FileKind, String> {
@@ -223,7 +239,11 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
             return Done::error(&format!("cannot read the working directory: {error}"));
         }
     };
-    let reads_stdin = args.paths.iter().any(|path| path == Path::new("-"));
+    let paths = match paths_to_check(args) {
+        Ok(paths) => paths,
+        Err(message) => return Done::error(&message),
+    };
+    let reads_stdin = paths.iter().any(|path| path == Path::new("-"));
     let setup = Config::load(args.config.as_deref(), &cwd).and_then(|config| {
         let levels = Levels::new(&config.levels, &args.select, &args.ignore)?;
         let changed = match &args.diff_base {
@@ -267,12 +287,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         project_root: args.project_root.as_deref(),
     };
     let outcome = if reads_stdin {
-        match check_stdin(args, &options) {
+        match check_stdin(args, paths.len(), &options) {
             Ok(outcome) => outcome,
             Err(message) => return Done::error(&message),
         }
     } else {
-        run::check_paths(&args.paths, &options)
+        run::check_paths(&paths, &options)
     };
     for message in &outcome.messages {
         print_message(&message.to_string());
@@ -281,6 +301,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         color: use_color(args.color),
         root: Some(cwd),
         files_checked: outcome.files_checked,
+        files_failed: outcome.files_failed(),
     };
     // Flushed before the summary so that on a terminal the summary comes last.
     let written =
@@ -289,13 +310,14 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         print_message(&report::text::summary(
             &outcome.files,
             outcome.files_checked,
+            outcome.files_failed(),
         ));
     }
     if args.timings {
         print_timings(&outcome.timings);
     }
     let fail_on = match (args.exit_zero, args.fail_on) {
-        (true, _) => None,
+        (true, _) | (false, FailOn::Never) => None,
         (false, FailOn::Error) => Some(Severity::Error),
         (false, FailOn::Warning) => Some(Severity::Warning),
     };
@@ -373,14 +395,47 @@ fn status(outcome: &RunResult, fail_on: Option<Severity>) -> u8 {
     }
 }
 
-fn check_stdin(args: &CheckArgs, options: &CheckOptions) -> Result<RunResult, String> {
-    if args.paths.len() > 1 {
+/// The paths given, or with none, `.`; or stdin when --stdin-filename names it, as
+/// editors call a linter. --stdin-filename with paths that do not read stdin is an error:
+/// it would name nothing.
+fn paths_to_check(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
+    let stdin = Path::new("-");
+    match &args.stdin_filename {
+        Some(_) if args.paths.is_empty() => Ok(vec![stdin.to_owned()]),
+        None if args.paths.is_empty() => Ok(vec![PathBuf::from(".")]),
+        Some(name) if !args.paths.iter().any(|path| path == stdin) => Err(format!(
+            "--stdin-filename '{}' names stdin, but no '-' among the paths reads it: add '-', \
+             or leave the paths out",
+            name.display()
+        )),
+        _ => Ok(args.paths.clone()),
+    }
+}
+
+fn check_stdin(
+    args: &CheckArgs,
+    paths: usize,
+    options: &CheckOptions,
+) -> Result<RunResult, String> {
+    if paths > 1 {
         return Err("'-' (stdin) cannot be combined with other paths".to_owned());
     }
     let kind = options
         .kind
         .or_else(|| args.stdin_filename.as_deref().and_then(FileKind::from_path))
         .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
+    // An editor hands every buffer with its name: one idemlint.toml excludes is checked
+    // only when it is not asked to respect the exclusions.
+    if args.force_exclude
+        && let Some(name) = &args.stdin_filename
+        && options.exclude.is_excluded(
+            name,
+            false,
+            &std::env::current_dir().map_err(|e| e.to_string())?,
+        )
+    {
+        return Ok(RunResult::default());
+    }
     let in_project = args.stdin_filename.is_some();
     let shown = args
         .stdin_filename

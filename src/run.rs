@@ -81,6 +81,14 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// How many files could not be checked: the paths of error messages.
+    pub fn files_failed(&self) -> usize {
+        let failed = self.messages.iter().filter(|m| m.level == Level::Error);
+        let mut paths: Vec<&PathBuf> = failed.map(|m| &m.path).collect();
+        paths.dedup();
+        paths.len()
+    }
+
     pub fn finding_count(&self) -> usize {
         self.files.iter().map(|file| file.findings.len()).sum()
     }

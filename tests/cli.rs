@@ -91,6 +91,86 @@ fn an_unknown_rule_in_select_or_ignore_is_a_usage_error() {
 }
 
 #[test]
+fn an_empty_rule_name_in_select_or_ignore_is_a_usage_error() {
+    let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
+    for option in ["--select", "--ignore"] {
+        for names in ["", ",", "unchecked-on-conflict,"] {
+            check_in(dir.path())
+                .args([option, names])
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(predicate::str::contains(
+                    "an empty rule name: give rule names separated by commas",
+                ));
+        }
+    }
+}
+
+/// An unchecked dedup insert: one error of unchecked-on-conflict.
+const UNCHECKED_DEDUP: &[u8] = b"BEGIN;
+INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT (event_id) DO NOTHING;
+UPDATE inventory SET reserved = reserved + 1 WHERE sku = $2;
+COMMIT;
+";
+
+#[test]
+fn fail_on_never_exits_zero_with_findings_as_the_action_says() {
+    let dir = tree(&[("inbox.sql", UNCHECKED_DEDUP)]);
+    check_in(dir.path()).assert().code(1);
+    check_in(dir.path())
+        .args(["--fail-on", "never"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::ends_with(
+            "found 1 problem (1 error) in 1 file\n",
+        ));
+}
+
+#[test]
+fn a_stdin_filename_alone_reads_stdin_and_with_other_paths_is_a_usage_error() {
+    let dir = tree(&[("other.sql", UNCHECKED_DEDUP)]);
+    check_in(dir.path())
+        .args(["--stdin-filename", "db/inbox.sql"])
+        .write_stdin(UNCHECKED_DEDUP)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("┌─ db/inbox.sql:2:"));
+    check_in(dir.path())
+        .args(["--stdin-filename", "db/inbox.sql", "other.sql"])
+        .write_stdin(UNCHECKED_DEDUP)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: --stdin-filename 'db/inbox.sql' names stdin, but no '-' among the paths \
+             reads it: add '-', or leave the paths out\n",
+        );
+}
+
+#[test]
+fn force_exclude_skips_stdin_named_like_an_excluded_file() {
+    let dir = tree(&[("idemlint.toml", b"exclude = [\"generated/**\"]\n")]);
+    check_in(dir.path())
+        .args([
+            "--force-exclude",
+            "--stdin-filename",
+            "generated/inbox.sql",
+            "-",
+        ])
+        .write_stdin(UNCHECKED_DEDUP)
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("no problems found in 0 files\n");
+    check_in(dir.path())
+        .args(["--stdin-filename", "generated/inbox.sql", "-"])
+        .write_stdin(UNCHECKED_DEDUP)
+        .assert()
+        .code(1);
+}
+
+#[test]
 fn a_project_root_that_is_no_folder_is_a_usage_error() {
     let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
     for root in ["missing", "a.sql"] {
@@ -115,7 +195,7 @@ fn known_rules_in_select_and_ignore_are_accepted() {
         ])
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 #[test]
@@ -126,7 +206,7 @@ fn a_missing_path_is_reported_and_the_other_paths_are_still_checked() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("error: path 'missing.sql' does not exist\nno problems found (1 file checked)\n");
+        .stderr("error: path 'missing.sql' does not exist\nno problems found in 1 file; 1 file could not be checked\n");
 }
 
 #[test]
@@ -150,13 +230,13 @@ fn stdin_takes_its_language_from_lang_or_the_stdin_filename() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
     idemlint()
         .args(["check", "-", "--stdin-filename", "db/claim.sql"])
         .write_stdin("SELECT 1;")
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 const TS_DEDUP: &str = "async function f(pool, id) {
@@ -210,7 +290,7 @@ fn directories_yield_typescript_javascript_and_markdown_files() {
                 .and(predicate::str::contains("┌─ src/b.mjs:2:73\n"))
                 .and(predicate::str::contains("notes.txt").not()),
         )
-        .stderr("found 3 problems (3 errors) in 3 files\n");
+        .stderr("found 3 problems (3 errors) in 3 of 4 files\n");
 }
 
 #[test]
@@ -252,7 +332,7 @@ fn text_format_on_a_clean_tree_prints_only_the_summary() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (2 files checked)\n");
+        .stderr("no problems found in 2 files\n");
 }
 
 #[test]
@@ -317,7 +397,7 @@ fn binary_and_non_utf8_files_are_reported_and_the_others_still_checked() {
         "warning: skipping 'bin.sql': binary file (contains a NUL byte)\n\
              warning: 'latin1.sql' is not valid UTF-8 (byte 6); checking it with the invalid \
              bytes replaced by U+FFFD\n\
-             no problems found (2 files checked)\n",
+             no problems found in 2 files\n",
     );
 }
 
@@ -333,7 +413,7 @@ fn gitignore_is_honoured_outside_a_git_repository() {
     check_in(dir.path())
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 #[test]
@@ -346,7 +426,7 @@ fn an_ignored_file_named_explicitly_is_still_checked() {
         .arg("generated/schema.sql")
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 #[test]
@@ -358,13 +438,13 @@ fn a_file_named_explicitly_needs_a_known_language() {
         .code(2)
         .stderr(
             "error: cannot tell the language of 'query.txt' (name it with --lang go|rust|sql|ts|markdown)\n\
-             no problems found (1 file checked)\n",
+             no problems found in 1 file; 1 file could not be checked\n",
         );
     check_in(dir.path())
         .args(["--lang", "sql", "query.txt"])
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 #[test]
@@ -374,7 +454,7 @@ fn overlapping_paths_check_each_file_once() {
         .args([".", "db", "./db/a.sql"])
         .assert()
         .code(0)
-        .stderr("no problems found (2 files checked)\n");
+        .stderr("no problems found in 2 files\n");
 }
 
 /// `idemlint check … | head -1`: the reader is gone before the report is written. The run
@@ -565,9 +645,7 @@ fn details_of_reading_are_notes_shown_only_with_verbose() {
         .arg("--no-prefilter")
         .assert()
         .code(0)
-        .stderr(format!(
-            "{syntax_error}no problems found (3 files checked)\n"
-        ));
+        .stderr(format!("{syntax_error}no problems found in 3 files\n"));
     check_in(dir.path())
         .args(["--no-prefilter", "--verbose"])
         .assert()
@@ -577,7 +655,7 @@ fn details_of_reading_are_notes_shown_only_with_verbose() {
              note: guide.md:5:2: syntax error: unexpected `...`\n\
              note: psql.sql:1:1: sqlparser could not read this statement: Expected: identifier, \
              found: :; its facts were read from its tokens\n\
-             no problems found (3 files checked)\n"
+             no problems found in 3 files\n"
         ));
 }
 

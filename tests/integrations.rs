@@ -89,7 +89,7 @@ fn the_configuration_is_found_upward_and_select_overrides_it() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
     check_in(&svc)
         .args(["--select", "unused-suppression", "--format", "json"])
         .assert()
@@ -137,11 +137,11 @@ fn excluded_paths_are_skipped_when_walked_and_when_named_with_force_exclude() {
     check_in(dir.path())
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
     check_in(&dir.path().join("api"))
         .arg(".")
         .assert()
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
     let named = ["vendor/lib/a.go", "vendor", "api/z.gen.go"];
     check_in(dir.path())
         .args(named)
@@ -152,7 +152,7 @@ fn excluded_paths_are_skipped_when_walked_and_when_named_with_force_exclude() {
         .args(named)
         .assert()
         .code(0)
-        .stderr("no problems found (0 files checked)\n");
+        .stderr("no problems found in 0 files\n");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn a_used_suppression_is_silent_and_a_file_suppression_covers_the_file() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn markdown_format_is_a_summary_table() {
         .code(0)
         .stderr("")
         .stdout(
-            "### idemlint\n\nfound 1 problem (1 warning) in 1 file\n\n\
+            "### idemlint\n\nfound 1 problem (1 warning) in 1 of 2 files\n\n\
              | severity | rule | location | message |\n\
              | --- | --- | --- | --- |\n\
              | warning | `unused-suppression` | a.go:3:21 | `no-such-rule` is not a rule, so \
@@ -336,7 +336,7 @@ fn diff_base_needs_a_repository_and_a_known_revision() {
         .args(["--diff-base", "HEAD"])
         .assert()
         .code(0)
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
 }
 
 /// The seed inbox consumer: an unchecked `ON CONFLICT DO NOTHING` whose finding starts on
@@ -368,7 +368,7 @@ fn a_suppression_above_the_statement_silences_a_real_finding() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (1 file checked)\n");
+        .stderr("no problems found in 1 file\n");
     write(
         dir.path(),
         "idemlint.toml",

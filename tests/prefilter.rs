@@ -37,6 +37,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         color: false,
         root: None,
         files_checked: outcome.files_checked,
+        files_failed: outcome.files_failed(),
     };
     report::write(Format::Json, &outcome.files, &report_options, &mut out).expect("in memory");
     String::from_utf8(out).expect("JSON is UTF-8")

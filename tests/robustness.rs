@@ -176,7 +176,7 @@ fn a_panic_in_one_file_is_reported_with_its_path_and_the_others_are_still_report
     assert!(stdout.contains("┌─ c.sql:3:"), "{stdout}");
     let stderr = text(&output.stderr);
     assert!(
-        stderr.ends_with("found 2 problems (2 errors) in 2 files\n"),
+        stderr.ends_with("found 2 problems (2 errors) in 2 files; 1 file could not be checked\n"),
         "{stderr}"
     );
 }
@@ -234,7 +234,7 @@ fn files_over_the_size_limit_are_skipped_with_a_warning() {
         .stderr(
             "warning: skipping 'small.sql': larger than 100 bytes (raise the limit with \
              --max-file-size)\n\
-             no problems found (0 files checked)\n",
+             no problems found in 0 files\n",
         );
     idemlint()
         .args(["check", "-", "--lang", "sql", "--max-file-size", "10"])
@@ -244,7 +244,7 @@ fn files_over_the_size_limit_are_skipped_with_a_warning() {
         .stderr(
             "warning: skipping '<stdin>': larger than 10 bytes (raise the limit with \
              --max-file-size)\n\
-             no problems found (0 files checked)\n",
+             no problems found in 0 files\n",
         );
 }
 
@@ -265,7 +265,7 @@ fn an_endless_file_stops_at_the_size_limit() {
         .stderr(
             "warning: skipping '/dev/zero': larger than 1 KiB (raise the limit with \
              --max-file-size)\n\
-             no problems found (0 files checked)\n",
+             no problems found in 0 files\n",
         );
 }
 
@@ -390,6 +390,7 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
         color: true,
         root: Some(dir.path().to_owned()),
         files_checked: outcome.files_checked,
+        files_failed: outcome.files_failed(),
     };
     for format in Format::value_variants() {
         let mut out = Vec::new();
@@ -441,7 +442,7 @@ fn empty_and_comment_only_files_are_checked_quietly() {
         .assert()
         .code(0)
         .stdout("")
-        .stderr("no problems found (8 files checked)\n");
+        .stderr("no problems found in 8 files\n");
 }
 
 /// Each file gets a warning where its comment or string runs to the end, and the run goes
@@ -540,7 +541,7 @@ fn a_broken_symlink_or_a_loop_named_explicitly_is_an_error() {
         .stderr(
             "error: 'broken.sql' is a broken symbolic link (to 'nowhere.sql')\n\
              error: cannot read 'self.sql': Too many levels of symbolic links (os error 40)\n\
-             found 1 problem (1 error) in 1 file\n",
+             found 1 problem (1 error) in 1 file; 2 files could not be checked\n",
         );
 }
 
@@ -628,7 +629,7 @@ fn empty_stdin_is_an_empty_file() {
             .assert()
             .code(0)
             .stdout("")
-            .stderr("no problems found (1 file checked)\n");
+            .stderr("no problems found in 1 file\n");
     }
 }
 
@@ -652,10 +653,7 @@ fn closed_standard_streams_do_not_stop_the_run() {
     };
     let closed_stdin = run("<&-", SQL_CLAIM);
     assert_eq!(closed_stdin.status.code(), Some(0));
-    assert_eq!(
-        text(&closed_stdin.stderr),
-        "no problems found (1 file checked)\n"
-    );
+    assert_eq!(text(&closed_stdin.stderr), "no problems found in 1 file\n");
     let closed_stdout = run(">&-", SQL_CLAIM);
     assert_eq!(closed_stdout.status.code(), Some(1));
     assert_eq!(

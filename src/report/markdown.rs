@@ -15,7 +15,7 @@ pub fn write(
     writeln!(
         out,
         "{}",
-        super::text::summary(files, options.files_checked)
+        super::text::summary(files, options.files_checked, options.files_failed)
     )?;
     if files.iter().all(|file| file.findings.is_empty()) {
         return Ok(());
@@ -79,7 +79,7 @@ mod tests {
             render(&two_files(), 4),
             "### idemlint
 
-found 3 problems (2 errors, 1 warning) in 2 files
+found 3 problems (2 errors, 1 warning) in 2 of 4 files
 
 | severity | rule | location | message |
 | --- | --- | --- | --- |
@@ -94,7 +94,7 @@ found 3 problems (2 errors, 1 warning) in 2 files
     fn no_findings_is_only_the_summary() {
         assert_eq!(
             render(&[], 2),
-            "### idemlint\n\nno problems found (2 files checked)\n"
+            "### idemlint\n\nno problems found in 2 files\n"
         );
     }
 

@@ -49,6 +49,8 @@ pub struct ReportOptions {
     pub root: Option<PathBuf>,
     /// How many files were checked, for the formats that say so.
     pub files_checked: usize,
+    /// How many files could not be checked (unreadable, or an error while checking them).
+    pub files_failed: usize,
 }
 
 /// Writes `files` (sorted by path) in `format`.

@@ -313,7 +313,18 @@ impl<'f> Files<'f> for Excerpt<'_> {
 }
 
 /// The closing line of a text report: `found 3 problems (2 errors, 1 warning) in 2 files`.
-pub fn summary(files: &[FileFindings], files_checked: usize) -> String {
+/// The last line of a run: what was found in how many of the files checked, and how
+/// many could not be (`found 3 problems (2 errors, 1 warning) in 2 of 60 files`, `no
+/// problems found in 60 files; 1 file could not be checked`).
+pub fn summary(files: &[FileFindings], files_checked: usize, files_failed: usize) -> String {
+    let failed = if files_failed == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} could not be checked",
+            counted(files_failed, "file", "files")
+        )
+    };
     let findings = files.iter().flat_map(|f| &f.findings);
     let errors = findings
         .clone()
@@ -322,8 +333,8 @@ pub fn summary(files: &[FileFindings], files_checked: usize) -> String {
     let warnings = findings.count() - errors;
     if errors + warnings == 0 {
         return format!(
-            "no problems found ({})",
-            counted(files_checked, "file checked", "files checked")
+            "no problems found in {}{failed}",
+            counted(files_checked, "file", "files")
         );
     }
     let by_severity: Vec<String> = [
@@ -334,11 +345,22 @@ pub fn summary(files: &[FileFindings], files_checked: usize) -> String {
     .filter(|&(n, _, _)| n > 0)
     .map(|(n, one, many)| counted(n, one, many))
     .collect();
+    // `in 2 of 60 files`, or `in 2 files` when those are all the files checked.
+    let of_checked = if files.len() == files_checked {
+        String::new()
+    } else {
+        format!(" of {files_checked}")
+    };
     format!(
-        "found {} ({}) in {}",
+        "found {} ({}) in {}{of_checked} {}{failed}",
         counted(errors + warnings, "problem", "problems"),
         by_severity.join(", "),
-        counted(files.len(), "file", "files"),
+        files.len(),
+        if files_checked.max(files.len()) == 1 {
+            "file"
+        } else {
+            "files"
+        },
     )
 }
 
@@ -565,14 +587,22 @@ mod tests {
     #[test]
     fn summary_counts_problems_by_severity_and_files() {
         assert_eq!(
-            summary(&sample_files(), 3),
-            "found 1 problem (1 error) in 1 file"
+            summary(&sample_files(), 3, 0),
+            "found 1 problem (1 error) in 1 of 3 files"
         );
         assert_eq!(
-            summary(&two_files(), 5),
-            "found 3 problems (2 errors, 1 warning) in 2 files"
+            summary(&two_files(), 5, 0),
+            "found 3 problems (2 errors, 1 warning) in 2 of 5 files"
         );
-        assert_eq!(summary(&[], 1), "no problems found (1 file checked)");
-        assert_eq!(summary(&[], 0), "no problems found (0 files checked)");
+        assert_eq!(summary(&[], 1, 0), "no problems found in 1 file");
+        assert_eq!(
+            summary(&[], 0, 1),
+            "no problems found in 0 files; 1 file could not be checked"
+        );
+        assert_eq!(
+            summary(&two_files(), 60, 2),
+            "found 3 problems (2 errors, 1 warning) in 2 of 60 files; 2 files could not be \
+             checked"
+        );
     }
 }
