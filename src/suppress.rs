@@ -33,6 +33,9 @@ struct Directive {
     names: Vec<(String, Span)>,
     /// The whole comment, where a report about the comment as a whole points.
     span: Span,
+    /// What follows the directive when no `:` does (`idemlint-ignore unchecked-on-conflict`):
+    /// rules meant, but not read as such.
+    without_colon: Option<String>,
 }
 
 /// Removes the findings that a suppression covers and adds one `unused-suppression`
@@ -103,10 +106,14 @@ pub fn apply(
                     };
                     Some(report(problem, directive.scope, span.clone()))
                 });
+            let problem = match &directive.without_colon {
+                Some(words) => Problem::MissingColon(words),
+                None => Problem::NoRule,
+            };
             let nameless = directive
                 .names
                 .is_empty()
-                .then(|| report(Problem::NoRule, directive.scope, directive.span.clone()));
+                .then(|| report(problem, directive.scope, directive.span.clone()));
             unused.chain(nameless).collect::<Vec<_>>()
         })
         .filter(|finding| covering(finding).is_empty())
@@ -184,6 +191,8 @@ enum Problem<'a> {
     UnknownRule(&'a str),
     NothingCovered(&'a str),
     NoRule,
+    /// The words after the directive, which no `:` makes a list of rules.
+    MissingColon(&'a str),
 }
 
 fn report(problem: Problem, scope: Scope, span: Span) -> Finding {
@@ -204,9 +213,20 @@ fn report(problem: Problem, scope: Scope, span: Span) -> Finding {
                 "remove the rule from the comment, or the comment if it names no other".to_owned(),
             )
         }
+        Problem::MissingColon(words) => {
+            let directive = match scope {
+                Scope::File => FILE_DIRECTIVE,
+                Scope::Lines { .. } => LINE_DIRECTIVE,
+            };
+            (
+                "this suppression names no rule: a `:` must come before the rules".to_owned(),
+                format!("no `:` after `{directive}`"),
+                format!("write `{directive}: {words}`"),
+            )
+        }
         Problem::NoRule => (
             "this suppression names no rule".to_owned(),
-            "no rule after `:`".to_owned(),
+            "no rule named after it".to_owned(),
             "name the rules it suppresses: `idemlint-ignore: RULE[, RULE] -- reason`".to_owned(),
         ),
     };
@@ -259,10 +279,17 @@ fn directive(comment: &Comment, source: &str, index: &LineIndex) -> Option<Direc
             offset += part.len() + 1;
         }
     }
+    // `idemlint-ignore unchecked-on-conflict -- reason`: the rules, with no colon.
+    let without_colon = list
+        .is_none()
+        .then(|| rest.split("--").next().unwrap_or_default().trim())
+        .filter(|words| !words.is_empty())
+        .map(str::to_owned);
     Some(Directive {
         scope,
         names,
         span: comment.span.clone(),
+        without_colon,
     })
 }
 
@@ -384,6 +411,7 @@ SELECT 1; -- idemlint-ignore: unchecked-on-conflict, no-such-rule
 -- idemlint-ignore:
 -- idemlint-ignore -- forgot the colon
 -- idemlint-ignored is a word in prose, and so is a mention of idemlint-ignore: x
+-- idemlint-ignore unchecked-on-conflict -- no colon
 ";
         assert_eq!(
             run(source, &[], Vec::new()),
@@ -396,6 +424,8 @@ SELECT 1; -- idemlint-ignore: unchecked-on-conflict, no-such-rule
                  [-- idemlint-ignore:]",
                 "unused-suppression@3:1 warning: this suppression names no rule \
                  [-- idemlint-ignore -- forgot the colon]",
+                "unused-suppression@5:1 warning: this suppression names no rule: a `:` must \
+                 come before the rules [-- idemlint-ignore unchecked-on-conflict -- no colon]",
             ]
         );
     }

@@ -1,5 +1,5 @@
 //! Every rule page's examples are code: each ```` ```<lang> bad ```` block must be flagged by
-//! its rule and each ```` ```<lang> good ```` block must not be. A page has examples for
+//! its rule and each ```` ```<lang> good ```` block by no rule. A page has examples for
 //! exactly the languages its rule reads (`RuleMeta::langs`).
 
 use idemlint::knowledge::Knowledge;
@@ -52,7 +52,10 @@ fn rule_page_examples_are_flagged_exactly_when_bad() {
                 ));
                 continue;
             }
-            let result = idemlint::check_source(&code, lang, &[*rule], &knowledge);
+            // A bad example is flagged by its rule; a good one by no rule at all, since a
+            // reader copies it.
+            let checked_with: &[&dyn rules::Rule] = if bad { &[*rule] } else { rules::ALL };
+            let result = idemlint::check_source(&code, lang, checked_with, &knowledge);
             let flagged = !result.findings.is_empty();
             if flagged != bad {
                 let kind = if bad { "bad" } else { "good" };
