@@ -275,6 +275,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         rules: &rules,
         knowledge: &knowledge,
         kind: args.lang,
+        file_kinds: &config.file_kinds,
         levels: &levels,
         test_code: &config.test_code,
         exclude: &config.exclude,
@@ -422,7 +423,7 @@ fn check_stdin(
     }
     let kind = options
         .kind
-        .or_else(|| args.stdin_filename.as_deref().and_then(FileKind::from_path))
+        .or_else(|| (args.stdin_filename.as_deref()).and_then(|name| options.file_kinds.of(name)))
         .ok_or("reading stdin needs --lang go|rust|sql|ts|js|markdown, or --stdin-filename with a name whose extension tells")?;
     // An editor hands every buffer with its name: one idemlint.toml excludes is checked
     // only when it is not asked to respect the exclusions.

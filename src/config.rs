@@ -1,5 +1,5 @@
-//! The configuration file, `idemlint.toml`: per-rule levels, path excludes and knowledge
-//! extensions.
+//! The configuration file, `idemlint.toml`: per-rule levels, path excludes, test code, more
+//! file extensions and knowledge extensions.
 //!
 //! ```toml
 //! exclude = ["fixtures/**", "*.gen.go"]
@@ -11,6 +11,9 @@
 //! [test-code]
 //! extend-paths = ["qa/**"]
 //! rules = { retry-any-error = "warning" }
+//!
+//! [extensions]
+//! tmpl = "sql"
 //!
 //! [knowledge]
 //! sleep-functions = ["clock.Sleep"]
@@ -35,6 +38,7 @@ use toml::Spanned;
 
 use crate::finding::Severity;
 use crate::knowledge::{Knowledge, KnowledgeExtension};
+use crate::model::{FileKind, FileKinds};
 use crate::paths::normalize;
 use crate::report::position::LineIndex;
 use crate::rules;
@@ -77,6 +81,8 @@ pub struct Config {
     pub exclude: Exclude,
     pub test_code: TestCode,
     pub knowledge: KnowledgeExtension,
+    /// What files are by extension, the file's `[extensions]` included.
+    pub file_kinds: FileKinds,
 }
 
 /// The file as written.
@@ -89,6 +95,9 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, RuleLevel>,
     #[serde(default, rename = "test-code")]
     test_code: RawTestCode,
+    /// More extensions, each with the language its files are in.
+    #[serde(default)]
+    extensions: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     knowledge: KnowledgeExtension,
 }
@@ -329,12 +338,28 @@ impl Config {
             test_code.extended = extended;
         }
         test_code.levels.extend(test_levels);
+        let mut file_kinds = FileKinds::default();
+        for (extension, language) in &raw.extensions {
+            let kind = FileKind::from_name(language.get_ref()).ok_or_else(|| {
+                error_at(
+                    Some(language.span()),
+                    &format!(
+                        "unknown language `{}` for `.{}` files, expected one of `go`, `rust`, \
+                         `sql`, `ts`, `js`, `markdown`",
+                        language.get_ref(),
+                        extension.get_ref().trim_start_matches('.')
+                    ),
+                )
+            })?;
+            file_kinds.add(extension.get_ref(), kind);
+        }
         Ok(Config {
             path: Some(shown.to_owned()),
             levels,
             exclude: Exclude { globs },
             test_code,
             knowledge: raw.knowledge,
+            file_kinds,
         })
     }
 
@@ -509,7 +534,7 @@ side-effect-functions = ["ledger.PostEntry"]
         assert_eq!(
             error("colour = true\n"),
             "idemlint.toml:1:1: unknown field `colour`, expected one of `exclude`, `rules`, \
-             `test-code`, `knowledge`"
+             `test-code`, `extensions`, `knowledge`"
         );
         assert_eq!(
             error("[rules\n"),

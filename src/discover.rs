@@ -14,7 +14,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::config::Exclude;
 use crate::message::Message;
-use crate::model::FileKind;
+use crate::model::{FileKind, FileKinds};
 use crate::paths::display_path;
 
 /// A file to check.
@@ -43,6 +43,7 @@ pub struct Discovery {
 pub fn discover(
     paths: &[PathBuf],
     kind: Option<FileKind>,
+    file_kinds: &FileKinds,
     exclude: &Exclude,
     exclude_named: bool,
     threads: usize,
@@ -73,7 +74,7 @@ pub fn discover(
                 discovery.messages.push(Message::warning(shown_path, text));
                 continue;
             }
-            Ok(_) => match kind.or_else(|| FileKind::from_path(path)) {
+            Ok(_) => match kind.or_else(|| file_kinds.of(path)) {
                 Some(kind) => {
                     discovery.targets.push(SourceFile {
                         path: shown_path,
@@ -101,7 +102,7 @@ pub fn discover(
         };
         discovery.messages.push(Message::error(shown_path, problem));
     }
-    let walked = walk(&directories, exclude, base, threads);
+    let walked = walk(&directories, file_kinds, exclude, base, threads);
     discovery
         .targets
         .extend(walked.files.into_iter().map(|target| SourceFile {
@@ -148,7 +149,13 @@ struct Walked {
     errors: Vec<ignore::Error>,
 }
 
-fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize) -> Walked {
+fn walk(
+    directories: &[PathBuf],
+    file_kinds: &FileKinds,
+    exclude: &Exclude,
+    cwd: PathBuf,
+    threads: usize,
+) -> Walked {
     let Some((first, rest)) = directories.split_first() else {
         return Walked::default();
     };
@@ -171,7 +178,7 @@ fn walk(directories: &[PathBuf], exclude: &Exclude, cwd: PathBuf, threads: usize
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if let Some(kind) = FileKind::from_path(entry.path()).filter(|_| is_file) {
+                    if let Some(kind) = file_kinds.of(entry.path()).filter(|_| is_file) {
                         walked.files.push(SourceFile {
                             path: entry.into_path(),
                             kind,
@@ -237,6 +244,7 @@ mod tests {
         let found = discover(
             &[dir.path().to_owned()],
             Some(FileKind::Code(Lang::Sql)),
+            &FileKinds::default(),
             &Exclude::default(),
             false,
             0,

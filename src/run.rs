@@ -15,7 +15,7 @@ use crate::discover::{self, SourceFile};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::message::{Level, Message};
-use crate::model::{FileKind, NoteWeight};
+use crate::model::{FileKind, FileKinds, NoteWeight};
 use crate::panic_boundary::guarded;
 use crate::prefilter::{CalledNames, Prefilter};
 use crate::project::Project;
@@ -35,6 +35,8 @@ pub struct CheckOptions<'a> {
     /// What stdin and the files named on the command line are, whatever their extension.
     /// Files found by walking a directory always go by their extension.
     pub kind: Option<FileKind>,
+    /// What files are by their extension (the configuration's `[extensions]` included).
+    pub file_kinds: &'a FileKinds,
     /// The severity of each enabled rule; findings of the others are dropped.
     pub levels: &'a Levels,
     /// Where test code is and the levels there.
@@ -106,6 +108,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     let discovery = discover::discover(
         paths,
         options.kind,
+        options.file_kinds,
         options.exclude,
         options.exclude_named,
         options.threads,
@@ -481,12 +484,15 @@ mod tests {
     static LEVELS: std::sync::LazyLock<Levels> = std::sync::LazyLock::new(Levels::default);
     static EXCLUDE: std::sync::LazyLock<Exclude> = std::sync::LazyLock::new(Exclude::default);
     static TEST_CODE: std::sync::LazyLock<TestCode> = std::sync::LazyLock::new(TestCode::default);
+    static FILE_KINDS: std::sync::LazyLock<FileKinds> =
+        std::sync::LazyLock::new(FileKinds::default);
 
     fn options(knowledge: &Knowledge) -> CheckOptions<'_> {
         CheckOptions {
             rules: rules::ALL,
             knowledge,
             kind: None,
+            file_kinds: &FILE_KINDS,
             levels: &LEVELS,
             test_code: &TEST_CODE,
             exclude: &EXCLUDE,

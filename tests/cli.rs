@@ -294,6 +294,57 @@ fn directories_yield_typescript_javascript_and_markdown_files() {
 }
 
 #[test]
+fn extensions_are_matched_in_any_case_and_psql_files_are_sql() {
+    let dir = tree(&[
+        ("db/INBOX.SQL", UNCHECKED_DEDUP),
+        ("db/claim.psql", UNCHECKED_DEDUP),
+        ("db/move.pgsql", UNCHECKED_DEDUP),
+        ("db/notes.txt", UNCHECKED_DEDUP),
+    ]);
+    check_in(dir.path())
+        .args(["--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("┌─ db/INBOX.SQL:2:")
+                .and(predicate::str::contains("┌─ db/claim.psql:2:"))
+                .and(predicate::str::contains("┌─ db/move.pgsql:2:")),
+        )
+        .stderr("found 3 problems (3 errors) in 3 files\n");
+}
+
+#[test]
+fn the_configuration_maps_more_extensions_to_languages() {
+    let dir = tree(&[
+        (
+            "idemlint.toml",
+            b"[extensions]\ntmpl = \"sql\"\n\".Migration\" = \"sql\"\n",
+        ),
+        ("db/inbox.sql.tmpl", UNCHECKED_DEDUP),
+        ("db/0001.migration", UNCHECKED_DEDUP),
+    ]);
+    check_in(dir.path())
+        .args(["--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("┌─ db/inbox.sql.tmpl:2:")
+                .and(predicate::str::contains("┌─ db/0001.migration:2:")),
+        )
+        .stderr("found 2 problems (2 errors) in 2 files\n");
+    check_in(dir.path())
+        .args(["--stdin-filename", "db/other.tmpl"])
+        .write_stdin(UNCHECKED_DEDUP)
+        .assert()
+        .code(1);
+    let bad = tree(&[("idemlint.toml", b"[extensions]\ntmpl = \"jinja\"\n")]);
+    check_in(bad.path()).assert().code(2).stderr(
+        "error: idemlint.toml:2:8: unknown language `jinja` for `.tmpl` files, expected one \
+             of `go`, `rust`, `sql`, `ts`, `js`, `markdown`\n",
+    );
+}
+
+#[test]
 fn stdin_cannot_be_mixed_with_paths() {
     let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
     check_in(dir.path())

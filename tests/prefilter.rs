@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use idemlint::config::{Config, Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::{FileKind, Lang};
+use idemlint::model::{FileKind, FileKinds, Lang};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Rule};
@@ -19,6 +19,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         rules: rules::ALL,
         knowledge,
         kind: None,
+        file_kinds: &FileKinds::default(),
         levels: &levels,
         test_code: &TestCode::default(),
         exclude: &exclude,
@@ -71,6 +72,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 rules: &only,
                 knowledge: &knowledge,
                 kind: None,
+                file_kinds: &FileKinds::default(),
                 levels: &levels,
                 test_code: &TestCode::default(),
                 exclude: &exclude,

@@ -13,7 +13,7 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use clap::ValueEnum;
 use idemlint::config::{Exclude, Levels, TestCode};
 use idemlint::knowledge::Knowledge;
-use idemlint::model::FileKind;
+use idemlint::model::{FileKind, FileKinds};
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules;
 use idemlint::run::{self, CheckOptions, DEFAULT_MAX_FILE_SIZE};
@@ -112,6 +112,7 @@ fn check_in_process(path: &Path) -> run::RunResult {
         rules: rules::ALL,
         knowledge: &knowledge,
         kind: None,
+        file_kinds: &FileKinds::default(),
         levels: &Levels::default(),
         test_code: &TestCode::default(),
         exclude: &Exclude::default(),

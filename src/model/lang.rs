@@ -83,10 +83,11 @@ impl Lang {
 
     /// The language of a file, from its extension.
     pub fn from_path(path: &std::path::Path) -> Option<Lang> {
-        match path.extension()?.to_str()? {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
             "go" => Some(Lang::Go),
             "rs" => Some(Lang::Rust),
-            "sql" => Some(Lang::Sql),
+            "sql" | "psql" | "pgsql" => Some(Lang::Sql),
             "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::TypeScript),
             _ => None,
         }
@@ -131,7 +132,8 @@ impl FileKind {
 
     /// What a file is, from its extension.
     pub fn from_path(path: &std::path::Path) -> Option<FileKind> {
-        match path.extension()?.to_str()? {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
             "md" | "markdown" => Some(FileKind::Markdown),
             _ => Lang::from_path(path).map(FileKind::Code),
         }
@@ -143,5 +145,31 @@ impl FileKind {
             "markdown" | "md" => Some(FileKind::Markdown),
             _ => Lang::from_name(name).map(FileKind::Code),
         }
+    }
+}
+
+/// What files are, by extension: the built-in extensions and a project's own
+/// (`[extensions]` in idemlint.toml: `tmpl = "sql"`), matched in any case.
+#[derive(Clone, Debug, Default)]
+pub struct FileKinds {
+    /// Extensions lower-cased, without the dot; they win over the built-in ones.
+    extra: std::collections::BTreeMap<String, FileKind>,
+}
+
+impl FileKinds {
+    /// `extension` (with or without its dot, in any case) holds `kind`.
+    pub fn add(&mut self, extension: &str, kind: FileKind) {
+        let extension = extension.trim_start_matches('.').to_ascii_lowercase();
+        self.extra.insert(extension, kind);
+    }
+
+    pub fn of(&self, path: &std::path::Path) -> Option<FileKind> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        (self.extra.get(&extension).copied()).or_else(|| FileKind::from_path(path))
+    }
+
+    /// The language of a file of source code.
+    pub fn lang_of(&self, path: &std::path::Path) -> Option<Lang> {
+        self.of(path).and_then(FileKind::lang)
     }
 }

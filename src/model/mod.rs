@@ -22,7 +22,7 @@ mod syntax;
 pub mod visit;
 mod walks;
 
-pub use lang::{FileKind, Lang};
+pub use lang::{FileKind, FileKinds, Lang};
 pub use module::{Arity, Comment, Export, Import, Module, NoteWeight, ParseNote, Unit, UnitKind};
 pub use role::{CallRole, KvOp, Outcome, Query, RetryCall, SqlText};
 pub use span::{Span, StrLit};

@@ -50,9 +50,7 @@ impl Profile for Sql {
     }
 
     fn shares_package(&self, _file: &Path, other: &Path) -> bool {
-        other
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+        Lang::from_path(other) == Some(Lang::Sql)
     }
 
     fn names_ignore_case(&self) -> bool {
