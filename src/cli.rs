@@ -251,7 +251,14 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
             Some(_) if reads_stdin && args.stdin_filename.is_none() => {
                 return Err("--diff-base needs --stdin-filename to check stdin".to_owned());
             }
-            Some(base) => Some(ChangedLines::since(base, &cwd)?),
+            Some(base) => {
+                // Stdin is looked for in the repository of the name it is shown as.
+                let checked = match &args.stdin_filename {
+                    Some(name) if reads_stdin => std::slice::from_ref(name),
+                    _ => paths.as_slice(),
+                };
+                Some(ChangedLines::since(base, checked, &cwd)?)
+            }
         };
         Ok((config, levels, changed))
     });

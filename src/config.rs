@@ -190,6 +190,9 @@ pub const TEST_CODE_LEVELS: &[(&str, RuleLevel)] = &[
 pub struct TestCode {
     /// The built-in [`TEST_CODE_PATHS`].
     builtin: Gitignore,
+    /// The built-in paths' file-name patterns (`*_test.go`), for a file outside the root:
+    /// its folders above it are not the project's to judge.
+    builtin_names: Gitignore,
     /// `paths`, which replace the built-in ones.
     project: Gitignore,
     /// `extend-paths`.
@@ -209,20 +212,37 @@ impl TestCode {
     /// The built-in paths below `root`, at the built-in levels.
     pub fn new(root: &Path) -> TestCode {
         let mut builtin = GitignoreBuilder::new(root);
+        let mut builtin_names = GitignoreBuilder::new("/");
         for glob in TEST_CODE_PATHS {
             builtin.add_line(None, glob).expect("a valid built-in glob");
+            if !glob.ends_with('/') {
+                builtin_names
+                    .add_line(None, glob)
+                    .expect("a valid built-in glob");
+            }
         }
         TestCode {
             builtin: builtin.build().expect("valid built-in globs"),
+            builtin_names: builtin_names.build().expect("valid built-in globs"),
             project: Gitignore::empty(),
             extended: Gitignore::empty(),
             levels: TEST_CODE_LEVELS.iter().copied().collect(),
         }
     }
 
-    /// Whether `path` (absolute, or relative to `cwd`) is test code.
+    /// Whether `path` (absolute, or relative to `cwd`) is test code. A file outside the
+    /// built-in paths' root (checked from another working directory) is by its name.
     pub fn contains(&self, path: &Path, cwd: &Path) -> bool {
         let absolute = normalize(&cwd.join(path));
+        let outside_root = !self.builtin.is_empty() && !absolute.starts_with(self.builtin.path());
+        if outside_root
+            && let Some(name) = absolute.file_name()
+            && (self.builtin_names)
+                .matched(Path::new("/").join(name), false)
+                .is_ignore()
+        {
+            return true;
+        }
         [&self.builtin, &self.project, &self.extended]
             .into_iter()
             .any(|globs| {
@@ -331,6 +351,7 @@ impl Config {
         let mut test_code = TestCode::new(root);
         if let Some(paths) = &raw.test_code.paths {
             test_code.builtin = Gitignore::empty();
+            test_code.builtin_names = Gitignore::empty();
             test_code.project = test_globs(paths)?;
         }
         let extended = test_globs(&raw.test_code.extend_paths)?;

@@ -26,13 +26,16 @@ pub struct ChangedLines {
 }
 
 impl ChangedLines {
-    /// The lines changed between `base` and the working tree of the repository around
+    /// The lines changed between `base` and the working tree of the repository the checked
+    /// paths are in (the first one's), wherever the run starts; the paths are relative to
     /// `cwd`.
-    pub fn since(base: &str, cwd: &Path) -> Result<ChangedLines, String> {
-        let top = git(cwd, ["rev-parse", "--show-toplevel"]).map_err(|error| {
+    pub fn since(base: &str, checked: &[PathBuf], cwd: &Path) -> Result<ChangedLines, String> {
+        let at = repository_anchor(checked, cwd);
+        let at = at.as_path();
+        let top = git(at, ["rev-parse", "--show-toplevel"]).map_err(|error| {
             format!(
                 "--diff-base needs a git repository, and '{}' is not in one ({error})",
-                cwd.display()
+                at.display()
             )
         })?;
         let root = PathBuf::from(top.trim_end_matches('\n'));
@@ -86,6 +89,19 @@ impl ChangedLines {
                 .get(relative)
                 .is_some_and(|lines| lines.contains(&line))
     }
+}
+
+/// The folder of the first of `checked` (itself if a folder), or of the nearest folder
+/// above it that exists: a name stdin is shown as may be of a file not written yet.
+fn repository_anchor(checked: &[PathBuf], cwd: &Path) -> PathBuf {
+    let first = checked.first().map_or(Path::new("."), PathBuf::as_path);
+    let mut folder = normalize(&cwd.join(first));
+    while !folder.is_dir() {
+        if !folder.pop() {
+            return cwd.to_owned();
+        }
+    }
+    folder
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -636,6 +636,30 @@ fn retry_rules_are_off_in_test_code_by_default() {
 }
 
 #[test]
+fn a_test_file_checked_from_another_working_directory_is_test_code_by_its_name() {
+    let dir = tree(&[
+        ("elsewhere/svc/send.go", GO_RETRY),
+        ("elsewhere/svc/send_test.go", GO_RETRY),
+        ("work/README.md", b"# work\n"),
+    ]);
+    let output = check_in(&dir.path().join("work"))
+        .args(["--format", "json", "../elsewhere"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = (report["findings"].as_array().unwrap().iter())
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!paths.is_empty(), "the file that is no test is checked");
+    assert!(
+        paths.iter().all(|p| *p == "../elsewhere/svc/send.go"),
+        "{paths:?}"
+    );
+}
+
+#[test]
 fn test_code_paths_and_levels_come_from_the_configuration() {
     let dir = tree(&[
         ("svc/send.go", GO_RETRY),

@@ -310,6 +310,30 @@ fn diff_base_keeps_findings_on_changed_lines_and_in_untracked_files() {
 }
 
 #[test]
+fn diff_base_asks_the_repository_of_the_checked_paths_not_of_the_working_directory() {
+    let dir = tree(&[("repo/svc/a.go", STALE_GO)]);
+    let repo = dir.path().join("repo");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "legacy"]);
+    write(&repo, "svc/new.go", STALE_GO);
+    let output = check_in(dir.path())
+        .args(["--diff-base", "HEAD", "--format", "github", "repo/svc"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let places: Vec<&str> = stdout
+        .lines()
+        .map(|line| line.split(",endLine").next().unwrap())
+        .collect();
+    assert_eq!(
+        places,
+        ["::warning file=repo/svc/new.go,line=3,col=21"],
+        "{stdout}"
+    );
+}
+
+#[test]
 fn diff_base_needs_a_repository_and_a_known_revision() {
     let dir = tree(&[("a.go", STALE_GO)]);
     check_in(dir.path())
