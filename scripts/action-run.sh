@@ -83,19 +83,22 @@ status=0
 "$idemlint" "${check[@]}" "${severity[@]}" --format github -- "${paths[@]}" >"$annotations" ||
     status=$?
 cat "$annotations"
-if [[ $status -ge 2 ]]; then
-    fail "idemlint could not check everything (exit status $status): see the messages above"
-fi
 findings=$(grep -c -E '^::(error|warning) ' "$annotations" || true)
+failure="idemlint could not check everything (exit status $status): see the messages in the step's log"
 
-# The reports below repeat the run; its messages were already shown above.
+# The reports below repeat the run; its messages were already shown above. When the run
+# failed (exit status 2: a path or the configuration could not be read), they still say
+# what was found in the rest, and the summary says what failed.
 if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
     "$idemlint" "${check[@]}" --exit-zero --format markdown -- "${paths[@]}" \
-        >>"$GITHUB_STEP_SUMMARY" 2>/dev/null
+        >>"$GITHUB_STEP_SUMMARY" 2>/dev/null || true
+    if [[ $status -ge 2 ]]; then
+        printf '\n**%s**\n' "$failure" >>"$GITHUB_STEP_SUMMARY"
+    fi
 fi
 if [[ -n ${INPUT_SARIF_FILE:-} ]]; then
     "$idemlint" "${check_all[@]}" --exit-zero --format sarif -- "${paths[@]}" \
-        >"$INPUT_SARIF_FILE" 2>/dev/null
+        >"$INPUT_SARIF_FILE" 2>/dev/null || true
 fi
 
 if [[ -n ${GITHUB_OUTPUT:-} ]]; then
@@ -103,5 +106,8 @@ if [[ -n ${GITHUB_OUTPUT:-} ]]; then
         echo "findings=$findings"
         echo "sarif-file=${INPUT_SARIF_FILE:-}"
     } >>"$GITHUB_OUTPUT"
+fi
+if [[ $status -ge 2 ]]; then
+    fail "$failure"
 fi
 exit "$status"

@@ -224,14 +224,55 @@ fn bad_inputs_and_idemlint_errors_fail_with_an_error_annotation() {
     assert_eq!(
         stdout(&bad_config),
         "::error title=idemlint::idemlint could not check everything (exit status 2): see \
-         the messages above\n"
+         the messages in the step's log\n"
     );
     assert!(
         String::from_utf8_lossy(&bad_config.stderr)
             .starts_with("error: cannot read the configuration 'missing.toml': ")
     );
     assert_eq!(bad_config.status.code(), Some(2));
-    assert_eq!(workspace.read_runner_file("output"), "");
+    assert_eq!(
+        workspace.read_runner_file("output"),
+        "findings=0\nsarif-file=\n"
+    );
+}
+
+#[test]
+fn a_run_that_cannot_check_a_path_still_reports_the_rest_and_says_what_failed() {
+    let workspace = Workspace::new();
+    let sarif = workspace.runner_file("out.sarif");
+    let output = workspace.run(
+        "push",
+        &[
+            ("PATHS", "svc.go missing.go"),
+            ("SARIF_FILE", sarif.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let annotations = stdout(&output);
+    assert!(annotations.contains("::warning file=svc.go,line=6,"), "{annotations}");
+    assert!(
+        annotations.ends_with(
+            "::error title=idemlint::idemlint could not check everything (exit status 2): \
+             see the messages in the step's log\n"
+        ),
+        "{annotations}"
+    );
+    let summary = workspace.read_runner_file("summary.md");
+    assert!(summary.contains("| `unused-suppression` | svc.go:6:21 |"), "{summary}");
+    assert!(
+        summary.ends_with(
+            "\n**idemlint could not check everything (exit status 2): see the messages in \
+             the step's log**\n"
+        ),
+        "{summary}"
+    );
+    let sarif = fs::read_to_string(&sarif).unwrap();
+    assert!(sarif.contains("\"ruleId\": \"unused-suppression\""), "{sarif}");
+    assert_eq!(
+        workspace.read_runner_file("output"),
+        format!("findings=2\nsarif-file={}\n", workspace.runner_file("out.sarif").display())
+    );
 }
 
 #[test]
