@@ -13,12 +13,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
+use idemlint::fix::{self, Allowed};
 use idemlint::knowledge::Knowledge;
 use idemlint::model::{FileKind, Lang, Unit};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
 use idemlint::rules::{self, Context, Rule, RuleMeta};
 use idemlint::run::{self, CheckOptions, RunResult};
+
+mod fixing;
 
 const SUCCESS: u8 = 0;
 const FINDINGS: u8 = 1;
@@ -128,6 +131,17 @@ struct CheckArgs {
     /// the findings are the same)
     #[arg(long)]
     no_prefilter: bool,
+    /// Make the safe fixes of the findings in the files, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff, also the unsafe fixes: they change behaviour the author must
+    /// review (what a statement returns).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes --fix would make as a unified diff, and write nothing (exit status 1
+    /// when there are some).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Also print notes on what was read another way than planned, with nothing lost:
     /// syntax errors in Markdown code blocks (often elided on purpose), and SQL statements
     /// sqlparser could not read, whose facts were read from their tokens.
@@ -244,6 +258,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         Err(message) => return Done::error(&message),
     };
     let reads_stdin = paths.iter().any(|path| path == Path::new("-"));
+    let fixes = args.fix || args.diff;
+    if args.unsafe_fixes && !fixes {
+        return Done::error("--unsafe-fixes goes with --fix or --diff");
+    }
+    if fixes && reads_stdin {
+        return Done::error("--fix and --diff change files: they cannot fix stdin");
+    }
     let setup = Config::load(args.config.as_deref(), &cwd).and_then(|config| {
         let levels = Levels::new(&config.levels, &args.select, &args.ignore)?;
         let changed = match &args.diff_base {
@@ -302,6 +323,45 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     } else {
         run::check_paths(&paths, &options)
     };
+    let mut fixing = None;
+    let outcome = if fixes {
+        let plan = fixing::Plan {
+            allowed: Allowed {
+                unsafe_fixes: args.unsafe_fixes,
+            },
+            // With --diff-base only the changed lines' findings are fixed: a later pass
+            // would find the others.
+            passes: if changed.is_some() { 1 } else { fix::PASSES },
+            write: args.fix,
+            rules: &rules,
+            knowledge: &knowledge,
+        };
+        let kind_of = |path: &Path| config.file_kinds.of(path).or(args.lang);
+        let fixed = match fixing::fix_files(&outcome, &kind_of, &plan, out) {
+            Ok(fixed) => fixed,
+            Err(error) => {
+                print_message(&format!("error: cannot write the output: {error}"));
+                return Done {
+                    status: FAILURE,
+                    written: Ok(()),
+                };
+            }
+        };
+        if args.diff {
+            return diff_done(&outcome, &fixed, out);
+        }
+        // What remains is what a check of the fixed files finds.
+        let mut outcome = if fixed.fixed > 0 {
+            run::check_paths(&paths, &options)
+        } else {
+            outcome
+        };
+        outcome.messages.extend(fixed.messages.iter().cloned());
+        fixing = Some(fixed);
+        outcome
+    } else {
+        outcome
+    };
     for message in &outcome.messages {
         print_message(&message.to_string());
     }
@@ -314,6 +374,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     // Flushed before the summary so that on a terminal the summary comes last.
     let written =
         report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
+    if let Some(line) = fixing.as_ref().and_then(|f| fixing::report_line(f, true)) {
+        print_message(&line);
+    }
     if written.is_ok() && args.format == Format::Text {
         print_message(&report::text::summary(
             &outcome.files,
@@ -333,6 +396,26 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         status: status(&outcome, fail_on),
         written,
     }
+}
+
+/// The end of a `--diff` run: the diffs are written; the messages and what would be fixed
+/// go to stderr. Exit status 1 when something would be fixed, as a check that fails.
+fn diff_done(outcome: &RunResult, fixed: &fixing::Fixing, out: &mut dyn Write) -> Done {
+    for message in outcome.messages.iter().chain(&fixed.messages) {
+        print_message(&message.to_string());
+    }
+    let written = out.flush();
+    print_message(
+        &fixing::report_line(fixed, false).unwrap_or_else(|| "no fixes to make".to_owned()),
+    );
+    let status = if outcome.has_errors() {
+        FAILURE
+    } else if fixed.fixed > 0 {
+        FINDINGS
+    } else {
+        SUCCESS
+    };
+    Done { status, written }
 }
 
 /// How many of the slowest files `--timings` lists, besides every file over a second.

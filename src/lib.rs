@@ -10,6 +10,7 @@
 pub mod config;
 pub mod diff;
 pub mod finding;
+pub mod fix;
 pub mod knowledge;
 pub mod message;
 pub mod model;

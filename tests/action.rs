@@ -250,7 +250,10 @@ fn a_run_that_cannot_check_a_path_still_reports_the_rest_and_says_what_failed() 
     );
     assert_eq!(output.status.code(), Some(2));
     let annotations = stdout(&output);
-    assert!(annotations.contains("::warning file=svc.go,line=6,"), "{annotations}");
+    assert!(
+        annotations.contains("::warning file=svc.go,line=6,"),
+        "{annotations}"
+    );
     assert!(
         annotations.ends_with(
             "::error title=idemlint::idemlint could not check everything (exit status 2): \
@@ -259,7 +262,10 @@ fn a_run_that_cannot_check_a_path_still_reports_the_rest_and_says_what_failed() 
         "{annotations}"
     );
     let summary = workspace.read_runner_file("summary.md");
-    assert!(summary.contains("| `unused-suppression` | svc.go:6:21 |"), "{summary}");
+    assert!(
+        summary.contains("| `unused-suppression` | svc.go:6:21 |"),
+        "{summary}"
+    );
     assert!(
         summary.ends_with(
             "\n**idemlint could not check everything (exit status 2): see the messages in \
@@ -268,10 +274,16 @@ fn a_run_that_cannot_check_a_path_still_reports_the_rest_and_says_what_failed() 
         "{summary}"
     );
     let sarif = fs::read_to_string(&sarif).unwrap();
-    assert!(sarif.contains("\"ruleId\": \"unused-suppression\""), "{sarif}");
+    assert!(
+        sarif.contains("\"ruleId\": \"unused-suppression\""),
+        "{sarif}"
+    );
     assert_eq!(
         workspace.read_runner_file("output"),
-        format!("findings=2\nsarif-file={}\n", workspace.runner_file("out.sarif").display())
+        format!(
+            "findings=2\nsarif-file={}\n",
+            workspace.runner_file("out.sarif").display()
+        )
     );
 }
 

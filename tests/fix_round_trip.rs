@@ -21,27 +21,6 @@ use idemlint::model::Lang;
 use idemlint::report::position::LineIndex;
 use idemlint::rules;
 
-/// `source` with `edits` made, or why they cannot all be made.
-fn apply(source: &str, edits: &[&Edit]) -> Result<String, String> {
-    let mut edits = edits.to_vec();
-    edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
-    let mut fixed = String::with_capacity(source.len());
-    let mut copied = 0;
-    for edit in edits {
-        if edit.span.start < copied {
-            return Err(format!(
-                "the edit at byte {} overlaps another",
-                edit.span.start
-            ));
-        }
-        fixed.push_str(&source[copied..edit.span.start]);
-        fixed.push_str(&edit.replacement);
-        copied = edit.span.end;
-    }
-    fixed.push_str(&source[copied..]);
-    Ok(fixed)
-}
-
 /// Where byte `offset` of the fixture is in the fixed text: moved by every edit before it.
 fn moved(offset: usize, edits: &[&Edit]) -> usize {
     edits
@@ -73,7 +52,7 @@ fn round_trip(path: &Path, knowledge: &Knowledge, fixed_fixtures: &mut usize) ->
     let edits: Vec<&Edit> = (fixed_findings.iter())
         .flat_map(|f| &f.fix.as_ref().expect("filtered on the fix").edits)
         .collect();
-    let fixed = match apply(&source, &edits) {
+    let fixed = match idemlint::fix::apply_edits(&source, &edits) {
         Ok(fixed) => fixed,
         Err(why) => return vec![format!("{rel}: {why}")],
     };
