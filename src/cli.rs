@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use idemlint::baseline::{self, Baseline};
 use idemlint::config::{Config, Levels};
 use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
@@ -41,7 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check files and directories for idempotency and retry hazards.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules with their default severity.
     Rules,
     /// Print a rule's page: the hazard, a bad and a good example, the fix.
@@ -131,6 +132,14 @@ struct CheckArgs {
     /// the findings are the same)
     #[arg(long)]
     no_prefilter: bool,
+    /// Report only the findings this baseline (written by --write-baseline) does not hold,
+    /// and warn about its entries that match no finding any more.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this file as a baseline for --baseline, instead of
+    /// reporting them.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "fix", "diff"])]
+    write_baseline: Option<PathBuf>,
     /// Make the safe fixes of the findings in the files, then report what remains.
     #[arg(long)]
     fix: bool,
@@ -315,7 +324,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         verbose: args.verbose,
         project_root: args.project_root.as_deref(),
     };
-    let outcome = if reads_stdin {
+    let mut outcome = if reads_stdin {
         match check_stdin(args, paths.len(), &options) {
             Ok(outcome) => outcome,
             Err(message) => return Done::error(&message),
@@ -323,6 +332,24 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     } else {
         run::check_paths(&paths, &options)
     };
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(file, &outcome, &cwd);
+    }
+    let mut stale_baseline = None;
+    if let Some(file) = &args.baseline {
+        match Baseline::read(file, &cwd) {
+            Ok(baseline) => {
+                let checked: Vec<PathBuf> = outcome.checked_paths().map(Path::to_owned).collect();
+                let unmatched = baseline.filter(
+                    &mut outcome.files,
+                    checked.iter().map(PathBuf::as_path),
+                    &cwd,
+                );
+                stale_baseline = (unmatched > 0).then(|| stale_baseline_warning(file, unmatched));
+            }
+            Err(message) => return Done::error(&message),
+        }
+    }
     let mut fixing = None;
     let outcome = if fixes {
         let plan = fixing::Plan {
@@ -365,6 +392,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     for message in &outcome.messages {
         print_message(&message.to_string());
     }
+    if let Some(warning) = &stale_baseline {
+        print_message(warning);
+    }
     let report_options = ReportOptions {
         color: use_color(args.color),
         root: Some(cwd),
@@ -396,6 +426,42 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         status: status(&outcome, fail_on),
         written,
     }
+}
+
+/// The end of a `--write-baseline` run: the findings recorded, the messages shown. Exit
+/// status 0, or 2 when a path could not be checked (the baseline lacks its findings).
+fn write_baseline(file: &Path, outcome: &RunResult, cwd: &Path) -> Done {
+    for message in &outcome.messages {
+        print_message(&message.to_string());
+    }
+    match baseline::write(file, &outcome.files, cwd) {
+        Ok(count) => {
+            print_message(&format!(
+                "wrote a baseline of {count} finding{} to '{}'",
+                if count == 1 { "" } else { "s" },
+                file.display()
+            ));
+            Done {
+                status: if outcome.has_errors() {
+                    FAILURE
+                } else {
+                    SUCCESS
+                },
+                written: Ok(()),
+            }
+        }
+        Err(message) => Done::error(&message),
+    }
+}
+
+fn stale_baseline_warning(file: &Path, unmatched: usize) -> String {
+    format!(
+        "warning: {unmatched} {} of the baseline '{}' match{} no finding any more (fixed, or \
+         their code changed): --write-baseline rewrites it",
+        if unmatched == 1 { "entry" } else { "entries" },
+        file.display(),
+        if unmatched == 1 { "es" } else { "" },
+    )
 }
 
 /// The end of a `--diff` run: the diffs are written; the messages and what would be fixed

@@ -7,6 +7,7 @@
 //! text. What they find are [`finding`]s, which [`report`] renders. A rule of one's own
 //! implements [`rules::Rule`] over the language-blind [`model`].
 
+pub mod baseline;
 pub mod config;
 pub mod diff;
 pub mod finding;

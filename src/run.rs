@@ -83,6 +83,11 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// The paths of the files read and checked (those whose time was taken).
+    pub fn checked_paths(&self) -> impl Iterator<Item = &Path> {
+        self.timings.iter().map(|(path, _)| path.as_path())
+    }
+
     /// How many files could not be checked: the paths of error messages.
     pub fn files_failed(&self) -> usize {
         let failed = self.messages.iter().filter(|m| m.level == Level::Error);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::{Finding, Fix};
 
+pub mod fingerprint;
 pub mod github;
 pub mod json;
 pub mod markdown;
