@@ -16,6 +16,7 @@ use idemlint::diff::ChangedLines;
 use idemlint::finding::{Finding, Severity};
 use idemlint::fix::{self, Allowed};
 use idemlint::knowledge::Knowledge;
+use idemlint::message::Level;
 use idemlint::model::{FileKind, Lang, Unit};
 use idemlint::prefilter::Prefilter;
 use idemlint::report::{self, Format, ReportOptions};
@@ -132,6 +133,23 @@ struct CheckArgs {
     /// the findings are the same)
     #[arg(long)]
     no_prefilter: bool,
+    /// Print how many findings each rule made at each level, instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Write the report (in --format) to this file instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Also write every finding as SARIF 2.1.0 to this file, besides the report: text to
+    /// the terminal and SARIF for code scanning in one run.
+    #[arg(long, value_name = "PATH")]
+    sarif_file: Option<PathBuf>,
+    /// List the files a check would read, each with the language it is read as, and check
+    /// nothing.
+    #[arg(long)]
+    show_files: bool,
+    /// Print the findings and the errors only: no summary line, no warnings.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
     /// Report only the findings this baseline (written by --write-baseline) does not hold,
     /// and warn about its entries that match no finding any more.
     #[arg(long, value_name = "FILE")]
@@ -324,6 +342,22 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         verbose: args.verbose,
         project_root: args.project_root.as_deref(),
     };
+    // Opened before the check: a run is not made for a report that cannot be written.
+    let mut report_file = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(BufWriter::new(file)),
+            Err(error) => {
+                return Done::error(&format!("cannot write to '{}': {error}", path.display()));
+            }
+        },
+        None => None,
+    };
+    if args.show_files {
+        if reads_stdin {
+            return Done::error("--show-files lists the files of paths: it does not read stdin");
+        }
+        return show_files(&paths, &options, out);
+    }
     let mut outcome = if reads_stdin {
         match check_stdin(args, paths.len(), &options) {
             Ok(outcome) => outcome,
@@ -389,25 +423,47 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     } else {
         outcome
     };
+    // Quiet, only what failed is said besides the findings.
+    let say = |line: &str| {
+        if !args.quiet {
+            print_message(line);
+        }
+    };
     for message in &outcome.messages {
-        print_message(&message.to_string());
+        if message.level == Level::Error {
+            print_message(&message.to_string());
+        } else {
+            say(&message.to_string());
+        }
     }
     if let Some(warning) = &stale_baseline {
-        print_message(warning);
+        say(warning);
     }
     let report_options = ReportOptions {
-        color: use_color(args.color),
+        color: use_color(args.color) && args.output_file.is_none(),
         root: Some(cwd),
         files_checked: outcome.files_checked,
         files_failed: outcome.files_failed(),
     };
+    let report_out: &mut dyn Write = match &mut report_file {
+        Some(file) => file,
+        None => out,
+    };
     // Flushed before the summary so that on a terminal the summary comes last.
-    let written =
-        report::write(args.format, &outcome.files, &report_options, out).and_then(|()| out.flush());
-    if let Some(line) = fixing.as_ref().and_then(|f| fixing::report_line(f, true)) {
-        print_message(&line);
+    let written = if args.statistics {
+        report_out.write_all(report::text::statistics(&outcome.files).as_bytes())
+    } else {
+        report::write(args.format, &outcome.files, &report_options, report_out)
     }
-    if written.is_ok() && args.format == Format::Text {
+    .and_then(|()| report_out.flush());
+    let written = written.and_then(|()| match &args.sarif_file {
+        Some(path) => write_sarif(path, &outcome, &report_options),
+        None => Ok(()),
+    });
+    if let Some(line) = fixing.as_ref().and_then(|f| fixing::report_line(f, true)) {
+        say(&line);
+    }
+    if written.is_ok() && (args.format == Format::Text || args.statistics) && !args.quiet {
         print_message(&report::text::summary(
             &outcome.files,
             outcome.files_checked,
@@ -424,6 +480,36 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     };
     Done {
         status: status(&outcome, fail_on),
+        written,
+    }
+}
+
+/// `--sarif-file`: every finding of the run as SARIF, besides the report.
+fn write_sarif(path: &Path, outcome: &RunResult, options: &ReportOptions) -> io::Result<()> {
+    let file = std::fs::File::create(path).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot write to '{}': {error}", path.display()),
+        )
+    })?;
+    let mut file = BufWriter::new(file);
+    report::write(Format::Sarif, &outcome.files, options, &mut file)?;
+    file.flush()
+}
+
+/// `--show-files`: each file a check would read, with the language it is read as, one per
+/// line (`path<TAB>language`); exit status 2 when a path could not be walked.
+fn show_files(paths: &[PathBuf], options: &CheckOptions, out: &mut dyn Write) -> Done {
+    let (files, messages) = run::files_to_check(paths, options);
+    for message in &messages {
+        print_message(&message.to_string());
+    }
+    let written = files
+        .iter()
+        .try_for_each(|(path, kind)| writeln!(out, "{}\t{}", path.display(), kind.name()));
+    let failed = messages.iter().any(|m| m.level == Level::Error);
+    Done {
+        status: if failed { FAILURE } else { SUCCESS },
         written,
     }
 }

@@ -108,6 +108,28 @@ impl RunResult {
     }
 }
 
+/// The files a check of `paths` would read, each with what it is read as, sorted by path;
+/// and what could not be walked.
+pub fn files_to_check(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> (Vec<(PathBuf, FileKind)>, Vec<Message>) {
+    let discovery = discover::discover(
+        paths,
+        options.kind,
+        options.file_kinds,
+        options.exclude,
+        options.exclude_named,
+        options.threads,
+    );
+    let mut files: Vec<(PathBuf, FileKind)> = (discovery.targets.into_iter())
+        .map(|target| (target.path, target.kind))
+        .collect();
+    files.sort();
+    files.dedup();
+    (files, discovery.messages)
+}
+
 /// Checks the files named by `paths` and the files under the directories among them.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
     let discovery = discover::discover(

@@ -345,6 +345,87 @@ fn the_configuration_maps_more_extensions_to_languages() {
 }
 
 #[test]
+fn statistics_count_findings_by_rule_and_level_instead_of_listing_them() {
+    let dir = tree(&[
+        ("db/inbox.sql", UNCHECKED_DEDUP),
+        ("db/refunds.sql", UNCHECKED_DEDUP),
+        (
+            "db/keys.sql",
+            b"SELECT 1 FROM idempotency_keys WHERE key = $1;\nINSERT INTO idempotency_keys (key) VALUES ($1);\n",
+        ),
+    ]);
+    check_in(dir.path())
+        .args(["--statistics"])
+        .assert()
+        .code(1)
+        .stdout("2  error    unchecked-on-conflict\n1  error    check-then-insert\n")
+        .stderr("found 3 problems (3 errors) in 3 files\n");
+}
+
+#[test]
+fn show_files_lists_what_would_be_checked_and_as_what() {
+    let dir = tree(&[
+        (
+            "idemlint.toml",
+            b"exclude = [\"gen/**\"]\n[extensions]\ntmpl = \"sql\"\n",
+        ),
+        ("db/inbox.sql", UNCHECKED_DEDUP),
+        ("db/claim.tmpl", UNCHECKED_DEDUP),
+        ("docs/runbook.md", b"# runbook\n"),
+        ("web/send.mjs", b"export {};\n"),
+        ("gen/skip.sql", UNCHECKED_DEDUP),
+        ("notes.txt", b"x\n"),
+    ]);
+    check_in(dir.path())
+        .args(["--show-files"])
+        .assert()
+        .code(0)
+        .stdout(
+            "db/claim.tmpl\tsql\ndb/inbox.sql\tsql\ndocs/runbook.md\tmarkdown\n\
+             web/send.mjs\ttypescript\n",
+        )
+        .stderr("");
+}
+
+#[test]
+fn output_file_and_sarif_file_take_the_report_and_quiet_says_only_what_failed() {
+    let dir = tree(&[
+        ("db/inbox.sql", UNCHECKED_DEDUP),
+        ("db/blob.sql", b"\0binary"),
+    ]);
+    check_in(dir.path())
+        .args([
+            "--quiet",
+            "--output-file",
+            "report.txt",
+            "--sarif-file",
+            "report.sarif",
+        ])
+        .args(["--color", "always", "db", "missing.sql"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: path 'missing.sql' does not exist\n");
+    let report = fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(
+        report.starts_with("error[unchecked-on-conflict]"),
+        "{report}"
+    );
+    assert!(!report.contains('\u{1b}'), "no colour in a file: {report}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    check_in(dir.path())
+        .args(["--output-file", "no/such/folder/report.txt", "db"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cannot write to 'no/such/folder/report.txt': ",
+        ));
+}
+
+#[test]
 fn stdin_cannot_be_mixed_with_paths() {
     let dir = tree(&[("a.sql", b"SELECT 1;\n")]);
     check_in(dir.path())

@@ -313,6 +313,26 @@ impl<'f> Files<'f> for Excerpt<'_> {
 }
 
 /// The closing line of a text report: `found 3 problems (2 errors, 1 warning) in 2 files`.
+/// `--statistics`: how many findings of each rule at each level, most first, in columns.
+pub fn statistics(files: &[FileFindings]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for finding in files.iter().flat_map(|file| &file.findings) {
+        *counts
+            .entry((finding.rule, finding.severity.name()))
+            .or_insert(0) += 1;
+    }
+    let mut rows: Vec<((&str, &str), usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let width = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    rows.iter()
+        .map(|((rule, level), n)| format!("{n:>width$}  {level:7}  {rule}\n"))
+        .collect()
+}
+
 /// The last line of a run: what was found in how many of the files checked, and how
 /// many could not be (`found 3 problems (2 errors, 1 warning) in 2 of 60 files`, `no
 /// problems found in 60 files; 1 file could not be checked`).
