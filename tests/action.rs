@@ -98,7 +98,7 @@ fn stdout(output: &Output) -> String {
 const NEW_ANNOTATION: &str = "::warning file=svc.go,line=6,col=21,endLine=6,endColumn=33,\
 title=idemlint (unused-suppression)::`also-no-rule` is not a rule, so this suppression \
 suppresses nothing%0A6:21: unknown rule%0Ahelp: correct the name: `idemlint rules` lists the \
-rules\n";
+rules%0Asee `idemlint explain unused-suppression` or https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md\n";
 
 #[test]
 fn on_a_pull_request_only_changed_lines_are_annotated_and_the_sarif_has_everything() {
@@ -122,7 +122,7 @@ fn on_a_pull_request_only_changed_lines_are_annotated_and_the_sarif_has_everythi
         workspace.read_runner_file("summary.md"),
         "### idemlint\n\nfound 1 problem (1 warning) in 1 file\n\n\
          | severity | rule | location | message |\n| --- | --- | --- | --- |\n\
-         | warning | `unused-suppression` | svc.go:6:21 | `also-no-rule` is not a rule, so this \
+         | warning | [`unused-suppression`](https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md) | svc.go:6:21 | `also-no-rule` is not a rule, so this \
          suppression suppresses nothing |\n"
     );
     let log: serde_json::Value =
@@ -263,7 +263,7 @@ fn a_run_that_cannot_check_a_path_still_reports_the_rest_and_says_what_failed() 
     );
     let summary = workspace.read_runner_file("summary.md");
     assert!(
-        summary.contains("| `unused-suppression` | svc.go:6:21 |"),
+        summary.contains("| [`unused-suppression`](https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md) | svc.go:6:21 |"),
         "{summary}"
     );
     assert!(

@@ -46,6 +46,7 @@ warning[unused-suppression]: `no-such-rule` is not a rule, so this suppression s
   │                     ^^^^^^^^^^^^ unknown rule
   │
   = help: correct the name: `idemlint rules` lists the rules
+  = see `idemlint explain unused-suppression` or https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md
 
 ";
 
@@ -181,11 +182,13 @@ fn github_format_writes_one_workflow_command_per_finding() {
             "::warning file=a.go,line=3,col=21,endLine=3,endColumn=33,\
              title=idemlint (unused-suppression)::`no-such-rule` is not a rule, so this \
              suppression suppresses nothing%0A3:21: unknown rule%0Ahelp: correct the name: \
-             `idemlint rules` lists the rules\n\
+             `idemlint rules` lists the rules%0Asee `idemlint explain unused-suppression` or \
+             https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md\n\
              ::warning file=b%2Cc.go,line=3,col=21,endLine=3,endColumn=33,\
              title=idemlint (unused-suppression)::`no-such-rule` is not a rule, so this \
              suppression suppresses nothing%0A3:21: unknown rule%0Ahelp: correct the name: \
-             `idemlint rules` lists the rules\n",
+             `idemlint rules` lists the rules%0Asee `idemlint explain unused-suppression` or \
+             https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md\n",
         );
 }
 
@@ -201,7 +204,8 @@ fn markdown_format_is_a_summary_table() {
             "### idemlint\n\nfound 1 problem (1 warning) in 1 of 2 files\n\n\
              | severity | rule | location | message |\n\
              | --- | --- | --- | --- |\n\
-             | warning | `unused-suppression` | a.go:3:21 | `no-such-rule` is not a rule, so \
+             | warning | [`unused-suppression`](\
+             https://github.com/idemlint/idemlint/blob/main/rules/unused-suppression.md) | a.go:3:21 | `no-such-rule` is not a rule, so \
              this suppression suppresses nothing |\n",
         );
 }

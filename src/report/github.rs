@@ -67,6 +67,7 @@ fn annotation_text(finding: &Finding, index: &LineIndex) -> String {
             }),
     );
     lines.extend(trailer_lines(finding));
+    lines.extend(crate::rules::docs_line(finding.rule));
     lines.join("\n")
 }
 
@@ -102,11 +103,13 @@ mod tests {
              title=idemlint (unchecked-on-conflict)::\
              the UPDATE runs whether or not the INSERT claimed the message\
              %0A2:1: duplicates are skipped here%0A3:1: but not here\
-             %0Afix (unsafe): gate the update on the insert with a CTE\n\
+             %0Afix (unsafe): gate the update on the insert with a CTE\
+             %0Asee `idemlint explain unchecked-on-conflict` or https://github.com/idemlint/idemlint/blob/main/rules/unchecked-on-conflict.md\n\
              ::error file=app/claim.sql,line=3,col=44,endLine=3,endColumn=57,\
              title=idemlint (in-progress-reentry)::\
              this completion is not a compare-and-set%0A3:44: no status guard\
-             %0Afix (unsafe): complete only a record that is still in progress\n\
+             %0Afix (unsafe): complete only a record that is still in progress\
+             %0Asee `idemlint explain in-progress-reentry` or https://github.com/idemlint/idemlint/blob/main/rules/in-progress-reentry.md\n\
              ::error file=billing/charge.go,line=4,col=59,endLine=4,endColumn=81,\
              title=idemlint (unchecked-on-conflict)::\
              the outcome of this ON CONFLICT DO NOTHING is never checked\
@@ -114,7 +117,8 @@ mod tests {
              %0A5:9: so this charge runs for duplicates too\
              %0Anote: a retried request takes this path again\
              %0Ahelp: branch on RowsAffected() before the business write\
-             %0Afix (safe): return the key and proceed only when a row comes back\n"
+             %0Afix (safe): return the key and proceed only when a row comes back\
+             %0Asee `idemlint explain unchecked-on-conflict` or https://github.com/idemlint/idemlint/blob/main/rules/unchecked-on-conflict.md\n"
         );
     }
 

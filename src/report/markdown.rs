@@ -27,11 +27,14 @@ pub fn write(
         let path = slash_path(&file.path);
         for finding in &file.findings {
             let at = index.position(finding.primary.span.start);
+            let rule = match crate::rules::meta_by_name(finding.rule) {
+                Some(meta) => format!("[`{}`]({})", finding.rule, meta.url()),
+                None => format!("`{}`", finding.rule),
+            };
             writeln!(
                 out,
-                "| {} | `{}` | {} | {} |",
+                "| {} | {rule} | {} | {} |",
                 finding.severity.name(),
-                finding.rule,
                 cell(&format!("{path}:{at}")),
                 cell(&finding.message)
             )?;
@@ -83,9 +86,9 @@ found 3 problems (2 errors, 1 warning) in 2 of 4 files
 
 | severity | rule | location | message |
 | --- | --- | --- | --- |
-| warning | `unchecked-on-conflict` | app/claim.sql:2:1 | the UPDATE runs whether or not the INSERT claimed the message |
-| error | `in-progress-reentry` | app/claim.sql:3:44 | this completion is not a compare-and-set |
-| error | `unchecked-on-conflict` | billing/charge.go:4:59 | the outcome of this ON CONFLICT DO NOTHING is never checked |
+| warning | [`unchecked-on-conflict`](https://github.com/idemlint/idemlint/blob/main/rules/unchecked-on-conflict.md) | app/claim.sql:2:1 | the UPDATE runs whether or not the INSERT claimed the message |
+| error | [`in-progress-reentry`](https://github.com/idemlint/idemlint/blob/main/rules/in-progress-reentry.md) | app/claim.sql:3:44 | this completion is not a compare-and-set |
+| error | [`unchecked-on-conflict`](https://github.com/idemlint/idemlint/blob/main/rules/unchecked-on-conflict.md) | billing/charge.go:4:59 | the outcome of this ON CONFLICT DO NOTHING is never checked |
 "
         );
     }

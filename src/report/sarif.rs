@@ -66,7 +66,7 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
         "shortDescription": { "text": meta.summary },
         "fullDescription": { "text": first_paragraph(meta.doc).unwrap_or_else(|| meta.summary.to_owned()) },
         "help": { "text": meta.doc, "markdown": meta.doc },
-        "helpUri": format!("{}/blob/main/rules/{}.md", env!("CARGO_PKG_REPOSITORY"), meta.name),
+        "helpUri": meta.url(),
         "defaultConfiguration": { "level": level(meta.default_severity) },
     })
 }

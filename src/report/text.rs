@@ -415,6 +415,7 @@ fn diagnostic(finding: &Finding, index: &LineIndex, others: &OtherFiles) -> Diag
     if let Some(fix) = &finding.fix {
         notes.push(fix_note(fix, index));
     }
+    notes.extend(crate::rules::docs_line(finding.rule));
     head.with_code(finding.rule)
         .with_message(printable(&finding.message))
         .with_labels(std::iter::once(primary).chain(secondary).collect())

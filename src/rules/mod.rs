@@ -32,6 +32,24 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+impl RuleMeta {
+    /// Where its page is read online.
+    pub fn url(&self) -> String {
+        format!(
+            "{}/blob/main/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.name
+        )
+    }
+}
+
+/// Where to read more about the rule called `name`: `idemlint explain` and its page
+/// online (nothing for a name that is no rule).
+pub fn docs_line(name: &str) -> Option<String> {
+    let meta = meta_by_name(name)?;
+    Some(format!("see `idemlint explain {name}` or {}", meta.url()))
+}
+
 /// What a rule sees besides the unit.
 pub struct Context<'a> {
     pub lang: Lang,
