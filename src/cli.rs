@@ -24,6 +24,7 @@ use idemlint::rules::{self, Context, Rule, RuleMeta};
 use idemlint::run::{self, CheckOptions, RunResult};
 
 mod fixing;
+mod progress;
 
 const SUCCESS: u8 = 0;
 const FINDINGS: u8 = 1;
@@ -326,6 +327,18 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     }
     let knowledge = config.knowledge();
     let prefilter = Prefilter::new(&rules, &knowledge);
+    let bar = progress::wanted(
+        io::stderr().is_terminal(),
+        std::env::var("TERM").ok().as_deref(),
+        std::env::var_os("CI").is_some(),
+        args.quiet,
+    )
+    .then(progress::Progress::new);
+    let update = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.update(done, total);
+        }
+    };
     let options = CheckOptions {
         rules: &rules,
         knowledge: &knowledge,
@@ -341,6 +354,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
         prefilter: (!args.no_prefilter).then_some(&prefilter),
         verbose: args.verbose,
         project_root: args.project_root.as_deref(),
+        progress: bar
+            .is_some()
+            .then_some(&update as &(dyn Fn(usize, usize) + Sync)),
     };
     // Opened before the check: a run is not made for a report that cannot be written.
     let mut report_file = match &args.output_file {
@@ -366,6 +382,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write) -> Done {
     } else {
         run::check_paths(&paths, &options)
     };
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &outcome, &cwd);
     }

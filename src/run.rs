@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -60,6 +61,9 @@ pub struct CheckOptions<'a> {
     pub verbose: bool,
     /// The project's root folder (`--project-root`): see [`Project::new`].
     pub project_root: Option<&'a Path>,
+    /// Told how many of the files found have been checked, and how many there are, after
+    /// each one (a progress bar's).
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
 }
 
 /// The default of [`CheckOptions::max_file_size`]: far above any hand-written source file.
@@ -145,6 +149,8 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
         options.max_file_size,
         options.project_root,
     );
+    let total = discovery.targets.len();
+    let done = AtomicUsize::new(0);
     let check_all = || -> Vec<FileOutcome> {
         let mut checked: Vec<FileOutcome> = (discovery.targets.par_iter())
             .map(|target| {
@@ -152,7 +158,11 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
                     true => Admission::Whole,
                     false => Admission::Needs,
                 };
-                check_file(target, &project, &first_look, options)
+                let outcome = check_file(target, &project, &first_look, options);
+                if let Some(progress) = options.progress {
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                }
+                outcome
             })
             .collect();
         // A file the prefilter passed over may call a function of the files checked whose
@@ -530,6 +540,7 @@ mod tests {
             prefilter: None,
             verbose: false,
             project_root: None,
+            progress: None,
         }
     }
 

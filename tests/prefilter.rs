@@ -30,6 +30,7 @@ fn report(paths: &[PathBuf], knowledge: &Knowledge, prefilter: Option<&Prefilter
         prefilter,
         verbose: false,
         project_root: None,
+        progress: None,
     };
     let outcome = run::check_paths(paths, &options);
     assert!(!outcome.has_errors(), "{:?}", outcome.messages);
@@ -83,6 +84,7 @@ fn each_rule_alone_reports_the_same_with_and_without_the_prefilter() {
                 prefilter,
                 verbose: false,
                 project_root: None,
+                progress: None,
             };
             let outcome = run::check_paths(&[fixtures()], &options);
             let findings: Vec<String> = (outcome.files.iter())

@@ -124,6 +124,7 @@ fn check_in_process(path: &Path) -> run::RunResult {
         prefilter: None,
         verbose: false,
         project_root: None,
+        progress: None,
     };
     run::check_paths(&[path.to_owned()], &options)
 }
