@@ -112,20 +112,25 @@ impl RunResult {
     }
 }
 
-/// The files a check of `paths` would read, each with what it is read as, sorted by path;
-/// and what could not be walked.
-pub fn files_to_check(
-    paths: &[PathBuf],
-    options: &CheckOptions,
-) -> (Vec<(PathBuf, FileKind)>, Vec<Message>) {
-    let discovery = discover::discover(
+/// The files under `paths` as the options pick them.
+fn discover(paths: &[PathBuf], options: &CheckOptions) -> discover::Discovery {
+    discover::discover(
         paths,
         options.kind,
         options.file_kinds,
         options.exclude,
         options.exclude_named,
         options.threads,
-    );
+    )
+}
+
+/// The files a check of `paths` would read, each with what it is read as, sorted by path;
+/// and what could not be walked.
+pub fn files_to_check(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> (Vec<(PathBuf, FileKind)>, Vec<Message>) {
+    let discovery = discover(paths, options);
     let mut files: Vec<(PathBuf, FileKind)> = (discovery.targets.into_iter())
         .map(|target| (target.path, target.kind))
         .collect();
@@ -136,14 +141,7 @@ pub fn files_to_check(
 
 /// Checks the files named by `paths` and the files under the directories among them.
 pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> RunResult {
-    let discovery = discover::discover(
-        paths,
-        options.kind,
-        options.file_kinds,
-        options.exclude,
-        options.exclude_named,
-        options.threads,
-    );
+    let discovery = discover(paths, options);
     let project = Project::new(
         options.knowledge,
         options.max_file_size,

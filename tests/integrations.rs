@@ -292,25 +292,29 @@ fn diff_base_keeps_findings_on_changed_lines_and_in_untracked_files() {
          // idemlint-ignore: also-no-rule\nfunc F() {}\n",
     );
     write(dir.path(), "svc/new.go", STALE_GO);
-    let svc = dir.path().join("svc");
-    let output = check_in(&svc)
-        .args(["--diff-base", "HEAD", "--format", "github", "."])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let places: Vec<&str> = stdout
-        .lines()
-        .map(|line| line.split(",endLine").next().unwrap())
-        .collect();
+    let (places, status) = annotated_places(&dir.path().join("svc"), ".");
     assert_eq!(
         places,
         [
             "::warning file=a.go,line=5,col=21",
             "::warning file=new.go,line=3,col=21",
-        ],
-        "{stdout}"
+        ]
     );
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(status, Some(0));
+}
+
+/// Where `check --diff-base HEAD --format github PATH` in `dir` annotates (up to the
+/// column), and its exit status.
+fn annotated_places(dir: &Path, path: &str) -> (Vec<String>, Option<i32>) {
+    let output = check_in(dir)
+        .args(["--diff-base", "HEAD", "--format", "github", path])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let places = (stdout.lines())
+        .map(|line| line.split(",endLine").next().unwrap().to_owned())
+        .collect();
+    (places, output.status.code())
 }
 
 #[test]
@@ -321,20 +325,8 @@ fn diff_base_asks_the_repository_of_the_checked_paths_not_of_the_working_directo
     git(&repo, &["add", "."]);
     git(&repo, &["commit", "-qm", "legacy"]);
     write(&repo, "svc/new.go", STALE_GO);
-    let output = check_in(dir.path())
-        .args(["--diff-base", "HEAD", "--format", "github", "repo/svc"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let places: Vec<&str> = stdout
-        .lines()
-        .map(|line| line.split(",endLine").next().unwrap())
-        .collect();
-    assert_eq!(
-        places,
-        ["::warning file=repo/svc/new.go,line=3,col=21"],
-        "{stdout}"
-    );
+    let (places, _) = annotated_places(dir.path(), "repo/svc");
+    assert_eq!(places, ["::warning file=repo/svc/new.go,line=3,col=21"]);
 }
 
 #[test]

@@ -161,7 +161,7 @@ fn a_panic_in_one_file_is_reported_with_its_path_and_the_others_are_still_report
     let stderr = text(&output.stderr);
     assert!(
         stderr.starts_with(
-            "error: internal error while checking 'b.sql': --panic-on marker found (at src/cli.rs:"
+            "error: internal error while checking 'b.sql': --panic-on marker found (at src/cli/check.rs:"
         ),
         "{stderr}"
     );
