@@ -79,8 +79,8 @@ fn loop_decision(helper: &Unit, the_loop: &Loop) -> Option<Decision> {
     })
 }
 
-/// The variants of a decision type a pattern names: paths of two segments or more
-/// (`Attempt.Transient`), by their last two, each with where it is named.
+/// The variants of a decision type a pattern names (see [`variant_key`]), each with where
+/// it is named.
 fn variants_in(pattern: &Expr) -> Vec<(String, Span)> {
     pattern
         .walk()
@@ -92,10 +92,14 @@ fn variants_in(pattern: &Expr) -> Vec<(String, Span)> {
         .collect()
 }
 
+/// A variant of a type, by the last two segments of its path: both named like types
+/// (`Attempt.Transient`, `Decision.Retry`), not a package's function (`strings.Compare`) or
+/// a field of a value (`res.status`).
 fn variant_key(path: &str) -> Option<String> {
     let mut segments = path.rsplit('.');
     let (variant, owner) = (segments.next()?, segments.next()?);
-    Some(format!("{owner}.{variant}"))
+    let type_like = |segment: &str| segment.starts_with(|c: char| c.is_ascii_uppercase());
+    (type_like(variant) && type_like(owner)).then(|| format!("{owner}.{variant}"))
 }
 
 /// Calls of helpers that decide by variant whose operation names only retried variants.
@@ -179,7 +183,7 @@ pub(super) fn undecided_operations(unit: &Unit, cx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// The names of paths (`Attempt.Transient`) anywhere in a closure's body.
+/// The names of variants (`Attempt.Transient`) anywhere in a closure's body.
 fn paths_named(body: &Block) -> Vec<&Expr> {
     (body.all_stmts().into_iter())
         .flat_map(|stmt| stmt.exprs())
