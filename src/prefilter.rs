@@ -17,7 +17,7 @@
 mod calls;
 mod regions;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 pub use calls::CalledNames;
 use regions::Regions;
@@ -83,10 +83,7 @@ impl Prefilter {
             })
             .collect();
         let searcher = match need {
-            Simplified::Node(_) => AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&texts)
-                .ok(),
+            Simplified::Node(_) => searcher(&texts),
             _ => None,
         };
         let need = match (need, &searcher) {
@@ -526,6 +523,20 @@ impl Word {
     }
 }
 
+/// An automaton finding `words` in any case: a DFA, the fastest to scan with, whatever
+/// their number (the crate's own choice drops it past 100 words, and every file's scan
+/// then takes longer); its own choice only when a DFA cannot be built.
+pub(crate) fn searcher<S: AsRef<[u8]>>(words: &[S]) -> Option<AhoCorasick> {
+    let build = |kind| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(kind)
+            .build(words)
+            .ok()
+    };
+    build(Some(AhoCorasickKind::DFA)).or_else(|| build(None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,10 +554,7 @@ mod tests {
             panic!("a word need simplifies to a node");
         };
         let prefilter = Prefilter {
-            searcher: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(words.iter().map(|w| w.text.clone()))
-                .ok(),
+            searcher: searcher(&words.iter().map(|w| w.text.clone()).collect::<Vec<_>>()),
             pattern_words: (0..words.len()).map(|i| vec![i]).collect(),
             need: Simplified::Node(node),
             words,

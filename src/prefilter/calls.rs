@@ -21,10 +21,7 @@ impl CalledNames {
             return None;
         }
         Some(CalledNames {
-            searcher: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(names)
-                .ok()?,
+            searcher: super::searcher(names)?,
             lengths: names.iter().map(String::len).collect(),
         })
     }
