@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
             color,
             root: Some("/fuzz".into()),
             files_checked: 1,
+            files_failed: 0,
         };
         for format in Format::value_variants() {
             let mut out = Vec::new();
