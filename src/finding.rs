@@ -104,6 +104,10 @@ pub struct Finding {
     pub notes: Vec<String>,
     pub help: String,
     pub fix: Option<Fix>,
+    /// The comment line that suppresses it (`// idemlint-ignore: RULE -- `), inserted where
+    /// a suppression covers it: an editor's quick action. The engine fills it in after the
+    /// rules have run; `None` for a finding about a suppression itself.
+    pub suppression: Option<Edit>,
 }
 
 impl Finding {
@@ -117,6 +121,7 @@ impl Finding {
             notes: Vec::new(),
             help: String::new(),
             fix: None,
+            suppression: None,
         }
     }
 
@@ -153,7 +158,8 @@ impl Finding {
         for label in self.secondary.iter_mut().filter(|l| l.file.is_none()) {
             label.span = moved(&label.span);
         }
-        for edit in self.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+        let edits = self.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut());
+        for edit in edits.chain(self.suppression.as_mut()) {
             edit.span = moved(&edit.span);
         }
         self

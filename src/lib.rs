@@ -20,6 +20,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod server;
 
 // Internals: public only so that the command line's debugging commands, the tests, the
 // benchmarks and the fuzz targets can reach them; no API.
@@ -180,8 +181,15 @@ fn check_code(
     }
     feeds_callers.sort();
     feeds_callers.dedup();
+    let mut findings = suppress::apply(findings, &module, source, rules);
+    suppress::place(
+        &mut findings,
+        &module,
+        source,
+        lang::profile_of(lang).line_comment(),
+    );
     FileResult {
-        findings: suppress::apply(findings, &module, source, rules),
+        findings,
         notes: module.diagnostics,
         test_code: module.test_code,
         feeds_callers,

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Edit, Finding, Label, Severity};
 use crate::model::{CallRole, Comment, Module, Span};
 use crate::report::position::LineIndex;
 use crate::rules::{self, Rule, UNUSED_SUPPRESSION};
@@ -127,6 +127,34 @@ pub fn apply(
         ))
     });
     kept
+}
+
+/// Gives each finding the comment line that would suppress it (see
+/// [`Finding::suppression`]): `comment` (the language's line comment) and the directive,
+/// indented as the line it goes above, the first of the lines a suppression of it may stand
+/// above (the statement or the string literal holding it), so that it never lands inside a
+/// multi-line string.
+pub fn place(findings: &mut [Finding], module: &Module, source: &str, comment: &str) {
+    let suppressible = |finding: &&mut Finding| finding.rule != UNUSED_SUPPRESSION.name;
+    if !findings.iter_mut().any(|finding| suppressible(&finding)) {
+        return;
+    }
+    let index = LineIndex::new(source);
+    let holders = Holders::of(module);
+    for finding in findings.iter_mut().filter(suppressible) {
+        let Some(line) = holders.anchor_lines(finding, &index).into_iter().min() else {
+            continue;
+        };
+        let start = index.line_start(line);
+        let indent: String = source[start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        finding.suppression = Some(Edit {
+            span: start..start,
+            replacement: format!("{indent}{comment} {LINE_DIRECTIVE}: {} -- \n", finding.rule),
+        });
+    }
 }
 
 /// What may hold a finding and span several lines: where a suppression above them counts.

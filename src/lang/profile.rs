@@ -166,6 +166,10 @@ pub trait Profile: Sync {
         false
     }
 
+    /// What starts a comment that runs to the end of the line (`//`, `--`): the syntax of
+    /// an inline suppression an editor inserts.
+    fn line_comment(&self) -> &'static str;
+
     /// `backoff-without-jitter`: sleep a random part of `delay` (the code's own expression).
     fn full_jitter_help(&self, delay: &str) -> String;
 

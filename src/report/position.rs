@@ -50,6 +50,14 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The offset of the first byte of `line` (1-based, as [`Position::line`]); the end of
+    /// the file for a line past it.
+    pub fn line_start(&self, line: usize) -> usize {
+        (self.line_starts.get(line.saturating_sub(1)))
+            .copied()
+            .unwrap_or(self.source.len())
+    }
+
     /// `span` moved inside the file and onto character boundaries, with `start <= end`.
     pub fn clamp(&self, span: &Span) -> Span {
         let start = self.snap(span.start);

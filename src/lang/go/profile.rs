@@ -100,6 +100,10 @@ impl Profile for Go {
         })
     }
 
+    fn line_comment(&self) -> &'static str {
+        "//"
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random duration between 0 and the delay, \

@@ -136,6 +136,10 @@ impl Profile for Rust {
         true
     }
 
+    fn line_comment(&self) -> &'static str {
+        "//"
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         format!(
             "use full jitter: sleep a random fraction of the delay, \

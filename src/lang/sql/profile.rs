@@ -57,6 +57,10 @@ impl Profile for Sql {
         true
     }
 
+    fn line_comment(&self) -> &'static str {
+        "--"
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         let simple = delay
             .chars()

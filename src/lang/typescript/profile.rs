@@ -124,6 +124,10 @@ impl Profile for TypeScript {
         names
     }
 
+    fn line_comment(&self) -> &'static str {
+        "//"
+    }
+
     fn full_jitter_help(&self, delay: &str) -> String {
         let simple = delay
             .chars()
