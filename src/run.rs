@@ -16,7 +16,7 @@ use crate::discover::{self, SourceFile};
 use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::message::{Level, Message};
-use crate::model::{FileKind, FileKinds, NoteWeight};
+use crate::model::{FileKind, FileKinds, NoteWeight, ParseNote};
 use crate::panic_boundary::guarded;
 use crate::prefilter::{CalledNames, Prefilter};
 use crate::project::Project;
@@ -71,7 +71,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 << 20;
 
 /// The stack of each checking thread. The front-ends bound the depth they recurse to (see
 /// [`crate::lang::MAX_DEPTH`]); this leaves a wide margin over what that needs.
-const CHECKER_STACK: usize = 16 << 20;
+pub const CHECKER_STACK: usize = 16 << 20;
 
 /// Everything a run found.
 #[derive(Debug, Default)]
@@ -423,17 +423,7 @@ fn check_contents(
                 .is_some_and(|prefilter| !prefilter.admits(source.as_bytes(), kind)),
             Admission::Calls(names) => !names.called_in(source.as_bytes()),
         };
-        (!skipped).then(|| match project {
-            Some(project) => crate::check_file_in_project(
-                &source,
-                kind,
-                path,
-                project,
-                options.rules,
-                options.knowledge,
-            ),
-            None => crate::check_file(&source, kind, options.rules, options.knowledge),
-        })
+        (!skipped).then(|| check_text(path, &source, kind, project, options))
     });
     let result = match checked {
         Ok(Some(result)) => result,
@@ -465,22 +455,7 @@ fn check_contents(
             NoteWeight::Detail => Message::note(path.to_owned(), text),
         }
     }));
-    let test_file = std::env::current_dir().is_ok_and(|cwd| options.test_code.contains(path, &cwd));
-    let findings: Vec<Finding> = result
-        .findings
-        .into_iter()
-        .filter_map(|mut finding| {
-            finding.severity = options.levels.severity(finding.rule)?;
-            let start = finding.primary.span.start;
-            if test_file || result.test_code.iter().any(|span| span.contains(&start)) {
-                finding.severity = options.test_code.severity(finding.rule, finding.severity)?;
-            }
-            let changed = options
-                .changed
-                .is_none_or(|changed| touches_changed_lines(&finding, path, &index, changed));
-            changed.then_some(finding)
-        })
-        .collect();
+    let findings = settled(result.findings, &result.test_code, path, &index, options);
     if !findings.is_empty() {
         outcome.findings = Some(FileFindings {
             path: path.to_owned(),
@@ -489,6 +464,103 @@ fn check_contents(
         });
     }
     outcome
+}
+
+fn check_text(
+    path: &Path,
+    source: &str,
+    kind: FileKind,
+    project: Option<&Project>,
+    options: &CheckOptions,
+) -> crate::FileResult {
+    match project {
+        Some(project) => crate::check_file_in_project(
+            source,
+            kind,
+            path,
+            project,
+            options.rules,
+            options.knowledge,
+        ),
+        None => crate::check_file(source, kind, options.rules, options.knowledge),
+    }
+}
+
+/// The findings a run reports of those the rules made in the file at `path`: each at the
+/// severity its rule has there (in test code, in `test_code`, the test levels), those of
+/// rules off there left out, and with `--diff-base` those off the changed lines.
+fn settled(
+    findings: Vec<Finding>,
+    test_code: &[crate::model::Span],
+    path: &Path,
+    index: &LineIndex,
+    options: &CheckOptions,
+) -> Vec<Finding> {
+    let test_file = std::env::current_dir().is_ok_and(|cwd| options.test_code.contains(path, &cwd));
+    (findings.into_iter())
+        .filter_map(|mut finding| {
+            finding.severity = options.levels.severity(finding.rule)?;
+            let start = finding.primary.span.start;
+            if test_file || test_code.iter().any(|span| span.contains(&start)) {
+                finding.severity = options.test_code.severity(finding.rule, finding.severity)?;
+            }
+            let changed = options
+                .changed
+                .is_none_or(|changed| touches_changed_lines(&finding, path, index, changed));
+            changed.then_some(finding)
+        })
+        .collect()
+}
+
+/// What checking an editor's document found.
+#[derive(Debug, Default)]
+pub struct DocumentCheck {
+    /// Sorted by position, settled as a run settles them (levels, test code).
+    pub findings: Vec<Finding>,
+    /// What the front-end could not read, at the weight of warnings (the details that
+    /// `--verbose` adds left out).
+    pub notes: Vec<ParseNote>,
+    /// Why the document could not be checked at all: an internal error.
+    pub failure: Option<String>,
+}
+
+/// Checks `source`, the text of the document at `path` (an editor's buffer, saved or not),
+/// as a run would check the file: `in_project`, as a part of the project around it (the
+/// file exists there; else it is an unsaved buffer without a file). Never panics: an
+/// internal error is the check's [`DocumentCheck::failure`].
+pub fn check_document(
+    path: &Path,
+    in_project: bool,
+    source: &str,
+    kind: FileKind,
+    options: &CheckOptions,
+) -> DocumentCheck {
+    let project = in_project.then(|| {
+        Project::new(
+            options.knowledge,
+            options.max_file_size,
+            options.project_root,
+        )
+    });
+    match guarded(|| check_text(path, source, kind, project.as_ref(), options)) {
+        Ok(result) => DocumentCheck {
+            findings: settled(
+                result.findings,
+                &result.test_code,
+                path,
+                &LineIndex::new(source),
+                options,
+            ),
+            notes: (result.notes.into_iter())
+                .filter(|note| options.verbose || note.weight == NoteWeight::Warning)
+                .collect(),
+            failure: None,
+        },
+        Err(panic_message) => DocumentCheck {
+            failure: Some(format!("internal error while checking: {panic_message}")),
+            ..DocumentCheck::default()
+        },
+    }
 }
 
 /// Whether the finding's primary label, or one of its secondary labels (in this file or
