@@ -46,6 +46,9 @@ enum Command {
         /// The rule's name, as `idemlint rules` lists it.
         rule: String,
     },
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    /// (docs/editors.md).
+    Server,
     /// Print the model a file lowers to, after call classification (for debugging rules
     /// and front-ends).
     #[command(hide = true)]
@@ -246,6 +249,18 @@ impl Done {
 pub fn main() -> u8 {
     let cli = Cli::parse();
     idemlint::panic_boundary::install_panic_hook();
+    // The server writes the protocol to stdout from a thread of its own: stdout is not
+    // locked for it.
+    if let Command::Server = cli.command {
+        return match idemlint::server::run() {
+            Ok(()) => SUCCESS,
+            Err(why) => {
+                print_message(&format!("error: idemlint server: {why}"));
+                // The protocol's status for a session that did not end with `shutdown`.
+                1
+            }
+        };
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let done = match cli.command {
         Command::Check(args) => check::check(&args, &mut out),
@@ -256,6 +271,7 @@ pub fn main() -> u8 {
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::DumpModel { file, lang } => dump_model(&file, lang, &mut out),
         Command::PrefilterWords => prefilter_words(&mut out),
+        Command::Server => unreachable!("served above"),
     };
     match done.written.and_then(|()| out.flush()) {
         Ok(()) => done.status,
