@@ -433,8 +433,9 @@ impl Session {
         if document.running == Some(analysis.version) {
             document.running = None;
         }
-        // A check of a version since changed: the next one is on its way.
-        if analysis.version != document.version {
+        // A check of a text since changed (or of a document closed and opened again, whose
+        // versions start over): the next one is on its way.
+        if analysis.version != document.version || !Arc::ptr_eq(&analysis.text, &document.text) {
             return;
         }
         let analysis = Arc::new(analysis);
