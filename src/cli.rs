@@ -249,19 +249,9 @@ impl Done {
 pub fn main() -> u8 {
     let cli = Cli::parse();
     idemlint::panic_boundary::install_panic_hook();
-    // The server writes the protocol to stdout from a thread of its own: stdout is not
-    // locked for it.
-    if let Command::Server = cli.command {
-        return match idemlint::server::run() {
-            Ok(()) => SUCCESS,
-            Err(why) => {
-                print_message(&format!("error: idemlint server: {why}"));
-                // The protocol's status for a session that did not end with `shutdown`.
-                1
-            }
-        };
-    }
-    let mut out = BufWriter::new(io::stdout().lock());
+    // Not locked for the whole run: the server writes the protocol to stdout from a
+    // thread of its own.
+    let mut out = BufWriter::new(io::stdout());
     let done = match cli.command {
         Command::Check(args) => check::check(&args, &mut out),
         Command::Rules => Done {
@@ -271,7 +261,7 @@ pub fn main() -> u8 {
         Command::Explain { rule } => explain(&rule, &mut out),
         Command::DumpModel { file, lang } => dump_model(&file, lang, &mut out),
         Command::PrefilterWords => prefilter_words(&mut out),
-        Command::Server => unreachable!("served above"),
+        Command::Server => serve(),
     };
     match done.written.and_then(|()| out.flush()) {
         Ok(()) => done.status,
@@ -281,6 +271,22 @@ pub fn main() -> u8 {
             print_message(&format!("error: cannot write the output: {error}"));
             FAILURE
         }
+    }
+}
+
+/// `idemlint server`: the session's end as the exit status, 0 after `shutdown` and `exit`.
+fn serve() -> Done {
+    let status = match idemlint::server::run() {
+        Ok(()) => SUCCESS,
+        Err(why) => {
+            print_message(&format!("error: idemlint server: {why}"));
+            // The protocol's status for a session that did not end with `shutdown`.
+            1
+        }
+    };
+    Done {
+        status,
+        written: Ok(()),
     }
 }
 

@@ -689,3 +689,26 @@ fn markdown_code_blocks_are_checked_and_suppressed_in_their_own_language() {
     assert_eq!(client.diagnostics(&uri, 2), Vec::<Value>::new());
     assert!(client.shut_down().success());
 }
+
+#[test]
+fn an_unsaved_buffer_is_checked_by_the_language_the_editor_says() {
+    let (_dir, root) = seed_copy();
+    let mut client = Client::start(&root);
+    let text = std::fs::read_to_string(root.join("inbox.sql")).unwrap();
+    let uri = "untitled:Untitled-1";
+    let document = json!({ "uri": uri, "languageId": "sql", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    let diagnostics = client.diagnostics(uri, 1);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0]["relatedInformation"][0]["location"]["uri"],
+        uri
+    );
+    let notes = json!({ "uri": "untitled:Untitled-2", "languageId": "plaintext", "version": 1, "text": text });
+    client.notify("textDocument/didOpen", json!({ "textDocument": notes }));
+    assert_eq!(
+        client.diagnostics("untitled:Untitled-2", 1),
+        Vec::<Value>::new()
+    );
+    assert!(client.shut_down().success());
+}
