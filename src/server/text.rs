@@ -5,6 +5,7 @@
 use lsp_types::{Position, PositionEncodingKind, Range};
 
 use crate::model::Span;
+use crate::report::position::LineIndex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -37,21 +38,18 @@ impl Encoding {
     }
 }
 
-/// The start of every line of one text, to turn offsets into positions and back.
+/// One text's lines, to turn offsets into positions and back.
 pub struct TextIndex<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    lines: LineIndex<'a>,
     encoding: Encoding,
 }
 
 impl<'a> TextIndex<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> TextIndex<'a> {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         TextIndex {
             text,
-            line_starts,
+            lines: LineIndex::new(text),
             encoding,
         }
     }
@@ -59,16 +57,13 @@ impl<'a> TextIndex<'a> {
     /// The position of byte `offset`: past the end, the end; inside a character, its
     /// start.
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let offset = self.lines.clamp(&(offset..offset)).start;
+        let line = self.lines.position(offset).line;
+        let start = self.lines.line_start(line);
         let character: usize = (self.text[start..offset].chars())
             .map(|c| self.encoding.width(c))
             .sum();
-        Position::new(to_u32(line), to_u32(character))
+        Position::new(to_u32(line - 1), to_u32(character))
     }
 
     pub fn range(&self, span: &Span) -> Range {
@@ -79,9 +74,7 @@ impl<'a> TextIndex<'a> {
     /// past the last is the end of the text, a character past its line's end (or inside a
     /// character) the end of the line (or that character's end).
     pub fn offset(&self, position: Position) -> usize {
-        let Some(&start) = self.line_starts.get(position.line as usize) else {
-            return self.text.len();
-        };
+        let start = self.lines.line_start(position.line as usize + 1);
         let line = self.text[start..].split('\n').next().unwrap_or_default();
         let line = line.strip_suffix('\r').unwrap_or(line);
         let mut units = 0;
