@@ -16,6 +16,7 @@ mod documents;
 mod session;
 mod text;
 mod transport;
+mod uris;
 mod workspace;
 
 use lsp_server::{ErrorCode, Message, Request, Response};

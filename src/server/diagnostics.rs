@@ -10,8 +10,8 @@ use lsp_types::{
     Location, NumberOrString, Position, Range, Uri,
 };
 
-use super::documents::file_uri;
 use super::text::{Encoding, TextIndex};
+use super::uris::file_uri;
 use crate::finding::{Finding, Label, Severity};
 use crate::rules::{self, UNUSED_SUPPRESSION};
 use crate::run::DocumentCheck;

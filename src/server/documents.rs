@@ -10,6 +10,7 @@ use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::checking::Analysis;
 use super::text::{Encoding, TextIndex};
+use super::uris::file_path;
 use crate::model::{FileKind, FileKinds};
 
 pub struct Document {
@@ -75,17 +76,6 @@ impl Document {
             FileKind::from_name(id.strip_suffix("react").unwrap_or(id))
         })
     }
-}
-
-/// The file a `file:` URI names.
-pub fn file_path(uri: &Uri) -> Option<PathBuf> {
-    url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()
-}
-
-/// The `file:` URI of a path, if it is absolute.
-pub fn file_uri(path: &std::path::Path) -> Option<Uri> {
-    let url = url::Url::from_file_path(path).ok()?;
-    url.as_str().parse().ok()
 }
 
 /// The open documents, by URI.

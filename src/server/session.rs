@@ -22,9 +22,10 @@ use serde::de::DeserializeOwned;
 
 use super::checking::{Analysis, Job};
 use super::code_actions;
-use super::documents::{Document, Documents, file_path};
+use super::documents::{Document, Documents};
 use super::text::Encoding;
 use super::transport::Outgoing;
+use super::uris::file_path;
 use super::workspace::{Workspace, is_config_file};
 use crate::config;
 use crate::panic_boundary::guarded;
