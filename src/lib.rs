@@ -237,12 +237,15 @@ fn check_markdown(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> F
     let mut result = FileResult::default();
     for block in lang::markdown::code_blocks(source) {
         let inner = check_source(&block.text, block.lang, rules, knowledge);
-        result.findings.extend(
-            inner
-                .findings
-                .into_iter()
-                .map(|finding| finding.shifted(block.start)),
-        );
+        result
+            .findings
+            .extend(inner.findings.into_iter().map(|finding| {
+                let mut finding = finding.shifted(block.start);
+                if let Some(suppression) = &mut finding.suppression {
+                    keep_line_prefix(suppression, source);
+                }
+                finding
+            }));
         result.notes.extend(
             inner
                 .notes
@@ -251,6 +254,19 @@ fn check_markdown(source: &str, rules: &[&dyn Rule], knowledge: &Knowledge) -> F
         );
     }
     result
+}
+
+/// Makes a line `edit` inserts into a code block start as the line it goes above does in
+/// the file: a block's text has the markers of the blockquotes and lists it stands in
+/// blanked, so the indentation a check of it copies is spaces where the file has `> `.
+fn keep_line_prefix(edit: &mut finding::Edit, source: &str) {
+    let blank = edit.replacement.len() - edit.replacement.trim_start_matches([' ', '\t']).len();
+    let at = edit.span.start;
+    if let Some(prefix) = source.get(at..at + blank)
+        && !prefix.contains('\n')
+    {
+        edit.replacement.replace_range(..blank, prefix);
+    }
 }
 
 #[cfg(test)]

@@ -132,8 +132,9 @@ pub fn apply(
 /// Gives each finding the comment line that would suppress it (see
 /// [`Finding::suppression`]): `comment` (the language's line comment) and the directive,
 /// indented as the line it goes above, the first of the lines a suppression of it may stand
-/// above (the statement or the string literal holding it), so that it never lands inside a
-/// multi-line string.
+/// above (the statement or the string literal holding it), and ended as that line is. A
+/// line that starts inside a string literal or a comment (a statement that starts after
+/// one ends, on its last line) has no place for one: the finding gets none.
 pub fn place(findings: &mut [Finding], module: &Module, source: &str, comment: &str) {
     let suppressible = |finding: &&mut Finding| finding.rule != UNUSED_SUPPRESSION.name;
     if !findings.iter_mut().any(|finding| suppressible(&finding)) {
@@ -141,18 +142,39 @@ pub fn place(findings: &mut [Finding], module: &Module, source: &str, comment: &
     }
     let index = LineIndex::new(source);
     let holders = Holders::of(module);
+    let comments = module.comments.iter().map(|comment| &comment.span);
+    let mut inside: Vec<&Span> = holders.literals.iter().chain(comments).collect();
+    inside.retain(|span| span.end > span.start + 1);
     for finding in findings.iter_mut().filter(suppressible) {
         let Some(line) = holders.anchor_lines(finding, &index).into_iter().min() else {
             continue;
         };
         let start = index.line_start(line);
-        let indent: String = source[start..]
+        if inside
+            .iter()
+            .any(|span| span.start < start && start < span.end)
+        {
+            continue;
+        }
+        let text = &source[start..];
+        let indent: String = text
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
+        let line_end = match text
+            .split('\n')
+            .next()
+            .is_some_and(|line| line.ends_with('\r'))
+        {
+            true => "\r\n",
+            false => "\n",
+        };
         finding.suppression = Some(Edit {
             span: start..start,
-            replacement: format!("{indent}{comment} {LINE_DIRECTIVE}: {} -- \n", finding.rule),
+            replacement: format!(
+                "{indent}{comment} {LINE_DIRECTIVE}: {} -- {line_end}",
+                finding.rule
+            ),
         });
     }
 }

@@ -46,11 +46,12 @@ pub enum End {
     Abrupt(String),
 }
 
-/// A code action request waiting for the check of its document's version.
+/// A code action request waiting for the check of its document's current text (which
+/// may be newer than the text it was asked about: the protocol would rather have an answer
+/// of a newer state than an error for every change typed meanwhile).
 struct Waiting {
     id: RequestId,
     uri: Uri,
-    version: i32,
     params: CodeActionParams,
 }
 
@@ -295,15 +296,6 @@ impl Session {
             self.encoding,
         );
         document.due = Some(Instant::now() + SETTLE);
-        // The actions asked for are of a text that is gone.
-        let (gone, kept) = std::mem::take(&mut self.waiting)
-            .into_iter()
-            .partition(|waiting| waiting.uri == uri);
-        self.waiting = kept;
-        for waiting in gone {
-            let why = "the document changed".to_owned();
-            self.reply_error(waiting.id, ErrorCode::ContentModified, why);
-        }
     }
 
     fn on_close(&mut self, uri: Uri) {
@@ -328,12 +320,7 @@ impl Session {
                 let analysis = Arc::clone(analysis);
                 self.answer_code_action(id, &analysis, &params);
             }
-            _ => self.waiting.push(Waiting {
-                id,
-                uri,
-                version: document.version,
-                params,
-            }),
+            _ => self.waiting.push(Waiting { id, uri, params }),
         }
     }
 
@@ -445,9 +432,7 @@ impl Session {
         self.publish(analysis.uri.clone(), diagnostics, Some(analysis.version));
         let (ready, kept) = std::mem::take(&mut self.waiting)
             .into_iter()
-            .partition(|waiting| {
-                waiting.uri == analysis.uri && waiting.version == analysis.version
-            });
+            .partition(|waiting| waiting.uri == analysis.uri);
         self.waiting = kept;
         for waiting in ready {
             self.answer_code_action(waiting.id, &analysis, &waiting.params);

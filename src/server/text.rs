@@ -5,7 +5,6 @@
 use lsp_types::{Position, PositionEncodingKind, Range};
 
 use crate::model::Span;
-use crate::report::position::LineIndex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -38,32 +37,58 @@ impl Encoding {
     }
 }
 
-/// One text's lines, to turn offsets into positions and back.
+/// One text's lines as the protocol counts them (ended by `\n`, `\r\n` or a lone `\r`,
+/// unlike the rest of idemlint, which counts `\n`), to turn offsets into positions and
+/// back.
 pub struct TextIndex<'a> {
     text: &'a str,
-    lines: LineIndex<'a>,
+    /// Where each line starts, and where its content ends (before its line ending).
+    lines: Vec<(usize, usize)>,
     encoding: Encoding,
 }
 
 impl<'a> TextIndex<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> TextIndex<'a> {
+        let bytes = text.as_bytes();
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'\n' => {
+                    lines.push((start, at));
+                    start = at + 1;
+                }
+                b'\r' => {
+                    lines.push((start, at));
+                    at += usize::from(bytes.get(at + 1) == Some(&b'\n'));
+                    start = at + 1;
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        lines.push((start, text.len()));
         TextIndex {
             text,
-            lines: LineIndex::new(text),
+            lines,
             encoding,
         }
     }
 
-    /// The position of byte `offset`: past the end, the end; inside a character, its
-    /// start.
+    /// The position of byte `offset`: past the end, the end; inside a character (or a
+    /// `\r\n`), its start.
     pub fn position(&self, offset: usize) -> Position {
-        let offset = self.lines.clamp(&(offset..offset)).start;
-        let line = self.lines.position(offset).line;
-        let start = self.lines.line_start(line);
-        let character: usize = (self.text[start..offset].chars())
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.lines.partition_point(|&(start, _)| start <= offset) - 1;
+        let (start, end) = self.lines[line];
+        let character: usize = (self.text[start..offset.min(end)].chars())
             .map(|c| self.encoding.width(c))
             .sum();
-        Position::new(to_u32(line - 1), to_u32(character))
+        Position::new(to_u32(line), to_u32(character))
     }
 
     pub fn range(&self, span: &Span) -> Range {
@@ -74,17 +99,17 @@ impl<'a> TextIndex<'a> {
     /// past the last is the end of the text, a character past its line's end (or inside a
     /// character) the end of the line (or that character's end).
     pub fn offset(&self, position: Position) -> usize {
-        let start = self.lines.line_start(position.line as usize + 1);
-        let line = self.text[start..].split('\n').next().unwrap_or_default();
-        let line = line.strip_suffix('\r').unwrap_or(line);
+        let Some(&(start, end)) = self.lines.get(position.line as usize) else {
+            return self.text.len();
+        };
         let mut units = 0;
-        for (at, c) in line.char_indices() {
+        for (at, c) in self.text[start..end].char_indices() {
             if units >= position.character as usize {
                 return start + at;
             }
             units += self.encoding.width(c);
         }
-        start + line.len()
+        end
     }
 }
 
@@ -138,5 +163,21 @@ mod tests {
         let index = TextIndex::new("𝄞x", Encoding::Utf16);
         assert_eq!(index.offset(Position::new(0, 1)), 4);
         assert_eq!(index.position(2), Position::new(0, 0), "inside a character");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_the_protocol_says() {
+        let text = "a\rb\r\nc\nd";
+        let index = TextIndex::new(text, Encoding::Utf16);
+        let at = |c| text.find(c).unwrap();
+        assert_eq!(index.position(at('b')), Position::new(1, 0));
+        assert_eq!(index.position(at('c')), Position::new(2, 0));
+        assert_eq!(index.position(at('d')), Position::new(3, 0));
+        assert_eq!(
+            index.offset(Position::new(1, 5)),
+            at('b') + 1,
+            "before the \\r\\n"
+        );
+        assert_eq!(index.offset(Position::new(2, 0)), at('c'));
     }
 }

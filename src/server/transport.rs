@@ -1,7 +1,9 @@
 //! The Language Server Protocol's base protocol over stdin and stdout: one thread reads
 //! messages, one writes them. Unlike `lsp_server::Connection::stdio`, whose reader stops
-//! at the first malformed message, a message that cannot be read is answered with a parse
-//! error and the next one is read: a client's bug does not end the session.
+//! at the first malformed message, a message whose content cannot be read is answered with
+//! a parse error and the next one is read: a client's bug does not end the session. A
+//! malformed header does: the rest of the stream can no longer be told apart into
+//! messages, so the session ends and the editor starts a new one.
 
 use std::io::{self, BufRead, Write};
 use std::thread;
@@ -15,6 +17,8 @@ pub enum Outgoing {
     /// The answer to a message that could not be read: JSON-RPC's parse error, with the
     /// `null` id it prescribes (which `lsp_server::Response` cannot hold), and why.
     ParseError(String),
+    /// Nothing more: the writer ends once it has written what was sent before.
+    Close,
 }
 
 impl From<Message> for Outgoing {
@@ -56,9 +60,10 @@ impl Transport {
         })
     }
 
-    /// Waits until everything sent has been written: the session's last step.
+    /// Waits until everything sent has been written: the session's last step. (The reader
+    /// may still be waiting for input, with a sender of its own.)
     pub fn finish(self) -> io::Result<()> {
-        drop(self.sender);
+        let _ = self.sender.send(Outgoing::Close);
         self.writer
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the writer thread panicked")))
@@ -77,8 +82,8 @@ fn read_all(mut input: impl BufRead, read: &Sender<Message>, errors: &Sender<Out
                 }
             }
             Ok(None) => return,
-            // The frame was read whole (or its header line was): the next one can be.
-            Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+            // Its content was read whole, as its header said: the next message can be.
+            Err(error) if is_malformed_content(&error) => {
                 if errors
                     .send(Outgoing::ParseError(error.to_string()))
                     .is_err()
@@ -89,6 +94,13 @@ fn read_all(mut input: impl BufRead, read: &Sender<Message>, errors: &Sender<Out
             Err(_) => return,
         }
     }
+}
+
+/// Whether `lsp_server` could not read a message's JSON, having read all of it (it has no
+/// error kind of its own for that: its message says).
+fn is_malformed_content(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::InvalidData
+        && error.to_string().starts_with("malformed LSP payload")
 }
 
 fn write_all(to_write: Receiver<Outgoing>, mut output: impl Write) -> io::Result<()> {
@@ -105,7 +117,30 @@ fn write_all(to_write: Receiver<Outgoing>, mut output: impl Write) -> io::Result
                 write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())?;
                 output.flush()?;
             }
+            Outgoing::Close => break,
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_error(frame: &str) -> io::Error {
+        Message::read(&mut frame.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn only_a_message_read_whole_counts_as_malformed_content() {
+        assert!(is_malformed_content(&read_error(
+            "Content-Length: 3\r\n\r\n{x}"
+        )));
+        assert!(!is_malformed_content(&read_error(
+            "Content-Length: 3x\r\n\r\n{x}"
+        )));
+        assert!(!is_malformed_content(&read_error(
+            "Content-Type: text\r\n\r\n{x}"
+        )));
+    }
 }
