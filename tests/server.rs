@@ -756,3 +756,28 @@ fn an_unsaved_buffer_is_checked_by_the_language_the_editor_says() {
     );
     assert!(client.shut_down().success());
 }
+
+#[test]
+fn a_client_that_takes_versioned_edits_gets_the_version_each_edit_is_of() {
+    let (_dir, root) = seed_copy();
+    let mut client = Client::spawn();
+    let capabilities = json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } });
+    let params = json!({ "processId": null, "rootUri": uri(&root), "capabilities": capabilities });
+    client.request("initialize", params);
+    client.notify("initialized", json!({}));
+    let uri = client.open(&root.join("transition.sql"), "sql");
+    let diagnostics = client.diagnostics(&uri, 1);
+    let actions = client.code_actions(&uri, &diagnostics[0]["range"]);
+    let edit = &actions[0]["edit"];
+    assert_eq!(edit["changes"], Value::Null);
+    let document = &edit["documentChanges"][0];
+    assert_eq!(
+        document["textDocument"],
+        json!({ "uri": uri, "version": 1 })
+    );
+    assert_eq!(
+        document["edits"][0]["newText"],
+        " AND status = 'in_progress'"
+    );
+    assert!(client.shut_down().success());
+}

@@ -4,11 +4,24 @@
 
 use std::collections::HashMap;
 
-use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Range, TextDocumentEdit, TextEdit, WorkspaceEdit,
+};
 
 use super::checking::Analysis;
 use super::text::{Encoding, TextIndex};
 use crate::finding::{Applicability, Edit};
+
+/// How the client takes a workspace edit.
+#[derive(Clone, Copy)]
+pub struct EditStyle {
+    pub encoding: Encoding,
+    /// As `documentChanges`, each with the version of the text it edits, so the client
+    /// refuses an edit of a text since changed (what rust-analyzer sends); else as
+    /// `changes`.
+    pub versioned: bool,
+}
 
 /// The code actions for the findings of `analysis` whose range meets `range`, of the
 /// kinds in `only` (all, without it).
@@ -16,7 +29,7 @@ pub fn for_range(
     analysis: &Analysis,
     range: Range,
     only: Option<&[CodeActionKind]>,
-    encoding: Encoding,
+    style: EditStyle,
 ) -> Vec<CodeActionOrCommand> {
     // A kind asked for covers its own subkinds (`quickfix` asks for `quickfix.x`).
     let quickfix = CodeActionKind::QUICKFIX;
@@ -29,7 +42,7 @@ pub fn for_range(
     if !quick_fixes_wanted {
         return Vec::new();
     }
-    let index = TextIndex::new(&analysis.text, encoding);
+    let index = TextIndex::new(&analysis.text, style.encoding);
     let mut actions = Vec::new();
     // The first diagnostics are the findings', in their order.
     for (finding, diagnostic) in analysis.findings.iter().zip(&analysis.diagnostics) {
@@ -41,7 +54,7 @@ pub fn for_range(
                 title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(workspace_edit(analysis, &index, edits)),
+                edit: Some(workspace_edit(analysis, &index, edits, style.versioned)),
                 is_preferred: preferred.then_some(true),
                 ..CodeAction::default()
             })
@@ -70,11 +83,29 @@ fn meets(a: Range, b: Range) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-fn workspace_edit(analysis: &Analysis, index: &TextIndex, edits: &[&Edit]) -> WorkspaceEdit {
-    let edits = edits
+fn workspace_edit(
+    analysis: &Analysis,
+    index: &TextIndex,
+    edits: &[&Edit],
+    versioned: bool,
+) -> WorkspaceEdit {
+    let edits: Vec<TextEdit> = edits
         .iter()
         .map(|edit| TextEdit::new(index.range(&edit.span), edit.replacement.clone()))
         .collect();
+    if versioned {
+        let document = TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: analysis.uri.clone(),
+                version: Some(analysis.version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        };
+        return WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![document])),
+            ..WorkspaceEdit::default()
+        };
+    }
     WorkspaceEdit {
         changes: Some(HashMap::from([(analysis.uri.clone(), edits)])),
         ..WorkspaceEdit::default()

@@ -21,7 +21,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 
 use super::checking::{Analysis, Job};
-use super::code_actions;
+use super::code_actions::{self, EditStyle};
 use super::documents::{Document, Documents};
 use super::text::Encoding;
 use super::transport::Outgoing;
@@ -58,6 +58,7 @@ struct Waiting {
 pub struct Session {
     out: Sender<Outgoing>,
     encoding: Encoding,
+    edit_style: EditStyle,
     documents: Documents,
     workspace: Workspace,
     waiting: Vec<Waiting>,
@@ -87,9 +88,17 @@ impl Session {
             .and_then(|workspace| workspace.did_change_watched_files.as_ref())
             .and_then(|watch| watch.dynamic_registration)
             .unwrap_or(false);
+        let versioned = (params.capabilities.workspace.as_ref())
+            .and_then(|workspace| workspace.workspace_edit.as_ref())
+            .and_then(|edit| edit.document_changes)
+            .unwrap_or(false);
         Ok(Session {
             out,
             encoding,
+            edit_style: EditStyle {
+                encoding,
+                versioned,
+            },
             documents: Documents::default(),
             workspace,
             waiting: Vec::new(),
@@ -326,7 +335,7 @@ impl Session {
 
     fn answer_code_action(&self, id: RequestId, analysis: &Analysis, params: &CodeActionParams) {
         let only = params.context.only.as_deref();
-        let actions = code_actions::for_range(analysis, params.range, only, self.encoding);
+        let actions = code_actions::for_range(analysis, params.range, only, self.edit_style);
         self.reply(Response::new_ok(id, actions));
     }
 
