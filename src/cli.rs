@@ -28,7 +28,7 @@ const FAILURE: u8 = 2;
 #[command(
     name = "idemlint",
     version,
-    about = "A linter for idempotency and retry hazards in Go, Rust, SQL, TypeScript/JavaScript and Markdown code blocks"
+    about = "A linter for idempotency and retry hazards in Go, Rust, SQL, TypeScript/JavaScript, Python and Markdown code blocks"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -75,7 +75,7 @@ struct CheckArgs {
     /// When the text format uses colour; `auto` means on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
-    /// The language (go, rust, sql, ts, js, markdown) of stdin and of files named on the command line,
+    /// The language (go, rust, sql, ts, js, python, markdown) of stdin and of files named on the command line,
     /// whatever their extension. Files found in directories go by their extension.
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     lang: Option<FileKind>,
@@ -205,7 +205,7 @@ fn parse_rule_name(name: &str) -> Result<String, String> {
 
 fn parse_lang(name: &str) -> Result<FileKind, String> {
     FileKind::from_name(name)
-        .ok_or_else(|| "expected go, rust, sql, ts (or js) or markdown".to_owned())
+        .ok_or_else(|| format!("expected one of {}", FileKind::names().join(", ")))
 }
 
 /// `4194304`, `512K`, `4M`, `1G` (also `4MiB`, `4mb`): binary multiples.

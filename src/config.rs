@@ -365,10 +365,14 @@ impl Config {
                 error_at(
                     Some(language.span()),
                     &format!(
-                        "unknown language `{}` for `.{}` files, expected one of `go`, `rust`, \
-                         `sql`, `ts`, `js`, `markdown`",
+                        "unknown language `{}` for `.{}` files, expected one of {}",
                         language.get_ref(),
-                        extension.get_ref().trim_start_matches('.')
+                        extension.get_ref().trim_start_matches('.'),
+                        FileKind::names()
+                            .iter()
+                            .map(|name| format!("`{name}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             })?;
@@ -655,7 +659,7 @@ random-functions = [{ lang = "go", calls = ["jitter.Duration"] }]
         assert_eq!(
             parse("[knowledge]\nrandom-functions = [{ lang = \"golang\", calls = [] }]\n")
                 .unwrap_err(),
-            "idemlint.toml:2:30: unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`"
+            "idemlint.toml:2:30: unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`, `python`"
         );
     }
 

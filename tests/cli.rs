@@ -340,7 +340,7 @@ fn the_configuration_maps_more_extensions_to_languages() {
     let bad = tree(&[("idemlint.toml", b"[extensions]\ntmpl = \"jinja\"\n")]);
     check_in(bad.path()).assert().code(2).stderr(
         "error: idemlint.toml:2:8: unknown language `jinja` for `.tmpl` files, expected one \
-             of `go`, `rust`, `sql`, `ts`, `js`, `markdown`\n",
+             of `go`, `rust`, `sql`, `typescript`, `python`, `markdown`\n",
     );
 }
 

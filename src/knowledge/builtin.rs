@@ -98,7 +98,7 @@ mod tests {
         let error = |text: &str| KnowledgeData::parse(text).unwrap_err().message().to_owned();
         assert_eq!(
             error("[[sleep-functions]]\nlang = \"golang\"\ncalls = [\"clock.Sleep\"]\n"),
-            "unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`"
+            "unknown language `golang`, expected one of `go`, `rust`, `sql`, `typescript`, `python`"
         );
         assert_eq!(error("sleep-funcs = []\n"), "unknown field `sleep-funcs`");
         assert_eq!(
@@ -434,7 +434,7 @@ retries-all-by-default = true
         };
         match mark {
             Mark::Method { name, arg } => is_name(name) && test_is_well_formed(arg),
-            Mark::Wrapper(call) => is_pattern(call),
+            Mark::Wrapper(call) | Mark::Added(call) => is_pattern(call),
             Mark::Option { call, arg } => is_pattern(call) && test_is_well_formed(arg),
             Mark::Arg { value, .. } => test_is_well_formed(value),
             Mark::Field { name, value } => is_name(name) && test_is_well_formed(value),

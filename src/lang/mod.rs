@@ -10,6 +10,7 @@ mod gaps;
 pub mod go;
 pub mod markdown;
 pub mod profile;
+pub mod python;
 pub mod rust;
 pub mod sql;
 mod treesitter;
@@ -26,6 +27,7 @@ pub fn lower(lang: Lang, source: &str) -> Module {
         Lang::Rust => rust::lower(source),
         Lang::Sql => sql::lower(source),
         Lang::TypeScript => typescript::lower(source),
+        Lang::Python => python::lower(source),
     }
 }
 
@@ -36,5 +38,6 @@ pub fn profile_of(lang: Lang) -> &'static dyn Profile {
         Lang::Rust => &rust::profile::Rust,
         Lang::Sql => &sql::profile::Sql,
         Lang::TypeScript => &typescript::profile::TypeScript,
+        Lang::Python => &python::profile::Python,
     }
 }

@@ -9,18 +9,26 @@ pub enum Lang {
     /// TypeScript and JavaScript (`.ts`, `.tsx`, `.mts`, `.cts`, `.js`, `.jsx`, `.mjs`, `.cjs`):
     /// one front-end reads both.
     TypeScript,
+    /// Python (`.py`, `.pyi`).
+    Python,
 }
 
 // `Lang::ALL` lists every variant: a new one does not compile here until it is listed
 // there too.
 const _: () = match Lang::Go {
-    Lang::Go | Lang::Rust | Lang::Sql | Lang::TypeScript => (),
+    Lang::Go | Lang::Rust | Lang::Sql | Lang::TypeScript | Lang::Python => (),
 };
 
 impl Lang {
     /// Every language, in the order of the variants. A rule that reads every language says
     /// so with this, and a new language reaches it without an edit.
-    pub const ALL: &'static [Lang] = &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript];
+    pub const ALL: &'static [Lang] = &[
+        Lang::Go,
+        Lang::Rust,
+        Lang::Sql,
+        Lang::TypeScript,
+        Lang::Python,
+    ];
 
     /// The host languages, whose code runs around the database with SQL in its strings
     /// (every language whose code is not SQL itself): where retry loops, sleeps and backoff
@@ -33,6 +41,7 @@ impl Lang {
             Lang::Rust => "rust",
             Lang::Sql => "sql",
             Lang::TypeScript => "typescript",
+            Lang::Python => "python",
         }
     }
 
@@ -41,7 +50,7 @@ impl Lang {
     /// function unless a `try` catches it.
     pub fn fails_by_throwing(self) -> bool {
         match self {
-            Lang::TypeScript => true,
+            Lang::TypeScript | Lang::Python => true,
             Lang::Go | Lang::Rust | Lang::Sql => false,
         }
     }
@@ -51,7 +60,7 @@ impl Lang {
     pub const fn code_is_sql(self) -> bool {
         match self {
             Lang::Sql => true,
-            Lang::Go | Lang::Rust | Lang::TypeScript => false,
+            Lang::Go | Lang::Rust | Lang::TypeScript | Lang::Python => false,
         }
     }
 
@@ -89,6 +98,7 @@ impl Lang {
             "rs" => Some(Lang::Rust),
             "sql" | "psql" | "pgsql" => Some(Lang::Sql),
             "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::TypeScript),
+            "py" | "pyi" => Some(Lang::Python),
             _ => None,
         }
     }
@@ -101,6 +111,7 @@ impl Lang {
             "rust" | "rs" => Some(Lang::Rust),
             "sql" | "postgresql" | "psql" => Some(Lang::Sql),
             "ts" | "typescript" | "tsx" | "js" | "javascript" | "jsx" => Some(Lang::TypeScript),
+            "python" | "py" => Some(Lang::Python),
             _ => None,
         }
     }
@@ -137,6 +148,14 @@ impl FileKind {
             "md" | "markdown" => Some(FileKind::Markdown),
             _ => Lang::from_path(path).map(FileKind::Code),
         }
+    }
+
+    /// The names of every kind, one each, as [`FileKind::from_name`] reads them: for the
+    /// message that answers a name it does not know.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = Lang::ALL.iter().map(|lang| lang.name()).collect();
+        names.push(FileKind::Markdown.name());
+        names
     }
 
     /// What a name on the command line (`--lang`) means.
