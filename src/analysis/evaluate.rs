@@ -62,7 +62,11 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
         ArgTest::NonZero => arg.is_some() && number != Some(0.0) && boolean != Some(false),
         ArgTest::True => boolean == Some(true),
         ArgTest::False => boolean == Some(false),
-        ArgTest::Is(name) => arg.and_then(Expr::last_segment) == Some(name.as_str()),
+        // A tuple of exception types holds the one named (`autoretry_for=(Exception,)`).
+        ArgTest::Is(name) => arg.is_some_and(|a| match &a.kind {
+            ExprKind::List(items) => items.iter().any(|i| i.last_segment() == Some(name.as_str())),
+            _ => a.last_segment() == Some(name.as_str()),
+        }),
         ArgTest::Mentions(word) => arg.is_some_and(|a| {
             let word = word.to_ascii_lowercase();
             a.exprs_in(Scope::DEEP).iter().any(|e| {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use super::divergence::block_diverges;
 use super::sites::Site;
-use super::walk::{chain_above, contains, stmts_after};
+use super::walk::{chain_above, contains, stmts_after, strip};
 use crate::knowledge::Knowledge;
 use crate::model::{
     Block, Call, Expr, ExprKind, Guard, Lang, Scope, Span, Stmt, StmtKind, TargetKind, UnOp, Unit,
@@ -82,9 +82,28 @@ pub fn binding(site: &Site) -> Binding {
         StmtKind::Branch { .. } | StmtKind::Loop(_) | StmtKind::Return(_) => {
             b.tested_in_place = true;
         }
+        StmtKind::Expr(e) if std::ptr::eq(strip(e), site.expr) => {
+            b.values.extend(answering_receiver(site.call));
+        }
         _ => {}
     }
     b
+}
+
+/// The variable a query whose value is thrown away was run on: a DB-API cursor
+/// (`cur.execute(…)`, then `cur.fetchone()` or `cur.rowcount`) holds what the query
+/// answered.
+fn answering_receiver(call: &Call) -> Option<String> {
+    if !matches!(call.role, crate::model::CallRole::Query(_)) {
+        return None;
+    }
+    match &call.callee.kind {
+        ExprKind::Field { base, .. } => match &base.kind {
+            ExprKind::Name(name) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Whether a name is what code calls an error variable.

@@ -40,6 +40,8 @@ fn cond_test(cond: &Expr, read: &Read, lang: Lang, k: &Knowledge) -> Test {
             }
             _ => Test::UNRELATED,
         },
+        // The read call itself as the condition (`if Payment.objects.filter(…).exists():`).
+        ExprKind::Call(_) if read.is_value(cond) => Test::exact(ReadOutcomes::FOUND),
         ExprKind::Call(call) => {
             let name = call.callee.dotted().unwrap_or_default();
             if k.is_error_is_call(lang, &name)

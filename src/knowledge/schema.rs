@@ -88,7 +88,8 @@ pub enum ArgTest {
     NonZero,
     True,
     False,
-    /// A name whose last segment is exactly this (`retry.BackOffDelay`).
+    /// A name whose last segment is exactly this (`retry.BackOffDelay`), or a tuple or list
+    /// holding one (`(Exception,)`).
     Is(String),
     /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
     Mentions(String),
@@ -120,6 +121,9 @@ pub enum Mark {
     },
     /// A call that takes the value as an argument (`retry.WithJitter(d, b)`).
     Wrapper(String),
+    /// A call whose value is added to the value: tenacity's `wait_exponential() +
+    /// wait_random(0, 1)`, a schedule that sums its parts.
+    Added(String),
     /// A call among the call's own arguments (`retry.RetryIf(…)`,
     /// `backoff.WithRandomizationFactor(0)`); its first argument must pass `arg`.
     Option {
@@ -143,7 +147,8 @@ pub enum Mark {
     },
 }
 
-/// The field of a struct literal strategy that makes the delay grow.
+/// The field of a struct literal strategy, or of a strategy call's options, that makes the
+/// delay grow.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct GrowthField {
@@ -151,6 +156,11 @@ pub struct GrowthField {
     /// The library's default for a missing field grows the delay (jpillora's `Factor` 2).
     #[serde(default)]
     pub absent_grows: bool,
+    /// The field scales a delay that doubles by itself, so any value but 0 (or `True`) makes
+    /// it grow (urllib3's `backoff_factor`, celery's `retry_backoff`); otherwise it is the
+    /// factor, which grows it above 1.
+    #[serde(default)]
+    pub scales: bool,
 }
 
 /// What a retry library does when the code does not say otherwise, and what changes it.
@@ -176,14 +186,16 @@ pub struct RetryFacts {
     pub jitter_on: Vec<Mark>,
     /// What turns jitter off; it wins over `jitter_on`.
     pub jitter_off: Vec<Mark>,
-    /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`).
+    /// What makes an entry retry only some errors (`.when(…)`, `retry.RetryIf(…)`); it wins
+    /// over `retries_all_when`.
     pub classifiers: Vec<Mark>,
-    /// What makes an entry that classifies errors by default retry every one of them
-    /// (axios-retry's `retryCondition: () => true`).
+    /// What makes an entry retry every error, whatever its default (axios-retry's
+    /// `retryCondition: () => true`, backoff's `on_exception(expo, Exception)`).
     pub retries_all_when: Vec<Mark>,
     /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
     pub permanent: Vec<String>,
-    /// For a struct literal strategy: the field that makes the delay grow.
+    /// For a struct literal strategy, or a strategy call with options: the field that makes
+    /// the delay grow.
     pub growth_field: Option<GrowthField>,
     /// What keeps the delay from growing (p-retry's `factor: 1`): a poll at a fixed interval.
     pub constant_when: Vec<Mark>,

@@ -357,16 +357,31 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
 /// Whether a strategy's schedule grows: always for builder calls, by its growth field for a
 /// struct literal (a missing field takes the library's default; a computed one is not judged).
 fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
-    let (Some(growth), ExprKind::Composite { fields, .. }) = (&facts.growth_field, &expr.kind)
-    else {
+    let Some(growth) = &facts.growth_field else {
         return true;
     };
-    match fields
-        .iter()
-        .find(|(name, _)| name.as_deref() == Some(growth.name.as_str()))
-    {
+    // A literal's fields, or the options literal among a call's arguments.
+    let fields = match &expr.kind {
+        ExprKind::Composite { fields, .. } => Some(fields),
+        ExprKind::Call(call) => call.args.iter().find_map(|arg| match &arg.kind {
+            ExprKind::Composite { fields, .. } => Some(fields),
+            _ => None,
+        }),
+        _ => return true,
+    };
+    let value = fields
+        .into_iter()
+        .flatten()
+        .find(|(name, _)| name.as_deref() == Some(growth.name.as_str()));
+    match value {
         None => growth.absent_grows,
-        Some((_, value)) => flow::number_value(value).is_some_and(|n| n > 1.0),
+        // A value the file does not fix (a setting) may be anything: no telling.
+        Some((_, value)) => match (&value.kind, flow::number_value(value)) {
+            (ExprKind::Bool(on), _) => growth.scales && *on,
+            (_, Some(n)) if growth.scales => n > 0.0,
+            (_, Some(n)) => n > 1.0,
+            (_, None) => false,
+        },
     }
 }
 

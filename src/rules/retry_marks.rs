@@ -5,7 +5,7 @@
 use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
-use crate::model::{Call, CallRole, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
+use crate::model::{BinOp, Call, CallRole, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
 use crate::rules::Context;
 
 /// A retry-library value: the call or literal, the statement it stands in, its unit, and
@@ -123,8 +123,39 @@ fn in_chain(site: &MarkSite, mark: &Mark) -> Option<Span> {
                 })
             })
             .map(|e| e.span.clone()),
+        Mark::Added(call) => above.iter().find_map(|e| {
+            added_to(
+                e,
+                |side| flow::contains(side, site.expr),
+                call,
+                site.cx.lang,
+            )
+        }),
         _ => None,
     }
+}
+
+/// Where `e` adds a call of `call` to the value: a sum one of whose sides `holds` the value
+/// and the other calls `call`.
+fn added_to(e: &Expr, holds: impl Fn(&Expr) -> bool, call: &str, lang: Lang) -> Option<Span> {
+    let ExprKind::Binary {
+        op: BinOp::Add,
+        lhs,
+        rhs,
+    } = &e.kind
+    else {
+        return None;
+    };
+    let other = match (holds(lhs), holds(rhs)) {
+        (true, _) => rhs,
+        (_, true) => lhs,
+        _ => return None,
+    };
+    let adds_call = other.walk().iter().any(|x| {
+        x.as_call()
+            .is_some_and(|c| pattern(call, lang, &c.lookup_name()))
+    });
+    adds_call.then(|| other.span.clone())
 }
 
 /// A mark applied later to a variable holding the value: `b.with_jitter()`,
@@ -145,6 +176,10 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
                 && c.args.iter().any(|a| flow::reads(a, var)))
             .then(|| e.span.clone())
         }),
+        Mark::Added(call) => facts
+            .exprs()
+            .iter()
+            .find_map(|e| added_to(e, |side| flow::reads(side, var), call, site.cx.lang)),
         Mark::Option { .. } | Mark::Arg { .. } => None,
     }
 }

@@ -40,10 +40,14 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             expr: site.expr,
             cx,
         };
+        // A classifier decides whatever else says "every error" (backoff's `giveup=` beside
+        // `Exception`).
+        if retry_marks::find(&marks, &facts.classifiers).is_some() {
+            continue;
+        }
         let opted_in = retry_marks::find(&marks, &facts.retries_all_when);
         if opted_in.is_none()
             && (!facts.retries_all_by_default
-                || retry_marks::find(&marks, &facts.classifiers).is_some()
                 || marks_permanent(unit, site.call, &facts.permanent, cx))
         {
             continue;
