@@ -47,6 +47,7 @@ pub(super) const FILES: &[(&str, &str)] = &[
         "retry-typescript.toml",
         include_str!("data/retry-typescript.toml"),
     ),
+    ("retry-python.toml", include_str!("data/retry-python.toml")),
 ];
 
 /// The table, read once.
