@@ -4,7 +4,7 @@
 pub(crate) mod evaluate;
 mod orm;
 
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, RetryFacts};
 use crate::model::visit::{VisitorMut, walk_expr_mut};
 use crate::model::{
     Call, CallRole, Expr, ExprKind, Import, KvOp, Lang, Module, Outcome, Query, SqlText, StmtKind,
@@ -80,7 +80,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
     } else if let Some((api, retry)) = evaluate::retry_call(knowledge, lang, &name, &call.args)
-        .filter(|(_, retry)| imported_from_library(imports, &name, &retry.facts.modules))
+        .filter(|(_, retry)| imported_from_library(imports, &name, &retry.facts))
     {
         CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id.clone(),
@@ -94,15 +94,17 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
 }
 
 /// Whether the root of a call's name is the library's: imported from one of its modules, or
-/// not imported at all (a snippet, a global). A name imported from anywhere else is the
-/// project's own (`import { retry } from "./retries.js"`, a local `retry` package).
-fn imported_from_library(imports: &[Import], name: &str, modules: &[String]) -> bool {
+/// not imported at all (a snippet, a global) unless the library says it must be. A name
+/// imported from anywhere else is the project's own (`import { retry } from
+/// "./retries.js"`, a local `retry` package).
+fn imported_from_library(imports: &[Import], name: &str, facts: &RetryFacts) -> bool {
     let root = name.split('.').next().unwrap_or(name);
-    modules.is_empty()
-        || imports
-            .iter()
-            .find(|import| import.local == root)
-            .is_none_or(|import| Knowledge::is_from(&import.source, modules))
+    let import = imports.iter().find(|import| import.local == root);
+    facts.modules.is_empty()
+        || match import {
+            Some(import) => Knowledge::is_from(&import.source, &facts.modules),
+            None => !facts.must_import,
+        }
 }
 
 /// An awaited call nothing else claimed may be a promise-returning client's key-value

@@ -12,6 +12,20 @@ pub fn block_diverges(block: &Block) -> bool {
     block.stmts.last().is_some_and(diverges)
 }
 
+/// Whether every way through this statement list ends in a `throw` (a handler that
+/// raises again whatever it caught); a `return` or a fall-through settles the failure.
+pub fn block_throws(block: &Block) -> bool {
+    block.stmts.last().is_some_and(|stmt| match &stmt.kind {
+        StmtKind::Throw(_) => true,
+        StmtKind::Branch { arms, .. } => {
+            arms.iter().any(|a| matches!(a.guard, Guard::Else))
+                && arms.iter().all(|a| block_throws(&a.body))
+        }
+        StmtKind::Block(b) => block_throws(b),
+        _ => false,
+    })
+}
+
 /// Whether this statement never completes normally.
 pub fn diverges(stmt: &Stmt) -> bool {
     match &stmt.kind {

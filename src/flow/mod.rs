@@ -32,7 +32,7 @@ mod walk;
 pub use binding::{
     Binding, binding, derived, error_exits, error_ignored, first_test, is_error_name,
 };
-pub use divergence::{block_diverges, diverges};
+pub use divergence::{block_diverges, block_throws, diverges};
 pub use existence::{existence_test, is_nothing, presence};
 pub use outcomes::{Atom, ReadOutcomes, Test};
 pub use reach::{Reach, Reached, Read, reach};

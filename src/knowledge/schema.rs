@@ -175,6 +175,10 @@ pub struct RetryFacts {
     /// file imports from anywhere else is not this library, whatever it is called (a
     /// project's own `retry` package, a generated SDK's `./retries.js`).
     pub modules: Vec<String>,
+    /// A call counts only when the file imports its first name from one of `modules`: a
+    /// name as common as `retry` is any object's method otherwise (`client.retry(…)`,
+    /// celery's `self.retry(…)`).
+    pub must_import: bool,
     pub role: RetryRole,
     /// The delay grows (exponentially, or Fibonacci).
     pub exponential: bool,
@@ -192,7 +196,9 @@ pub struct RetryFacts {
     /// What makes an entry retry every error, whatever its default (axios-retry's
     /// `retryCondition: () => true`, backoff's `on_exception(expo, Exception)`).
     pub retries_all_when: Vec<Mark>,
-    /// Names that, inside the operation, mark an error permanent (`backoff.Permanent`).
+    /// Names that, inside the operation, say it sorts its failures itself: one that marks
+    /// an error permanent (`backoff.Permanent`), or asks for another attempt (tenacity's
+    /// `TryAgain`, raised for the failures worth retrying).
     pub permanent: Vec<String>,
     /// For a struct literal strategy, or a strategy call with options: the field that makes
     /// the delay grow.

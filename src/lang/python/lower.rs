@@ -284,8 +284,14 @@ impl<'s> Lowerer<'s> {
             let Some(expression) = named_children(decorator).into_iter().next() else {
                 continue;
             };
-            let wrapped =
-                name.map(|n| Expr::new(n.byte_range(), ExprKind::Name(self.text(n).to_owned())));
+            // A method is named as its class's attribute (`Plugin.run`), as the unit is.
+            let wrapped = name.map(|n| {
+                let qualified = (self.path.iter().map(String::as_str))
+                    .chain([self.text(n)])
+                    .collect::<Vec<_>>()
+                    .join(".");
+                Expr::new(n.byte_range(), ExprKind::Name(qualified))
+            });
             let expression = unwrap_parens(expression);
             let call = match self.expr(expression).kind {
                 ExprKind::Call(mut call) => {

@@ -5,7 +5,7 @@ use super::{META, last_once_only_effect, on_absent_path, reach_of};
 use crate::finding::{Finding, Label};
 use crate::flow::{self, Site};
 use crate::knowledge::Knowledge;
-use crate::model::{CallRole, Expr, KvOp, Unit};
+use crate::model::{CallRole, Expr, ExprKind, KvOp, Unit};
 use crate::rules::{Context, Need};
 use crate::sql::StatementKind;
 
@@ -42,7 +42,13 @@ pub(super) fn kv_races(unit: &Unit, cx: &Context) -> Vec<Finding> {
         // A cache-aside read (on a miss, compute the value and SET it) guards nothing that
         // must happen once: only a key named like a dedup record, or a once-only effect after
         // the read, says the GET is a check.
-        let is_cache = key.to_ascii_lowercase().contains("cache");
+        // A client named a cache (`cache.get(k)`, Django's cache framework) is one too.
+        let receiver = match &get.call.callee.kind {
+            ExprKind::Field { base, .. } => base.dotted().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let is_cache = key.to_ascii_lowercase().contains("cache")
+            || receiver.to_ascii_lowercase().contains("cache");
         let guards_dedup = cx.knowledge.names_once_only(&key)
             || cx.knowledge.names_once_only(&unit.name)
             || last_effect.is_some_and(|at| at >= get.expr.span.end);

@@ -8,7 +8,7 @@ use super::shape::waits_for_dependency;
 use crate::finding::{Finding, Label};
 use crate::flow;
 use crate::knowledge::RetryRole;
-use crate::model::{Call, CallRole, Expr, ExprKind, Scope, Unit};
+use crate::model::{Call, CallRole, Expr, ExprKind, Scope, StmtKind, Unit};
 use crate::rules::Context;
 use crate::rules::retry_marks::{self, MarkSite};
 
@@ -48,7 +48,8 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let opted_in = retry_marks::find(&marks, &facts.retries_all_when);
         if opted_in.is_none()
             && (!facts.retries_all_by_default
-                || marks_permanent(unit, site.call, &facts.permanent, cx))
+                || marks_permanent(unit, site.call, &facts.permanent, cx)
+                || settles_failures(unit, site.call, cx))
         {
             continue;
         }
@@ -119,6 +120,28 @@ fn operation_calls(entry: &Call) -> Vec<&Expr> {
             _ => Vec::new(),
         })
         .collect()
+}
+
+/// Whether the retried operation, a function of the file passed by name (a decorated
+/// function), catches failures and lets some of them end the attempt without raising
+/// (`except HttpError as e: if e.status >= 500: raise`): what still fails was sorted there.
+fn settles_failures(unit: &Unit, call: &Call, cx: &Context) -> bool {
+    call.args.iter().any(|arg| {
+        let Some(operation) = cx.function_named(flow::strip(arg), unit) else {
+            return false;
+        };
+        operation
+            .body
+            .stmts_in(Scope::BLOCKS)
+            .iter()
+            .any(|stmt| match &stmt.kind {
+                StmtKind::Try {
+                    handler: Some(handler),
+                    ..
+                } => !flow::block_throws(handler),
+                _ => false,
+            })
+    })
 }
 
 /// Whether the retried operation can mark an error permanent: a permanent marker anywhere in
