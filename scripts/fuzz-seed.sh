@@ -2,7 +2,7 @@
 # Seeds the fuzz corpora (fuzz/corpus/<target>/, not committed) from the fixtures, the
 # front-end test inputs and the regression inputs under tests/robustness/. The `check`
 # target's inputs start with a byte that picks the language: 0 Go, 1 Rust, 2 SQL,
-# 3 TypeScript/JavaScript, 4 Markdown.
+# 3 TypeScript/JavaScript, 4 Markdown, 5 Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +22,11 @@ while IFS= read -r -d '' file; do
         *.sql) add sql "$file"; add sql_facts "$file"; add check "$file" '\0002' ;;
         *.ts | *.tsx | *.js | *.mjs) add typescript "$file"; add check "$file" '\0003' ;;
         *.md) add check "$file" '\0004' ;;
+        *.py) add python "$file"; add check "$file" '\0005' ;;
     esac
 done < <(find fixtures rules tests -type f \( -name '*.go' -o -name '*.rs' -o -name '*.sql' \
-    -o -name '*.ts' -o -name '*.tsx' -o -name '*.js' -o -name '*.mjs' -o -name '*.md' \) -print0)
-for target in go rust typescript sql sql_facts check; do
+    -o -name '*.ts' -o -name '*.tsx' -o -name '*.js' -o -name '*.mjs' -o -name '*.md' \
+    -o -name '*.py' \) -print0)
+for target in go rust typescript python sql sql_facts check; do
     echo "fuzz/corpus/$target: $(find "fuzz/corpus/$target" -type f | wc -l) inputs"
 done

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Scaffolds a new rule, like clippy's `cargo dev new_lint`:
 #
-#   scripts/new-rule.sh [--root DIR] [--langs go,rust,sql,ts] NAME
+#   scripts/new-rule.sh [--root DIR] [--langs go,rust,sql,ts,py] NAME
 #
 # NAME is the rule's public name in kebab-case (`retry-non-idempotent-post`). The script
 # writes src/rules/<snake>.rs (a rule that compiles and finds nothing, with TODOs), adds its
 # `mod` line (in order) and its entry at the end of `ALL` in src/rules/mod.rs, writes the
 # page rules/NAME.md and the folders fixtures/NAME/<lang>/, then prints the next steps.
-# --langs (default: all four) is what the rule reads; --root (default: this repository) is
+# --langs (default: all five) is what the rule reads; --root (default: this repository) is
 # the tree to edit (tests/new_rule.rs edits a copy).
 #
 # Right after it, `cargo test` passes: the rule's `needs` admits no file, the page's bad
@@ -18,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: scripts/new-rule.sh [--root DIR] [--langs go,rust,sql,ts] NAME" >&2
+    echo "usage: scripts/new-rule.sh [--root DIR] [--langs go,rust,sql,ts,py] NAME" >&2
     exit 2
 }
 
@@ -28,7 +28,7 @@ fail() {
 }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-langs_arg=go,rust,sql,ts
+langs_arg=go,rust,sql,ts,py
 name=
 while (($# > 0)); do
     case "$1" in
@@ -73,7 +73,7 @@ case "$snake" in
 esac
 
 # The languages, in the order of `Lang` (the rule's META) and of the pages (SQL first).
-want_go='' want_rust='' want_sql='' want_ts=''
+want_go='' want_rust='' want_sql='' want_ts='' want_py=''
 IFS=, read -r -a langs <<<"$langs_arg"
 ((${#langs[@]} > 0)) || fail "--langs names no language"
 for lang in "${langs[@]}"; do
@@ -82,7 +82,8 @@ for lang in "${langs[@]}"; do
         rust) want_rust=1 ;;
         sql) want_sql=1 ;;
         ts) want_ts=1 ;;
-        *) fail "unknown language '$lang' in --langs (go, rust, sql, ts)" ;;
+        py) want_py=1 ;;
+        *) fail "unknown language '$lang' in --langs (go, rust, sql, ts, py)" ;;
     esac
 done
 meta_langs=()
@@ -90,6 +91,7 @@ meta_langs=()
 [[ -z $want_rust ]] || meta_langs+=("Lang::Rust")
 [[ -z $want_sql ]] || meta_langs+=("Lang::Sql")
 [[ -z $want_ts ]] || meta_langs+=("Lang::TypeScript")
+[[ -z $want_py ]] || meta_langs+=("Lang::Python")
 meta_langs_list=$(
     IFS=,
     echo "${meta_langs[*]}"
@@ -101,6 +103,7 @@ page_langs=()
 [[ -z $want_go ]] || page_langs+=("go Go go //")
 [[ -z $want_rust ]] || page_langs+=("rust Rust rs //")
 [[ -z $want_ts ]] || page_langs+=("ts TypeScript ts //")
+[[ -z $want_py ]] || page_langs+=("py Python py #")
 
 # Not an existing rule, and a tree this script knows.
 registry=$root/src/rules/mod.rs

@@ -187,9 +187,11 @@ fn reads_every_language_by_default() {
     let output = new_rule(root, &["retry-post"]);
     assert!(output.status.success(), "{output:?}");
     let rule = read(root, "src/rules/retry_post.rs");
-    assert!(rule.contains("langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript],"));
+    assert!(
+        rule.contains("langs: &[Lang::Go, Lang::Rust, Lang::Sql, Lang::TypeScript, Lang::Python],")
+    );
     let page = read(root, "rules/retry-post.md");
-    let order: Vec<usize> = ["SQL", "Go", "Rust", "TypeScript"]
+    let order: Vec<usize> = ["SQL", "Go", "Rust", "TypeScript", "Python"]
         .iter()
         .map(|h| page.find(&format!("\n### {h}\n")).expect(h))
         .collect();
@@ -204,10 +206,12 @@ fn reads_every_language_by_default() {
             "rust",
             "rust good",
             "ts",
-            "ts good"
+            "ts good",
+            "py",
+            "py good"
         ]
     );
-    for lang in ["go", "rust", "sql", "ts"] {
+    for lang in ["go", "rust", "sql", "ts", "py"] {
         assert!(root.join("fixtures/retry-post").join(lang).is_dir());
     }
     // A name sorting first and one sorting last among the `mod` lines.

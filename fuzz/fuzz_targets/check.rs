@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         FileKind::Code(Lang::Sql),
         FileKind::Code(Lang::TypeScript),
         FileKind::Markdown,
+        FileKind::Code(Lang::Python),
     ];
     let kind = kinds[usize::from(selector) % kinds.len()];
     let source = common::text(rest).into_owned();
