@@ -39,6 +39,11 @@ const TS_CLAIM: &str = "export async function claim(pool: Pool, id: string) {
   await billing.charge(id);
 }
 ";
+const PY_CLAIM: &str = "def claim(conn, event_id):
+    with conn.cursor() as cur:
+        cur.execute(\"INSERT INTO handled (id) VALUES (%s) ON CONFLICT DO NOTHING\", (event_id,))
+        cur.execute(\"UPDATE orders SET paid = true WHERE id = %s\", (event_id,))
+";
 const SQL_CLAIM: &str = "START TRANSACTION;
 INSERT IGNORE INTO handled (id) VALUES (?);
 UPDATE orders SET paid = paid + ? WHERE id = ?;
@@ -103,6 +108,18 @@ fn sql(body: &str) -> Vec<u8> {
 
 fn ts(body: &str) -> Vec<u8> {
     format!("{body}\n{TS_CLAIM}").into_bytes()
+}
+
+fn py(body: &str) -> Vec<u8> {
+    format!("{body}\n{PY_CLAIM}").into_bytes()
+}
+
+/// `depth` classes, each inside the one before, indented one space a level.
+fn nested_classes(depth: usize) -> String {
+    (0..depth)
+        .map(|level| format!("{}class C{level}:\n", " ".repeat(level)))
+        .chain([format!("{}pass\n", " ".repeat(depth))])
+        .collect()
 }
 
 /// What a check of `path` with every rule finds, run in this process.
@@ -349,6 +366,20 @@ fn deep_nesting_in_every_language_goes_through_the_whole_pipeline() {
             "sql_in_string.ts",
             ts(&format!(
                 "await db.query(`SELECT {}`);",
+                nested("(", "1", ")")
+            )),
+        ),
+        ("parens.py", py(&format!("x = {}", nested("(", "1", ")")))),
+        ("brackets.py", py(&format!("x = {}", nested("[", "1", "]")))),
+        (
+            "unpacking.py",
+            py(&format!("{} = 1, 2", nested("(", "a, b", ")"))),
+        ),
+        ("classes.py", py(&nested_classes(1_500))),
+        (
+            "sql_in_string.py",
+            py(&format!(
+                "cur.execute(\"SELECT {}\")",
                 nested("(", "1", ")")
             )),
         ),

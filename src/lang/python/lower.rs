@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::nodes::{statement_nodes, unwrap_parens};
+use crate::lang::MAX_DEPTH;
 use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
 use crate::model::{Arity, Block, Call, CallRole, Expr, ExprKind, Stmt, StmtKind, Unit, UnitKind};
 
@@ -238,6 +239,11 @@ impl<'s> Lowerer<'s> {
     /// of its methods run where the class is defined, in `out`. Other statements of its
     /// body define attributes, which no rule follows.
     pub(super) fn class(&mut self, node: Node, out: &mut Vec<Stmt>) {
+        // Classes nested deeper than this are not lowered: no walk may overflow the stack.
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
         let name = self.declared_name(node);
         self.path.push(name);
         let body = node
@@ -256,6 +262,7 @@ impl<'s> Lowerer<'s> {
             }
         }
         self.path.pop();
+        self.depth -= 1;
     }
 
     /// A decorated `def` or `class`: the definition, then each decorator as a call with the

@@ -233,22 +233,25 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The names a target or pattern binds.
+    /// The names a target or pattern binds, in order (iteratively: a pattern may nest
+    /// arbitrarily deep).
     pub(super) fn bound_names(&self, node: Node) -> Vec<String> {
-        match node.kind() {
-            "identifier" => vec![self.text(node).to_owned()],
-            "pattern_list"
-            | "tuple_pattern"
-            | "list_pattern"
-            | "parenthesized_expression"
-            | "list_splat_pattern"
-            | "tuple"
-            | "list" => named_children(node)
-                .into_iter()
-                .flat_map(|c| self.bound_names(c))
-                .collect(),
-            _ => Vec::new(),
+        let mut names = Vec::new();
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" => names.push(self.text(node).to_owned()),
+                "pattern_list"
+                | "tuple_pattern"
+                | "list_pattern"
+                | "parenthesized_expression"
+                | "list_splat_pattern"
+                | "tuple"
+                | "list" => stack.extend(named_children(node).into_iter().rev()),
+                _ => {}
+            }
         }
+        names
     }
 
     /// `if a: … elif b: … else: …`: one branch whose arms follow the chain.
