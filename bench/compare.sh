@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times two builds of idemlint against each other on the two real corpora of bench/run.sh
+# Times two builds of idemlint against each other on two of the real corpora of bench/run.sh
 # (the Go standard library and the Rust sources of this project's dependencies): the check
 # of a commit before a change and of the work tree after it, alternating run by run, wall
 # time, CPU time and peak memory, and whether the two write the same findings. This is how a

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Times idemlint against ripgrep (reading the bytes), ast-grep (parsing them) and semgrep
-# (rules for the same hazards, bench/semgrep/) on two real corpora nobody here wrote: the Go
-# standard library (Debian's golang-src) and the Rust sources of this project's dependencies
-# (~/.cargo/registry/src after `cargo fetch`). Then the Go corpus copied 1x, 2x, 4x, 8x, for
+# (rules for the same hazards, bench/semgrep/) on three real corpora nobody here wrote: the Go
+# standard library (Debian's golang-src), the Rust sources of this project's dependencies
+# (~/.cargo/registry/src after `cargo fetch`) and the Python standard library (Debian's
+# libpython3-stdlib: every .py file under /usr/lib/python3.X, the modules Debian ships in
+# other packages, such as python3-distutils, included when installed; the test suite is in
+# libpython3.X-testsuite, not installed). Then the Go corpus copied 1x, 2x, 4x, 8x, for
 # how time and memory grow with the number of files, and generated SQL scripts of 0.5 to
 # 4 MiB, for how they grow with the size of one file. Prints a Markdown report (also written
 # to $BENCH_DIR/results.md).
@@ -113,6 +116,7 @@ fi
 missing=()
 command -v rg >/dev/null || missing+=(ripgrep)
 dpkg -s golang-src >/dev/null 2>&1 || missing+=(golang-src)
+dpkg -s libpython3-stdlib >/dev/null 2>&1 || missing+=(libpython3-stdlib)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -134,6 +138,13 @@ go_server=$( (find /usr/share/go-* /usr/lib/go-* -path '*/src/net/http/server.go
     sort -V | tail -1)
 [ -n "$go_server" ] || { log "cannot find the Go standard library of golang-src"; exit 1; }
 go_src=$(dirname "$(dirname "$(dirname "$go_server")")")
+# libpython3-stdlib depends on the versioned package (libpython3.11-stdlib) whose directory,
+# /usr/lib/python3.11, holds the standard library.
+py_version=$(dpkg-query -W -f '${Depends}' libpython3-stdlib | grep -o 'libpython3\.[0-9]*-stdlib' | head -1 |
+    sed 's/^lib//; s/-stdlib$//')
+py_src=/usr/lib/$py_version
+[ -n "$py_version" ] && [ -f "$py_src/asyncio/base_events.py" ] ||
+    { log "cannot find the Python standard library of libpython3-stdlib"; exit 1; }
 # Copies only the files of one extension, keeping their paths; an empty .semgrepignore
 # stops semgrep from skipping tests, vendor/ and testdata/, so that every tool reads the
 # same files.
@@ -146,6 +157,7 @@ log "preparing corpora in $corpora"
 copy_sources "$go_src" go "$corpora/go"
 (cd "$repo" && cargo fetch --quiet)
 copy_sources "$HOME/.cargo/registry/src" rs "$corpora/rust"
+copy_sources "$py_src" py "$corpora/python"
 for n in $SCALES; do
     dir=$corpora/go-x$n
     rm -rf "$dir" && mkdir -p "$dir"
@@ -159,16 +171,18 @@ words=$BENCH_DIR/words.txt
 times=$BENCH_DIR/times.tsv
 : >"$times"
 
-# The command each tool runs in a corpus directory, reading every file of `lang`.
+# The command each tool runs in a corpus directory, reading every file of `lang` (ripgrep
+# calls Python `py`).
 tool_command() { # TOOL LANG
     case $1 in
     idemlint) echo "$idemlint check --format json --exit-zero ." ;;
     idemlint-full) echo "$idemlint check --format json --exit-zero --no-prefilter ." ;;
-    rg) echo "rg --count-matches --ignore-case --fixed-strings --file $words --type $2 ." ;;
+    rg) echo "rg --count-matches --ignore-case --fixed-strings --file $words --type ${2/#python/py} ." ;;
     ast-grep)
         case $2 in
         go) echo "$astgrep run --lang go --selector call_expression --pattern 'func _() { time.Sleep(\$D) }' ." ;;
         rust) echo "$astgrep run --lang rust --pattern 'sleep(\$D)' ." ;;
+        python) echo "$astgrep run --lang python --pattern 'time.sleep(\$D)' ." ;;
         esac
         ;;
     semgrep) echo "$semgrep scan --metrics=off --disable-version-check --quiet --json --jobs $(nproc) --max-target-bytes 0 --config $repo/bench/semgrep/$2.yml ." ;;
@@ -215,6 +229,7 @@ run_corpus() { # CORPUS LANG TOOLS...
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run_corpus go go idemlint rg ast-grep semgrep idemlint-full
 run_corpus rust rust idemlint rg ast-grep semgrep idemlint-full
+run_corpus python python idemlint rg ast-grep semgrep idemlint-full
 # The scales take turns within each run, so that a slow moment of the machine falls on all.
 for n in $SCALES; do
     (cd "$corpora/go-x$n" && bash -c "$(tool_command idemlint go) >/dev/null 2>&1") || true
@@ -284,6 +299,13 @@ scaling_table() {
     done
 }
 
+# The Debian packages (and versions) that the Python corpus's files come from.
+py_packages() {
+    (cd "$corpora/python" && find . -name '*.py' -type f -printf "$py_src/%P\n") |
+        { xargs -r dpkg -S 2>/dev/null || true; } | cut -d: -f1 | tr -d ',' | tr ' ' '\n' | sort -u |
+        xargs -r dpkg-query -W -f '${Package} ${Version}\n' 2>/dev/null | paste -sd, | sed 's/,/, /g'
+}
+
 report=$BENCH_DIR/results.md
 {
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),"
@@ -292,11 +314,13 @@ report=$BENCH_DIR/results.md
     echo
     echo "Versions: $("$idemlint" --version), $(rg --version | sed -n 1p), $("$astgrep" --version),"
     echo "semgrep $("$semgrep" --version 2>/dev/null), Go std lib from $go_src"
-    echo "(golang-src $(dpkg-query -W -f '${Version}' golang-src)), $(find "$HOME/.cargo/registry/src" -mindepth 2 -maxdepth 2 -type d | wc -l) crates from the registry."
+    echo "(golang-src $(dpkg-query -W -f '${Version}' golang-src)), $(find "$HOME/.cargo/registry/src" -mindepth 2 -maxdepth 2 -type d | wc -l) crates from the registry,"
+    echo "Python std lib from $py_src ($(py_packages))."
     echo
     echo "Medians of $RUNS runs, the tools alternating (semgrep: $SEMGREP_RUNS, idemlint --no-prefilter: $FULL_PARSE_RUNS), after one warm-up run of each of the others."
     tool_table go go
     tool_table rust rs
+    tool_table python py
     echo
     echo "Scaling: the Go corpus copied n times (hard links, so the page cache holds it once);"
     echo "medians of $SCALING_RUNS runs, the scales taking turns."
