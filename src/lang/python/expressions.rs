@@ -117,14 +117,13 @@ impl Lowerer<'_> {
         let mut args = Vec::new();
         let mut fields = Vec::new();
         let mut options_span: Option<std::ops::Range<usize>> = None;
-        if let Some(list) = node.child_by_field_name("arguments") {
-            if list.kind() != "argument_list" {
-                args.push(self.expr(list));
-            }
-            for arg in named_children(list)
-                .into_iter()
-                .filter(|_| list.kind() == "argument_list")
-            {
+        // `f(x for x in xs)`: a generator expression is the one argument.
+        let arguments = node.child_by_field_name("arguments");
+        if let Some(generator) = arguments.filter(|list| list.kind() != "argument_list") {
+            args.push(self.expr(generator));
+        }
+        if let Some(list) = arguments.filter(|list| list.kind() == "argument_list") {
+            for arg in named_children(list) {
                 let field = match arg.kind() {
                     "keyword_argument" => Some((
                         arg.child_by_field_name("name")

@@ -454,14 +454,16 @@ impl Lowerer<'_> {
         if let [(clause, types, alias)] = parts.as_slice()
             && catches_all(self, *types)
         {
-            self.rename_alias(*alias, &name);
+            stmts.extend(self.alias_of(*alias, &name));
             stmts.extend(self.clause_block(*clause).stmts);
         } else {
             let mut arms = Vec::new();
             let mut caught_all = false;
             for (clause, types, alias) in &parts {
-                self.rename_alias(*alias, &name);
-                let body = self.clause_block(*clause);
+                let mut body = Block {
+                    stmts: self.alias_of(*alias, &name).into_iter().collect(),
+                };
+                body.stmts.extend(self.clause_block(*clause).stmts);
                 let guard = match types {
                     Some(types) if !catches_all(self, Some(*types)) => {
                         Guard::Cond(self.isinstance(&name, *types))
@@ -515,14 +517,21 @@ impl Lowerer<'_> {
     }
 
     /// A clause binding another name than the handler's (`except A as a: … except B as
-    /// b:`) reads the same exception.
-    fn rename_alias(&mut self, alias: Option<Node>, name: &str) {
-        if let Some(alias) = alias
-            && self.text(alias) != name
-        {
-            self.scopes
-                .reassign(self.text(alias), StringBinding::Opaque);
-        }
+    /// b:`) reads the same exception: `b = a` first thing in its body.
+    fn alias_of(&mut self, alias: Option<Node>, name: &str) -> Option<Stmt> {
+        let alias = alias.filter(|a| self.text(*a) != name)?;
+        self.scopes
+            .reassign(self.text(alias), StringBinding::Opaque);
+        let span = alias.byte_range();
+        Some(Stmt {
+            span: span.clone(),
+            kind: StmtKind::Assign {
+                targets: self.targets(alias),
+                op: None,
+                value: Expr::new(span, ExprKind::Name(name.to_owned())),
+                else_block: None,
+            },
+        })
     }
 
     /// `isinstance(exc, T)`, the test an `except T:` clause makes.
