@@ -79,8 +79,8 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
         }
     } else if let Some(kv) = kv_role(call, &name, lang, knowledge, false) {
         kv
-    } else if let Some((api, retry)) = evaluate::retry_call(knowledge, lang, &name, &call.args)
-        .filter(|(_, retry)| imported_from_library(imports, &name, &retry.facts))
+    } else if let Some((api, retry)) = evaluate::retry_calls(knowledge, lang, &name, &call.args)
+        .find(|(_, retry)| imported_from_library(imports, &name, &retry.facts))
     {
         CallRole::Retry(Box::new(crate::model::RetryCall {
             entry: retry.id.clone(),

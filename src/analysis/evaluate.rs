@@ -7,15 +7,17 @@
 use crate::knowledge::{ArgTest, CallShape, Knowledge, RetryApi, RetryRole};
 use crate::model::{Expr, ExprKind, Lang, Scope};
 
-/// The retry-library entry a call is, by its callee and the shape of its arguments, with
-/// where it stands in [`Knowledge::retries`].
-pub fn retry_call<'k>(
+/// Every retry-library entry a call may be, by its callee and the shape of its arguments,
+/// with where each stands in [`Knowledge::retries`], in the table's order: the first whose
+/// library the file imports the name from is the one (`self.retry` is celery's, not
+/// tenacity's).
+pub fn retry_calls<'k>(
     knowledge: &'k Knowledge,
     lang: Lang,
     dotted: &str,
     args: &[Expr],
-) -> Option<(usize, &'k RetryApi)> {
-    knowledge.retries.iter().enumerate().find(|(_, r)| {
+) -> impl Iterator<Item = (usize, &'k RetryApi)> {
+    knowledge.retries.iter().enumerate().filter(move |(_, r)| {
         r.facts.role != RetryRole::StrategyLiteral
             && r.call.matches(lang, dotted)
             && admits(&r.shape, args)
@@ -195,7 +197,7 @@ fn answer_for_status(e: &Expr, status: f64) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::retry_call;
+    use super::retry_calls;
     use crate::knowledge::Knowledge;
     use crate::model::{Expr, ExprKind, Lang};
 
@@ -216,11 +218,15 @@ mod tests {
         let sethvargo = [name("ctx"), name("b"), name("op")];
         let avast = [name("op"), call("retry.Attempts"), call("retry.Delay")];
         assert_eq!(
-            retry_call(&k, Lang::Go, "retry.Do", &sethvargo).map(|(_, r)| r.id.as_str()),
+            retry_calls(&k, Lang::Go, "retry.Do", &sethvargo)
+                .next()
+                .map(|(_, r)| r.id.as_str()),
             Some("sethvargo.do")
         );
         assert_eq!(
-            retry_call(&k, Lang::Go, "retry.Do", &avast).map(|(_, r)| r.id.as_str()),
+            retry_calls(&k, Lang::Go, "retry.Do", &avast)
+                .next()
+                .map(|(_, r)| r.id.as_str()),
             Some("avast.do")
         );
         assert_eq!(
@@ -228,9 +234,14 @@ mod tests {
                 .map(|r| r.id.as_str()),
             Some("k8s.wait-backoff")
         );
-        assert!(retry_call(&k, Lang::Go, "wait.Backoff", &[]).is_none());
+        assert!(
+            retry_calls(&k, Lang::Go, "wait.Backoff", &[])
+                .next()
+                .is_none()
+        );
         let retries_all = |args: &[Expr]| {
-            retry_call(&k, Lang::TypeScript, "retry", args)
+            retry_calls(&k, Lang::TypeScript, "retry", args)
+                .next()
                 .map(|(_, r)| (r.id.as_str(), r.facts.retries_all_by_default))
         };
         assert_eq!(

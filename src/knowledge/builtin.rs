@@ -383,7 +383,9 @@ retries-all-by-default = true
                 format!("retries: `{id}` has argument indexes past its arity")
             });
             p.check(
-                !(facts.exponential || facts.delay_fn_field.is_some())
+                !(facts.exponential
+                    || facts.delay_fn_field.is_some()
+                    || facts.delay_field.is_some())
                     || !facts.jitter_fix.is_empty(),
                 || format!("retries: `{id}` may lack jitter but has no jitter-fix"),
             );

@@ -195,6 +195,27 @@ impl Knowledge {
         })
     }
 
+    /// Whether a name is a count of attempts itself (`self.request.retries`, `attemptCount`,
+    /// `tries`), not something else of a retry (`retry_backoff`): its last word is an
+    /// attempt word, or a count of one.
+    pub fn is_attempt_count(&self, name: &str) -> bool {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let words = words(last);
+        let is_attempt_word = |w: &String| {
+            self.attempt_name_hints
+                .iter()
+                .any(|h| w.strip_prefix(h.as_str()).is_some_and(is_inflection))
+        };
+        match words.split_last() {
+            Some((last, _)) if is_attempt_word(last) => true,
+            Some((last, before)) => {
+                ["count", "number", "num", "n"].contains(&last.as_str())
+                    && before.iter().any(is_attempt_word)
+            }
+            None => false,
+        }
+    }
+
     pub fn is_passthrough(&self, lang: Lang, dotted: &str) -> bool {
         self.passthrough_calls
             .iter()

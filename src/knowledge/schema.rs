@@ -209,6 +209,10 @@ pub struct RetryFacts {
     /// `retryDelay: (n) => …`): a delay that grows with that number and draws no randomness
     /// has no jitter.
     pub delay_fn_field: Option<String>,
+    /// An option set to the delay before a task runs again (celery's `self.retry(countdown=…)`):
+    /// a delay that grows with an attempt-named value (`self.request.retries`) and draws no
+    /// randomness has no jitter.
+    pub delay_field: Option<String>,
     /// An entry point with a generic name (backon's `.retry(…)`) counts only when one of its
     /// arguments is a strategy of this library.
     pub needs_strategy_of: Option<String>,

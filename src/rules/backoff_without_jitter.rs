@@ -240,6 +240,7 @@ fn library_strategies(unit: &Unit, cx: &Context) -> Vec<Finding> {
                     findings.push(f);
                 }
                 findings.extend(check_delay_fn(expr, &facts, cx));
+                findings.extend(check_delay_field(unit, expr, &facts, cx));
             }
         }
     }
@@ -298,6 +299,82 @@ fn check_strategy(
 
 /// A delay function passed in the options (`retryDelay: (n) => 2 ** n * 100`) whose result
 /// grows with the attempt number it is given and draws no randomness.
+/// The delay a task that runs itself again is given (`self.retry(countdown=d)`), when it
+/// grows with the attempt count the task is handed (a name holding an attempt word:
+/// `self.request.retries`) and draws no randomness.
+fn check_delay_field(
+    unit: &Unit,
+    expr: &Expr,
+    facts: &RetryFacts,
+    cx: &Context,
+) -> Option<Finding> {
+    let (Some(field), ExprKind::Call(call)) = (facts.delay_field.as_deref(), &expr.kind) else {
+        return None;
+    };
+    let delay = call.args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::Composite { fields, .. } => fields
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(field))
+            .map(|(_, value)| flow::strip(value)),
+        _ => None,
+    })?;
+    let values = ValueFlow {
+        unit,
+        functions: cx.functions,
+        lang: cx.lang,
+        knowledge: cx.knowledge,
+    };
+    // The attempt counters the delay is computed from, here or where a variable holding it
+    // was assigned (`countdown = backoff * 2 ** self.request.retries`).
+    let mut sources = vec![delay];
+    if let Some(var) = delay.dotted() {
+        let assignments = cx.facts(unit).assignments();
+        sources.extend(assignments.to(&var).iter().map(|a| a.value));
+    }
+    let trends: BTreeMap<String, Trend> = (sources.iter())
+        .flat_map(|source| source.walk())
+        .filter_map(|e| {
+            let name = e.dotted()?;
+            cx.knowledge.is_attempt_count(&name).then(|| {
+                let trend = Trend {
+                    span: e.span.clone(),
+                    rising: true,
+                    geometric: false,
+                };
+                (name, trend)
+            })
+        })
+        .collect();
+    if trends.is_empty() {
+        return None;
+    }
+    let growth = values.growth_in(delay, &trends)?;
+    if values.carries_randomness(delay) {
+        return None;
+    }
+    let finding = Finding::new(
+        META.name,
+        format!(
+            "retry delay from `{}` {} but has no jitter: {WAVES}",
+            facts.library,
+            how_it_grows(&growth)
+        ),
+        Label::new(
+            delay.span.clone(),
+            "every client waits exactly this long before its next attempt",
+        ),
+    )
+    .with_secondary(Label::new(
+        growth.span,
+        format!(
+            "this grows with `{}`, the attempt number, the same way in every client",
+            growth.var
+        ),
+    ))
+    .with_help(&facts.jitter_fix);
+    Some(finding.with_severity(META.default_severity))
+}
+
 fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Finding> {
     let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field.as_deref(), &expr.kind) else {
         return None;
