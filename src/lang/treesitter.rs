@@ -1,5 +1,6 @@
-//! What the tree-sitter front-ends (Go, TypeScript/JavaScript) share: reading nodes' text
-//! and children, comments and syntax-error notes, opaque expressions, string literals
+//! What the tree-sitter front-ends (Go, TypeScript/JavaScript, Python) share: reading
+//! nodes' text and children (a block's statements with syntax-error regions opened up),
+//! comments and syntax-error notes, opaque expressions, string literals
 //! built piece by piece with their origins in the file, and the scopes of the names bound
 //! to strings that folding follows.
 
@@ -79,6 +80,30 @@ pub(super) fn operator<'t>(node: Node<'t>) -> &'t str {
     node.child_by_field_name("operator")
         .map(|op| op.kind())
         .unwrap_or("")
+}
+
+/// The named children of `node` with syntax-error regions opened up, so that what
+/// tree-sitter could read inside one is still lowered.
+pub(super) fn statement_nodes(node: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Node> = children_and_errors(node).into_iter().rev().collect();
+    while let Some(node) = stack.pop() {
+        if node.is_error() {
+            stack.extend(children_and_errors(node).into_iter().rev());
+        } else {
+            out.push(node);
+        }
+    }
+    out
+}
+
+/// The named children of `node`, comments left out but error regions kept: an error region
+/// can be an "extra" node like a comment.
+fn children_and_errors(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| child.is_error() || !child.is_extra())
+        .collect()
 }
 
 /// The named children of `node`, comments left out.

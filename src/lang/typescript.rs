@@ -59,9 +59,9 @@ mod statements;
 mod strings;
 
 use super::treesitter::collect_comments_and_errors;
+use super::treesitter::statement_nodes;
 use crate::model::{Module, ParseNote};
 use lower::Lowerer;
-use nodes::statement_nodes;
 
 pub use lower::TOP_LEVEL_UNIT;
 

@@ -352,27 +352,7 @@ fn check_delay_field(
     if values.carries_randomness(delay) {
         return None;
     }
-    let finding = Finding::new(
-        META.name,
-        format!(
-            "retry delay from `{}` {} but has no jitter: {WAVES}",
-            facts.library,
-            how_it_grows(&growth)
-        ),
-        Label::new(
-            delay.span.clone(),
-            "every client waits exactly this long before its next attempt",
-        ),
-    )
-    .with_secondary(Label::new(
-        growth.span,
-        format!(
-            "this grows with `{}`, the attempt number, the same way in every client",
-            growth.var
-        ),
-    ))
-    .with_help(&facts.jitter_fix);
-    Some(finding.with_severity(META.default_severity))
+    Some(attempt_growth_finding(delay, growth, facts))
 }
 
 fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Finding> {
@@ -408,7 +388,12 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
             let growth = values.growth_in(delay, &trends)?;
             (!values.carries_randomness(delay)).then_some((delay, growth))
         })?;
-    let finding = Finding::new(
+    Some(attempt_growth_finding(delay, growth, facts))
+}
+
+/// A library's delay that grows with the attempt number and has no randomness.
+fn attempt_growth_finding(delay: &Expr, growth: Growth, facts: &RetryFacts) -> Finding {
+    Finding::new(
         META.name,
         format!(
             "retry delay from `{}` {} but has no jitter: {WAVES}",
@@ -427,8 +412,8 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
             growth.var
         ),
     ))
-    .with_help(&facts.jitter_fix);
-    Some(finding.with_severity(META.default_severity))
+    .with_help(&facts.jitter_fix)
+    .with_severity(META.default_severity)
 }
 
 /// Whether a strategy's schedule grows: always for builder calls, by its growth field for a

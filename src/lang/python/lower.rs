@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::nodes::{statement_nodes, unwrap_parens};
+use super::nodes::unwrap_parens;
 use crate::lang::MAX_DEPTH;
+use crate::lang::treesitter::statement_nodes;
 use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
 use crate::model::{Arity, Block, Call, CallRole, Expr, ExprKind, Stmt, StmtKind, Unit, UnitKind};
 

@@ -5,8 +5,9 @@ use tree_sitter::Node;
 
 use super::expressions::binary_op;
 use super::lower::Lowerer;
-use super::nodes::{declares_nothing, statement_nodes, unwrap_parens};
+use super::nodes::{declares_nothing, unwrap_parens};
 use crate::lang::MAX_DEPTH;
+use crate::lang::treesitter::statement_nodes;
 use crate::lang::treesitter::{StringBinding, field_children, named_children, opaque, operator};
 use crate::model::{
     Arm, Block, Call, CallRole, Expr, ExprKind, Guard, Loop, LoopKind, Stmt, StmtKind, Target,

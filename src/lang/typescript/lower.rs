@@ -6,10 +6,10 @@
 use tree_sitter::Node;
 
 use super::nodes::{
-    declares_nothing, field_less_children, is_const_declaration, is_function_kind, statement_nodes,
+    declares_nothing, field_less_children, is_const_declaration, is_function_kind,
     unwrap_expression,
 };
-use crate::lang::treesitter::{Scopes, StringBinding, named_children, text};
+use crate::lang::treesitter::{Scopes, StringBinding, named_children, statement_nodes, text};
 use crate::model::{Arity, Block, Stmt, StmtKind, Unit, UnitKind};
 
 /// The name of the unit holding statements that stood outside any function.

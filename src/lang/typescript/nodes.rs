@@ -6,30 +6,6 @@ use tree_sitter::Node;
 
 use crate::lang::treesitter::named_children;
 
-/// The named children of `node` with syntax-error regions opened up, so that what
-/// tree-sitter could read inside one is still lowered.
-pub(super) fn statement_nodes(node: Node) -> Vec<Node> {
-    let mut out = Vec::new();
-    let mut stack: Vec<Node> = children_and_errors(node).into_iter().rev().collect();
-    while let Some(node) = stack.pop() {
-        if node.is_error() {
-            stack.extend(children_and_errors(node).into_iter().rev());
-        } else {
-            out.push(node);
-        }
-    }
-    out
-}
-
-/// The named children of `node`, comments left out but error regions kept: an error region
-/// can be an "extra" node like a comment.
-fn children_and_errors(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|child| child.is_error() || !child.is_extra())
-        .collect()
-}
-
 pub(super) fn is_function_kind(kind: &str) -> bool {
     matches!(
         kind,

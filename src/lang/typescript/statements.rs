@@ -6,10 +6,12 @@ use tree_sitter::Node;
 use super::expressions::binary_op;
 use super::lower::Lowerer;
 use super::nodes::{
-    declares_nothing, field_less_children, is_const_declaration, statement_nodes, unwrap_expression,
+    declares_nothing, field_less_children, is_const_declaration, unwrap_expression,
 };
 use crate::lang::MAX_DEPTH;
-use crate::lang::treesitter::{StringBinding, field_children, named_children, opaque, operator};
+use crate::lang::treesitter::{
+    StringBinding, field_children, named_children, opaque, operator, statement_nodes,
+};
 use crate::model::{Arm, BinOp, Block, Expr, ExprKind, Guard, Loop, LoopKind, Stmt, StmtKind};
 
 impl Lowerer<'_> {
