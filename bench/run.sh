@@ -143,8 +143,10 @@ go_src=$(dirname "$(dirname "$(dirname "$go_server")")")
 py_version=$(dpkg-query -W -f '${Depends}' libpython3-stdlib | grep -o 'libpython3\.[0-9]*-stdlib' | head -1 |
     sed 's/^lib//; s/-stdlib$//')
 py_src=/usr/lib/$py_version
-[ -n "$py_version" ] && [ -f "$py_src/asyncio/base_events.py" ] ||
-    { log "cannot find the Python standard library of libpython3-stdlib"; exit 1; }
+if [ -z "$py_version" ] || [ ! -f "$py_src/asyncio/base_events.py" ]; then
+    log "cannot find the Python standard library of libpython3-stdlib"
+    exit 1
+fi
 # Copies only the files of one extension, keeping their paths; an empty .semgrepignore
 # stops semgrep from skipping tests, vendor/ and testdata/, so that every tool reads the
 # same files.
@@ -299,7 +301,9 @@ scaling_table() {
     done
 }
 
-# The Debian packages (and versions) that the Python corpus's files come from.
+# The Debian packages (and versions) that the Python corpus's files come from. The `${…}`
+# are dpkg-query's format, not the shell's.
+# shellcheck disable=SC2016
 py_packages() {
     (cd "$corpora/python" && find . -name '*.py' -type f -printf "$py_src/%P\n") |
         { xargs -r dpkg -S 2>/dev/null || true; } | cut -d: -f1 | tr -d ',' | tr ' ' '\n' | sort -u |
