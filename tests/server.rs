@@ -389,6 +389,9 @@ fn a_suppression_with_a_reason_is_inserted_in_the_languages_comment_syntax() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/backoff-without-jitter/rust/tp_again_exponential.rs");
     std::fs::copy(fixture, root.join("ledger.rs")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/unchecked-on-conflict/py/tp_psycopg_unchecked.py");
+    std::fs::copy(fixture, root.join("deposits.py")).unwrap();
     let mut client = Client::start(&root);
     for (name, language, expected_line) in [
         (
@@ -405,6 +408,12 @@ fn a_suppression_with_a_reason_is_inserted_in_the_languages_comment_syntax() {
             "inbox.sql",
             "sql",
             "-- idemlint-ignore: unchecked-on-conflict -- \n",
+        ),
+        // Above the statement that runs the SQL.
+        (
+            "deposits.py",
+            "python",
+            "        # idemlint-ignore: unchecked-on-conflict -- \n",
         ),
         // Above the statement, not inside the multi-line string that holds the SQL.
         ("charge.go", "go", "\t\tdb.ExecContext(ctx,\n"),
