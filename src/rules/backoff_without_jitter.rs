@@ -9,7 +9,7 @@ use crate::finding::{Finding, Label, Severity};
 use crate::flow::{self, Growth, Trend, ValueFlow, WithinFile};
 use crate::knowledge::{Knowledge, RetryApi, RetryFacts, RetryRole};
 use crate::model::{
-    BinOp, Block, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit,
+    BinOp, Block, Call, CallRole, Expr, ExprKind, Lang, Scope, Span, Stmt, StmtKind, Unit,
 };
 use crate::rules::Need;
 use crate::rules::retry_marks::{self, MarkSite};
@@ -311,13 +311,7 @@ fn check_delay_field(
     let (Some(field), ExprKind::Call(call)) = (facts.delay_field.as_deref(), &expr.kind) else {
         return None;
     };
-    let delay = call.args.iter().find_map(|arg| match &arg.kind {
-        ExprKind::Composite { fields, .. } => fields
-            .iter()
-            .find(|(name, _)| name.as_deref() == Some(field))
-            .map(|(_, value)| flow::strip(value)),
-        _ => None,
-    })?;
+    let delay = option_value(call, field)?;
     let values = ValueFlow {
         unit,
         functions: cx.functions,
@@ -359,13 +353,7 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
     let (Some(field), ExprKind::Call(call)) = (facts.delay_fn_field.as_deref(), &expr.kind) else {
         return None;
     };
-    let closure = call.args.iter().find_map(|arg| match &arg.kind {
-        ExprKind::Composite { fields, .. } => fields
-            .iter()
-            .find(|(name, _)| name.as_deref() == Some(field))
-            .map(|(_, value)| flow::strip(value)),
-        _ => None,
-    })?;
+    let closure = option_value(call, field)?;
     let delay_fn = flow::closure_unit(closure)?;
     let attempt = delay_fn.params.first()?;
     let values = ValueFlow {
@@ -389,6 +377,18 @@ fn check_delay_fn(expr: &Expr, facts: &RetryFacts, cx: &Context) -> Option<Findi
             (!values.carries_randomness(delay)).then_some((delay, growth))
         })?;
     Some(attempt_growth_finding(delay, growth, facts))
+}
+
+/// The value of option `field` in the options literal among a call's arguments
+/// (`{ retryDelay: … }`, Python's `countdown=…`).
+fn option_value<'e>(call: &'e Call, field: &str) -> Option<&'e Expr> {
+    call.args.iter().find_map(|arg| match &arg.kind {
+        ExprKind::Composite { fields, .. } => fields
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(field))
+            .map(|(_, value)| flow::strip(value)),
+        _ => None,
+    })
 }
 
 /// A library's delay that grows with the attempt number and has no randomness.
@@ -422,23 +422,19 @@ fn grows(expr: &Expr, facts: &RetryFacts) -> bool {
     let Some(growth) = &facts.growth_field else {
         return true;
     };
-    // A literal's fields, or the options literal among a call's arguments.
-    let fields = match &expr.kind {
-        ExprKind::Composite { fields, .. } => Some(fields),
-        ExprKind::Call(call) => call.args.iter().find_map(|arg| match &arg.kind {
-            ExprKind::Composite { fields, .. } => Some(fields),
-            _ => None,
-        }),
+    // A literal's field, or an option among a call's arguments.
+    let value = match &expr.kind {
+        ExprKind::Composite { fields, .. } => fields
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(growth.name.as_str()))
+            .map(|(_, value)| value),
+        ExprKind::Call(call) => option_value(call, &growth.name),
         _ => return true,
     };
-    let value = fields
-        .into_iter()
-        .flatten()
-        .find(|(name, _)| name.as_deref() == Some(growth.name.as_str()));
     match value {
         None => growth.absent_grows,
         // A value the file does not fix (a setting) may be anything: no telling.
-        Some((_, value)) => match (&value.kind, flow::number_value(value)) {
+        Some(value) => match (&value.kind, flow::number_value(value)) {
             (ExprKind::Bool(on), _) => growth.scales && *on,
             (_, Some(n)) if growth.scales => n > 0.0,
             (_, Some(n)) => n > 1.0,
