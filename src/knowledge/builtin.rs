@@ -441,6 +441,7 @@ retries-all-by-default = true
             Mark::Option { call, arg } => is_pattern(call) && test_is_well_formed(arg),
             Mark::Arg { value, .. } => test_is_well_formed(value),
             Mark::Field { name, value } => is_name(name) && test_is_well_formed(value),
+            Mark::CatchesAll => true,
         }
     }
 

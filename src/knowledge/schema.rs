@@ -145,6 +145,10 @@ pub enum Mark {
         #[serde(default)]
         value: ArgTest,
     },
+    /// The call stands in a handler that catches every failure and does not look at which
+    /// one it caught (`except Exception as exc: raise self.retry(exc=exc)`): whatever failed
+    /// is retried. Written as the string `"catches-all"`.
+    CatchesAll,
 }
 
 /// The field of a struct literal strategy, or of a strategy call's options, that makes the

@@ -5,7 +5,10 @@
 use crate::analysis::evaluate::passes;
 use crate::flow;
 use crate::knowledge::{ArgTest, CallPattern, Mark};
-use crate::model::{BinOp, Call, CallRole, Expr, ExprKind, Lang, Span, Stmt, UnOp, Unit};
+use crate::model::{
+    BinOp, Block, Call, CallRole, Expr, ExprKind, Guard, Lang, Scope, Span, Stmt, StmtKind, UnOp,
+    Unit,
+};
 use crate::rules::Context;
 
 /// A retry-library value: the call or literal, the statement it stands in, its unit, and
@@ -24,6 +27,9 @@ pub fn find(site: &MarkSite, marks: &[Mark]) -> Option<Span> {
     }
     let vars = holders(site);
     marks.iter().find_map(|mark| {
+        if *mark == Mark::CatchesAll {
+            return in_handler_catching_all(site);
+        }
         in_own_parts(site, mark)
             .or_else(|| in_chain(site, mark))
             .or_else(|| vars.iter().find_map(|var| on_variable(site, var, mark)))
@@ -158,6 +164,58 @@ fn added_to(e: &Expr, holds: impl Fn(&Expr) -> bool, call: &str, lang: Lang) -> 
     adds_call.then(|| other.span.clone())
 }
 
+/// The handler the site's statement stands in, when it catches every failure and no
+/// condition on the way to the statement looks at the one caught: where it starts (`except
+/// Exception as exc:`).
+fn in_handler_catching_all(site: &MarkSite) -> Option<Span> {
+    let holds_site =
+        |block: &Block| (block.stmts_in(Scope::BLOCKS).iter()).any(|s| std::ptr::eq(*s, site.stmt));
+    site.unit
+        .body
+        .stmts_in(Scope::BLOCKS)
+        .into_iter()
+        .find_map(|stmt| {
+            let StmtKind::Try {
+                handler: Some(handler),
+                catch_binding,
+                ..
+            } = &stmt.kind
+            else {
+                return None;
+            };
+            if !holds_site(handler) {
+                return None;
+            }
+            let caught = catch_binding.as_deref();
+            let tests_caught = |guard: &Guard| {
+                let exprs: Vec<&Expr> = match guard {
+                    Guard::Cond(e) => vec![e],
+                    Guard::Pattern {
+                        alternatives,
+                        extra,
+                    } => alternatives.iter().chain(extra).collect(),
+                    Guard::Else => Vec::new(),
+                };
+                caught.is_none_or(|name| exprs.iter().any(|e| e.mentions(name)))
+                    && !exprs.is_empty()
+            };
+            let sorted = handler
+                .stmts_in(Scope::BLOCKS)
+                .iter()
+                .any(|s| match &s.kind {
+                    StmtKind::Branch { arms, .. } => arms
+                        .iter()
+                        .any(|arm| holds_site(&arm.body) && tests_caught(&arm.guard)),
+                    _ => false,
+                });
+            let start = handler
+                .stmts
+                .first()
+                .map_or(stmt.span.clone(), |s| s.span.clone());
+            (!sorted).then_some(start)
+        })
+}
+
 /// A mark applied later to a variable holding the value: `b.with_jitter()`,
 /// `retry.WithJitter(d, b)`, `b.Jitter = 0.1`.
 fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
@@ -180,7 +238,7 @@ fn on_variable(site: &MarkSite, var: &str, mark: &Mark) -> Option<Span> {
             .exprs()
             .iter()
             .find_map(|e| added_to(e, |side| flow::reads(side, var), call, site.cx.lang)),
-        Mark::Option { .. } | Mark::Arg { .. } => None,
+        Mark::Option { .. } | Mark::Arg { .. } | Mark::CatchesAll => None,
     }
 }
 
