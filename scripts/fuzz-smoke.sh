@@ -44,7 +44,10 @@ for target in "${targets[@]}"; do
         echo "fuzz-smoke: $target: $(grep -m1 'stat::number_of_executed_units' "$log" |
             awk '{print $2}') inputs in ${seconds}s, no crash"
     else
-        tail -n 40 "$log" >&2
+        # What went wrong (a panic's message, libFuzzer's error) and where the input is:
+        # the end of the log is only cargo-fuzz's own backtrace.
+        grep -m1 -A 12 -E "panicked at|ERROR: libFuzzer|ALARM: working" "$log" >&2 || tail -n 40 "$log" >&2
+        grep -E "Test unit written to" "$log" >&2 || true
         echo "fuzz-smoke: $target: crashed or timed out; the input is in fuzz/artifacts/$target/" >&2
         failed+=("$target")
     fi

@@ -4,7 +4,7 @@
 pub(crate) mod evaluate;
 mod orm;
 
-use crate::knowledge::{Knowledge, RetryFacts};
+use crate::knowledge::{Knowledge, Orm, RetryFacts};
 use crate::model::visit::{VisitorMut, walk_expr_mut};
 use crate::model::{
     Call, CallRole, Expr, ExprKind, Import, KvOp, Lang, Module, Outcome, Query, SqlText, StmtKind,
@@ -12,12 +12,13 @@ use crate::model::{
 };
 use crate::sql;
 
-/// Classifies the calls of every unit of `module`.
-pub fn classify(module: &mut Module, lang: Lang, knowledge: &Knowledge) {
+/// Classifies the calls of every unit of `module`, lowered from `source`.
+pub fn classify(module: &mut Module, source: &str, lang: Lang, knowledge: &Knowledge) {
     let mut classifier = Classifier {
         lang,
         knowledge,
         imports: &module.imports,
+        orms: knowledge.orms_marked_in(source.as_bytes(), lang).collect(),
     };
     for unit in &mut module.units {
         classifier.visit_unit_mut(unit);
@@ -31,17 +32,26 @@ struct Classifier<'k> {
     lang: Lang,
     knowledge: &'k Knowledge,
     imports: &'k [Import],
+    /// The ORMs whose chains the file can run: of its language, and marked in its text
+    /// where the library has markers (as the prefilter asks).
+    orms: Vec<&'k Orm>,
 }
 
 impl VisitorMut for Classifier<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         walk_expr_mut(self, expr);
-        classify_expr(expr, self.lang, self.knowledge, self.imports);
+        classify_expr(expr, self);
     }
 }
 
 /// A retry library is known by where the file imports its name from.
-fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[Import]) {
+fn classify_expr(expr: &mut Expr, classifier: &Classifier) {
+    let Classifier {
+        lang,
+        knowledge,
+        imports,
+        ref orms,
+    } = *classifier;
     if let ExprKind::Unary {
         op: UnOp::Await,
         operand,
@@ -65,7 +75,7 @@ fn classify_expr(expr: &mut Expr, lang: Lang, knowledge: &Knowledge, imports: &[
         .and_then(|api| Some((api.outcome, take_sql(call)?)));
     call.role = if let Some((outcome, sql)) = query {
         CallRole::Query(Query { sql, outcome })
-    } else if let Some(query) = orm::query(call, lang, knowledge) {
+    } else if let Some(query) = orm::query(call, lang, knowledge, orms) {
         orm::take_inner_roles(call);
         CallRole::Query(query)
     } else if let Some(sql) = sql_arg(&call.args) {

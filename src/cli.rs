@@ -340,7 +340,7 @@ fn dump_model(path: &Path, kind: Option<FileKind>, out: &mut dyn Write) -> Done 
     };
     let classified = |text: &str, lang: Lang| {
         let mut module = idemlint::lang::lower(lang, text);
-        idemlint::analysis::classify(&mut module, lang, &knowledge);
+        idemlint::analysis::classify(&mut module, text, lang, &knowledge);
         module
     };
     // A Markdown file's blocks, each classified in its own language.

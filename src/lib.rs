@@ -70,7 +70,7 @@ pub struct FileResult {
 #[doc(hidden)]
 pub fn classified_model(source: &str, lang: Lang, knowledge: &Knowledge) -> model::Module {
     let mut module = lang::lower(lang, source);
-    analysis::classify(&mut module, lang, knowledge);
+    analysis::classify(&mut module, source, lang, knowledge);
     // A closure runs on its own schedule (a request handler, a transaction body, a retried
     // operation): every rule checks it as a unit of its own.
     let closures: Vec<model::Unit> = module.units.iter().flat_map(flow::closure_units).collect();

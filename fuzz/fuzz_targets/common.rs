@@ -20,7 +20,7 @@ pub fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Lowers `source`, classifies its calls and walks every unit the way the rules do.
 pub fn lower_and_walk(lang: Lang, source: &str) {
     let mut module = lang::lower(lang, source);
-    analysis::classify(&mut module, lang, &KNOWLEDGE);
+    analysis::classify(&mut module, source, lang, &KNOWLEDGE);
     for unit in &module.units {
         let _ = flow::calls(unit);
         let _ = flow::queries(unit);

@@ -10,18 +10,19 @@ use crate::knowledge::{Knowledge, Orm, OrmOp, OrmOpKind, TableSource, words};
 use crate::model::{Call, CallRole, Expr, ExprKind, Lang, Outcome, Query, SqlText, StrLit, UnOp};
 use crate::sql::{self, ColumnValue, ConflictAction, OnConflict, Statement, StatementKind, Value};
 
-/// The query an ORM chain ending at `call` runs, if one of the table's ORMs describes it.
-pub(super) fn query(call: &Call, lang: Lang, knowledge: &Knowledge) -> Option<Query> {
+/// The query an ORM chain ending at `call` runs, if one of `orms` (the file's) describes it.
+pub(super) fn query(
+    call: &Call,
+    lang: Lang,
+    knowledge: &Knowledge,
+    orms: &[&Orm],
+) -> Option<Query> {
     let own = call.callee.last_segment()?;
     if !knowledge.is_orm_step(lang, own) {
         return None;
     }
     let chain = Chain::of(call);
-    knowledge
-        .orms
-        .iter()
-        .filter(|orm| orm.lang == lang)
-        .find_map(|orm| orm.ops.iter().find_map(|op| chain.query(orm, op)))
+    (orms.iter()).find_map(|orm| orm.ops.iter().find_map(|op| chain.query(orm, op)))
 }
 
 /// Takes the query role from the calls inside `call`'s chain: the outer call now runs it.

@@ -52,6 +52,11 @@ pub use walk::{
 #[cfg(test)]
 fn module(lang: crate::model::Lang, source: &str) -> crate::model::Module {
     let mut m = crate::lang::lower(lang, source);
-    crate::analysis::classify(&mut m, lang, &crate::knowledge::Knowledge::builtin());
+    crate::analysis::classify(
+        &mut m,
+        source,
+        lang,
+        &crate::knowledge::Knowledge::builtin(),
+    );
     m
 }

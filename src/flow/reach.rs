@@ -508,7 +508,7 @@ mod tests {
     fn lower_go(source: &str) -> Module {
         let knowledge = Knowledge::builtin();
         let mut module = crate::lang::lower(Lang::Go, source);
-        crate::analysis::classify(&mut module, Lang::Go, &knowledge);
+        crate::analysis::classify(&mut module, source, Lang::Go, &knowledge);
         module
     }
 

@@ -125,6 +125,12 @@ impl Knowledge {
             })
     }
 
+    /// The ORMs of `lang` whose chains a file with this text can run: those with a marker in
+    /// it, or with none (see [`Orm::markers`]).
+    pub fn orms_marked_in<'k>(&'k self, text: &[u8], lang: Lang) -> impl Iterator<Item = &'k Orm> {
+        (self.orms.iter()).filter(move |orm| orm.lang == lang && orm.marked_in(text))
+    }
+
     /// Whether a file's text, of `lang`, may hold an ORM's read or insert (see
     /// [`Orm::may_run`]).
     pub fn may_hold_orm_queries(&self, text: &[u8], lang: Lang) -> bool {

@@ -272,7 +272,8 @@ pub struct Orm {
     pub ops: Vec<OrmOp>,
     /// Names one of which every file that runs the library's chains holds, when there are
     /// such: Rust calls a trait's methods only with the trait imported (`use
-    /// diesel::prelude::*`). The prefilter and the gates of other files ask for them.
+    /// diesel::prelude::*`). A chain counts only in a file holding one, so the prefilter
+    /// and the gates of other files ask for them.
     #[serde(default)]
     pub markers: Vec<String>,
     /// Steps, or fields of an argument, that hold the key test (`.where(…)`,

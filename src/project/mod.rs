@@ -127,7 +127,7 @@ impl<'k> Project<'k> {
             for unit in &mut module.units {
                 unit.move_by(start);
             }
-            crate::analysis::classify(&mut module, lang, self.knowledge);
+            crate::analysis::classify(&mut module, &source, lang, self.knowledge);
             module
         })
         .ok()?;

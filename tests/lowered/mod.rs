@@ -14,7 +14,7 @@ use idemlint::model::{CallRole, Expr, ExprKind, Lang, Module, Outcome, StrLit, U
 /// `source` lowered, its calls classified with the built-in knowledge.
 pub fn classified(source: &str, lang: Lang) -> Module {
     let mut module = lang::lower(lang, source);
-    analysis::classify(&mut module, lang, &Knowledge::builtin());
+    analysis::classify(&mut module, source, lang, &Knowledge::builtin());
     module
 }
 
