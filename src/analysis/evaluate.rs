@@ -69,6 +69,12 @@ pub fn passes(test: &ArgTest, arg: Option<&Expr>) -> bool {
             ExprKind::List(items) => items.iter().any(|i| i.last_segment() == Some(name.as_str())),
             _ => a.last_segment() == Some(name.as_str()),
         }),
+        ArgTest::Calls { name, arg: test } => {
+            let call = arg.and_then(|a| crate::flow::strip(a).as_call());
+            call.is_some_and(|c| {
+                c.callee.last_segment() == Some(name.as_str()) && passes(test, c.args.first())
+            })
+        }
         ArgTest::Mentions(word) => arg.is_some_and(|a| {
             let word = word.to_ascii_lowercase();
             a.exprs_in(Scope::DEEP).iter().any(|e| {

@@ -431,10 +431,13 @@ retries-all-by-default = true
     }
 
     fn mark_is_well_formed(mark: &Mark) -> bool {
-        let test_is_well_formed = |test: &ArgTest| match test {
-            ArgTest::Is(name) | ArgTest::Mentions(name) => is_name(name),
-            _ => true,
-        };
+        fn test_is_well_formed(test: &ArgTest) -> bool {
+            match test {
+                ArgTest::Is(name) | ArgTest::Mentions(name) => is_name(name),
+                ArgTest::Calls { name, arg } => is_name(name) && test_is_well_formed(arg),
+                _ => true,
+            }
+        }
         match mark {
             Mark::Method { name, arg } => is_name(name) && test_is_well_formed(arg),
             Mark::Wrapper(call) | Mark::Added(call) => is_pattern(call),

@@ -93,6 +93,14 @@ pub enum ArgTest {
     Is(String),
     /// Any name inside the argument contains this word (`.map(jitter)`, `Jitter::None`).
     Mentions(String),
+    /// A call of this function (the last segment of its name) whose first argument passes
+    /// `arg`: tenacity's `retry_if_exception_type(Exception)`. Written `{ calls = { name =
+    /// "retry_if_exception_type", arg = { is = "Exception" } } }`.
+    Calls {
+        name: String,
+        #[serde(default)]
+        arg: Box<ArgTest>,
+    },
     /// A function literal whose every return answers true for a response with this status:
     /// a literal `true`, or comparisons of a value with numbers that this status passes
     /// (`() => true`, `e => e.response.status >= 400` for 404).

@@ -22,17 +22,24 @@ pub struct MarkSite<'a, 'f> {
 
 /// Where the first of `marks` applies to the site's value.
 pub fn find(site: &MarkSite, marks: &[Mark]) -> Option<Span> {
+    find_mark(site, marks).map(|(span, _)| span)
+}
+
+/// The first of `marks` that applies to the site's value, and where.
+pub fn find_mark<'m>(site: &MarkSite, marks: &'m [Mark]) -> Option<(Span, &'m Mark)> {
     if marks.is_empty() {
         return None;
     }
     let vars = holders(site);
     marks.iter().find_map(|mark| {
-        if *mark == Mark::CatchesAll {
-            return in_handler_catching_all(site);
-        }
-        in_own_parts(site, mark)
-            .or_else(|| in_chain(site, mark))
-            .or_else(|| vars.iter().find_map(|var| on_variable(site, var, mark)))
+        let span = if *mark == Mark::CatchesAll {
+            in_handler_catching_all(site)
+        } else {
+            in_own_parts(site, mark)
+                .or_else(|| in_chain(site, mark))
+                .or_else(|| vars.iter().find_map(|var| on_variable(site, var, mark)))
+        };
+        Some((span?, mark))
     })
 }
 

@@ -7,7 +7,7 @@ use super::META;
 use super::shape::waits_for_dependency;
 use crate::finding::{Finding, Label};
 use crate::flow;
-use crate::knowledge::RetryRole;
+use crate::knowledge::{Mark, RetryRole};
 use crate::model::{Call, CallRole, Expr, ExprKind, Scope, StmtKind, Unit};
 use crate::rules::Context;
 use crate::rules::retry_marks::{self, MarkSite};
@@ -41,11 +41,13 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
             cx,
         };
         // A classifier decides whatever else says "every error" (backoff's `giveup=` beside
-        // `Exception`).
-        if retry_marks::find(&marks, &facts.classifiers).is_some() {
+        // `Exception`), unless it is that very code (tenacity's
+        // `retry=retry_if_exception_type(Exception)`).
+        let opted_in = retry_marks::find_mark(&marks, &facts.retries_all_when);
+        let classified = retry_marks::find(&marks, &facts.classifiers);
+        if classified.is_some() && classified != opted_in.as_ref().map(|(span, _)| span.clone()) {
             continue;
         }
-        let opted_in = retry_marks::find(&marks, &facts.retries_all_when);
         if opted_in.is_none()
             && (!facts.retries_all_by_default
                 || marks_permanent(unit, site.call, &facts.permanent, cx)
@@ -67,11 +69,12 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         )
         .with_help(&facts.classify_fix)
         .with_severity(META.default_severity);
-        if let Some(condition) = opted_in {
-            finding = finding.with_secondary(Label::new(
-                condition,
-                "this condition says yes to a 4xx such as 404 as well",
-            ));
+        if let Some((span, mark)) = opted_in {
+            let why = match mark {
+                Mark::CatchesAll => "this handler catches every error, a 4xx such as 404 as well",
+                _ => "this condition says yes to a 4xx such as 404 as well",
+            };
+            finding = finding.with_secondary(Label::new(span, why));
         }
         findings.push(finding);
     }
