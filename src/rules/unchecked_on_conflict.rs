@@ -87,13 +87,13 @@ impl Rule for UncheckedOnConflict {
                 Need::keywords(sql::INSERT_WORDS),
                 Need::keywords(sql::SKIP_DUPLICATE_WORDS),
                 Need::any([
-                    Need::text(&knowledge.dedup_name_hints),
+                    Need::text(knowledge.dedup_record_words()),
                     Need::keywords(["returning"]),
                 ]),
             ]),
             Need::all([
                 Need::orm_inserts_skipping_duplicates(knowledge),
-                Need::text(&knowledge.dedup_name_hints),
+                Need::text(knowledge.dedup_record_words()),
             ]),
         ])
     }

@@ -135,7 +135,7 @@ impl Rule for InProgressReentry {
                 ]),
                 Need::orm_ops(knowledge, &[OrmOpKind::Select]),
             ]),
-            Need::text(&knowledge.dedup_name_hints),
+            Need::text(knowledge.dedup_record_words()),
         ])
     }
 
