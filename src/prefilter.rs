@@ -302,6 +302,24 @@ fn rest_of_word(text: &[u8], at: usize) -> String {
     rest
 }
 
+/// Whether the identifier at `start` is one of the language's keywords (`try:` in Python),
+/// not a property that JavaScript lets be named like one (`state.try`).
+fn is_keyword(text: &[u8], start: usize, profile: Option<&dyn Profile>) -> bool {
+    let Some(profile) = profile else {
+        return false;
+    };
+    let continues_name = start > 0 && is_identifier_byte(text[start - 1]);
+    if continues_name || text[..start].trim_ascii_end().last() == Some(&b'.') {
+        return false;
+    }
+    let len = text[start..]
+        .iter()
+        .take_while(|&&b| is_identifier_byte(b))
+        .count();
+    let word = &text[start..start + len];
+    profile.keywords().iter().any(|k| k.as_bytes() == word)
+}
+
 /// Whether the identifier that goes on at `at` may be a variable: it is not followed at once
 /// by what makes it a call, a macro, a generic type or a path. In Rust, a name followed by a
 /// type (`retries: u32`, a field, a parameter, a typed `let`) is declared there: a rule
@@ -469,6 +487,7 @@ impl Word {
                 word_start
                     && crate::knowledge::is_inflection(&rest_of_word(text, end))
                     && names_variable(text, end, profile)
+                    && !is_keyword(text, start, profile)
                     && !defines_constant(text, start)
                     && !(profile.is_some_and(|p| p.upper_camel_names_are_types())
                         && is_type_name(text, start))
@@ -483,11 +502,9 @@ impl Word {
     }
 
     /// Whether the identifier at `start` may stand behind this word's qualifier: `q.x`,
-    /// `q::x`, with spaces between or not, or behind something that is not an identifier.
+    /// `q::x`, with spaces between or not, or behind something that is not an identifier; a
+    /// method's behind `.` or `::`.
     fn qualified(&self, text: &[u8], start: usize) -> bool {
-        let Some(qualifier) = &self.qualifier else {
-            return true;
-        };
         let skip_space = |mut i: usize| {
             while i > 0 && text[i - 1].is_ascii_whitespace() {
                 i -= 1;
@@ -495,11 +512,17 @@ impl Word {
             i
         };
         let i = skip_space(start);
-        let i = if text[..i].ends_with(b"::") {
-            i - 2
+        let behind = if text[..i].ends_with(b"::") {
+            Some(i - 2)
         } else if text[..i].ends_with(b".") {
-            i - 1
+            Some(i - 1)
         } else {
+            None
+        };
+        let Some(qualifier) = &self.qualifier else {
+            return !self.member || behind.is_some();
+        };
+        let Some(i) = behind else {
             return false;
         };
         let mut end = skip_space(i);
@@ -654,6 +677,12 @@ mod tests {
         assert!(hit(call(".Set"), "rdb.Set(ctx, k, v, 0)"));
         assert!(!hit(call(".Set"), "rdb.SetEx(ctx, k, v, 0)"));
         assert!(!hit(call(".Set"), "offset := 1"));
+        // A method is called on a receiver: a function `set(…)` (Python's builtin) is no
+        // `.set`.
+        assert!(hit(call(".set"), "r.set(k, v)"));
+        assert!(hit(call(".set"), "client\n    .set(k)"));
+        assert!(hit(call(".set"), "Commands::set(&mut c, k)"));
+        assert!(!hit(call(".set"), "seen := set(keys)"));
         assert!(hit(call("sleep"), "r#sleep(d)"));
         assert!(!hit_in(call("sleep"), "sleep(d)", Lang::Rust));
         assert!(!hit(
@@ -715,6 +744,12 @@ mod tests {
         assert!(hit(attempts(), "try2 = 1"));
         assert!(!hit(attempts(), "MAP_TRYFIXED = 0x400"));
         assert!(!hit(attempts(), "attemptable = true; tryhard = 1"));
+        // A keyword is no name, but a property named like one is.
+        assert!(!hit_in(attempts(), "try:\n    pass", Lang::Python));
+        assert!(!hit_in(attempts(), "try { f() }", Lang::TypeScript));
+        assert!(hit_in(attempts(), "state.try += 1", Lang::TypeScript));
+        assert!(hit_in(attempts(), "try_ = 0", Lang::Python));
+        assert!(hit(attempts(), "try := 0"));
         // Where a constant is defined, not used.
         assert!(!hit_in(
             attempts(),

@@ -148,6 +148,12 @@ pub trait Profile: Sync {
         None
     }
 
+    /// The language's keywords that read like words of a name (`try`): never a variable, so
+    /// never the attempt counter the prefilter looks for.
+    fn keywords(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Whether an UpperCamelCase name is a type, a trait or a variant, never a variable (as
     /// Rust's naming lints have it).
     fn upper_camel_names_are_types(&self) -> bool {

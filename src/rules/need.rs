@@ -62,6 +62,10 @@ pub struct Word {
     /// (`time` for `time.Sleep`). When something other than an identifier stands there
     /// (`)`, `>`), the hit counts.
     pub qualifier: Option<String>,
+    /// For an identifier with no qualifier: whether it must stand behind `.` or `::`, as a
+    /// method called on some receiver does (`.set` is `client.set(k, v)`, never the builtin
+    /// `set(items)`).
+    pub member: bool,
     /// The only language whose files (and Markdown code blocks) it counts in: a call
     /// pattern's.
     pub lang: Option<Lang>,
@@ -132,6 +136,7 @@ impl Need {
             kind,
             text,
             qualifier: None,
+            member: false,
             lang: None,
             arity: None,
         })
@@ -198,8 +203,9 @@ impl Need {
     }
 
     /// What a call matching `pattern` needs: its last segment as an identifier, behind its
-    /// qualifier if the pattern has one, in a file of the pattern's language. A pattern whose last segment is not a plain
-    /// identifier cannot be told from words.
+    /// qualifier if the pattern has one (behind some receiver for a method's), in a file of
+    /// the pattern's language. A pattern whose last segment is not a plain identifier cannot
+    /// be told from words.
     pub fn call(pattern: &CallPattern) -> Need {
         Need::call_taking(pattern, None)
     }
@@ -207,6 +213,7 @@ impl Need {
     /// What a call matching `pattern` with `arity` arguments (any number when `None`) needs.
     pub fn call_taking(pattern: &CallPattern, arity: Option<usize>) -> Need {
         let dotted = pattern.pattern.replace("::", ".");
+        let member = dotted.starts_with('.');
         let (qualifier, last) = match dotted.strip_prefix('.') {
             Some(method) => (None, method),
             None => match dotted.rsplit_once('.') {
@@ -222,6 +229,7 @@ impl Need {
             kind: WordKind::Ident,
             text: last.to_owned(),
             qualifier: qualifier.filter(|q| is_identifier(q)).map(str::to_owned),
+            member,
             lang: pattern.lang,
             arity,
         })

@@ -97,6 +97,16 @@ impl Profile for Python {
         names
     }
 
+    fn keywords(&self) -> &'static [&'static str] {
+        // Python's `keyword.kwlist`.
+        &[
+            "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+            "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+            "return", "try", "while", "with", "yield",
+        ]
+    }
+
     fn line_comment(&self) -> &'static str {
         "#"
     }

@@ -124,6 +124,48 @@ impl Profile for TypeScript {
         names
     }
 
+    fn keywords(&self) -> &'static [&'static str] {
+        // ECMAScript's reserved words, which no variable may be named.
+        &[
+            "break",
+            "case",
+            "catch",
+            "class",
+            "const",
+            "continue",
+            "debugger",
+            "default",
+            "delete",
+            "do",
+            "else",
+            "enum",
+            "export",
+            "extends",
+            "false",
+            "finally",
+            "for",
+            "function",
+            "if",
+            "import",
+            "in",
+            "instanceof",
+            "new",
+            "null",
+            "return",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "true",
+            "try",
+            "typeof",
+            "var",
+            "void",
+            "while",
+            "with",
+        ]
+    }
+
     fn line_comment(&self) -> &'static str {
         "//"
     }
