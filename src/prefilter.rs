@@ -131,7 +131,11 @@ impl Prefilter {
         for hit in searcher.find_overlapping_iter(text) {
             for &w in &self.pattern_words[hit.pattern().as_usize()] {
                 let kind = self.words[w].kind;
-                if !wanted[w] || !self.words[w].stands_at(text, hit.start(), hit.end(), profile) {
+                if !wanted[w]
+                    || !self.words[w].stands_at(text, hit.start(), hit.end(), profile)
+                    || (kind == WordKind::NameWord
+                        && is_keyword(text, hit.start(), profile, &mut regions))
+                {
                     continue;
                 }
                 let literal_ok =
@@ -303,13 +307,21 @@ fn rest_of_word(text: &[u8], at: usize) -> String {
 }
 
 /// Whether the identifier at `start` is one of the language's keywords (`try:` in Python),
-/// not a property that JavaScript lets be named like one (`state.try`).
-fn is_keyword(text: &[u8], start: usize, profile: Option<&dyn Profile>) -> bool {
+/// not a property that JavaScript lets be named like one (`state.try`; a `.` that ends a
+/// comment before it is no property's).
+fn is_keyword(
+    text: &[u8],
+    start: usize,
+    profile: Option<&dyn Profile>,
+    regions: &mut Regions,
+) -> bool {
     let Some(profile) = profile else {
         return false;
     };
     let continues_name = start > 0 && is_identifier_byte(text[start - 1]);
-    if continues_name || text[..start].trim_ascii_end().last() == Some(&b'.') {
+    let before = text[..start].trim_ascii_end();
+    let property = before.last() == Some(&b'.') && regions.is_code(before.len() - 1);
+    if continues_name || property {
         return false;
     }
     let len = text[start..]
@@ -487,7 +499,6 @@ impl Word {
                 word_start
                     && crate::knowledge::is_inflection(&rest_of_word(text, end))
                     && names_variable(text, end, profile)
-                    && !is_keyword(text, start, profile)
                     && !defines_constant(text, start)
                     && !(profile.is_some_and(|p| p.upper_camel_names_are_types())
                         && is_type_name(text, start))
@@ -746,6 +757,7 @@ mod tests {
         assert!(!hit(attempts(), "attemptable = true; tryhard = 1"));
         // A keyword is no name, but a property named like one is.
         assert!(!hit_in(attempts(), "try:\n    pass", Lang::Python));
+        assert!(!hit_in(attempts(), "# Turn them off.\ntry:", Lang::Python));
         assert!(!hit_in(attempts(), "try { f() }", Lang::TypeScript));
         assert!(hit_in(attempts(), "state.try += 1", Lang::TypeScript));
         assert!(hit_in(attempts(), "try_ = 0", Lang::Python));

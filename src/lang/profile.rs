@@ -20,6 +20,16 @@ pub struct Lexical {
     pub backquoted_raw_strings: bool,
     /// A `"…"` string cannot span lines.
     pub strings_end_at_newline: bool,
+    /// Comments start with `#` and run to the line's end, and `/` starts none (Python's `//`
+    /// divides).
+    pub hash_comments: bool,
+    /// `'…'` is a string as `"…"` is, not a character.
+    pub single_quoted_strings: bool,
+    /// `"""…"""` and `'''…'''` are strings that may span lines.
+    pub triple_quoted_strings: bool,
+    /// A string prefixed with `f` (`f"{x}"`) holds code in its braces: its text is read as
+    /// code and as a literal both.
+    pub formatted_strings: bool,
 }
 
 /// Where a function that a file's call names may be defined in another file of the project,

@@ -21,12 +21,21 @@ pub struct Regions<'t> {
     text: &'t [u8],
     syntax: Option<Lexical>,
     /// Comments and strings found so far, in order.
-    found: Vec<Range<usize>>,
+    found: Vec<Region>,
     /// Everything before this has been read.
     read_to: usize,
     /// A string or block comment opened and never closed was read: the file does not
     /// lex, and a parser's recovery may see strings where this scan sees code.
     unclosed: bool,
+}
+
+/// A comment or string literal.
+struct Region {
+    span: Range<usize>,
+    /// Whether its text is code too: a formatted string's (`f"{x}"`), whose braces hold
+    /// code, and which is read to its line's end, so that a misread of its quotes can only
+    /// count more as code.
+    holds_code: bool,
 }
 
 impl<'t> Regions<'t> {
@@ -62,29 +71,55 @@ impl<'t> Regions<'t> {
         while self.read_to <= at && self.read_to < self.text.len() {
             self.read_next(syntax);
         }
-        let i = self.found.partition_point(|r| r.end <= at);
-        self.found.get(i).is_none_or(|r| at < r.start)
+        self.region_at(at).is_none_or(|r| r.holds_code)
     }
 
     /// Whether the byte at `at` may be inside a comment or string literal: it is, or the
     /// language's syntax is not read (then anything may be).
     pub fn may_be_literal(&mut self, at: usize) -> bool {
-        self.syntax.is_none() || !self.is_code(at)
+        let Some(syntax) = self.syntax else {
+            return true;
+        };
+        while self.read_to <= at && self.read_to < self.text.len() {
+            self.read_next(syntax);
+        }
+        self.region_at(at).is_some()
+    }
+
+    /// The region found so far that holds the byte at `at`.
+    fn region_at(&self, at: usize) -> Option<&Region> {
+        let i = self.found.partition_point(|r| r.span.end <= at);
+        self.found.get(i).filter(|r| r.span.start <= at)
     }
 
     /// Reads up to the end of the next comment or string, or to the end of the text.
     fn read_next(&mut self, syntax: Lexical) {
         let text = self.text;
+        let comment = if syntax.hash_comments { b'#' } else { b'/' };
         let Some(offset) = text[self.read_to..]
             .iter()
-            .position(|&b| matches!(b, b'/' | b'"' | b'\'' | b'`'))
+            .position(|&b| b == comment || matches!(b, b'"' | b'\'' | b'`'))
         else {
             self.read_to = text.len();
             return;
         };
         let start = self.read_to + offset;
+        let triple = syntax.triple_quoted_strings
+            && matches!(text[start], b'"' | b'\'')
+            && text[start..].starts_with(&[text[start]; 3]);
+        let formatted = syntax.formatted_strings
+            && matches!(text[start], b'"' | b'\'')
+            && prefix_holds_f(text, start);
         let end = match text[start] {
+            b'#' => Some(find_from(text, start, b"\n").unwrap_or(text.len())),
             b'/' => comment_end(text, start, syntax),
+            _ if triple => find_from(text, start + 3, &[text[start]; 3]).map(|i| i + 3),
+            // Read to the line's end at least: a quote inside its braces (`f"{d["k"]}"`)
+            // does not end it.
+            _ if formatted => {
+                let line_end = find_from(text, start, b"\n").unwrap_or(text.len());
+                Some(string_end(text, start, syntax).map_or(line_end, |end| end.max(line_end)))
+            }
             b'"' => {
                 let raw = syntax
                     .hashed_raw_strings
@@ -98,20 +133,27 @@ impl<'t> Regions<'t> {
             b'`' if syntax.backquoted_raw_strings => {
                 find_from(text, start + 1, b"`").map(|i| i + 1)
             }
+            b'\'' if syntax.single_quoted_strings => string_end(text, start, syntax),
             b'\'' => char_literal_end(text, start),
             _ => None,
         };
         match end {
             Some(end) => {
                 let opening = raw_string_opening(text, start, syntax);
-                self.found.push(opening..end);
+                self.found.push(Region {
+                    span: opening..end,
+                    holds_code: formatted,
+                });
                 self.read_to = end;
             }
             None => {
                 // A `/` that divides and a `'` of a Rust lifetime open nothing.
-                let opens = matches!(text[start], b'"' | b'`') || text[start..].starts_with(b"/*");
+                let opens = matches!(text[start], b'"' | b'`')
+                    || (text[start] == b'\'' && syntax.single_quoted_strings)
+                    || text[start..].starts_with(b"/*");
                 self.unclosed |= opens;
-                self.read_to = start + 1;
+                // Past all of an unclosed triple quote: its last two are no empty string.
+                self.read_to = start + if triple { 3 } else { 1 };
             }
         }
     }
@@ -155,14 +197,26 @@ fn comment_end(text: &[u8], slash: usize, syntax: Lexical) -> Option<usize> {
     }
 }
 
-/// The end of a `"…"` string with backslash escapes (at the line's end, for a language
-/// whose strings cannot span lines).
+/// Whether the string whose quote is at `quote` has a prefix holding `f` (`f"`, `rf'`):
+/// up to two letters of `rbuf`, in any case, with no name going on before them.
+fn prefix_holds_f(text: &[u8], quote: usize) -> bool {
+    let mut start = quote;
+    while start > 0 && quote - start < 2 && b"rRbBuUfF".contains(&text[start - 1]) {
+        start -= 1;
+    }
+    let free = start == 0 || !(text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_');
+    free && text[start..quote].iter().any(|&b| b == b'f' || b == b'F')
+}
+
+/// The end of a `"…"` string (or `'…'`, by the quote at `quote`) with backslash escapes (at
+/// the line's end, for a language whose strings cannot span lines).
 fn string_end(text: &[u8], quote: usize, syntax: Lexical) -> Option<usize> {
+    let closing = text[quote];
     let mut i = quote + 1;
     while i < text.len() {
         match text[i] {
             b'\\' => i += 2,
-            b'"' => return Some(i + 1),
+            b if b == closing => return Some(i + 1),
             b'\n' if syntax.strings_end_at_newline => return None,
             _ => i += 1,
         }
@@ -246,10 +300,35 @@ mod tests {
     }
 
     #[test]
+    fn python_comments_strings_and_formatted_strings() {
+        assert_eq!(
+            code(
+                "a # b 'c'\nd = 'e\\'f' + \"g\" // h\ni = \"\"\"j\n'k'\"\"\" r'''l'''",
+                Lang::Python
+            ),
+            "a .......\nd = ...... + ... // h\ni = ........... r......."
+        );
+        // A formatted string is code and literal both, to its line's end at least.
+        let text = "x = f\"{d[\"k\"]} SELECT\" # c\ny = 1";
+        let mut regions = Regions::new(
+            text.as_bytes(),
+            crate::lang::profile_of(Lang::Python).lexical(),
+        );
+        let select = text.find("SELECT").unwrap();
+        assert!(regions.is_code(select) && regions.may_be_literal(select));
+        assert!(regions.is_code(text.find("# c").unwrap()));
+        assert!(regions.is_code(text.find("y = 1").unwrap()));
+        assert!(!regions.may_be_literal(text.find("y = 1").unwrap()));
+        assert_eq!(code("ef'x' + rb'y'", Lang::Python), "ef... + rb...");
+    }
+
+    #[test]
     fn what_never_ends_is_code() {
         assert_eq!(code("a /* b", Lang::Go), "a /* b");
         assert_eq!(code("a \"b\nc\"", Lang::Go), "a \"b\nc\"");
         assert_eq!(code("r#\"x", Lang::Rust), "r#\"x");
         assert_eq!(code("-- x 'y'", Lang::Sql), "-- x 'y'");
+        assert_eq!(code("a = 'b\nc'", Lang::Python), "a = 'b\nc'");
+        assert_eq!(code("a = '''b", Lang::Python), "a = '''b");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::lang::profile::{CalleeHome, HomeFiles, Manifests, Profile};
+use crate::lang::profile::{CalleeHome, HomeFiles, Lexical, Manifests, Profile};
 use crate::model::{Expr, Import};
 
 pub struct Python;
@@ -95,6 +95,17 @@ impl Profile for Python {
             }
         }
         names
+    }
+
+    fn lexical(&self) -> Option<Lexical> {
+        Some(Lexical {
+            strings_end_at_newline: true,
+            hash_comments: true,
+            single_quoted_strings: true,
+            triple_quoted_strings: true,
+            formatted_strings: true,
+            ..Lexical::default()
+        })
     }
 
     fn keywords(&self) -> &'static [&'static str] {
