@@ -84,11 +84,11 @@ impl Rule for UncheckedOnConflict {
         Need::any([
             Need::all([
                 Need::sql(),
-                Need::keywords(sql::INSERT_WORDS),
-                Need::keywords(sql::SKIP_DUPLICATE_WORDS),
+                Need::sql_keywords(sql::INSERT_WORDS),
+                Need::sql_keywords(sql::SKIP_DUPLICATE_WORDS),
                 Need::any([
                     Need::text(knowledge.dedup_record_words()),
-                    Need::keywords(["returning"]),
+                    Need::sql_keywords(["returning"]),
                 ]),
             ]),
             Need::all([
