@@ -179,6 +179,7 @@ retries-all-by-default = true
             status_accessors,
             status_names,
             status_classes,
+            status_raisers,
             in_progress_statuses,
             settled_statuses,
             status_columns,
@@ -260,6 +261,13 @@ retries-all-by-default = true
         }
         p.calls("kv_commands", kv_commands.iter().map(|k| (&k.call, ())));
         p.calls("status_names", status_names.iter().map(|s| (&s.name, ())));
+        p.calls(
+            "status_raisers",
+            status_raisers.iter().map(|r| (&r.call, ())),
+        );
+        for raiser in status_raisers {
+            p.words("status_raisers", &raiser.errors, "a name", is_name);
+        }
         for name in status_names {
             p.check(is_status(name.code), || {
                 format!(

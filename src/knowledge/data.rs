@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use super::schema::pat;
 use super::{
     CallPattern, CallShape, Knowledge, KvApi, KvCommandApi, Orm, QueryApi, RetryApi, RetryFacts,
-    SleepApi, StatusClass, StatusName,
+    SleepApi, StatusClass, StatusName, StatusRaiser,
 };
 use crate::model::{KvOp, Lang, Outcome};
 
@@ -48,6 +48,7 @@ pub struct KnowledgeData {
     pub status_accessors: Vec<String>,
     pub status_names: Vec<StatusNameGroup>,
     pub status_classes: Vec<StatusClass>,
+    pub status_raisers: Vec<StatusRaiserGroup>,
     pub not_found_errors: Vec<CallGroup>,
     pub not_found_predicate_hints: Vec<String>,
     pub error_is_calls: Vec<CallGroup>,
@@ -203,6 +204,17 @@ pub struct StatusNameGroup {
     pub calls: Vec<String>,
 }
 
+/// Calls that turn a response's 4xx or 5xx status into an error, and the error types they
+/// raise: `{ lang = "python", calls = [".raise_for_status"], errors = ["HTTPError"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRaiserGroup {
+    #[serde(deserialize_with = "lang")]
+    pub lang: Lang,
+    pub calls: Vec<String>,
+    pub errors: Vec<String>,
+}
+
 /// A retry or backoff library's strategy, entry point or struct literal strategy, a
 /// `[[retry-apis]]` table: its `id`, `lang` and `calls`, and beside them the keys of
 /// [`RetryFacts`] (`library`, `modules`, `role`, `exponential`, `jitter-off`…).
@@ -259,6 +271,7 @@ impl Knowledge {
             status_accessors,
             status_names,
             status_classes,
+            status_raisers,
             not_found_errors,
             not_found_predicate_hints,
             error_is_calls,
@@ -341,6 +354,13 @@ impl Knowledge {
                 })
             }));
         self.status_classes.extend(status_classes);
+        self.status_raisers
+            .extend(status_raisers.iter().flat_map(|group| {
+                group.calls.iter().map(|call| StatusRaiser {
+                    call: pat(Some(group.lang), call),
+                    errors: group.errors.clone(),
+                })
+            }));
         self.not_found_errors.extend(patterns(&not_found_errors));
         self.not_found_predicate_hints
             .extend(not_found_predicate_hints);

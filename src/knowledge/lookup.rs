@@ -248,6 +248,20 @@ impl Knowledge {
             .map(|c| &c.codes)
     }
 
+    /// The calls that raise `error` (the last segment of an exception type's name) for a
+    /// 4xx or 5xx response, if any do: such an error is a 4xx only where one is made.
+    pub fn status_raisers_of<'k>(
+        &'k self,
+        lang: Lang,
+        error: &str,
+    ) -> impl Iterator<Item = &'k CallPattern> {
+        (self.status_raisers.iter())
+            .filter(move |r| {
+                r.call.lang.is_none_or(|l| l == lang) && r.errors.iter().any(|e| e == error)
+            })
+            .map(|r| &r.call)
+    }
+
     pub fn is_status_accessor(&self, name: &str) -> bool {
         self.status_accessors.iter().any(|a| a == name)
     }

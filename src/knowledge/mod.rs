@@ -25,5 +25,5 @@ pub use names::{is_inflection, words};
 pub use schema::{
     ArgTest, CallPattern, CallShape, GrowthField, Knowledge, KvApi, KvCommandApi, Mark, Orm, OrmOp,
     OrmOpKind, QueryApi, RetryApi, RetryFacts, RetryRole, SleepApi, StatusClass, StatusName,
-    TableSource,
+    StatusRaiser, TableSource,
 };

@@ -407,6 +407,15 @@ pub struct StatusClass {
     pub codes: std::ops::RangeInclusive<u16>,
 }
 
+/// A call that turns a response's 4xx or 5xx status into an error (requests' and httpx's
+/// `raise_for_status()`), and the error types it raises: one of those stands for every
+/// error, a 4xx too, only where the code makes such a call.
+#[derive(Clone, Debug)]
+pub struct StatusRaiser {
+    pub call: CallPattern,
+    pub errors: Vec<String>,
+}
+
 /// The whole table.
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
@@ -445,6 +454,7 @@ pub struct Knowledge {
     pub status_accessors: Vec<String>,
     pub status_names: Vec<StatusName>,
     pub status_classes: Vec<StatusClass>,
+    pub status_raisers: Vec<StatusRaiser>,
     /// Status values that mean a request with that key is still being processed.
     pub in_progress_statuses: Vec<String>,
     /// Status values that mean a request with that key has finished, one way or another.

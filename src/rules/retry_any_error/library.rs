@@ -7,7 +7,7 @@ use super::META;
 use super::shape::waits_for_dependency;
 use crate::finding::{Finding, Label};
 use crate::flow;
-use crate::knowledge::{Mark, RetryRole};
+use crate::knowledge::{ArgTest, CallPattern, Mark, RetryRole};
 use crate::model::{Call, CallRole, Expr, ExprKind, Scope, StmtKind, Unit};
 use crate::rules::Context;
 use crate::rules::retry_marks::{self, MarkSite};
@@ -47,6 +47,16 @@ pub(super) fn library_entries(unit: &Unit, cx: &Context) -> Vec<Finding> {
         let classified = retry_marks::find(&marks, &facts.classifiers);
         if classified.is_some() && classified != opted_in.as_ref().map(|(span, _)| span.clone()) {
             continue;
+        }
+        // An HTTP client's error type (`RequestException`) holds a 4xx only where the
+        // operation raises one for a status (`raise_for_status()`); else it is a refused
+        // connection or a timeout, worth another attempt.
+        if let Some(error) = opted_in.as_ref().and_then(|(_, mark)| tested_type(mark)) {
+            let raisers: Vec<&CallPattern> =
+                cx.knowledge.status_raisers_of(cx.lang, error).collect();
+            if !raisers.is_empty() && !operation_calls_any(unit, site.call, &raisers, cx) {
+                continue;
+            }
         }
         if opted_in.is_none()
             && (!facts.retries_all_by_default
@@ -102,6 +112,50 @@ fn uses_strategy_of(unit: &Unit, call: &Call, library: &str, cx: &Context) -> bo
                     .iter()
                     .any(|a| is_strategy(a.value))
             })
+    })
+}
+
+/// The exception type a mark tests an argument or option for (`Exception` of
+/// `autoretry_for=(Exception,)`).
+fn tested_type(mark: &Mark) -> Option<&str> {
+    match mark {
+        Mark::Arg {
+            value: ArgTest::Is(name),
+            ..
+        }
+        | Mark::Field {
+            value: ArgTest::Is(name),
+            ..
+        } => Some(name),
+        _ => None,
+    }
+}
+
+/// Whether the operation handed to a retry library (a closure, or a function of the file
+/// passed by name), or a function of the file it calls, makes a call matching one of
+/// `patterns`.
+fn operation_calls_any(unit: &Unit, entry: &Call, patterns: &[&CallPattern], cx: &Context) -> bool {
+    let matching = |exprs: &[&Expr]| {
+        (exprs.iter().filter_map(|e| e.as_call())).any(|c| {
+            patterns
+                .iter()
+                .any(|p| p.matches(cx.lang, &c.lookup_name()))
+        })
+    };
+    let in_or_below = |exprs: Vec<&Expr>| {
+        matching(&exprs)
+            || (exprs.iter().filter_map(|e| e.as_call()))
+                .filter_map(|c| cx.function(c, unit))
+                .any(|callee| matching(&callee.body.exprs_in(Scope::DEEP)))
+    };
+    entry.args.iter().any(|arg| {
+        let arg = flow::strip(arg);
+        match &arg.kind {
+            ExprKind::Closure { .. } => in_or_below(arg.exprs_in(Scope::DEEP)),
+            _ => cx
+                .function_named(arg, unit)
+                .is_some_and(|operation| in_or_below(operation.body.exprs_in(Scope::DEEP))),
+        }
     })
 }
 
