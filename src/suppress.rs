@@ -5,7 +5,10 @@
 //! in ruff's `noqa`. A suppression that covers nothing, names an unknown rule or names none
 //! is reported as a finding of the meta-rule `unused-suppression` (rules/unused-suppression.md).
 
-use std::collections::BTreeSet;
+use std::borrow::Borrow;
+use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use crate::finding::{Edit, Finding, Label, Severity};
 use crate::model::{CallRole, Comment, Module, Span};
@@ -57,9 +60,8 @@ pub fn apply(
         return findings;
     }
     let holders = Holders::of(module);
-    // The (directive, name) pairs that cover a finding.
-    let covering = |finding: &Finding| -> Vec<(usize, usize)> {
-        let lines = holders.anchor_lines(finding, &index);
+    // The (directive, name) pairs that cover a finding, whose anchor lines are `lines`.
+    let covering = |finding: &Finding, lines: &[usize]| -> Vec<(usize, usize)> {
         let mut pairs = Vec::new();
         for (d, directive) in directives.iter().enumerate() {
             let in_scope = match directive.scope {
@@ -79,13 +81,14 @@ pub fn apply(
         pairs
     };
     let mut used: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut kept: Vec<Finding> = findings
-        .into_iter()
-        .filter(|finding| {
-            let pairs = covering(finding);
+    let lines = holders.anchor_lines(&findings, &index);
+    let mut kept: Vec<Finding> = (findings.into_iter().zip(lines))
+        .filter(|(finding, lines)| {
+            let pairs = covering(finding, lines);
             used.extend(pairs.iter().copied());
             pairs.is_empty()
         })
+        .map(|(finding, _)| finding)
         .collect();
     let ran = |name: &str| rules.iter().any(|rule| rule.meta().name == name);
     let stale: Vec<Finding> = directives
@@ -116,9 +119,13 @@ pub fn apply(
                 .then(|| report(problem, directive.scope, directive.span.clone()));
             unused.chain(nameless).collect::<Vec<_>>()
         })
-        .filter(|finding| covering(finding).is_empty())
         .collect();
-    kept.extend(stale);
+    let lines = holders.anchor_lines(&stale, &index);
+    kept.extend(
+        (stale.into_iter().zip(lines))
+            .filter(|(finding, lines)| covering(finding, lines).is_empty())
+            .map(|(finding, _)| finding),
+    );
     kept.sort_by(|a, b| {
         (a.primary.span.start, a.primary.span.end, a.rule).cmp(&(
             b.primary.span.start,
@@ -143,17 +150,15 @@ pub fn place(findings: &mut [Finding], module: &Module, source: &str, comment: &
     let index = LineIndex::new(source);
     let holders = Holders::of(module);
     let comments = module.comments.iter().map(|comment| &comment.span);
-    let mut inside: Vec<&Span> = holders.literals.iter().chain(comments).collect();
-    inside.retain(|span| span.end > span.start + 1);
-    for finding in findings.iter_mut().filter(suppressible) {
-        let Some(line) = holders.anchor_lines(finding, &index).into_iter().min() else {
+    let inside = Overlaps::of(holders.literals.iter().chain(comments));
+    let mut findings: Vec<&mut Finding> = findings.iter_mut().filter(suppressible).collect();
+    let lines = holders.anchor_lines(&findings, &index);
+    for (finding, lines) in findings.iter_mut().zip(lines) {
+        let Some(line) = lines.into_iter().min() else {
             continue;
         };
         let start = index.line_start(line);
-        if inside
-            .iter()
-            .any(|span| span.start < start && start < span.end)
-        {
+        if inside.strictly_hold(start) {
             continue;
         }
         let text = &source[start..];
@@ -212,28 +217,95 @@ impl Holders {
         holders
     }
 
-    /// The lines a suppression may stand on (or above) to cover `finding`: the line it
-    /// starts on, the first line of the innermost statement holding it, and the first line
-    /// of the string literal holding it, so that a finding in SQL inside a multi-line
-    /// string can be suppressed above the host statement or constant.
-    fn anchor_lines(&self, finding: &Finding, index: &LineIndex) -> Vec<usize> {
-        let start = finding.primary.span.start;
-        let innermost = |spans: &[Span]| {
-            spans
-                .iter()
-                .filter(|span| span.start <= start && start < span.end.max(span.start + 1))
-                .min_by_key(|span| span.end - span.start)
-                .map(|span| span.start)
-        };
-        [
-            Some(start),
-            innermost(&self.statements),
-            innermost(&self.literals),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|offset| index.position(offset).line)
-        .collect()
+    /// For each finding, the lines a suppression may stand on (or above) to cover it: the
+    /// line it starts on, the first line of the innermost statement holding it, and the
+    /// first line of the string literal holding it, so that a finding in SQL inside a
+    /// multi-line string can be suppressed above the host statement or constant.
+    fn anchor_lines<F: Borrow<Finding>>(
+        &self,
+        findings: &[F],
+        index: &LineIndex,
+    ) -> Vec<Vec<usize>> {
+        let starts: Vec<usize> = (findings.iter())
+            .map(|f| f.borrow().primary.span.start)
+            .collect();
+        let statements = innermost_starts(&self.statements, &starts);
+        let literals = innermost_starts(&self.literals, &starts);
+        (starts.iter().zip(statements).zip(literals))
+            .map(|((&start, statement), literal)| {
+                [Some(start), statement, literal]
+                    .into_iter()
+                    .flatten()
+                    .map(|offset| index.position(offset).line)
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// For each of `points`, the start of the shortest of `spans` holding it (a span of no
+/// length holds its start; of two as short, the one starting first), in one sweep over
+/// both sorted: a file of many findings and statements is not read once per finding.
+fn innermost_starts(spans: &[Span], points: &[usize]) -> Vec<Option<usize>> {
+    crate::work::step(spans.len() + points.len());
+    let mut spans: Vec<(usize, usize)> = (spans.iter())
+        .map(|span| (span.start, span.end.max(span.start + 1)))
+        .collect();
+    spans.sort_unstable();
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by_key(|&i| points[i]);
+    // The spans that started at or before the point and have not ended, shortest first
+    // (with how many times each is listed), and when they end.
+    let mut holding: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut ends: BinaryHeap<Reverse<(usize, usize, usize)>> = BinaryHeap::new();
+    let mut next = 0;
+    let mut innermost = vec![None; points.len()];
+    for i in order {
+        let point = points[i];
+        while let Some(&(start, end)) = spans.get(next).filter(|(start, _)| *start <= point) {
+            *holding.entry((end - start, start)).or_default() += 1;
+            ends.push(Reverse((end, end - start, start)));
+            next += 1;
+        }
+        while let Some(Reverse((_, len, start))) =
+            ends.peek_mut().filter(|e| e.0.0 <= point).map(PeekMut::pop)
+        {
+            if let Some(count) = holding.get_mut(&(len, start)) {
+                *count -= 1;
+                if *count == 0 {
+                    holding.remove(&(len, start));
+                }
+            }
+        }
+        innermost[i] = holding.first_key_value().map(|(&(_, start), _)| start);
+    }
+    innermost
+}
+
+/// Spans (literals, comments) merged where they overlap, to ask in a binary search whether
+/// some span holds a point strictly inside: two that only touch stay apart, so a point
+/// where one ends and the next starts is inside neither, as it is inside no span.
+struct Overlaps(Vec<Span>);
+
+impl Overlaps {
+    fn of<'s>(spans: impl Iterator<Item = &'s Span>) -> Overlaps {
+        let mut spans: Vec<Span> = spans.filter(|s| s.end > s.start + 1).cloned().collect();
+        crate::work::step(spans.len());
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut merged: Vec<Span> = Vec::new();
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        Overlaps(merged)
+    }
+
+    /// Whether a span holds `point` with bytes of it on both sides.
+    fn strictly_hold(&self, point: usize) -> bool {
+        let before = self.0.partition_point(|s| s.start < point);
+        before > 0 && point < self.0[before - 1].end
     }
 }
 
@@ -577,5 +649,33 @@ run(CLAIM);
         assert_eq!(found.scope, Scope::File);
         let names: Vec<&str> = found.names.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn innermost_holding_spans_in_one_sweep() {
+        // A statement holding two, one of no length, and the same span listed twice.
+        let spans = [0..100, 10..20, 10..20, 30..30, 15..18];
+        let points = [16, 12, 30, 50, 100, 5, 19];
+        assert_eq!(
+            innermost_starts(&spans, &points),
+            [
+                Some(15),
+                Some(10),
+                Some(30),
+                Some(0),
+                None,
+                Some(0),
+                Some(10)
+            ]
+        );
+    }
+
+    #[test]
+    fn strictly_inside_merged_spans() {
+        let spans = [0..5, 5..10, 3..4, 20..30, 25..40];
+        let overlaps = Overlaps::of(spans.iter());
+        let inside: Vec<usize> = (0..45).filter(|&p| overlaps.strictly_hold(p)).collect();
+        let expected: Vec<usize> = (1..5).chain(6..10).chain(21..40).collect();
+        assert_eq!(inside, expected);
     }
 }
